@@ -1,0 +1,1 @@
+"""Arena: a real-time programming-contest platform."""

@@ -1,0 +1,28 @@
+"""The ``arena`` command: one sub-command per module in this package."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from arena.cli import judge
+from arena.cli.common import UsageError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arena", description="Arena programming-contest platform")
+    commands = parser.add_subparsers(dest="command", required=True)
+    judge.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.handler(args)
+    except UsageError as exc:
+        print(f"arena: error: {exc}", file=sys.stderr)
+        return 2
+    return status

@@ -1,0 +1,1 @@
+"""Judging: the language table, the gVisor sandbox driver, the warm pool and the grader."""

@@ -1,0 +1,168 @@
+"""Grading: compile once, run the tests in order, and yield an event for every step.
+
+The grader decides nothing about presentation or storage: the CLI prints the events, a worker
+stores and publishes them; each keeps a table from event kind to handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import msgspec
+
+from arena.judge.languages import Language
+from arena.judge.sandbox import SandboxOutOfMemory, SandboxSession
+from arena.judge.verdicts import compile_failed, pass_fail_verdict, run_verdict
+from arena.problems.checker import DefaultValidatorFlags, check_output
+from arena.problems.package import ProblemPackage, TestCase
+from arena.protocol import (
+    CompileFinished,
+    CompileStarted,
+    GradingEvent,
+    JudgeResult,
+    JudgingFinished,
+    ProcessLimits,
+    TestFinished,
+    TestResult,
+    TestStarted,
+    Verdict,
+)
+
+COMPILE_OUTPUT_KIB = 64
+COMPILE_FILE_KIB = 256 * 1024
+COMPILE_OUTPUT_SHOWN = 16 * 1024
+
+
+class GradingPlan(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything about a problem the grader needs, already resolved (time limit included)."""
+
+    tests: list[TestCase]
+    time_limit_s: float
+    memory_mib: int
+    output_mib: int
+    checker: DefaultValidatorFlags
+    stop_at_first_failure: bool = True
+
+
+def plan_for(problem: ProblemPackage, time_limit_s: float) -> GradingPlan:
+    return GradingPlan(
+        tests=problem.tests,
+        time_limit_s=time_limit_s,
+        memory_mib=problem.limits.memory_mib,
+        output_mib=problem.limits.output_mib,
+        checker=problem.default_validator,
+        stop_at_first_failure=problem.type == "pass-fail",
+    )
+
+
+def compile_limits(language: Language) -> ProcessLimits:
+    return ProcessLimits(
+        cpu_time_ms=language.compile_time_s * 1000,
+        wall_time_ms=language.compile_time_s * 2000,
+        memory_kib=language.compile_memory_mib * 1024,
+        output_kib=COMPILE_OUTPUT_KIB,
+        file_size_kib=COMPILE_FILE_KIB,
+        processes=language.compile_processes,
+    )
+
+
+def run_limits(language: Language, plan: GradingPlan) -> ProcessLimits:
+    cpu_ms = language.cpu_limit_ms(plan.time_limit_s)
+    output_kib = plan.output_mib * 1024
+    return ProcessLimits(
+        cpu_time_ms=cpu_ms,
+        # Wall time only catches programs that sleep or block; CPU time is the real limit.
+        wall_time_ms=2 * cpu_ms + 1000,
+        memory_kib=(plan.memory_mib + language.memory_extra_mib) * 1024,
+        output_kib=output_kib,
+        file_size_kib=output_kib + 1,
+        processes=language.processes,
+    )
+
+
+async def grade(
+    session: SandboxSession, language: Language, source: bytes, plan: GradingPlan
+) -> AsyncIterator[GradingEvent]:
+    """Judge one submission in ``session``'s container. Sandbox failures propagate (JE)."""
+    yield CompileStarted(language=language.id)
+    report, output = await asyncio.to_thread(
+        session.compile,
+        language.source_file,
+        source,
+        language.compile_argv(plan.memory_mib),
+        compile_limits(language),
+    )
+    compile_output = output.decode(errors="replace")[:COMPILE_OUTPUT_SHOWN]
+    if report.stopped != "none":
+        compile_output += f"\n[compilation stopped: {report.stopped} limit exceeded]"
+    failed = compile_failed(report)
+    yield CompileFinished(ok=not failed, output=compile_output, time_ms=report.wall_ms)
+    if failed:
+        result = JudgeResult(
+            verdict=Verdict.CE, time_ms=0, memory_kib=0, tests=[], compile_output=compile_output
+        )
+        yield JudgingFinished(result=result)
+        return
+
+    limits = run_limits(language, plan)
+    argv = language.run_argv(plan.memory_mib)
+    results: list[TestResult] = []
+    total = len(plan.tests)
+    for index, test in enumerate(plan.tests):
+        yield TestStarted(index=index, total=total, name=test.name)
+        result = await _run_test(session, language, argv, limits, plan, test)
+        results.append(result)
+        yield TestFinished(index=index, total=total, result=result)
+        if result.verdict != Verdict.AC and plan.stop_at_first_failure:
+            break
+    verdict = pass_fail_verdict(results)
+    failing = next((r for r in results if r.verdict != Verdict.AC), None)
+    yield JudgingFinished(
+        result=JudgeResult(
+            verdict=verdict,
+            time_ms=max((r.time_ms for r in results), default=0),
+            memory_kib=max((r.memory_kib for r in results), default=0),
+            tests=results,
+            compile_output=compile_output,
+            message=f"{failing.name}: {failing.message}".rstrip(": ") if failing else "",
+        )
+    )
+
+
+async def _run_test(
+    session: SandboxSession,
+    language: Language,
+    argv: list[str],
+    limits: ProcessLimits,
+    plan: GradingPlan,
+    test: TestCase,
+) -> TestResult:
+    stdin = await asyncio.to_thread(test.input_path.read_bytes)
+    try:
+        report, output = await asyncio.to_thread(session.run, argv, stdin, limits)
+    except SandboxOutOfMemory:
+        # The whole container was killed for memory: the program's doing, after the runner's
+        # own sampling missed a very fast allocation.
+        return TestResult(
+            name=test.name,
+            verdict=Verdict.MLE,
+            time_ms=0,
+            memory_kib=limits.memory_kib,
+            message="memory limit exceeded",
+        )
+    verdict = run_verdict(report, limits.cpu_time_ms, limits.memory_kib, language.oom_markers)
+    message = report.stderr_tail[-300:] if verdict == Verdict.RTE else ""
+    if verdict is None:
+        answer = await asyncio.to_thread(test.answer_path.read_bytes)
+        check = check_output(output, answer, plan.checker)
+        verdict = Verdict.AC if check.accepted else Verdict.WA
+        message = check.message
+    return TestResult(
+        name=test.name,
+        verdict=verdict,
+        time_ms=report.cpu_ms,
+        memory_kib=report.memory_kib,
+        wall_ms=report.wall_ms,
+        message=message,
+    )

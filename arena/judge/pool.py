@@ -1,0 +1,110 @@
+"""A warm pool of started sandbox containers, so a submission never waits for a container start.
+
+A container serves exactly one submission: ``acquire`` hands one out and starts a replacement in
+the background; the caller ends it with ``discard``. Nothing is ever returned to the pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import docker
+
+from arena.judge.sandbox import (
+    SandboxError,
+    SandboxSession,
+    check_runtime,
+    create_container,
+    remove_orphans,
+)
+from arena.settings import Settings
+
+log = logging.getLogger(__name__)
+_RETRY_DELAY_S = 1.0
+
+
+class WarmPool:
+    def __init__(
+        self, client: docker.DockerClient, settings: Settings, size: int | None = None
+    ) -> None:
+        self._client = client
+        self._settings = settings
+        self.size = max(1, settings.sandbox_pool_size if size is None else size)
+        # Each slot holds a ready session or the error its creation ended in, so a broken Docker
+        # reaches the waiting caller as a judging error instead of a silent hang.
+        self._ready: asyncio.Queue[SandboxSession | SandboxError] = asyncio.Queue()
+        self._filling: set[asyncio.Task[None]] = set()
+        self._closed = False
+
+    @property
+    def ready(self) -> int:
+        return self._ready.qsize()
+
+    async def start(self) -> None:
+        check_runtime(self._settings)
+        removed = await asyncio.to_thread(remove_orphans, self._client)
+        if removed:
+            log.info("removed %d sandbox containers left by dead processes", removed)
+        for _ in range(self.size):
+            self._spawn()
+
+    async def acquire(self) -> SandboxSession:
+        if self._closed:
+            raise SandboxError("the sandbox pool is closed")
+        item = await self._ready.get()
+        self._spawn()
+        if isinstance(item, SandboxError):
+            raise item
+        return item
+
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator[SandboxSession]:
+        session = await self.acquire()
+        try:
+            yield session
+        finally:
+            await self.discard(session)
+
+    async def discard(self, session: SandboxSession) -> None:
+        await asyncio.to_thread(session.close)
+
+    async def close(self) -> None:
+        self._closed = True
+        # Not cancelled: a creation already under way in its thread would leak its container.
+        await asyncio.gather(*self._filling, return_exceptions=True)
+        while not self._ready.empty():
+            item = self._ready.get_nowait()
+            if isinstance(item, SandboxSession):
+                await asyncio.to_thread(item.close)
+
+    def _spawn(self) -> None:
+        if self._closed:
+            return
+        task = asyncio.get_running_loop().create_task(self._fill_one())
+        self._filling.add(task)
+        task.add_done_callback(self._filling.discard)
+
+    async def _fill_one(self) -> None:
+        try:
+            session = await asyncio.to_thread(self._new_session)
+        except Exception as exc:
+            log.warning("sandbox container start failed: %s", exc)
+            await asyncio.sleep(_RETRY_DELAY_S)
+            self._ready.put_nowait(SandboxError(f"cannot start a sandbox container: {exc}"))
+            return
+        if self._closed:
+            await asyncio.to_thread(session.close)
+        else:
+            self._ready.put_nowait(session)
+
+    def _new_session(self) -> SandboxSession:
+        container: Any = create_container(self._client, self._settings)
+        try:
+            return SandboxSession(self._client, container)
+        except Exception:
+            container.remove(force=True)
+            raise

@@ -1,0 +1,260 @@
+"""The sandbox driver: gVisor containers through the Docker Engine API, spoken to over stdio.
+
+A container runs ``sandbox/runner.py`` as PID 1. The host attaches once and exchanges framed
+messages with it (see ``arena.protocol``). Each container serves one submission and is destroyed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import struct
+import time
+from typing import Any
+
+import docker
+import docker.errors
+import msgspec
+
+from arena.protocol import (
+    CompileRequest,
+    ProcessLimits,
+    ProcessReport,
+    RunnerError,
+    RunRequest,
+    json_encoder,
+    runner_reply_decoder,
+)
+from arena.settings import Settings
+
+SANDBOX_LABEL = "arena.sandbox"
+OWNER_LABEL = "arena.owner"
+RUNNER_PATH = "/opt/arena/runner.py"
+# Time the runner needs beyond a request's own wall limit (writing input, reading output, kill).
+_REPLY_MARGIN_S = 15.0
+_HEADER = struct.Struct(">BxxxL")  # Docker's multiplexed stream frame: stream type, length
+
+
+class SandboxError(RuntimeError):
+    """The sandbox failed, not the submission: a judging error."""
+
+
+class SandboxOutOfMemory(SandboxError):
+    """The whole container hit its memory cap (the submission's fault: MLE)."""
+
+
+class UnsafeRuntimeError(SandboxError):
+    pass
+
+
+def docker_client(settings: Settings) -> docker.DockerClient:
+    if settings.docker_url:
+        return docker.DockerClient(base_url=settings.docker_url, timeout=120)
+    return docker.from_env(timeout=120)
+
+
+def check_runtime(settings: Settings) -> None:
+    """Refuse to run untrusted code outside gVisor unless explicitly, loudly allowed."""
+    if settings.sandbox_runtime != "runsc" and not settings.unsafe_allow_runc_for_untrusted_code:
+        raise UnsafeRuntimeError(
+            f"sandbox runtime {settings.sandbox_runtime!r} is not gVisor (runsc); set "
+            "ARENA_UNSAFE_ALLOW_RUNC_FOR_UNTRUSTED_CODE=true to run untrusted code without it"
+        )
+
+
+def _process_start_ticks(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:  # noqa: PTH123 - a /proc read, not a path op
+            return f.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return "?"
+
+
+def owner_tag() -> str:
+    """Identifies this process across pid reuse: host, pid and the process's start time."""
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_process_start_ticks(pid)}"
+
+
+def _owner_alive(tag: str) -> bool:
+    host, _, rest = tag.partition(":")
+    pid_text, _, start = rest.partition(":")
+    if host != socket.gethostname():
+        return True  # another host's containers are that host's business
+    try:
+        pid = int(pid_text)
+        os.kill(pid, 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return _process_start_ticks(pid) == start
+
+
+def remove_orphans(client: docker.DockerClient) -> int:
+    """Remove sandbox containers whose owning process is gone (it crashed or was killed)."""
+    removed = 0
+    for container in client.containers.list(all=True, filters={"label": SANDBOX_LABEL}):
+        if not _owner_alive(container.labels.get(OWNER_LABEL, "")):
+            try:
+                container.remove(force=True)
+                removed += 1
+            except docker.errors.NotFound:
+                pass
+    return removed
+
+
+def create_container(client: docker.DockerClient, settings: Settings) -> Any:
+    """Create and start one locked-down sandbox container, its runner waiting on stdin."""
+    check_runtime(settings)
+    total_mib = settings.sandbox_memory_mib + settings.sandbox_work_mib + settings.sandbox_tmp_mib
+    total_mib += settings.sandbox_overhead_mib
+    container = client.containers.create(
+        settings.sandbox_image,
+        command=["python3", "-I", "-S", RUNNER_PATH],
+        runtime=settings.sandbox_runtime,
+        network_mode="none",
+        network_disabled=True,
+        read_only=True,
+        tmpfs={
+            "/work": f"size={settings.sandbox_work_mib}m,mode=755",
+            "/tmp": f"size={settings.sandbox_tmp_mib}m,mode=1777",
+        },
+        mem_limit=f"{total_mib}m",
+        memswap_limit=f"{total_mib}m",
+        pids_limit=settings.sandbox_pids,
+        nano_cpus=int(settings.sandbox_cpus * 1e9),
+        # The runner keeps only what it needs to drop to the unprivileged uid for user code.
+        cap_drop=["ALL"],
+        cap_add=["SETUID", "SETGID"],
+        security_opt=["no-new-privileges"],
+        user="0:0",
+        working_dir="/work",
+        stdin_open=True,
+        tty=False,
+        detach=True,
+        labels={SANDBOX_LABEL: "1", OWNER_LABEL: owner_tag()},
+    )
+    try:
+        container.start()
+    except Exception:
+        container.remove(force=True)
+        raise
+    return container
+
+
+def open_session(client: docker.DockerClient, settings: Settings) -> SandboxSession:
+    """A fresh container outside any pool (the CLI judges one submission at a time)."""
+    container = create_container(client, settings)
+    try:
+        return SandboxSession(client, container)
+    except Exception:
+        container.remove(force=True)
+        raise
+
+
+class SandboxSession:
+    """A blocking conversation with the runner of one container."""
+
+    def __init__(self, client: docker.DockerClient, container: Any) -> None:
+        self._client = client
+        self._container = container
+        attached = client.api.attach_socket(
+            container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+        )
+        self._sock: socket.socket = attached._sock
+        self._stdout = bytearray()
+        self._stderr = bytearray()
+        self._closed = False
+
+    @property
+    def container_id(self) -> str:
+        return str(self._container.id)
+
+    def compile(
+        self, source_name: str, source: bytes, argv: list[str], limits: ProcessLimits
+    ) -> tuple[ProcessReport, bytes]:
+        request = CompileRequest(
+            source_name=source_name, argv=argv, limits=limits, payload_bytes=len(source)
+        )
+        return self._exchange(json_encoder.encode(request), source, limits.wall_time_ms)
+
+    def run(
+        self, argv: list[str], stdin: bytes, limits: ProcessLimits
+    ) -> tuple[ProcessReport, bytes]:
+        request = RunRequest(argv=argv, limits=limits, payload_bytes=len(stdin))
+        return self._exchange(json_encoder.encode(request), stdin, limits.wall_time_ms)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._sock.close()
+        finally:
+            try:
+                self._container.remove(force=True)
+            except docker.errors.NotFound:
+                pass
+
+    def _exchange(
+        self, header: bytes, payload: bytes, wall_time_ms: int
+    ) -> tuple[ProcessReport, bytes]:
+        deadline = time.monotonic() + wall_time_ms / 1000 + _REPLY_MARGIN_S
+        try:
+            self._sock.settimeout(_REPLY_MARGIN_S)
+            self._sock.sendall(header + b"\n" + payload)
+            line = self._read_line(deadline)
+            reply = runner_reply_decoder.decode(line)
+            data = self._read_exact(reply.payload_bytes, deadline)
+        except (OSError, EOFError, msgspec.DecodeError) as exc:
+            raise self._failure(exc) from exc
+        if isinstance(reply, RunnerError):
+            raise SandboxError(f"runner: {reply.message}")
+        return reply, data
+
+    def _failure(self, exc: BaseException) -> SandboxError:
+        """Tell a container killed for memory (the submission's fault) from a broken sandbox."""
+        try:
+            self._container.reload()
+            state = self._container.attrs.get("State", {})
+        except docker.errors.APIError:
+            state = {}
+        if state.get("OOMKilled"):
+            return SandboxOutOfMemory("the sandbox ran out of memory")
+        stderr = self._stderr.decode(errors="replace")[-2000:]
+        return SandboxError(f"sandbox connection failed: {exc!r}; state={state}; stderr={stderr}")
+
+    def _fill(self, deadline: float) -> None:
+        """Read one multiplexed frame from the attach stream into the stdout/stderr buffers."""
+        header = self._recv_exact(_HEADER.size, deadline)
+        stream, length = _HEADER.unpack(header)
+        body = self._recv_exact(length, deadline)
+        (self._stderr if stream == 2 else self._stdout).extend(body)
+
+    def _read_line(self, deadline: float) -> bytes:
+        while (end := self._stdout.find(b"\n")) < 0:
+            self._fill(deadline)
+        line = bytes(self._stdout[:end])
+        del self._stdout[: end + 1]
+        return line
+
+    def _read_exact(self, size: int, deadline: float) -> bytes:
+        while len(self._stdout) < size:
+            self._fill(deadline)
+        data = bytes(self._stdout[:size])
+        del self._stdout[:size]
+        return data
+
+    def _recv_exact(self, size: int, deadline: float) -> bytes:
+        chunks = bytearray()
+        while len(chunks) < size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the runner did not answer in time")
+            self._sock.settimeout(remaining)
+            chunk = self._sock.recv(min(size - len(chunks), 1 << 20))
+            if not chunk:
+                raise EOFError("the sandbox closed its output")
+            chunks.extend(chunk)
+        return bytes(chunks)

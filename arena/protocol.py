@@ -1,0 +1,156 @@
+"""Wire formats shared by the CLI, the sandbox driver, workers, HTTP and WebSocket.
+
+Every message is a msgspec Struct; unions are tagged by a ``kind`` field so one decoder reads any
+member of a union. Encoders and decoders are module-level singletons: building them is the costly
+part of msgspec, using them is cheap.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import msgspec
+
+
+class Verdict(enum.StrEnum):
+    """Judgement types with their ICPC Contest API ids."""
+
+    AC = "AC"
+    WA = "WA"
+    TLE = "TLE"
+    MLE = "MLE"
+    RTE = "RTE"
+    OLE = "OLE"
+    CE = "CE"
+    # A judging error is the system's fault, never the contestant's: it is retried, never final.
+    JE = "JE"
+
+
+class StopReason(enum.StrEnum):
+    """Why the in-container runner stopped a process (``none`` when it ended by itself)."""
+
+    NONE = "none"
+    CPU_TIME = "cpu_time"
+    WALL_TIME = "wall_time"
+    MEMORY = "memory"
+    OUTPUT = "output"
+
+
+# --- host <-> in-container runner -------------------------------------------------------------
+# Each frame is one JSON header line followed by ``payload_bytes`` raw bytes (source, test input,
+# program output), so binary data never needs escaping.
+
+
+class ProcessLimits(msgspec.Struct, frozen=True):
+    cpu_time_ms: int
+    wall_time_ms: int
+    memory_kib: int
+    output_kib: int  # stdout kept and compared; writing more is an OLE
+    file_size_kib: int  # RLIMIT_FSIZE for every file the process writes, stdout included
+    processes: int = 64
+
+
+class CompileRequest(msgspec.Struct, frozen=True, tag="compile", tag_field="kind"):
+    """Write ``source_name`` (the payload) into the work dir and run ``argv`` there if non-empty."""
+
+    source_name: str
+    argv: list[str]
+    limits: ProcessLimits
+    payload_bytes: int = 0
+
+
+class RunRequest(msgspec.Struct, frozen=True, tag="run", tag_field="kind"):
+    """Run ``argv`` with the payload as stdin."""
+
+    argv: list[str]
+    limits: ProcessLimits
+    payload_bytes: int = 0
+
+
+RunnerRequest = CompileRequest | RunRequest
+
+
+class ProcessReport(msgspec.Struct, frozen=True, tag="report", tag_field="kind"):
+    """What happened to one process tree; the payload is its stdout, cut at the output limit."""
+
+    exit_code: int | None
+    signal: int | None
+    cpu_ms: int
+    wall_ms: int
+    memory_kib: int
+    stopped: StopReason
+    stderr_tail: str
+    processes: int = 1
+    payload_bytes: int = 0
+
+
+class RunnerError(msgspec.Struct, frozen=True, tag="error", tag_field="kind"):
+    """The runner could not carry out a request (a judging error, never the contestant's fault)."""
+
+    message: str
+    payload_bytes: int = 0
+
+
+RunnerReply = ProcessReport | RunnerError
+
+
+# --- judging results ---------------------------------------------------------------------------
+
+
+class TestResult(msgspec.Struct, frozen=True):
+    name: str
+    verdict: Verdict
+    time_ms: int
+    memory_kib: int
+    wall_ms: int = 0
+    message: str = ""
+
+
+class JudgeResult(msgspec.Struct, frozen=True):
+    """The outcome of one submission; also the shape of ``arena judge --json``."""
+
+    verdict: Verdict
+    time_ms: int
+    memory_kib: int
+    tests: list[TestResult]
+    compile_output: str
+    message: str = ""
+
+
+# --- grading events (the grader yields them; a table maps each kind to a handler) --------------
+
+
+class CompileStarted(msgspec.Struct, frozen=True, tag="compile_started", tag_field="kind"):
+    language: str
+
+
+class CompileFinished(msgspec.Struct, frozen=True, tag="compile_finished", tag_field="kind"):
+    ok: bool
+    output: str
+    time_ms: int
+
+
+class TestStarted(msgspec.Struct, frozen=True, tag="test_started", tag_field="kind"):
+    index: int
+    total: int
+    name: str
+
+
+class TestFinished(msgspec.Struct, frozen=True, tag="test_finished", tag_field="kind"):
+    index: int
+    total: int
+    result: TestResult
+
+
+class JudgingFinished(msgspec.Struct, frozen=True, tag="judging_finished", tag_field="kind"):
+    result: JudgeResult
+
+
+GradingEvent = CompileStarted | CompileFinished | TestStarted | TestFinished | JudgingFinished
+
+
+json_encoder = msgspec.json.Encoder()
+runner_request_decoder = msgspec.json.Decoder(RunnerRequest)
+runner_reply_decoder = msgspec.json.Decoder(RunnerReply)
+judge_result_decoder = msgspec.json.Decoder(JudgeResult)
+grading_event_decoder = msgspec.json.Decoder(GradingEvent)

@@ -1,0 +1,44 @@
+"""Typed settings, read from the environment when asked for, never at import time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import msgspec
+
+_ENV_PREFIX = "ARENA_"
+_SOURCE_SANDBOX_DIR = Path(__file__).resolve().parent.parent / "sandbox"
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    sandbox_dir: Path = _SOURCE_SANDBOX_DIR
+    sandbox_image: str = "arena-sandbox:latest"
+    # gVisor is the isolation boundary; runc shares the host kernel with untrusted code.
+    sandbox_runtime: str = "runsc"
+    unsafe_allow_runc_for_untrusted_code: bool = False
+    sandbox_pool_size: int = 2
+    sandbox_cpus: float = 1.0
+    # Per-container cap; each run's own memory limit is enforced inside by the runner.
+    sandbox_memory_mib: int = 2048
+    sandbox_work_mib: int = 512
+    sandbox_tmp_mib: int = 64
+    sandbox_overhead_mib: int = 256
+    sandbox_pids: int = 1024
+    docker_url: str | None = None
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Build from ``ARENA_<FIELD>`` variables; a malformed value raises with its name."""
+        env = os.environ if environ is None else environ
+        raw: dict[str, str] = {}
+        for field in msgspec.structs.fields(cls):
+            value = env.get(_ENV_PREFIX + field.name.upper())
+            if value is not None:
+                raw[field.name] = value
+        try:
+            return msgspec.convert(raw, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise ValueError(f"bad environment setting: {exc} (variables are ARENA_<FIELD>)") from exc

@@ -1,0 +1,305 @@
+#!/usr/bin/python3
+"""Arena's in-container runner: PID 1 of every sandbox container.
+
+It reads framed requests on stdin (a JSON header line, then ``payload_bytes`` raw bytes) and answers
+each with one framed reply on stdout. The host never execs into the container: one attach carries the
+whole conversation, so no network and no second channel are needed.
+
+The runner stays root (with only CAP_SETUID/CAP_SETGID left in the container) so that the code it
+runs, which drops to an unprivileged uid with no capabilities, can neither signal nor ptrace it.
+Standard library only: the image has no third-party Python packages. The field names mirror the
+Structs in ``arena/protocol.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import sys
+import time
+
+USER_ID = 1000
+WORK_DIR = "/work"
+BOX_DIR = "/work/box"  # the user's cwd: source, binaries, anything it writes
+IO_DIR = "/work/io"  # root-only: test input and captured output, handed over as open fds
+STDERR_TAIL_BYTES = 4096
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+USER_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "HOME": "/tmp",
+    "TMPDIR": "/tmp",
+    "LANG": "C.UTF-8",
+}
+
+
+def read_frame(stream):
+    line = stream.readline()
+    if not line:
+        return None, b""
+    header = json.loads(line)
+    size = int(header.get("payload_bytes", 0))
+    payload = stream.read(size) if size else b""
+    if len(payload) != size:
+        return None, b""
+    return header, payload
+
+
+def write_frame(stream, header, payload=b""):
+    header["payload_bytes"] = len(payload)
+    stream.write(json.dumps(header).encode() + b"\n" + payload)
+    stream.flush()
+
+
+def user_pids():
+    """Pids of every process the unprivileged user owns (the whole tree, orphans included)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", "rb") as f:
+                for line in f:
+                    if line.startswith(b"Uid:"):
+                        if int(line.split()[1]) == USER_ID:
+                            pids.append(int(entry))
+                        break
+        except OSError:
+            continue
+    return pids
+
+
+def rss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * PAGE_KIB
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def cpu_ms(pid):
+    """CPU time of ``pid`` and of its children it has already waited for."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0
+    ticks = sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks * 1000 // CLOCK_TICKS
+
+
+def kill_user_processes():
+    """SIGKILL everything the user owns, from a helper running as that user.
+
+    kill(-1) signals every process the caller may signal, so a helper with the user's uid reaches
+    exactly the user's processes, including those that escaped into new sessions or were orphaned.
+    """
+    helper = os.fork()
+    if helper == 0:
+        try:
+            os.setgroups([])
+            os.setgid(USER_ID)
+            os.setuid(USER_ID)
+            for _ in range(3):
+                try:
+                    os.kill(-1, signal.SIGKILL)
+                except ProcessLookupError:
+                    break
+        finally:
+            os._exit(0)
+    os.waitpid(helper, 0)
+
+
+def reap_orphans():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def exec_child(argv, fds, limits, error_w):
+    """In the forked child: confine, drop privileges, exec. Never returns."""
+    try:
+        os.setsid()
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        os.set_inheritable(error_w, False)
+        cpu_s = -(-limits["cpu_time_ms"] // 1000) + 1  # a backstop; the runner's poll is exact
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
+        file_bytes = limits["file_size_kib"] * 1024
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"], limits["processes"]))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        stack = limits["memory_kib"] * 1024
+        resource.setrlimit(resource.RLIMIT_STACK, (stack, stack))
+        os.setgroups([])
+        os.setgid(USER_ID)
+        os.setuid(USER_ID)
+        os.chdir(BOX_DIR)
+        os.umask(0o022)
+        os.execvpe(argv[0], argv, USER_ENV)
+    except BaseException as exc:  # noqa: BLE001 - anything here must reach the runner
+        try:
+            os.write(error_w, f"{type(exc).__name__}: {exc}".encode()[:1000])
+        finally:
+            os._exit(127)
+    os._exit(127)
+
+
+def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd):
+    """Run one process tree under the limits; return the report fields and the stop reason."""
+    error_r, error_w = os.pipe()
+    os.set_inheritable(error_w, True)
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        os.close(error_r)
+        exec_child(argv, (stdin_fd, stdout_fd, stderr_fd), limits, error_w)
+    os.close(error_w)
+    wall_deadline = start + limits["wall_time_ms"] / 1000
+    memory_kib = limits["memory_kib"]
+    cpu_limit_ms = limits["cpu_time_ms"]
+    stopped = "none"
+    peak_kib = 0
+    peak_cpu = 0
+    peak_processes = 1
+    tick = 0
+    delay = 0.0005
+    while True:
+        wpid, status, usage = os.wait4(pid, os.WNOHANG)
+        if wpid:
+            break
+        tick += 1
+        # A full /proc scan sees every process of the tree but costs more than a read of the
+        # main process, so it runs on every fourth poll only.
+        if tick % 4 == 0:
+            pids = user_pids()
+            peak_processes = max(peak_processes, len(pids))
+            used_kib = sum(rss_kib(p) for p in pids)
+        else:
+            used_kib = rss_kib(pid)
+        peak_kib = max(peak_kib, used_kib)
+        peak_cpu = max(peak_cpu, cpu_ms(pid))
+        if used_kib > memory_kib:
+            stopped = "memory"
+        elif peak_cpu > cpu_limit_ms:
+            stopped = "cpu_time"
+        elif time.monotonic() > wall_deadline:
+            stopped = "wall_time"
+        if stopped != "none":
+            kill_user_processes()
+            wpid, status, usage = os.wait4(pid, 0)
+            break
+        time.sleep(delay)
+        delay = min(delay * 2, 0.005)
+    wall_ms = int((time.monotonic() - start) * 1000)
+    leftovers = user_pids()
+    if leftovers:
+        peak_processes = max(peak_processes, len(leftovers) + 1)
+        kill_user_processes()
+    reap_orphans()
+    exec_error = os.read(error_r, 1000).decode(errors="replace")
+    os.close(error_r)
+    usage_cpu = int((usage.ru_utime + usage.ru_stime) * 1000)
+    report = {
+        "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+        "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+        "cpu_ms": max(peak_cpu, usage_cpu),
+        "wall_ms": wall_ms,
+        "memory_kib": max(peak_kib, usage.ru_maxrss),
+        "stopped": stopped,
+        "processes": peak_processes,
+    }
+    if report["signal"] == signal.SIGXCPU and stopped == "none":
+        report["stopped"] = "cpu_time"
+    return report, exec_error
+
+
+def read_capped(path, limit):
+    with open(path, "rb") as f:
+        return f.read(limit)
+
+
+def tail(path, size):
+    with open(path, "rb") as f:
+        f.seek(max(0, os.fstat(f.fileno()).st_size - size))
+        return f.read().decode(errors="replace")
+
+
+def open_io(name):
+    return os.open(os.path.join(IO_DIR, name), os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+
+
+def handle(header, payload):
+    limits = header["limits"]
+    kind = header["kind"]
+    if kind == "compile":
+        name = os.path.basename(header["source_name"])
+        path = os.path.join(BOX_DIR, name)
+        with open(path, "wb") as f:
+            f.write(payload)
+        os.chmod(path, 0o644)
+        if not header["argv"]:
+            return {"kind": "report", "exit_code": 0, "signal": None, "cpu_ms": 0, "wall_ms": 0,
+                    "memory_kib": 0, "stopped": "none", "stderr_tail": ""}, b""
+        stdin_fd = os.open(os.devnull, os.O_RDONLY)
+    elif kind == "run":
+        with open(os.path.join(IO_DIR, "input"), "wb") as f:
+            f.write(payload)
+        stdin_fd = os.open(os.path.join(IO_DIR, "input"), os.O_RDONLY)
+    else:
+        return {"kind": "error", "message": f"unknown request kind {kind!r}"}, b""
+    out_fd = open_io("stdout")
+    err_fd = out_fd if kind == "compile" else open_io("stderr")
+    try:
+        report, exec_error = run_process(header["argv"], limits, stdin_fd, out_fd, err_fd)
+    finally:
+        for fd in {stdin_fd, out_fd, err_fd}:
+            os.close(fd)
+    if exec_error:
+        return {"kind": "error", "message": f"cannot start {header['argv'][0]}: {exec_error}"}, b""
+    output_bytes = limits["output_kib"] * 1024
+    stdout_path = os.path.join(IO_DIR, "stdout")
+    produced = os.stat(stdout_path).st_size
+    if kind == "run" and report["stopped"] == "none" and (
+        produced > output_bytes or report["signal"] == signal.SIGXFSZ
+    ):
+        report["stopped"] = "output"
+    stdout = read_capped(stdout_path, output_bytes)
+    report["stderr_tail"] = "" if kind == "compile" else tail(os.path.join(IO_DIR, "stderr"),
+                                                              STDERR_TAIL_BYTES)
+    report["kind"] = "report"
+    return report, stdout
+
+
+def prepare():
+    os.umask(0o022)
+    os.makedirs(BOX_DIR, exist_ok=True)
+    os.chmod(BOX_DIR, 0o777)  # the user's only writable place besides /tmp
+    os.makedirs(IO_DIR, mode=0o700, exist_ok=True)
+    # As PID 1 the runner inherits orphans; SIGCHLD stays default so wait4 sees exits.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
+def main():
+    prepare()
+    stdin = sys.stdin.buffer
+    stdout = sys.stdout.buffer
+    while True:
+        header, payload = read_frame(stdin)
+        if header is None:
+            return
+        try:
+            reply, data = handle(header, payload)
+        except Exception as exc:  # noqa: BLE001 - every request gets an answer
+            reply, data = {"kind": "error", "message": f"{type(exc).__name__}: {exc}"}, b""
+        write_frame(stdout, reply, data)
+
+
+if __name__ == "__main__":
+    main()

@@ -41,4 +41,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         try:
             return msgspec.convert(raw, cls, strict=False)
         except msgspec.ValidationError as exc:
-            raise ValueError(f"bad environment setting: {exc} (variables are ARENA_<FIELD>)") from exc
+            raise ValueError(
+                f"bad environment setting: {exc} (variables are ARENA_<FIELD>)"
+            ) from exc

@@ -4,7 +4,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo="${1:-arena-sandbox}"
-recipe_hash=$(cat "$here/packages.txt" "$here/runner.py" "$here/ts/node-globals.d.ts" \
+recipe_hash=$(cat "$here/packages.txt" "$here/runner.py" "$here/launch.c" "$here/ts/node-globals.d.ts" \
   "$here/build-image.sh" | sha256sum | cut -c1-16)
 if docker image inspect "$repo:$recipe_hash" >/dev/null 2>&1; then
   docker tag "$repo:$recipe_hash" "$repo:latest"
@@ -19,6 +19,8 @@ mmdebstrap --variant=minbase --include="$packages" \
   --customize-hook='mkdir -p "$1/opt/arena/ts"' \
   --customize-hook="copy-in $here/runner.py /opt/arena" \
   --customize-hook="copy-in $here/ts/node-globals.d.ts /opt/arena/ts" \
+  --customize-hook="copy-in $here/launch.c /opt/arena" \
+  --customize-hook='chroot "$1" gcc -O2 -Wall -o /opt/arena/launch /opt/arena/launch.c' \
   --customize-hook='echo "arena:x:1000:1000:sandboxed user code:/tmp:/usr/sbin/nologin" >> "$1/etc/passwd"' \
   --customize-hook='echo "arena:x:1000:" >> "$1/etc/group"' \
   --customize-hook='rm -rf "$1"/usr/share/doc/* "$1"/usr/share/man/* "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/*' \

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import signal
 import sys
 import time
@@ -24,6 +23,7 @@ USER_ID = 1000
 WORK_DIR = "/work"
 BOX_DIR = "/work/box"  # the user's cwd: source, binaries, anything it writes
 IO_DIR = "/work/io"  # root-only: test input and captured output, handed over as open fds
+LAUNCHER = "/opt/arena/launch"
 STDERR_TAIL_BYTES = 4096
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -90,26 +90,16 @@ def cpu_ms(pid):
     return ticks * 1000 // CLOCK_TICKS
 
 
-def kill_user_processes():
-    """SIGKILL everything the user owns, from a helper running as that user.
+def spawn(args, fds=(), setsid=False):
+    """posix_spawn the launcher: gVisor serves it several times faster than a fork of Python."""
+    actions = [(os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate(fds)]
+    return os.posix_spawn(LAUNCHER, [LAUNCHER, *args], USER_ENV, file_actions=actions,
+                          setsid=setsid)
 
-    kill(-1) signals every process the caller may signal, so a helper with the user's uid reaches
-    exactly the user's processes, including those that escaped into new sessions or were orphaned.
-    """
-    helper = os.fork()
-    if helper == 0:
-        try:
-            os.setgroups([])
-            os.setgid(USER_ID)
-            os.setuid(USER_ID)
-            for _ in range(3):
-                try:
-                    os.kill(-1, signal.SIGKILL)
-                except ProcessLookupError:
-                    break
-        finally:
-            os._exit(0)
-    os.waitpid(helper, 0)
+
+def kill_user_processes():
+    """SIGKILL everything the user owns, orphans and escaped sessions included."""
+    os.waitpid(spawn(["kill", str(USER_ID)]), 0)
 
 
 def reap_orphans():
@@ -122,44 +112,14 @@ def reap_orphans():
             return
 
 
-def exec_child(argv, fds, limits, error_w):
-    """In the forked child: confine, drop privileges, exec. Never returns."""
-    try:
-        os.setsid()
-        for target, fd in enumerate(fds):
-            os.dup2(fd, target)
-        os.set_inheritable(error_w, False)
-        cpu_s = -(-limits["cpu_time_ms"] // 1000) + 1  # a backstop; the runner's poll is exact
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
-        file_bytes = limits["file_size_kib"] * 1024
-        resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"], limits["processes"]))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        stack = limits["memory_kib"] * 1024
-        resource.setrlimit(resource.RLIMIT_STACK, (stack, stack))
-        os.setgroups([])
-        os.setgid(USER_ID)
-        os.setuid(USER_ID)
-        os.chdir(BOX_DIR)
-        os.umask(0o022)
-        os.execvpe(argv[0], argv, USER_ENV)
-    except BaseException as exc:  # noqa: BLE001 - anything here must reach the runner
-        try:
-            os.write(error_w, f"{type(exc).__name__}: {exc}".encode()[:1000])
-        finally:
-            os._exit(127)
-    os._exit(127)
-
-
 def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd):
     """Run one process tree under the limits; return the report fields and the stop reason."""
     error_r, error_w = os.pipe()
-    os.set_inheritable(error_w, True)
+    cpu_s = -(-limits["cpu_time_ms"] // 1000) + 1  # a backstop; the poll below is exact
+    args = ["run", str(cpu_s), str(limits["file_size_kib"] * 1024), str(limits["processes"]),
+            str(limits["memory_kib"] * 1024), str(USER_ID), BOX_DIR, "--", *argv]
     start = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        os.close(error_r)
-        exec_child(argv, (stdin_fd, stdout_fd, stderr_fd), limits, error_w)
+    pid = spawn(args, (stdin_fd, stdout_fd, stderr_fd, error_w), setsid=True)
     os.close(error_w)
     wall_deadline = start + limits["wall_time_ms"] / 1000
     memory_kib = limits["memory_kib"]

@@ -107,7 +107,7 @@ async def judge_once(
 async def measure_time_limit(
     settings: Settings, languages: LanguageTable, problem: ProblemPackage
 ) -> float:
-    """The package gives no time limit: 2 × the slowest accepted submission (Kattis rule)."""
+    """The package gives no time limit: twice the slowest accepted submission (Kattis rule)."""
     slowest_ms: int | None = None
     plan = plan_for(problem, INFERENCE_TIME_LIMIT_S)
     for path in problem.accepted_submissions:

@@ -99,10 +99,11 @@ async def grade(
     failed = compile_failed(report)
     yield CompileFinished(ok=not failed, output=compile_output, time_ms=report.wall_ms)
     if failed:
-        result = JudgeResult(
-            verdict=Verdict.CE, time_ms=0, memory_kib=0, tests=[], compile_output=compile_output
+        yield JudgingFinished(
+            result=JudgeResult(
+                verdict=Verdict.CE, time_ms=0, memory_kib=0, tests=[], compile_output=compile_output
+            )
         )
-        yield JudgingFinished(result=result)
         return
 
     limits = run_limits(language, plan)

@@ -38,6 +38,7 @@ class WarmPool:
         # reaches the waiting caller as a judging error instead of a silent hang.
         self._ready: asyncio.Queue[SandboxSession | SandboxError] = asyncio.Queue()
         self._filling: set[asyncio.Task[None]] = set()
+        self._refilled = asyncio.Condition()
         self._closed = False
 
     @property
@@ -60,6 +61,11 @@ class WarmPool:
         if isinstance(item, SandboxError):
             raise item
         return item
+
+    async def wait_until_full(self) -> None:
+        """Wait until every slot holds a started container (benchmarks measure a warm pool)."""
+        async with self._refilled:
+            await self._refilled.wait_for(lambda: self._ready.qsize() >= self.size)
 
     @contextlib.asynccontextmanager
     async def session(self) -> AsyncIterator[SandboxSession]:
@@ -98,8 +104,10 @@ class WarmPool:
             return
         if self._closed:
             await asyncio.to_thread(session.close)
-        else:
-            self._ready.put_nowait(session)
+            return
+        self._ready.put_nowait(session)
+        async with self._refilled:
+            self._refilled.notify_all()
 
     def _new_session(self) -> SandboxSession:
         container: Any = create_container(self._client, self._settings)

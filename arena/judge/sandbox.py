@@ -6,6 +6,7 @@ messages with it (see ``arena.protocol``). Each container serves one submission 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import struct
@@ -117,8 +118,8 @@ def create_container(client: docker.DockerClient, settings: Settings) -> Any:
         network_disabled=True,
         read_only=True,
         tmpfs={
-            "/work": f"size={settings.sandbox_work_mib}m,mode=755",
-            "/tmp": f"size={settings.sandbox_tmp_mib}m,mode=1777",
+            "/work": f"size={settings.sandbox_work_mib}m,mode=755,exec,nosuid,nodev",
+            "/tmp": f"size={settings.sandbox_tmp_mib}m,mode=1777,noexec,nosuid,nodev",
         },
         mem_limit=f"{total_mib}m",
         memswap_limit=f"{total_mib}m",
@@ -192,10 +193,8 @@ class SandboxSession:
         try:
             self._sock.close()
         finally:
-            try:
+            with contextlib.suppress(docker.errors.NotFound):
                 self._container.remove(force=True)
-            except docker.errors.NotFound:
-                pass
 
     def _exchange(
         self, header: bytes, payload: bytes, wall_time_ms: int

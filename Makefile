@@ -1,0 +1,22 @@
+# Two commands do everything on a fresh machine: `make up` (run Arena with the demo) and
+# `make test` (the whole test suite). Both run the idempotent setup first.
+SHELL := /bin/bash
+VENV := .venv/bin
+
+.PHONY: setup up test lint bench
+setup:
+	@bash scripts/setup.sh
+
+up: setup
+	@bash scripts/demo.sh
+
+lint: setup
+	$(VENV)/ruff check arena tests bench
+	$(VENV)/ruff format --check arena tests bench
+	$(VENV)/mypy
+
+test: lint
+	$(VENV)/pytest -q
+
+bench: setup
+	$(VENV)/python bench/judge_latency.py

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# One idempotent setup for a fresh machine (Debian bookworm, as root): system packages, gVisor,
+# dockerd with the runsc runtime, Postgres, Redis, the virtualenv and the sandbox image.
+# A second run on a set-up machine only checks, and takes seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+STATE="$ROOT/.state"
+mkdir -p "$STATE"
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+APT_PACKAGES=(docker.io runsc mmdebstrap chromium postgresql-client redis-tools)
+# gVisor release with the fast systrap platform (bookworm's runsc only has ptrace).
+RUNSC_SUITE=trixie
+RUNSC_BIN=/usr/local/lib/arena/runsc
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=l apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >"$STATE/apt.log" 2>&1 || { tail -30 "$STATE/apt.log" >&2; exit 1; }
+fi
+
+if [[ ! -x $RUNSC_BIN ]]; then
+  log "fetching runsc from Debian $RUNSC_SUITE"
+  apt_dir="$STATE/apt-$RUNSC_SUITE"
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/deb"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $RUNSC_SUITE main" \
+    > "$apt_dir/sources.list"
+  apt_opts=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o "Dir::Etc::sourceparts=-"
+    -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o "APT::Sandbox::User=root")
+  if apt-get "${apt_opts[@]}" update -qq && (cd "$apt_dir/deb" && apt-get "${apt_opts[@]}" download runsc -qq); then
+    dpkg-deb -x "$apt_dir"/deb/runsc_*.deb "$apt_dir/x"
+    install -D -m 755 "$apt_dir/x/usr/bin/runsc" "$RUNSC_BIN"
+  else
+    log "could not fetch runsc from $RUNSC_SUITE; using bookworm's /usr/bin/runsc (slower ptrace platform)"
+    install -D -m 755 /usr/bin/runsc "$RUNSC_BIN"
+  fi
+fi
+
+daemon_json=$(printf '{\n  "runtimes": {\n    "runsc": {"path": "%s", "runtimeArgs": ["--network=none"]}\n  }\n}\n' "$RUNSC_BIN")
+mkdir -p /etc/docker
+if [[ ! -f /etc/docker/daemon.json ]] || [[ $(cat /etc/docker/daemon.json) != "$daemon_json" ]]; then
+  log "registering runsc in /etc/docker/daemon.json"
+  printf '%s' "$daemon_json" > /etc/docker/daemon.json
+  if pid=$(pidof dockerd); then kill -HUP "$pid"; sleep 1; fi
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  log "starting dockerd"
+  nohup dockerd --bridge=none --iptables=false --ip-forward=false --ip-masq=false \
+    >/var/log/arena-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  docker info >/dev/null 2>&1 || { log "dockerd did not start:"; tail -20 /var/log/arena-dockerd.log >&2; exit 1; }
+fi
+docker info --format '{{json .Runtimes}}' | grep -q '"runsc"' || { log "runsc is not a docker runtime"; exit 1; }
+
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  log "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
+fi
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  log "starting Redis"
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/arena.log
+  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.2; done
+fi
+
+venv_hash=$(cat pyproject.toml | sha256sum | cut -c1-16)
+if [[ ! -x .venv/bin/python ]] || [[ $(cat .venv/.arena-hash 2>/dev/null) != "$venv_hash" ]]; then
+  log "installing the virtualenv (.venv)"
+  python3 -m venv .venv
+  if ! { .venv/bin/pip install -q --upgrade pip && .venv/bin/pip install -q -e '.[dev]'; } \
+      >"$STATE/pip.log" 2>&1; then
+    tail -30 "$STATE/pip.log" >&2
+    log "virtualenv install failed (log: $STATE/pip.log)"
+    exit 1
+  fi
+  .venv/bin/python -c 'import arena, starlette, arq, asyncpg, docker, msgspec' \
+    || { log "virtualenv install failed"; exit 1; }
+  echo "$venv_hash" > .venv/.arena-hash
+fi
+
+bash sandbox/build-image.sh arena-sandbox
+log "ready"

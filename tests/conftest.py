@@ -1,0 +1,65 @@
+"""Shared fixtures. Tests talk to the real services: Docker with runsc, Postgres, Redis."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import docker
+import pytest
+
+from arena.judge.grader import grade, plan_for
+from arena.judge.languages import LanguageTable
+from arena.judge.pool import WarmPool
+from arena.problems.package import load_package
+from arena.protocol import GradingEvent, JudgeResult, JudgingFinished
+from arena.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@pytest.fixture(scope="session")
+def languages(settings: Settings) -> LanguageTable:
+    return LanguageTable.load(settings.sandbox_dir / "languages.toml")
+
+
+@pytest.fixture(scope="session")
+async def pool(settings: Settings) -> AsyncIterator[WarmPool]:
+    client = docker.from_env(timeout=120)
+    warm = WarmPool(client, settings, size=2)
+    await warm.start()
+    yield warm
+    await warm.close()
+    client.close()
+
+
+JudgeFn = Callable[..., "JudgeResult"]
+
+
+@pytest.fixture
+def judge(pool: WarmPool, languages: LanguageTable):  # type: ignore[no-untyped-def]
+    """``await judge(problem_dir, source, lang, events=None)`` judges through the warm pool."""
+
+    async def run(
+        problem_dir: Path,
+        source: str | bytes,
+        lang: str,
+        events: list[GradingEvent] | None = None,
+    ) -> JudgeResult:
+        problem = load_package(problem_dir)
+        plan = plan_for(problem, problem.limits.time_limit_s or 1.0)
+        data = source.encode() if isinstance(source, str) else source
+        async with pool.session() as session:
+            async for event in grade(session, languages.get(lang), data, plan):
+                if events is not None:
+                    events.append(event)
+                if isinstance(event, JudgingFinished):
+                    return event.result
+        raise AssertionError("grading ended without a result")
+
+    return run

@@ -1,0 +1,463 @@
+"""Hostile submissions: each must be contained and end with the verdict it deserves.
+
+Most probes are written so that the *expected answer* is what a contained program prints
+("blocked", "denied ...", "none"), and anything that escapes prints something else; a breach is
+then a WA whose message names what got through.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+
+import pytest
+from support import make_problem
+
+from arena.protocol import Verdict
+
+pytestmark = pytest.mark.sandbox
+
+# Far above any legitimate verdict here (wall limit 3 s for a 1 s problem, plus compile time);
+# only a sandbox that fails to stop the program or hangs on clean-up takes this long.
+QUICK_S = 20.0
+
+
+def problem(root: Path, tests: dict[str, tuple[str, str]], memory_mib: int = 64) -> Path:
+    yaml = f"name: attack\nlimits:\n  memory: {memory_mib}\n  output: 1\n"
+    return make_problem(root, tests, yaml, time_limit_s=1.0)
+
+
+ONE_TEST = {"secret/1": ("", "ok\n")}
+
+
+async def timed(judge, problem_dir: Path, source: str, lang: str):
+    start = time.monotonic()
+    r = await judge(problem_dir, source, lang)
+    elapsed = time.monotonic() - start
+    assert elapsed < QUICK_S, f"judging took {elapsed:.1f} s: {r}"
+    return r
+
+
+# --- resource exhaustion -------------------------------------------------------------------------
+
+C_FORK_BOMB = """\
+#include <unistd.h>
+int main(void) {
+    for (;;) fork();
+}
+"""
+
+PY_FORK_BOMB = """\
+import os
+while True:
+    try:
+        os.fork()
+    except OSError:
+        pass
+"""
+
+
+@pytest.mark.parametrize(("lang", "source"), [("c", C_FORK_BOMB), ("python3", PY_FORK_BOMB)])
+async def test_fork_bomb(judge, tmp_path, lang: str, source: str) -> None:
+    # The memory limit is generous because the runner sums the RSS of every process of the user,
+    # and 64 copies of one program (the process limit) share most of their pages: with a small
+    # limit the bomb would be cut as MLE, which is not what this test is about.
+    p = problem(tmp_path, ONE_TEST, memory_mib=1024)
+    r = await timed(judge, p, source, lang)
+    # Two verdicts are legitimate: the process limit makes fork() fail, after which every copy
+    # spins until the CPU or wall limit stops the tree (TLE); or the main process dies first,
+    # e.g. killed while the tree is torn down (RTE). Never AC, and never a judging error.
+    assert r.verdict in (Verdict.TLE, Verdict.RTE), r
+
+
+async def test_sandbox_still_works_after_fork_bomb(judge, tmp_path) -> None:
+    """A fork bomb in one test must not starve the next test of the same submission."""
+    tests = {"secret/1": ("bomb\n", "ok\n"), "secret/2": ("calm\n", "ok\n")}
+    p = make_problem(
+        tmp_path, tests, "name: bomb\ntype: scoring\nlimits:\n  memory: 1024\n", time_limit_s=1.0
+    )
+    source = (
+        "import os\n"
+        "if input() == 'bomb':\n"
+        + "".join("    " + line + "\n" for line in PY_FORK_BOMB.splitlines())
+        + "print('ok')\n"
+    )
+    r = await timed(judge, p, source, "python3")
+    assert [t.verdict for t in r.tests][1:] == [Verdict.AC], r
+    assert r.tests[0].verdict in (Verdict.TLE, Verdict.RTE), r
+
+
+CPP_MEMORY_BOMB = """\
+#include <cstdlib>
+#include <cstring>
+int main() {
+    for (;;) {
+        char* p = static_cast<char*>(std::malloc(1 << 20));
+        std::memset(p, 1, 1 << 20);
+    }
+}
+"""
+
+PY_MEMORY_BOMB = """\
+blocks = []
+while True:
+    blocks.append([0] * 100_000)
+"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "source"), [("cpp", CPP_MEMORY_BOMB), ("python3", PY_MEMORY_BOMB)]
+)
+async def test_memory_bomb(judge, tmp_path, lang: str, source: str) -> None:
+    r = await timed(judge, problem(tmp_path, ONE_TEST), source, lang)
+    assert r.verdict == Verdict.MLE, r
+    assert r.memory_kib >= 64 * 1024, r
+
+
+PY_ENDLESS_OUTPUT = "while True:\n    print('x' * 1000)\n"
+
+# Ignores every write error: only the output limit itself (SIGXFSZ or the runner) can stop it.
+C_ENDLESS_OUTPUT = """\
+#include <stdio.h>
+#include <string.h>
+int main(void) {
+    static char line[1001];
+    memset(line, 'x', 1000);
+    line[1000] = '\\n';
+    for (;;) fwrite(line, 1, sizeof line, stdout);
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "source"), [("python3", PY_ENDLESS_OUTPUT), ("c", C_ENDLESS_OUTPUT)]
+)
+async def test_endless_output(judge, tmp_path, lang: str, source: str) -> None:
+    r = await timed(judge, problem(tmp_path, ONE_TEST), source, lang)
+    assert r.verdict == Verdict.OLE, r
+
+
+@pytest.mark.parametrize(
+    ("lang", "source"),
+    [
+        ("python3", "import time\ntime.sleep(100)\nprint('ok')\n"),
+        (
+            "c",
+            '#include <stdio.h>\n#include <unistd.h>\nint main(void) { sleep(100); puts("ok"); }\n',
+        ),
+    ],
+)
+async def test_sleeping_hits_the_wall_limit(judge, tmp_path, lang: str, source: str) -> None:
+    r = await timed(judge, problem(tmp_path, ONE_TEST), source, lang)
+    assert r.verdict == Verdict.TLE, r
+    # Stopped by the wall limit (2 x CPU limit + 1 s), not after the full 100 s sleep, and having
+    # used almost no CPU: the wall limit is what caught it.
+    assert 2500 <= r.tests[0].wall_ms < 10_000, r
+    assert r.time_ms < 500, r
+
+
+# --- escaping the container ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def host_secret():
+    """A file on the host that no submission may ever see."""
+    token = secrets.token_hex(16)
+    path = Path(f"/tmp/arena-secret-{secrets.token_hex(8)}")
+    path.write_text(f"{token}\n")
+    path.chmod(0o644)  # world-readable on the host: only the container boundary protects it
+    try:
+        yield path, token
+    finally:
+        path.unlink()
+
+
+PY_READ_FILES = """\
+import os
+paths = {paths!r}
+leaks = []
+for path in paths:
+    try:
+        with open(path, 'rb') as f:
+            data = f.read(4096)
+    except OSError:
+        continue
+    leaks.append(f'{{path}}={{data[:60]!r}}')
+for path in ('/var/run/docker.sock', '/run/docker.sock'):
+    if os.path.exists(path):
+        leaks.append(path)
+print('contained' if not leaks else 'LEAK ' + ' '.join(leaks))
+"""
+
+
+async def test_host_files_are_invisible(judge, tmp_path, host_secret) -> None:
+    secret_path, token = host_secret
+    paths = [
+        str(secret_path),
+        f"/proc/1/root{secret_path}",
+        f"/proc/self/root{secret_path}",
+        "/etc/shadow",
+        "/etc/gshadow",
+        "/root/.bash_history",
+        "/root/.docker/config.json",
+        "/proc/1/environ",  # the runner's environment: root's, not the user's to read
+        "/proc/1/mem",
+        "/proc/1/fd/0",  # the runner's end of the host conversation
+        "/work/io/input",  # the runner's own copy of the test input
+        "/work/io/stdout",
+    ]
+    source = PY_READ_FILES.format(paths=paths)
+    r = await timed(judge, problem(tmp_path, {"secret/1": ("", "contained\n")}), source, "python3")
+    assert r.verdict == Verdict.AC, r
+    assert token not in r.message
+
+
+async def test_host_files_are_invisible_to_the_compiler(judge, tmp_path, host_secret) -> None:
+    secret_path, token = host_secret
+    source = f'#include "{secret_path}"\nint main() {{ return 0; }}\n'
+    r = await timed(judge, problem(tmp_path, ONE_TEST), source, "cpp")
+    assert r.verdict == Verdict.CE, r
+    assert "No such file" in r.compile_output, r
+    assert token not in r.compile_output
+
+    r = await timed(
+        judge, problem(tmp_path, ONE_TEST), source.replace(str(secret_path), "/etc/shadow"), "cpp"
+    )
+    assert r.verdict == Verdict.CE, r
+    assert "Permission denied" in r.compile_output, r
+
+
+PY_NETWORK = """\
+import socket
+for port in (5432, 6379, 80):
+    try:
+        socket.create_connection(('127.0.0.1', port), timeout=1).close()
+        print(port, 'open')
+    except OSError:
+        print(port, 'blocked')
+for path in ('/var/run/docker.sock', '/run/docker.sock'):
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(path)
+        print('docker open')
+    except OSError:
+        print('docker blocked')
+    finally:
+        s.close()
+print('interfaces', *sorted(name for _, name in socket.if_nameindex()))
+"""
+
+
+async def test_network_is_blocked(judge, tmp_path) -> None:
+    expected = (
+        "5432 blocked\n6379 blocked\n80 blocked\ndocker blocked\ndocker blocked\ninterfaces lo\n"
+    )
+    p = problem(tmp_path, {"secret/1": ("", expected)})
+    r = await timed(judge, p, PY_NETWORK, "python3")
+    assert r.verdict == Verdict.AC, r
+
+
+PY_WRITES = """\
+import os
+targets = [
+    '/arena-x', '/etc/arena-x', '/usr/arena-x', '/usr/bin/arena-x', '/opt/arena/arena-x',
+    '/work/arena-x', '/work/io/arena-x', '/root/arena-x', '/var/arena-x',
+]
+for path in targets:
+    try:
+        with open(path, 'w') as f:
+            f.write('x')
+        print('WROTE', path)
+    except OSError:
+        print('denied', path)
+# Existing files: opened for writing without writing a byte, so a breach changes nothing.
+for path in ('/opt/arena/runner.py', '/etc/passwd', '/usr/bin/python3', '/work/io/stdout',
+             '/sys/fs/cgroup/memory/memory.limit_in_bytes', '/proc/sys/kernel/hostname'):
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_APPEND))
+        print('WRITABLE', path)
+    except OSError:
+        print('denied', path)
+for path in ('/opt/arena/runner.py', '/work/io'):
+    try:
+        os.rename(path, path + '.moved')
+        print('MOVED', path)
+    except OSError:
+        print('denied', path)
+# The places a program may write, so the probe itself is known to work.
+for path in ('/work/box/scratch', '/tmp/scratch'):
+    with open(path, 'w') as f:
+        f.write('x')
+    print('ok', path)
+"""
+
+
+async def test_writes_outside_the_box_fail(judge, tmp_path) -> None:
+    expected = "".join(
+        f"denied {path}\n"
+        for path in (
+            "/arena-x",
+            "/etc/arena-x",
+            "/usr/arena-x",
+            "/usr/bin/arena-x",
+            "/opt/arena/arena-x",
+            "/work/arena-x",
+            "/work/io/arena-x",
+            "/root/arena-x",
+            "/var/arena-x",
+            "/opt/arena/runner.py",
+            "/etc/passwd",
+            "/usr/bin/python3",
+            "/work/io/stdout",
+            "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+            "/proc/sys/kernel/hostname",
+            "/opt/arena/runner.py",
+            "/work/io",
+        )
+    )
+    expected += "ok /work/box/scratch\nok /tmp/scratch\n"
+    p = problem(tmp_path, {"secret/1": ("", expected)})
+    r = await timed(judge, p, PY_WRITES, "python3")
+    assert r.verdict == Verdict.AC, r
+
+
+PY_IDENTITY = """\
+import os
+fields = {}
+with open('/proc/self/status') as f:
+    for line in f:
+        key, _, value = line.partition(':')
+        fields[key] = value.split()
+print('uid', *fields['Uid'])
+print('gid', *fields['Gid'])
+print('groups', *fields['Groups'], '-')
+for cap in ('CapInh', 'CapPrm', 'CapEff', 'CapAmb'):
+    print(cap, int(fields.get(cap, ['0'])[0], 16))
+try:
+    os.setuid(0)
+    print('setuid(0) worked')
+except PermissionError:
+    print('setuid denied')
+print('fds', *sorted(int(fd) for fd in os.listdir('/proc/self/fd') if int(fd) > 2))
+"""
+
+
+async def test_user_code_is_unprivileged(judge, tmp_path) -> None:
+    # Only fd 3 may show up beyond stdio: it is the one listdir('/proc/self/fd') itself opens.
+    expected = (
+        "uid 1000 1000 1000 1000\n"
+        "gid 1000 1000 1000 1000\n"
+        "groups -\n"
+        "CapInh 0\nCapPrm 0\nCapEff 0\nCapAmb 0\n"
+        "setuid denied\n"
+        "fds 3\n"
+    )
+    p = problem(tmp_path, {"secret/1": ("", expected)})
+    r = await timed(judge, p, PY_IDENTITY, "python3")
+    assert r.verdict == Verdict.AC, r
+
+
+# --- leaking state between runs ------------------------------------------------------------------
+
+LEFTOVERS = ("/tmp/arena-leftover", "/dev/shm/arena-leftover", "/work/box/arena-leftover")
+
+PY_LEAVE_FILES = f"""\
+for path in {LEFTOVERS!r}:
+    with open(path, 'w') as f:
+        f.write('left behind')
+print('ok')
+"""
+
+PY_FIND_FILES = f"""\
+import os
+found = [path for path in {LEFTOVERS!r} if os.path.exists(path)]
+print('FOUND', *found) if found else print('absent')
+"""
+
+
+async def test_files_do_not_survive_into_the_next_submission(judge, tmp_path) -> None:
+    first = await timed(judge, problem(tmp_path / "a", ONE_TEST), PY_LEAVE_FILES, "python3")
+    assert first.verdict == Verdict.AC, first
+    second = await timed(
+        judge, problem(tmp_path / "b", {"secret/1": ("", "absent\n")}), PY_FIND_FILES, "python3"
+    )
+    assert second.verdict == Verdict.AC, second
+
+
+PY_ORPHAN = """\
+import os, sys, time
+if input() == 'spawn':
+    child = os.fork()
+    if child == 0:
+        os.setsid()
+        if os.fork() == 0:
+            # The grandchild outlives everyone: late output, then a busy loop.
+            time.sleep(0.3)
+            os.write(1, b'LEAKED\\n')
+            while True:
+                pass
+        os._exit(0)
+    os.waitpid(child, 0)
+    print('ok')
+else:
+    me = os.getpid()
+    others = []
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        try:
+            with open(f'/proc/{entry}/status') as f:
+                status = dict(line.split(':', 1) for line in f if ':' in line)
+        except OSError:
+            continue
+        if status['Uid'].split()[0] == '1000':
+            others.append(f"{entry}:{status['Name'].strip()}:{status['State'].split()[0]}")
+    print('ok' if not others else 'SURVIVORS ' + ' '.join(others))
+"""
+
+
+async def test_orphans_die_with_their_test(judge, tmp_path) -> None:
+    tests = {"secret/1": ("spawn\n", "ok\n"), "secret/2": ("check\n", "ok\n")}
+    r = await timed(judge, problem(tmp_path, tests), PY_ORPHAN, "python3")
+    assert r.verdict == Verdict.AC, r
+    # The orphan's busy loop must not have been waited for or charged to the first test.
+    assert r.tests[0].wall_ms < 1000, r
+
+
+PY_ATTACK_RUNNER = """\
+import os, signal
+for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGSTOP):
+    try:
+        os.kill(1, sig)
+        print(sig.name, 'delivered')
+    except PermissionError:
+        print(sig.name, 'EPERM')
+for path in ('/proc/1/fd/1', '/proc/1/fd/0'):
+    try:
+        os.close(os.open(path, os.O_WRONLY))
+        print('OPENED', path)
+    except OSError:
+        print('denied', path)
+"""
+
+
+async def test_the_runner_cannot_be_killed(judge, tmp_path) -> None:
+    expected = (
+        "SIGKILL EPERM\nSIGTERM EPERM\nSIGSTOP EPERM\ndenied /proc/1/fd/1\ndenied /proc/1/fd/0\n"
+    )
+    tests = {"secret/1": ("", expected), "secret/2": ("", expected)}
+    r = await timed(judge, problem(tmp_path, tests), PY_ATTACK_RUNNER, "python3")
+    # Both tests ran: the runner was still there to serve the second one.
+    assert r.verdict == Verdict.AC, r
+    assert len(r.tests) == 2
+
+
+# --- and afterwards -----------------------------------------------------------------------------
+
+
+async def test_zz_normal_submission_after_attacks(judge, tmp_path) -> None:
+    """Runs last in this module (pytest keeps file order): the pool survived everything above."""
+    p = make_problem(tmp_path, {"sample/1": ("1 2\n", "3\n"), "secret/1": ("5 6\n", "11\n")})
+    r = await timed(judge, p, "a, b = map(int, input().split())\nprint(a + b)\n", "python3")
+    assert r.verdict == Verdict.AC, r

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import docker
 import pytest
@@ -63,3 +64,39 @@ def judge(pool: WarmPool, languages: LanguageTable):  # type: ignore[no-untyped-
         raise AssertionError("grading ended without a result")
 
     return run
+
+
+ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    """A fresh database with the schema migrated, dropped at the end of the session."""
+    import uuid
+
+    import asyncpg
+
+    from arena.storage.migrate import migrate
+
+    name = f"arena_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(ADMIN_DSN)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    conn = await asyncpg.connect(url)
+    await migrate(conn)
+    await conn.close()
+    try:
+        yield url
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Any]:
+    """A pool on the session's database; tests make their own rows with unique names."""
+    import asyncpg
+
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=4)
+    yield pool
+    await pool.close()

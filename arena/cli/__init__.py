@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from arena.cli import judge
+from arena.cli import db, judge
 from arena.cli.common import UsageError
 
 
@@ -14,6 +14,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arena", description="Arena programming-contest platform")
     commands = parser.add_subparsers(dest="command", required=True)
     judge.register(commands)
+    db.register(commands)
     return parser
 
 

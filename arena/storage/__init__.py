@@ -1,0 +1,1 @@
+"""Storage: Postgres (asyncpg) as the source of truth, the blob store, Redis caches."""

@@ -154,3 +154,32 @@ runner_request_decoder = msgspec.json.Decoder(RunnerRequest)
 runner_reply_decoder = msgspec.json.Decoder(RunnerReply)
 judge_result_decoder = msgspec.json.Decoder(JudgeResult)
 grading_event_decoder = msgspec.json.Decoder(GradingEvent)
+
+
+# --- pipeline events (published on Redis pub/sub after the database commit) --------------------
+
+
+class SubmissionProgress(msgspec.Struct, frozen=True, tag="submission_progress", tag_field="kind"):
+    submission_id: int
+    attempt: int
+    user_id: int
+    contest_id: int | None
+    index: int
+    total: int
+    result: TestResult
+
+
+class SubmissionJudged(msgspec.Struct, frozen=True, tag="submission_judged", tag_field="kind"):
+    submission_id: int
+    attempt: int
+    user_id: int
+    contest_id: int | None
+    problem_id: int
+    verdict: Verdict
+    time_ms: int
+    memory_kib: int
+    score: float | None = None
+
+
+PipelineEvent = SubmissionProgress | SubmissionJudged
+pipeline_event_decoder = msgspec.json.Decoder(PipelineEvent)

@@ -26,6 +26,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sandbox_overhead_mib: int = 256
     sandbox_pids: int = 1024
     docker_url: str | None = None
+    blob_dir: Path = Path("/var/lib/arena/blobs")
+    # Concurrent judgings per worker process = sandbox slots; one CPU each.
+    judge_slots: int = msgspec.field(default_factory=lambda: os.cpu_count() or 1)
+    # Above the longest possible judging; also how long arq waits before retrying a job whose
+    # worker died.
+    judge_job_timeout_s: int = 600
+    judge_max_errors: int = 3
+    judge_requeue_after_s: float = 120.0
     database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     redis_url: str = "redis://127.0.0.1:6379/0"
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from arena.cli import db, judge
+from arena.cli import db, judge, worker
 from arena.cli.common import UsageError
 
 
@@ -15,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     judge.register(commands)
     db.register(commands)
+    worker.register(commands)
     return parser
 
 

@@ -112,6 +112,8 @@ CREATE TABLE submissions (
     memory_kib      int,
     compile_output  text,
     worker          text,
+    -- Set by each claim; only the holder of the latest claim may write the final verdict.
+    claim_token     uuid,
     submitted_at    timestamptz NOT NULL DEFAULT now(),
     enqueued_at     timestamptz,
     judging_started_at timestamptz,

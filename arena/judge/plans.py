@@ -1,0 +1,83 @@
+"""Grading plans for stored problem versions: limits and tests from Postgres, data from blobs.
+
+A problem version never changes once imported, so a plan is cached for the worker's lifetime.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from arena.judge.grader import GradingPlan
+from arena.problems.checker import DefaultValidatorFlags
+from arena.problems.package import TestCase
+from arena.storage.blobs import BlobStore
+
+
+class PlanError(LookupError):
+    pass
+
+
+class PlanCache:
+    def __init__(self, db: Any, blobs: BlobStore) -> None:
+        self._db = db
+        self._blobs = blobs
+        self._plans: dict[tuple[int, int], GradingPlan] = {}
+
+    async def get(self, problem_id: int, version: int) -> GradingPlan:
+        key = (problem_id, version)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = await self._load(problem_id, version)
+            self._plans[key] = plan
+        return plan
+
+    async def _load(self, problem_id: int, version: int) -> GradingPlan:
+        async with self._db.acquire() as conn:
+            head = await conn.fetchrow(
+                "SELECT problem_type, time_limit_ms, memory_mib, output_mib, validator"
+                " FROM problem_versions WHERE problem_id = $1 AND version = $2",
+                problem_id,
+                version,
+            )
+            if head is None:
+                raise PlanError(f"problem {problem_id} has no version {version}")
+            rows = await conn.fetch(
+                "SELECT name, is_sample, input_hash, answer_hash FROM problem_tests"
+                " WHERE problem_id = $1 AND version = $2 ORDER BY ordinal",
+                problem_id,
+                version,
+            )
+        tests = [
+            TestCase(
+                name=r["name"],
+                input_path=self._path(r["input_hash"]),
+                answer_path=self._path(r["answer_hash"]),
+                group=r["name"].rpartition("/")[0],
+                is_sample=r["is_sample"],
+            )
+            for r in rows
+        ]
+        return GradingPlan(
+            tests=tests,
+            time_limit_s=head["time_limit_ms"] / 1000,
+            memory_mib=head["memory_mib"],
+            output_mib=head["output_mib"],
+            checker=checker_flags(head["validator"]),
+            stop_at_first_failure=head["problem_type"] == "pass-fail",
+        )
+
+    def _path(self, digest: str) -> Path:
+        path = self._blobs.path_for(digest)
+        if path is None:
+            raise PlanError(f"blob {digest} is not on a local disk")
+        return path
+
+
+def checker_flags(validator: str | dict[str, Any]) -> DefaultValidatorFlags:
+    data = json.loads(validator) if isinstance(validator, str) else validator
+    fields = {f.name for f in msgspec.structs.fields(DefaultValidatorFlags)}
+    return msgspec.convert({k: v for k, v in data.items() if k in fields}, DefaultValidatorFlags)

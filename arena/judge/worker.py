@@ -1,0 +1,206 @@
+"""The arq worker: claim, judge in the sandbox, write exactly one verdict, then tell the world.
+
+Order matters for "no result ever lost": the verdict is committed to Postgres first; the ranking
+cache and the pub/sub events follow the commit, and both can be rebuilt from Postgres.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import asyncpg
+import msgspec
+from arq import Retry, cron
+from arq.connections import RedisSettings
+from arq.worker import Worker, func
+
+from arena.judge.grader import GradingPlan, grade
+from arena.judge.languages import LanguageTable
+from arena.judge.plans import PlanCache
+from arena.judge.pool import WarmPool
+from arena.judge.queue import JUDGE_FUNCTION, enqueue
+from arena.judge.sandbox import SandboxError, docker_client
+from arena.protocol import (
+    GradingEvent,
+    JudgeResult,
+    JudgingFinished,
+    SubmissionJudged,
+    SubmissionProgress,
+    TestFinished,
+    json_encoder,
+)
+from arena.settings import Settings
+from arena.storage import ranking_cache, submissions
+from arena.storage.blobs import DiskBlobStore
+
+log = logging.getLogger(__name__)
+
+
+def submission_channel(contest_id: int | None) -> str:
+    return f"arena:submissions:{contest_id if contest_id is not None else 'practice'}"
+
+
+class WorkerState(msgspec.Struct, kw_only=True):
+    """What every job of one worker process shares (kept in arq's ctx)."""
+
+    settings: Settings
+    db: Any  # asyncpg.Pool
+    redis: Any  # the arq Redis connection
+    pool: WarmPool
+    languages: LanguageTable
+    plans: PlanCache
+    name: str
+    docker: Any
+
+
+async def judge_submission(ctx: dict[str, Any], submission_id: int, attempt: int) -> str:
+    state: WorkerState = ctx["arena"]
+    async with state.db.acquire() as conn:
+        claimed = await submissions.claim(conn, submission_id, attempt, state.name)
+    if claimed is None:
+        return "already final or superseded"
+    try:
+        language = state.languages.get(claimed.language)
+        plan = await state.plans.get(claimed.problem_id, claimed.problem_version)
+        result = await _grade(state, claimed, language, plan)
+    except (SandboxError, OSError) as exc:
+        async with state.db.acquire() as conn:
+            retry = await submissions.record_judging_error(
+                conn, claimed, str(exc), state.settings.judge_max_errors
+            )
+        log.warning("submission %s attempt %s: judging error: %s", submission_id, attempt, exc)
+        if retry:
+            raise Retry(defer=min(30, 2 ** ctx.get("job_try", 1))) from exc
+        return "judging error; flagged for moderators"
+    async with state.db.acquire() as conn:
+        won = await submissions.finish(conn, claimed, result)
+        if not won:
+            return "another claim finished first"
+        if claimed.contest_id is not None:
+            await ranking_cache.refresh_user(conn, state.redis, claimed.contest_id, claimed.user_id)
+    judged = SubmissionJudged(
+        submission_id=claimed.submission_id,
+        attempt=claimed.attempt,
+        user_id=claimed.user_id,
+        contest_id=claimed.contest_id,
+        problem_id=claimed.problem_id,
+        verdict=result.verdict,
+        time_ms=result.time_ms,
+        memory_kib=result.memory_kib,
+    )
+    await _publish(state, claimed.contest_id, judged)
+    return result.verdict.value
+
+
+async def _grade(
+    state: WorkerState, claimed: submissions.Claim, language: Any, plan: GradingPlan
+) -> JudgeResult:
+    async def progress(event: TestFinished) -> None:
+        await _publish(
+            state,
+            claimed.contest_id,
+            SubmissionProgress(
+                submission_id=claimed.submission_id,
+                attempt=claimed.attempt,
+                user_id=claimed.user_id,
+                contest_id=claimed.contest_id,
+                index=event.index,
+                total=event.total,
+                result=event.result,
+            ),
+        )
+
+    handlers: dict[type[Any], Callable[[Any], Awaitable[None]]] = {TestFinished: progress}
+    async with state.pool.session() as session:
+        async for event in grade(session, language, claimed.source, plan):
+            handler = handlers.get(type(event))
+            if handler is not None:
+                await handler(event)
+            if isinstance(event, JudgingFinished):
+                return event.result
+    raise SandboxError("grading ended without a result")
+
+
+async def _publish(state: WorkerState, contest_id: int | None, event: GradingEvent | Any) -> None:
+    # Pub/sub is best effort by design: the verdict is already in Postgres, and hubs resync.
+    try:
+        await state.redis.publish(submission_channel(contest_id), json_encoder.encode(event))
+    except Exception as exc:
+        log.warning("publish failed: %s", exc)
+
+
+async def sweep(ctx: dict[str, Any]) -> int:
+    """Enqueue rows the queue may have lost (Redis down at submit time, or restarted)."""
+    state: WorkerState = ctx["arena"]
+    async with state.db.acquire() as conn:
+        stale = await submissions.pending(conn, state.settings.judge_requeue_after_s)
+        for submission_id, attempt in stale:
+            await enqueue(state.redis, conn, submission_id, attempt)
+    return len(stale)
+
+
+def redis_settings(settings: Settings) -> RedisSettings:
+    return RedisSettings.from_dsn(settings.redis_url)
+
+
+async def _startup(ctx: dict[str, Any]) -> None:
+    settings: Settings = ctx["settings"]
+    client = docker_client(settings)
+    pool = WarmPool(client, settings, size=settings.judge_slots)
+    await pool.start()
+    db = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
+    blobs = DiskBlobStore(settings.blob_dir)
+    ctx["arena"] = WorkerState(
+        settings=settings,
+        db=db,
+        redis=ctx["redis"],
+        pool=pool,
+        languages=LanguageTable.load(settings.sandbox_dir / "languages.toml"),
+        plans=PlanCache(db, blobs),
+        name=f"{socket.gethostname()}:{os.getpid()}",
+        docker=client,
+    )
+
+
+async def _shutdown(ctx: dict[str, Any]) -> None:
+    state: WorkerState | None = ctx.get("arena")
+    if state is None:
+        return
+    await state.pool.close()
+    await state.db.close()
+    state.docker.close()
+
+
+def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
+    slots = settings.judge_slots
+    return Worker(
+        functions=[
+            func(
+                judge_submission,
+                name=JUDGE_FUNCTION,
+                timeout=settings.judge_job_timeout_s,
+                max_tries=settings.judge_max_errors + 10,
+            )
+        ],
+        cron_jobs=[cron(sweep, second=set(range(0, 60, 5)), run_at_startup=True)],
+        redis_settings=redis_settings(settings),
+        max_jobs=slots,
+        poll_delay=0.05,
+        job_timeout=settings.judge_job_timeout_s,
+        keep_result=3600,
+        on_startup=_startup,
+        on_shutdown=_shutdown,
+        ctx={"settings": settings},
+        burst=burst,
+        handle_signals=True,
+    )
+
+
+def run_worker(settings: Settings) -> None:
+    worker = build_worker(settings)
+    asyncio.run(worker.async_run())

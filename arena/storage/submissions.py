@@ -1,0 +1,226 @@
+"""Submission rows: the acknowledged record, the claim, and the single final verdict.
+
+Exactly-once: every claim sets a fresh ``claim_token``; the final UPDATE requires the token of the
+latest claim and ``status = 'judging'``, so of any number of workers that judged the same attempt
+(a retry after a worker died, a sweeper re-enqueue racing arq's own retry) exactly one writes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import asyncpg
+import msgspec
+
+from arena.protocol import JudgeResult, Verdict
+
+
+class SubmissionError(ValueError):
+    pass
+
+
+class Claim(msgspec.Struct, frozen=True):
+    submission_id: int
+    attempt: int
+    token: uuid.UUID
+    user_id: int
+    contest_id: int | None
+    problem_id: int
+    problem_version: int
+    language: str
+    source: bytes
+
+
+async def create_submission(
+    conn: asyncpg.Connection,
+    *,
+    user_id: int,
+    problem_id: int,
+    language: str,
+    source: bytes,
+    contest_id: int | None = None,
+) -> int:
+    """Insert the row (status ``queued``) and commit; only then may the caller acknowledge it."""
+    if len(source) > 65536:
+        raise SubmissionError("the source is larger than 64 KiB")
+    submission_id: int | None = await conn.fetchval(
+        """
+        INSERT INTO submissions (user_id, contest_id, problem_id, problem_version, language, source)
+        SELECT $1, $2, p.id, p.current_version, $4, $5 FROM problems p
+        WHERE p.id = $3 AND p.current_version IS NOT NULL
+        RETURNING id
+        """,
+        user_id,
+        contest_id,
+        problem_id,
+        language,
+        source,
+    )
+    if submission_id is None:
+        raise SubmissionError(f"problem {problem_id} does not exist or has no imported version")
+    return submission_id
+
+
+def job_id(submission_id: int, attempt: int) -> str:
+    """One arq job per attempt: a rejudge (new attempt) can enqueue again, a retry cannot."""
+    return f"judge:{submission_id}:{attempt}"
+
+
+async def mark_enqueued(conn: asyncpg.Connection, submission_id: int, attempt: int) -> None:
+    await conn.execute(
+        "UPDATE submissions SET enqueued_at = now() WHERE id = $1 AND attempt = $2",
+        submission_id,
+        attempt,
+    )
+
+
+async def claim(
+    conn: asyncpg.Connection, submission_id: int, attempt: int, worker: str
+) -> Claim | None:
+    """Take the attempt for judging; None when it is already final or superseded."""
+    token = uuid.uuid4()
+    row = await conn.fetchrow(
+        """
+        UPDATE submissions
+        SET status = 'judging', worker = $3, claim_token = $4, judging_started_at = now()
+        WHERE id = $1 AND attempt = $2 AND status IN ('queued', 'judging')
+        RETURNING id, attempt, claim_token, user_id, contest_id, problem_id, problem_version,
+                  language, source
+        """,
+        submission_id,
+        attempt,
+        worker,
+        token,
+    )
+    if row is None:
+        return None
+    return Claim(
+        submission_id=row["id"],
+        attempt=row["attempt"],
+        token=row["claim_token"],
+        user_id=row["user_id"],
+        contest_id=row["contest_id"],
+        problem_id=row["problem_id"],
+        problem_version=row["problem_version"],
+        language=row["language"],
+        source=bytes(row["source"]),
+    )
+
+
+async def finish(conn: asyncpg.Connection, claim: Claim, result: JudgeResult) -> bool:
+    """Write the final verdict and the per-test results in one transaction, if still ours."""
+    if result.verdict == Verdict.JE:
+        raise SubmissionError("a judging error is never a final verdict")
+    async with conn.transaction():
+        won = await conn.fetchval(
+            """
+            UPDATE submissions
+            SET status = 'done', verdict = $4, time_ms = $5, memory_kib = $6,
+                compile_output = $7, judged_at = now(), needs_attention = false
+            WHERE id = $1 AND attempt = $2 AND claim_token = $3 AND status = 'judging'
+            RETURNING true
+            """,
+            claim.submission_id,
+            claim.attempt,
+            claim.token,
+            result.verdict.value,
+            result.time_ms,
+            result.memory_kib,
+            result.compile_output,
+        )
+        if not won:
+            return False
+        await conn.executemany(
+            """
+            INSERT INTO test_results
+                (submission_id, attempt, ordinal, name, verdict, time_ms, wall_ms, memory_kib,
+                 message)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """,
+            [
+                (
+                    claim.submission_id,
+                    claim.attempt,
+                    i,
+                    t.name,
+                    t.verdict.value,
+                    t.time_ms,
+                    t.wall_ms,
+                    t.memory_kib,
+                    t.message,
+                )
+                for i, t in enumerate(result.tests)
+            ],
+        )
+        if claim.attempt == 1:
+            await conn.execute(
+                """
+                UPDATE problems SET submission_count = submission_count + 1,
+                    accepted_count = accepted_count + ($2 = 'AC')::int
+                WHERE id = $1
+                """,
+                claim.problem_id,
+                result.verdict.value,
+            )
+    return True
+
+
+async def record_judging_error(
+    conn: asyncpg.Connection, claim: Claim, message: str, max_errors: int
+) -> bool:
+    """Count a sandbox failure; past ``max_errors`` the row is flagged for moderators.
+
+    Returns True when the attempt should be tried again.
+    """
+    row = await conn.fetchrow(
+        """
+        UPDATE submissions
+        SET judge_errors = judge_errors + 1,
+            status = CASE WHEN judge_errors + 1 >= $4 THEN 'failed' ELSE 'queued' END
+                     ::submission_status,
+            needs_attention = judge_errors + 1 >= $4,
+            verdict = CASE WHEN judge_errors + 1 >= $4 THEN 'JE' ELSE verdict END,
+            compile_output = $5
+        WHERE id = $1 AND attempt = $2 AND claim_token = $3 AND status = 'judging'
+        RETURNING status
+        """,
+        claim.submission_id,
+        claim.attempt,
+        claim.token,
+        max_errors,
+        message[:4000],
+    )
+    return row is not None and row["status"] == "queued"
+
+
+async def new_attempt(
+    conn: asyncpg.Connection, submission_ids: Sequence[int]
+) -> list[tuple[int, int]]:
+    """Rejudge: bump the attempt and queue again; returns (id, attempt) to enqueue."""
+    rows = await conn.fetch(
+        """
+        UPDATE submissions
+        SET attempt = attempt + 1, status = 'queued', verdict = NULL, time_ms = NULL,
+            memory_kib = NULL, judge_errors = 0, needs_attention = false, claim_token = NULL,
+            enqueued_at = NULL, judged_at = NULL
+        WHERE id = ANY($1::bigint[])
+        RETURNING id, attempt
+        """,
+        list(submission_ids),
+    )
+    return [(r["id"], r["attempt"]) for r in rows]
+
+
+async def pending(conn: asyncpg.Connection, stale_after_s: float) -> list[tuple[int, int]]:
+    """Rows the queue may have lost: never enqueued, or not final long after being enqueued."""
+    rows = await conn.fetch(
+        """
+        SELECT id, attempt FROM submissions
+        WHERE status IN ('queued', 'judging')
+          AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => $1))
+        ORDER BY id
+        """,
+        stale_after_s,
+    )
+    return [(r["id"], r["attempt"]) for r in rows]

@@ -1,0 +1,200 @@
+"""The judging pipeline end to end: Postgres rows, arq over Redis, worker processes, sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from arq.connections import RedisSettings, create_pool
+from pipeline_support import (
+    REDIS_TEST_DB,
+    SOURCES,
+    kill_worker,
+    make_world,
+    start_worker,
+    worker_env,
+)
+
+from arena.judge.queue import rejudge, submit
+from arena.storage import ranking_cache
+from arena.storage.blobs import DiskBlobStore
+
+pytestmark = pytest.mark.sandbox
+
+CHAOS_SUBMISSIONS = 60
+REDIS_START = [
+    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
+    "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
+    "--logfile", "/var/log/redis/arena.log",
+]  # fmt: skip
+
+
+@pytest.fixture
+async def arq_redis() -> Any:
+    redis = await create_pool(RedisSettings(database=REDIS_TEST_DB))
+    await redis.flushdb()
+    yield redis
+    await redis.aclose()
+
+
+async def wait_all_final(db: Any, ids: list[int], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        left = await db.fetchval(
+            "SELECT count(*) FROM submissions WHERE id = ANY($1::bigint[]) AND status <> 'done'",
+            ids,
+        )
+        if left == 0:
+            return
+        await asyncio.sleep(0.5)
+    rows = await db.fetch(
+        "SELECT id, status, attempt, judge_errors FROM submissions"
+        " WHERE id = ANY($1::bigint[]) AND status <> 'done'",
+        ids,
+    )
+    raise AssertionError(f"not final after {timeout_s} s: {[dict(r) for r in rows][:10]}")
+
+
+async def assert_ranking_matches_postgres(db: Any, redis: Any, contest_id: int) -> None:
+    async with db.acquire() as conn:
+        users = await conn.fetch(
+            "SELECT user_id FROM registrations WHERE contest_id = $1", contest_id
+        )
+        for row in users:
+            expected = ranking_cache.pack(
+                await ranking_cache.user_row(conn, contest_id, row["user_id"])
+            )
+            cached = await redis.zscore(ranking_cache.ranking_key(contest_id), str(row["user_id"]))
+            assert cached == expected, (row["user_id"], cached, expected)
+
+
+async def test_verdicts_rejudge_and_events(
+    db: Any, database_url: str, arq_redis: Any, tmp_path: Path
+) -> None:
+    blobs = DiskBlobStore(tmp_path / "blobs")
+    async with db.acquire() as conn:
+        world = await make_world(conn, blobs, tmp_path / "problem", users=2)
+    pubsub = arq_redis.pubsub()
+    await pubsub.subscribe(f"arena:submissions:{world.contest_id}")
+    expected = {}
+    for kind in ("AC", "WA", "CE"):
+        sid = await submit(
+            db,
+            arq_redis,
+            user_id=world.user_ids[0],
+            problem_id=world.problem_id,
+            language="python3",
+            source=SOURCES[kind].encode(),
+            contest_id=world.contest_id,
+        )
+        expected[sid] = kind
+    worker = start_worker(worker_env(database_url, tmp_path / "blobs"), tmp_path / "worker.log")
+    try:
+        await wait_all_final(db, list(expected), timeout_s=120)
+        rows = await db.fetch(
+            "SELECT id, verdict, attempt FROM submissions WHERE id = ANY($1::bigint[])",
+            list(expected),
+        )
+        assert {r["id"]: r["verdict"] for r in rows} == expected
+        ac_id = next(s for s, k in expected.items() if k == "AC")
+        tests = await db.fetch(
+            "SELECT name, verdict FROM test_results WHERE submission_id = $1 ORDER BY ordinal",
+            ac_id,
+        )
+        assert [t["name"] for t in tests] == ["sample/1", "secret/01", "secret/02"]
+        assert {t["verdict"] for t in tests} == {"AC"}
+
+        # A rejudge is a new attempt with its own job; the verdict is replaced, not duplicated.
+        assert await rejudge(db, arq_redis, [ac_id]) == [(ac_id, 2)]
+        await wait_all_final(db, [ac_id], timeout_s=60)
+        row = await db.fetchrow("SELECT verdict, attempt FROM submissions WHERE id = $1", ac_id)
+        assert (row["verdict"], row["attempt"]) == ("AC", 2)
+    finally:
+        kill_worker(worker)
+    kinds = []
+    while message := await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.2):
+        kinds.append(message["data"])
+    await pubsub.aclose()
+    judged = [m for m in kinds if b'"submission_judged"' in m]
+    progress = [m for m in kinds if b'"submission_progress"' in m]
+    assert len(judged) == 4  # three submissions and one rejudge
+    assert len(progress) >= 3 + 3 + 1  # AC twice (3 tests each) and WA's failing first test
+    await assert_ranking_matches_postgres(db, arq_redis, world.contest_id)
+
+
+async def test_chaos_killed_workers_and_redis_restart(
+    db: Any, database_url: str, arq_redis: Any, tmp_path: Path
+) -> None:
+    """Workers are SIGKILLed every few seconds and Redis restarts once: nothing is lost."""
+    rng = random.Random(2026)
+    blobs = DiskBlobStore(tmp_path / "blobs")
+    async with db.acquire() as conn:
+        world = await make_world(conn, blobs, tmp_path / "problem", users=12)
+    kinds = ["AC"] * (CHAOS_SUBMISSIONS // 2) + ["WA"] * (CHAOS_SUBMISSIONS * 3 // 10)
+    kinds += ["TLE"] * (CHAOS_SUBMISSIONS - len(kinds))
+    rng.shuffle(kinds)
+    expected: dict[int, str] = {}
+    env = worker_env(database_url, tmp_path / "blobs")
+    workers = [start_worker(env, tmp_path / f"worker{i}.log") for i in range(2)]
+    try:
+        for kind in kinds:
+            sid = await submit(
+                db,
+                arq_redis,
+                user_id=rng.choice(world.user_ids),
+                problem_id=world.problem_id,
+                language="python3",
+                source=SOURCES[kind].encode(),
+                contest_id=world.contest_id,
+            )
+            expected[sid] = kind
+        redis_restarted = False
+        started = time.monotonic()
+        while time.monotonic() - started < 400:
+            left = await db.fetchval(
+                "SELECT count(*) FROM submissions WHERE id = ANY($1::bigint[])"
+                " AND status <> 'done'",
+                list(expected),
+            )
+            if left == 0:
+                break
+            await asyncio.sleep(3 + rng.random() * 2)
+            victim = rng.randrange(len(workers))
+            kill_worker(workers[victim])
+            workers[victim] = start_worker(env, tmp_path / f"worker{victim}.log")
+            if not redis_restarted and left < CHAOS_SUBMISSIONS * 2 // 3:
+                await asyncio.to_thread(subprocess.run, ["redis-cli", "shutdown", "nosave"])
+                await asyncio.sleep(1)
+                await asyncio.to_thread(subprocess.run, REDIS_START, check=True)
+                await asyncio.sleep(0.5)
+                redis_restarted = True
+            for i, proc in enumerate(workers):  # arq workers exit when Redis vanishes
+                if proc.poll() is not None:
+                    workers[i] = start_worker(env, tmp_path / f"worker{i}.log")
+        assert redis_restarted
+        await wait_all_final(db, list(expected), timeout_s=120)
+    finally:
+        for proc in workers:
+            kill_worker(proc)
+    rows = await db.fetch(
+        "SELECT id, verdict, attempt, status FROM submissions WHERE id = ANY($1::bigint[])",
+        list(expected),
+    )
+    assert {r["id"]: r["verdict"] for r in rows} == expected
+    counts = await db.fetch(
+        "SELECT submission_id, count(*) AS n FROM test_results"
+        " WHERE submission_id = ANY($1::bigint[]) GROUP BY submission_id",
+        list(expected),
+    )
+    per_kind = {"AC": world.test_count, "WA": 1, "TLE": 1}
+    assert {r["submission_id"]: r["n"] for r in counts} == {
+        sid: per_kind[kind] for sid, kind in expected.items()
+    }
+    # The cache may have been lost with Redis; the test checks it equals Postgres after the
+    # workers refreshed (and, where needed, rebuilt) it.
+    await assert_ranking_matches_postgres(db, arq_redis, world.contest_id)

@@ -1,0 +1,99 @@
+"""Setting up the real pipeline for tests: a problem, a contest, users, and worker processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from support import make_problem
+
+REDIS_TEST_DB = 13
+
+SOURCES = {
+    "AC": "a, b = map(int, input().split())\nprint(a + b)\n",
+    "WA": "a, b = map(int, input().split())\nprint(a - b - 1)\n",
+    "TLE": "while True:\n    pass\n",
+    "CE": "print(\n",
+}
+
+
+class World(msgspec.Struct):
+    problem_id: int
+    contest_id: int
+    user_ids: list[int]
+    test_count: int
+
+
+async def make_world(conn: Any, blobs: Any, root: Path, users: int) -> World:
+    from arena.storage.problems import import_problem
+
+    tests = {"sample/1": ("1 2\n", "3\n")}
+    for i in range(1, 3):
+        tests[f"secret/{i:02d}"] = (f"{i} {i * 10}\n", f"{i * 11}\n")
+    make_problem(root, tests, time_limit_s=0.5)
+    slug = f"aplusb-{uuid.uuid4().hex[:8]}"
+    imported = await import_problem(conn, blobs, root, slug=slug)
+    contest_id = await conn.fetchval(
+        "INSERT INTO contests (name, start_time, duration_s, penalty_minutes)"
+        " VALUES ($1, now() - interval '30 minutes', 18000, 20) RETURNING id",
+        f"chaos {slug}",
+    )
+    await conn.execute(
+        "INSERT INTO contest_problems (contest_id, problem_id, label, ordinal)"
+        " VALUES ($1, $2, 'A', 1)",
+        contest_id,
+        imported.problem_id,
+    )
+    user_ids = []
+    for i in range(users):
+        user_id = await conn.fetchval(
+            "INSERT INTO users (username, password_hash) VALUES ($1, 'x') RETURNING id",
+            f"u{i}-{uuid.uuid4().hex[:8]}",
+        )
+        await conn.execute(
+            "INSERT INTO registrations (contest_id, user_id) VALUES ($1, $2)", contest_id, user_id
+        )
+        user_ids.append(user_id)
+    return World(
+        problem_id=imported.problem_id,
+        contest_id=contest_id,
+        user_ids=user_ids,
+        test_count=len(tests),
+    )
+
+
+def worker_env(database_url: str, blob_dir: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        ARENA_DATABASE_URL=database_url,
+        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_TEST_DB}",
+        ARENA_BLOB_DIR=str(blob_dir),
+        ARENA_JUDGE_SLOTS="1",
+        ARENA_JUDGE_JOB_TIMEOUT_S="20",
+        ARENA_JUDGE_REQUEUE_AFTER_S="10",
+    )
+    env.update(extra)
+    return env
+
+
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "arena", "worker"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def kill_worker(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()

@@ -11,6 +11,12 @@ _ENV_PREFIX = "ARENA_"
 _SOURCE_SANDBOX_DIR = Path(__file__).resolve().parent.parent / "sandbox"
 
 
+def _decode_path(kind: type, value: object) -> object:
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sandbox_dir: Path = _SOURCE_SANDBOX_DIR
     sandbox_image: str = "arena-sandbox:latest"
@@ -47,7 +53,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             if value is not None:
                 raw[field.name] = value
         try:
-            return msgspec.convert(raw, cls, strict=False)
+            return msgspec.convert(raw, cls, strict=False, dec_hook=_decode_path)
         except msgspec.ValidationError as exc:
             raise ValueError(
                 f"bad environment setting: {exc} (variables are ARENA_<FIELD>)"

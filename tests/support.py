@@ -12,6 +12,7 @@ def make_problem(
     time_limit_s: float | None = 1.0,
 ) -> Path:
     """Write a minimal legacy Kattis package: ``tests`` maps 'sample/1' → (input, answer)."""
+    root.mkdir(parents=True, exist_ok=True)
     (root / "problem.yaml").write_text(problem_yaml)
     if time_limit_s is not None:
         (root / ".timelimit").write_text(f"{time_limit_s}\n")

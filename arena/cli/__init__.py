@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from arena.cli import db, judge, worker
+from arena.cli import contest, db, judge, problem, worker
 from arena.cli.common import UsageError
 
 
@@ -16,6 +16,8 @@ def build_parser() -> argparse.ArgumentParser:
     judge.register(commands)
     db.register(commands)
     worker.register(commands)
+    problem.register(commands)
+    contest.register(commands)
     return parser
 
 

@@ -100,8 +100,8 @@ def remove_orphans(client: docker.DockerClient) -> int:
             try:
                 container.remove(force=True)
                 removed += 1
-            except docker.errors.NotFound:
-                pass
+            except docker.errors.APIError:  # gone already, or being removed by another process
+                continue
     return removed
 
 

@@ -202,5 +202,12 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
 
 
 def run_worker(settings: Settings) -> None:
-    worker = build_worker(settings)
-    asyncio.run(worker.async_run())
+    async def main() -> None:
+        # arq binds the worker to the loop that is current when it is built.
+        worker = build_worker(settings)
+        try:
+            await worker.async_run()
+        finally:
+            await worker.close()
+
+    asyncio.run(main())

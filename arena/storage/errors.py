@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class ImportFailure(Exception):  # noqa: N818 - the name reads as what happened, by design
+class ImportFailure(Exception):
     """Reads like ``contest.yaml: duration: expected h:mm:ss, got '5 hours'``.
 
     ``file`` is the offending file as the user knows it (relative to the package when it is in

@@ -250,8 +250,9 @@ try:
         names = sorted(v.split(b'=', 1)[0].decode() for v in f.read().split(b'\\0') if v)
 except OSError:
     names = None
-# Docker gives every container PATH and HOSTNAME; anything else would be configuration leaking.
-extra = sorted(set(names or ()) - {'PATH', 'HOSTNAME'})
+# Docker gives every container PATH, HOSTNAME and HOME; anything more would be configuration
+# leaking.
+extra = sorted(set(names or ()) - {'PATH', 'HOSTNAME', 'HOME'})
 print('ok' if not extra else 'EXPOSED ' + ' '.join(extra))
 """
 
@@ -260,7 +261,7 @@ async def test_runner_environment_exposes_nothing(judge, tmp_path) -> None:
     # On Linux /proc/1/environ of a root process is unreadable for uid 1000. gVisor (this host's
     # runsc 20221219) serves it, and /proc/1/maps, auxv and fdinfo, world-readable, and
     # PR_SET_DUMPABLE does not change that. So the runner's environment must hold no secrets:
-    # only Docker's PATH and HOSTNAME are tolerated.
+    # only Docker's PATH, HOSTNAME and HOME are tolerated.
     r = await timed(judge, problem(tmp_path, ONE_TEST), PY_RUNNER_ENVIRON, "python3")
     assert r.verdict == Verdict.AC, r
 

@@ -1,0 +1,46 @@
+"""``arena contest import PATH``: load an ICPC contest package and its problems."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from arena.cli.problem import run_with_database
+from arena.storage.blobs import BlobStore
+from arena.storage.contests import ImportedContest, import_contest
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("contest", help="contest administration")
+    actions = parser.add_subparsers(dest="action", required=True)
+    importer = actions.add_parser(
+        "import",
+        help="import an ICPC contest package (contest.yaml, problems.yaml, problem packages)",
+        description="Importing a contest id again updates it. Blobs go to $ARENA_BLOB_DIR.",
+    )
+    importer.add_argument("path", type=Path, metavar="PATH", help="package directory or .zip")
+    importer.set_defaults(handler=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    async def job(conn: Any, blobs: BlobStore) -> ImportedContest:
+        return await import_contest(conn, blobs, args.path)
+
+    print(describe(run_with_database(job)))
+    return 0
+
+
+def describe(result: ImportedContest) -> str:
+    parts = []
+    for link in result.problems:
+        if link.imported is None:
+            state = "linked"
+        elif link.imported.created:
+            state = f"v{link.imported.version}"
+        else:
+            state = f"v{link.imported.version} unchanged"
+        parts.append(f"{link.label} {link.slug} ({state})")
+    action = "created" if result.created else "updated"
+    problems = ", ".join(parts) or "no problems"
+    return f"{action} contest {result.external_id} {result.name!r}: {problems}"

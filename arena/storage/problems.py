@@ -1,0 +1,408 @@
+"""Importing problem packages (directories or zips) into Postgres and the blob store.
+
+Every import that changes the package makes a new version; submissions keep the version they
+were judged against. Test data goes to the blob store before any row points at it, so a failed
+import leaves at most unreferenced blobs behind, never rows without data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import msgspec
+
+from arena.problems.checker import DefaultValidatorFlags
+from arena.problems.errors import YamlDoc
+from arena.problems.package import ProblemPackage, TestCase, load_package
+from arena.storage.blobs import BlobStore, sha256_file
+from arena.storage.errors import ImportFailure
+
+__all__ = [
+    "DIFFICULTIES",
+    "SLUG_RE",
+    "ImportedProblem",
+    "StoredProblemVersion",
+    "StoredTest",
+    "check_slug",
+    "import_problem",
+    "load_problem_tests",
+    "package_hash",
+    "problem_version",
+    "unpacked",
+]
+
+# The CHECK constraints of the problems table, repeated so that users get a sentence, not a
+# constraint violation.
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+DIFFICULTIES = ("easy", "medium", "hard")
+# A package that sets no time limit gets this one for now.
+DEFAULT_TIME_LIMIT_S = 1.0
+
+_PROBLEM_MARKERS = ("problem.yaml", "data")
+# Finder and Explorer add these to archives; they are never part of the package.
+_ARCHIVE_JUNK = ("__MACOSX",)
+_WINDOWS_DRIVE_RE = re.compile(r"[A-Za-z]:")
+
+
+class ImportedProblem(msgspec.Struct, frozen=True):
+    slug: str
+    problem_id: int
+    version: int
+    test_count: int
+    package_hash: str
+    # False when the package was already there unchanged and ``version`` is the existing one.
+    created: bool
+
+
+class StoredTest(msgspec.Struct, frozen=True):
+    ordinal: int
+    name: str
+    is_sample: bool
+    input_hash: str
+    answer_hash: str
+
+
+class StoredProblemVersion(msgspec.Struct, frozen=True):
+    problem_id: int
+    version: int
+    problem_type: str
+    time_limit_ms: int
+    memory_mib: int
+    output_mib: int
+    validator: DefaultValidatorFlags
+    validator_flags: list[str]
+    custom_validator: bool
+    package_hash: str
+
+
+# --- archives ------------------------------------------------------------------------------
+
+
+def _member_parts(archive: Path, name: str) -> list[str]:
+    """The path components of a zip member; ImportFailure for a member that would land outside
+    the extraction directory (zip slip)."""
+    posix = name.replace("\\", "/")
+    if posix.startswith("/") or _WINDOWS_DRIVE_RE.match(posix):
+        raise ImportFailure(archive.name, None, f"unsafe member {name!r}: absolute path")
+    parts = [part for part in PurePosixPath(posix).parts if part != "."]
+    if ".." in parts:
+        raise ImportFailure(archive.name, None, f"unsafe member {name!r}: goes up with '..'")
+    return parts
+
+
+def _extract(archive: Path, dest: Path) -> None:
+    try:
+        opened = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFailure(str(archive), None, f"cannot read zip file: {exc}") from exc
+    with opened:
+        members = opened.infolist()
+        # Every name is checked before anything is written: a rejected archive leaves nothing.
+        checked = [(info, _member_parts(archive, info.filename)) for info in members]
+        for info, parts in checked:
+            if not parts or parts[0] in _ARCHIVE_JUNK:
+                continue
+            target = dest.joinpath(*parts)
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with opened.open(info) as source, target.open("wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+
+
+def _unpack(path: Path, scratch: Path, markers: Sequence[str]) -> Path:
+    if not path.exists():
+        raise ImportFailure(str(path), None, "no such file or directory")
+    if not zipfile.is_zipfile(path):
+        raise ImportFailure(str(path), None, "not a directory or a zip file")
+    # Extracting into a directory named like the archive gives a flat zip the name a directory
+    # would have had: the default slug or contest id.
+    root = scratch / path.stem
+    root.mkdir()
+    _extract(path, root)
+    entries = [e for e in root.iterdir() if not e.name.startswith(".")]
+    at_top = any((root / marker).exists() for marker in markers)
+    if not at_top and len(entries) == 1 and entries[0].is_dir():
+        return entries[0]
+    return root
+
+
+@contextlib.asynccontextmanager
+async def unpacked(path: Path, markers: Sequence[str] = _PROBLEM_MARKERS) -> AsyncIterator[Path]:
+    """The package directory for ``path``: the directory itself, or a zip extracted to a
+    temporary directory (removed afterwards). A zip whose content sits in one top-level folder
+    without any of ``markers`` at its top yields that folder."""
+    path = Path(path)
+    if path.is_dir():
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="arena-import-") as scratch:
+        yield await asyncio.to_thread(_unpack, path, Path(scratch), markers)
+
+
+# --- package contents ----------------------------------------------------------------------
+
+
+def _data_files(directory: Path, rel: str, ancestors: frozenset[Path], out: list[Any]) -> None:
+    real = directory.resolve()
+    if real in ancestors:
+        # A symlink loop: load_package rejects those among the tests; elsewhere they hold nothing.
+        return
+    for entry in directory.iterdir():
+        name = f"{rel}/{entry.name}"
+        if entry.is_dir():
+            _data_files(entry, name, ancestors | {real}, out)
+        elif entry.is_file():
+            out.append((name, entry))
+
+
+def package_hash(root: Path) -> str:
+    """SHA-256 over the relative paths and contents of problem.yaml, .timelimit and data/**.
+
+    Each file contributes its path's length, the path and its content's SHA-256, so no two
+    different file sets can produce the same byte stream.
+    """
+    files: list[tuple[str, Path]] = [
+        (name, root / name) for name in ("problem.yaml", ".timelimit") if (root / name).is_file()
+    ]
+    if (root / "data").is_dir():
+        _data_files(root / "data", "data", frozenset(), files)
+    digest = hashlib.sha256()
+    for name, path in sorted(files, key=lambda item: item[0]):
+        encoded = name.encode()
+        digest.update(len(encoded).to_bytes(8, "big"))
+        digest.update(encoded)
+        digest.update(bytes.fromhex(sha256_file(path)))
+    return digest.hexdigest()
+
+
+def check_slug(slug: str, origin: str) -> str:
+    if SLUG_RE.fullmatch(slug) is None:
+        raise ImportFailure(
+            origin,
+            "slug",
+            f"{slug!r} is not a valid slug: 1 to 64 characters, lowercase letters, digits, '_' "
+            "and '-', starting with a letter or digit",
+        )
+    return slug
+
+
+def _words(doc: YamlDoc, key: str) -> list[str] | None:
+    value = doc.get((key,))
+    if value is None:
+        return None
+    if isinstance(value, str):
+        # Legacy ``keywords: graphs greedy`` is one space-separated string.
+        return value.split()
+    if isinstance(value, list) and all(
+        isinstance(word, str | int | float) and not isinstance(word, bool) for word in value
+    ):
+        return [str(word) for word in value]
+    raise doc.error((key,), "expected a list of words or a space-separated string")
+
+
+def _clean_tags(tags: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
+
+
+def _metadata(
+    root: Path, origin: str, difficulty: str | None, tags: list[str] | None
+) -> tuple[str | None, list[str] | None]:
+    """(difficulty, tags) from the arguments, else from problem.yaml; None where neither says."""
+    yaml_path = root / "problem.yaml"
+    doc = YamlDoc.load(yaml_path, root) if yaml_path.is_file() else YamlDoc.empty(yaml_path, root)
+    if difficulty is None:
+        difficulty = doc.string(("difficulty",))
+        if difficulty is not None and difficulty not in DIFFICULTIES:
+            raise doc.error(("difficulty",), f"expected easy, medium or hard, got {difficulty!r}")
+    elif difficulty not in DIFFICULTIES:
+        message = f"expected easy, medium or hard, got {difficulty!r}"
+        raise ImportFailure(origin, "difficulty", message)
+    if tags is None:
+        tags = _words(doc, "tags")
+        if tags is None:
+            tags = _words(doc, "keywords")
+    return difficulty, None if tags is None else _clean_tags(tags)
+
+
+def _store_tests(blobs: BlobStore, tests: Sequence[TestCase]) -> list[tuple[str, str]]:
+    return [(blobs.put_file(t.input_path), blobs.put_file(t.answer_path)) for t in tests]
+
+
+def _validator_json(package: ProblemPackage) -> str:
+    """The ``problem_versions.validator`` jsonb: the default validator's flags, plus the raw
+    flags (a custom validator gets them) and whether the package brings its own validator."""
+    doc = msgspec.structs.asdict(package.default_validator)
+    doc["validator_flags"] = list(package.validator_flags)
+    doc["custom_validator"] = package.custom_validator
+    return msgspec.json.encode(doc).decode()
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+async def import_problem(
+    conn: Any,
+    blobs: BlobStore,
+    package_dir: Path,
+    *,
+    slug: str | None = None,
+    difficulty: str | None = None,
+    tags: list[str] | None = None,
+    origin: str | None = None,
+) -> ImportedProblem:
+    """Import the package at ``package_dir`` (a directory or a zip) in one transaction.
+
+    The slug defaults to the package directory's name, lowercased. Importing a package whose
+    hash equals the current version's creates nothing and returns that version with
+    ``created=False``. Difficulty and tags come from the arguments, else from problem.yaml
+    (``difficulty``, ``tags``, legacy ``keywords``); when neither gives them, a new problem gets
+    the defaults and an existing one keeps what it has. Raises ``PackageError`` for a broken
+    package and ``ImportFailure`` for anything else about the input; ``origin`` is how those
+    name the package (default: ``package_dir``).
+    """
+    origin = str(package_dir) if origin is None else origin
+    async with unpacked(Path(package_dir)) as root:
+        # Loading and hashing read every test file: kept off the event loop.
+        package = await asyncio.to_thread(load_package, root)
+        slug = check_slug(package.short_name.lower() if slug is None else slug, origin)
+        difficulty, tags = await asyncio.to_thread(_metadata, root, origin, difficulty, tags)
+        digest = await asyncio.to_thread(package_hash, root)
+        async with conn.transaction():
+            # Serializes imports of one slug, including its first, when there is no row to lock.
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended('arena.problem:' || $1, 0))", slug
+            )
+            current = await conn.fetchrow(
+                "SELECT p.id, p.current_version, v.package_hash FROM problems p"
+                " LEFT JOIN problem_versions v"
+                " ON v.problem_id = p.id AND v.version = p.current_version"
+                " WHERE p.slug = $1",
+                slug,
+            )
+            if current is not None:
+                problem_id: int = current["id"]
+                await conn.execute(
+                    "UPDATE problems SET title = $2, difficulty = coalesce($3, difficulty),"
+                    " tags = coalesce($4, tags) WHERE id = $1",
+                    problem_id,
+                    package.name,
+                    difficulty,
+                    tags,
+                )
+                if current["package_hash"] == digest:
+                    version: int = current["current_version"]
+                    count = await conn.fetchval(
+                        "SELECT count(*) FROM problem_tests WHERE problem_id = $1 AND version = $2",
+                        problem_id,
+                        version,
+                    )
+                    return ImportedProblem(slug, problem_id, version, count, digest, created=False)
+            else:
+                problem_id = await conn.fetchval(
+                    "INSERT INTO problems (slug, title, difficulty, tags)"
+                    " VALUES ($1, $2, coalesce($3, 'medium'), coalesce($4, '{}'::text[]))"
+                    " RETURNING id",
+                    slug,
+                    package.name,
+                    difficulty,
+                    tags,
+                )
+            hashes = await asyncio.to_thread(_store_tests, blobs, package.tests)
+            version = await _insert_version(conn, problem_id, package, digest, hashes)
+    return ImportedProblem(slug, problem_id, version, len(package.tests), digest, created=True)
+
+
+async def _insert_version(
+    conn: Any,
+    problem_id: int,
+    package: ProblemPackage,
+    digest: str,
+    hashes: list[tuple[str, str]],
+) -> int:
+    version: int = await conn.fetchval(
+        "SELECT coalesce(max(version), 0) + 1 FROM problem_versions WHERE problem_id = $1",
+        problem_id,
+    )
+    # TODO: the CLI judge infers a missing time limit from the accepted submissions
+    # (infer_time_limit); the import should run them and do the same instead of assuming 1 s.
+    time_limit_s = package.limits.time_limit_s or DEFAULT_TIME_LIMIT_S
+    await conn.execute(
+        "INSERT INTO problem_versions (problem_id, version, problem_type, time_limit_ms,"
+        " memory_mib, output_mib, validator, package_hash)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)",
+        problem_id,
+        version,
+        package.type,
+        max(1, round(time_limit_s * 1000)),
+        package.limits.memory_mib,
+        package.limits.output_mib,
+        _validator_json(package),
+        digest,
+    )
+    # Ordinals count from 0 like the grader's test indices; the package order (samples first,
+    # then secret tests by name) is the order tests run in.
+    await conn.executemany(
+        "INSERT INTO problem_tests (problem_id, version, ordinal, name, is_sample, input_hash,"
+        " answer_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [
+            (problem_id, version, ordinal, test.name, test.is_sample, input_hash, answer_hash)
+            for ordinal, (test, (input_hash, answer_hash)) in enumerate(
+                zip(package.tests, hashes, strict=True)
+            )
+        ],
+    )
+    await conn.execute(
+        "UPDATE problems SET current_version = $2 WHERE id = $1", problem_id, version
+    )
+    return version
+
+
+# --- reading back --------------------------------------------------------------------------
+
+
+async def load_problem_tests(conn: Any, problem_id: int, version: int) -> list[StoredTest]:
+    """The tests of one version in the order they run."""
+    rows = await conn.fetch(
+        "SELECT ordinal, name, is_sample, input_hash, answer_hash FROM problem_tests"
+        " WHERE problem_id = $1 AND version = $2 ORDER BY ordinal",
+        problem_id,
+        version,
+    )
+    return [StoredTest(**dict(row)) for row in rows]
+
+
+async def problem_version(conn: Any, problem_id: int, version: int) -> StoredProblemVersion:
+    """Limits and validator settings of one version; LookupError when there is no such one."""
+    row = await conn.fetchrow(
+        "SELECT problem_type, time_limit_ms, memory_mib, output_mib, validator, package_hash"
+        " FROM problem_versions WHERE problem_id = $1 AND version = $2",
+        problem_id,
+        version,
+    )
+    if row is None:
+        raise LookupError(f"problem {problem_id} has no version {version}")
+    doc = msgspec.json.decode(row["validator"])
+    return StoredProblemVersion(
+        problem_id=problem_id,
+        version=version,
+        problem_type=row["problem_type"],
+        time_limit_ms=row["time_limit_ms"],
+        memory_mib=row["memory_mib"],
+        output_mib=row["output_mib"],
+        # convert() skips the keys that are not flags of the default validator.
+        validator=msgspec.convert(doc, DefaultValidatorFlags),
+        validator_flags=doc.get("validator_flags", []),
+        custom_validator=doc.get("custom_validator", False),
+        package_hash=row["package_hash"],
+    )

@@ -32,7 +32,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sandbox_overhead_mib: int = 256
     sandbox_pids: int = 1024
     docker_url: str | None = None
-    blob_dir: Path = Path("/var/lib/arena/blobs")
+    blob_dir: Path = Path("/var/lib/arena/blobs")  # the content-addressed test data store
     # Concurrent judgings per worker process = sandbox slots; one CPU each.
     judge_slots: int = msgspec.field(default_factory=lambda: os.cpu_count() or 1)
     # Above the longest possible judging; also how long arq waits before retrying a job whose

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from arena.cli import contest, db, judge, problem, worker
+from arena.cli import contest, db, judge, leaderboard, problem, rejudge, worker
 from arena.cli.common import UsageError
 
 
@@ -18,6 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
     worker.register(commands)
     problem.register(commands)
     contest.register(commands)
+    rejudge.register(commands)
+    leaderboard.register(commands)
     return parser
 
 

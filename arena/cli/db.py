@@ -6,9 +6,7 @@ import argparse
 import asyncio
 from typing import Any
 
-import asyncpg
-
-from arena.cli.common import UsageError
+from arena.cli.common import connect_db
 from arena.settings import Settings
 from arena.storage.migrate import migrate
 
@@ -27,10 +25,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _migrate(url: str) -> list[str]:
-    try:
-        conn = await asyncpg.connect(url)
-    except (OSError, asyncpg.PostgresError) as exc:
-        raise UsageError(f"cannot connect to the database ({url}): {exc}") from exc
+    conn = await connect_db(url)
     try:
         return await migrate(conn)
     finally:

@@ -8,9 +8,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import asyncpg
-
-from arena.cli.common import UsageError
+from arena.cli.common import UsageError, connect_db
 from arena.problems.errors import PackageError
 from arena.settings import Settings
 from arena.storage.blobs import BlobStore, blob_store_from_env
@@ -71,10 +69,7 @@ def run_with_database(job: Callable[[Any, BlobStore], Awaitable[T]]) -> T:
 async def _with_database(
     url: str, blobs: BlobStore, job: Callable[[Any, BlobStore], Awaitable[T]]
 ) -> T:
-    try:
-        conn = await asyncpg.connect(url)
-    except (OSError, asyncpg.PostgresError) as exc:
-        raise UsageError(f"cannot connect to the database ({url}): {exc}") from exc
+    conn = await connect_db(url)
     try:
         # Importing into an older schema would fail halfway; bringing it up to date is safe.
         await migrate(conn)

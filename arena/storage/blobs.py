@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
+from arena.settings import Settings
+
 __all__ = [
     "DEFAULT_BLOB_DIR",
     "BlobNotFoundError",
@@ -162,6 +164,5 @@ class DiskBlobStore:
 
 
 def blob_store_from_env(environ: Mapping[str, str] | None = None) -> DiskBlobStore:
-    """The store under ``ARENA_BLOB_DIR`` (default ``/var/lib/arena/blobs``)."""
-    env = os.environ if environ is None else environ
-    return DiskBlobStore(Path(env.get("ARENA_BLOB_DIR") or DEFAULT_BLOB_DIR))
+    """The store under the ``blob_dir`` setting (``ARENA_BLOB_DIR``)."""
+    return DiskBlobStore(Settings.from_env(None if environ is None else dict(environ)).blob_dir)

@@ -224,3 +224,28 @@ async def pending(conn: asyncpg.Connection, stale_after_s: float) -> list[tuple[
         stale_after_s,
     )
     return [(r["id"], r["attempt"]) for r in rows]
+
+
+async def select_for_rejudge(
+    conn: asyncpg.Connection,
+    *,
+    submission_id: int | None = None,
+    problem_id: int | None = None,
+    contest_id: int | None = None,
+) -> list[int]:
+    """Ids of one submission, all of a problem, or all of a contest (filters combine)."""
+    if submission_id is None and problem_id is None and contest_id is None:
+        raise SubmissionError("name a submission, a problem or a contest to rejudge")
+    rows = await conn.fetch(
+        """
+        SELECT id FROM submissions
+        WHERE ($1::bigint IS NULL OR id = $1)
+          AND ($2::bigint IS NULL OR problem_id = $2)
+          AND ($3::bigint IS NULL OR contest_id = $3)
+        ORDER BY id
+        """,
+        submission_id,
+        problem_id,
+        contest_id,
+    )
+    return [r["id"] for r in rows]

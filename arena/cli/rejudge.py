@@ -1,0 +1,50 @@
+"""``arena rejudge``: a new attempt for one submission, a problem's or a contest's submissions."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from arena.cli.common import UsageError, connect_db, connect_queue
+from arena.judge.queue import enqueue
+from arena.settings import Settings
+from arena.storage import submissions
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("rejudge", help="judge submissions again (a new attempt each)")
+    parser.add_argument("--submission", type=int, help="submission id")
+    parser.add_argument("--problem", help="problem slug: all its submissions")
+    parser.add_argument("--contest", type=int, help="contest id: all its submissions")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.submission is None and args.problem is None and args.contest is None:
+        raise UsageError("name --submission, --problem or --contest")
+    count = asyncio.run(_rejudge(Settings.from_env(), args))
+    print(f"queued {count} submissions for rejudging")
+    return 0
+
+
+async def _rejudge(settings: Settings, args: argparse.Namespace) -> int:
+    conn = await connect_db(settings.database_url)
+    redis = await connect_queue(settings.redis_url)
+    try:
+        problem_id = None
+        if args.problem is not None:
+            problem_id = await conn.fetchval(
+                "SELECT id FROM problems WHERE slug = $1", args.problem
+            )
+            if problem_id is None:
+                raise UsageError(f"no problem with the slug {args.problem!r}")
+        ids = await submissions.select_for_rejudge(
+            conn, submission_id=args.submission, problem_id=problem_id, contest_id=args.contest
+        )
+        for submission_id, attempt in await submissions.new_attempt(conn, ids):
+            await enqueue(redis, conn, submission_id, attempt)
+        return len(ids)
+    finally:
+        await redis.aclose()
+        await conn.close()

@@ -1,0 +1,67 @@
+"""The admin CLI against the real Postgres and Redis: rejudge and leaderboard rebuild."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from pipeline_support import REDIS_TEST_DB, SOURCES, make_world
+from redis.asyncio import Redis
+
+from arena.storage import ranking_cache, submissions
+from arena.storage.blobs import DiskBlobStore
+
+
+def arena(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "arena", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+async def test_rejudge_and_rebuild(db: Any, database_url: str, tmp_path: Path) -> None:
+    env = dict(os.environ)
+    env.update(
+        ARENA_DATABASE_URL=database_url,
+        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_TEST_DB}",
+    )
+    async with db.acquire() as conn:
+        world = await make_world(conn, DiskBlobStore(tmp_path / "b"), tmp_path / "p", users=2)
+        sid = await submissions.create_submission(
+            conn,
+            user_id=world.user_ids[0],
+            problem_id=world.problem_id,
+            language="python3",
+            source=SOURCES["AC"].encode(),
+            contest_id=world.contest_id,
+        )
+        # Judged by hand: the row as a worker leaves it.
+        await conn.execute(
+            "UPDATE submissions SET status = 'done', verdict = 'AC' WHERE id = $1", sid
+        )
+    done = arena(env, "rejudge", "--contest", str(world.contest_id))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "queued 1 submissions for rejudging"
+    row = await db.fetchrow("SELECT status, attempt, verdict FROM submissions WHERE id = $1", sid)
+    assert (row["status"], row["attempt"], row["verdict"]) == ("queued", 2, None)
+
+    await db.execute("UPDATE submissions SET status = 'done', verdict = 'AC' WHERE id = $1", sid)
+    done = arena(env, "leaderboard", "rebuild", str(world.contest_id))
+    assert done.returncode == 0, done.stderr
+    redis = Redis(db=REDIS_TEST_DB)
+    try:
+        scores = await redis.zrange(
+            ranking_cache.ranking_key(world.contest_id), 0, -1, withscores=True
+        )
+    finally:
+        await redis.aclose()
+    assert len(scores) == 2
+    best = scores[-1]
+    assert best[0] == str(world.user_ids[0]).encode()
+    assert best[1] // 10**9 == 1  # one problem solved
+
+    missing = arena(env, "rejudge", "--problem", "no-such-problem")
+    assert missing.returncode == 2
+    assert "no problem with the slug 'no-such-problem'" in missing.stderr

@@ -39,6 +39,7 @@ SOURCES = {
 
 def write_problem(root: Path) -> Path:
     rng = random.Random(7)
+    root.mkdir(parents=True, exist_ok=True)
     (root / "problem.yaml").write_text("name: A plus B\n")
     (root / ".timelimit").write_text("1\n")
     for i in range(10):

@@ -1,0 +1,122 @@
+"""Sustained judged submissions per second through the whole pipeline, against the bare host.
+
+Pipeline: N submissions of A+B (python3, 10 tests) are committed to Postgres and queued on arq;
+W worker processes (one sandbox slot each) judge them in gVisor. The figure is N divided by the
+time from the first submit to the last final verdict. Baseline in the same run: the same compile
++ runs + checks as plain host processes, W at a time, with no sandbox, queue or database.
+
+    .venv/bin/python bench/pipeline_throughput.py [--submissions N] [--workers W]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import asyncpg
+from arq.connections import RedisSettings, create_pool
+from judge_latency import SOURCES, bare_once, write_problem
+
+from arena.judge.languages import LanguageTable
+from arena.judge.queue import submit
+from arena.problems.package import load_package
+from arena.settings import Settings
+from arena.storage.blobs import DiskBlobStore
+from arena.storage.migrate import migrate
+from arena.storage.problems import import_problem
+
+REDIS_DB = 14
+
+
+async def pipeline_rate(args: argparse.Namespace, problem_dir: Path, work: Path) -> float:
+    name = f"arena_bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    db = await asyncpg.create_pool(url, min_size=1, max_size=4)
+    redis = await create_pool(RedisSettings(database=REDIS_DB))
+    await redis.flushdb()
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        async with db.acquire() as conn:
+            await migrate(conn)
+            problem = await import_problem(conn, DiskBlobStore(work / "blobs"), problem_dir)
+            user_id = await conn.fetchval(
+                "INSERT INTO users (username, password_hash) VALUES ('bench', 'x') RETURNING id"
+            )
+        env = dict(os.environ)
+        env.update(
+            ARENA_DATABASE_URL=url,
+            ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+            ARENA_BLOB_DIR=str(work / "blobs"),
+            ARENA_JUDGE_SLOTS="1",
+        )
+        log = (work / "workers.log").open("wb")
+        workers = [
+            subprocess.Popen([sys.executable, "-m", "arena", "worker"], env=env, stdout=log,
+                             stderr=subprocess.STDOUT)
+            for _ in range(args.workers)
+        ]  # fmt: skip
+        await asyncio.sleep(5)  # workers start and fill their warm pools
+        start = time.perf_counter()
+        ids = [
+            await submit(db, redis, user_id=user_id, problem_id=problem.problem_id,
+                         language="python3", source=SOURCES["python3"].encode())
+            for _ in range(args.submissions)
+        ]  # fmt: skip
+        while await db.fetchval(
+            "SELECT count(*) FROM submissions WHERE status <> 'done' AND id = ANY($1::bigint[])",
+            ids,
+        ):
+            await asyncio.sleep(0.1)
+        elapsed = time.perf_counter() - start
+        wrong = await db.fetchval("SELECT count(*) FROM submissions WHERE verdict <> 'AC'")
+        assert wrong == 0, f"{wrong} submissions not accepted"
+        return args.submissions / elapsed
+    finally:
+        for proc in workers:
+            proc.terminate()
+        for proc in workers:
+            proc.wait()
+        await redis.aclose()
+        await db.close()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+def bare_rate(args: argparse.Namespace, problem_dir: Path) -> float:
+    settings = Settings.from_env()
+    language = LanguageTable.load(settings.sandbox_dir / "languages.toml").get("python3")
+    problem = load_package(problem_dir)
+    start = time.perf_counter()
+    with ThreadPoolExecutor(args.workers) as pool:
+        list(pool.map(lambda _: bare_once(problem, language), range(args.submissions)))
+    return args.submissions / (time.perf_counter() - start)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--submissions", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        problem_dir = write_problem(work / "aplusb")
+        rate = await pipeline_rate(args, problem_dir, work)
+        bare = bare_rate(args, problem_dir)
+    print(f"A+B python3, 10 tests, {args.submissions} submissions, {args.workers} workers")
+    print(f"pipeline (Postgres + arq + gVisor): {rate:6.2f} judged/s")
+    print(f"bare host (no sandbox, no queue):   {bare:6.2f} judged/s")
+    print(f"ratio bare / pipeline:              {bare / rate:6.2f}x")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -88,4 +88,5 @@ if [[ ! -x .venv/bin/python ]] || [[ $(cat .venv/.arena-hash 2>/dev/null) != "$v
 fi
 
 bash sandbox/build-image.sh arena-sandbox
+.venv/bin/arena db migrate >/dev/null
 log "ready"

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 import asyncpg
+from redis.exceptions import RedisError
 
 from arena.storage import submissions
 
@@ -47,13 +48,8 @@ async def submit(
         )
         try:
             await enqueue(redis, conn, submission_id, 1)
-        except (OSError, ConnectionError) as exc:
+        except (OSError, RedisError) as exc:
             log.warning("submission %s stays queued for the sweeper: %s", submission_id, exc)
-        except Exception as exc:  # redis-py raises its own ConnectionError/TimeoutError types
-            if type(exc).__module__.startswith("redis"):
-                log.warning("submission %s stays queued for the sweeper: %s", submission_id, exc)
-            else:
-                raise
     return submission_id
 
 

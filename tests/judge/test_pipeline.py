@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from arq.connections import RedisSettings, create_pool
+from arq.connections import ArqRedis, RedisSettings, create_pool
 from pipeline_support import (
     REDIS_TEST_DB,
     SOURCES,
@@ -132,6 +132,34 @@ async def test_verdicts_rejudge_and_events(
     assert len(judged) == 4  # three submissions and one rejudge
     assert len(progress) >= 3 + 3 + 1  # AC twice (3 tests each) and WA's failing first test
     await assert_ranking_matches_postgres(db, arq_redis, world.contest_id)
+
+
+async def test_redis_down_at_submit_the_sweeper_enqueues(
+    db: Any, database_url: str, arq_redis: Any, tmp_path: Path
+) -> None:
+    blobs = DiskBlobStore(tmp_path / "blobs")
+    async with db.acquire() as conn:
+        world = await make_world(conn, blobs, tmp_path / "problem", users=1)
+    unreachable = ArqRedis(host="127.0.0.1", port=1, socket_connect_timeout=1)
+    sid = await submit(
+        db,
+        unreachable,
+        user_id=world.user_ids[0],
+        problem_id=world.problem_id,
+        language="python3",
+        source=SOURCES["AC"].encode(),
+        contest_id=world.contest_id,
+    )
+    await unreachable.aclose()
+    # Accepted and recorded although the queue was unreachable: queued, never enqueued.
+    row = await db.fetchrow("SELECT status, enqueued_at FROM submissions WHERE id = $1", sid)
+    assert (row["status"], row["enqueued_at"]) == ("queued", None)
+    worker = start_worker(worker_env(database_url, tmp_path / "blobs"), tmp_path / "worker.log")
+    try:
+        await wait_all_final(db, [sid], timeout_s=60)
+    finally:
+        kill_worker(worker)
+    assert await db.fetchval("SELECT verdict FROM submissions WHERE id = $1", sid) == "AC"
 
 
 async def test_chaos_killed_workers_and_redis_restart(

@@ -181,7 +181,7 @@ async def record_judging_error(
                      ::submission_status,
             needs_attention = judge_errors + 1 >= $4,
             verdict = CASE WHEN judge_errors + 1 >= $4 THEN 'JE' ELSE verdict END,
-            compile_output = $5
+            judge_error = $5
         WHERE id = $1 AND attempt = $2 AND claim_token = $3 AND status = 'judging'
         RETURNING status
         """,

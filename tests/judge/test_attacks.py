@@ -20,10 +20,10 @@ pytestmark = pytest.mark.sandbox
 
 # Far above any legitimate verdict here (wall limit 3 s for a 1 s problem, plus compile time);
 # only a sandbox that fails to stop the program or hangs on clean-up takes this long.
-QUICK_S = 20.0
+QUICK_S = 30.0
 # A fork bomb slows everything in its sandbox down, the runner included (see test_fork_bomb); this
 # bound only catches a judging that hangs.
-FORK_BOMB_QUICK_S = 60.0
+FORK_BOMB_QUICK_S = 120.0
 
 # sandbox/runner.py is a CPython program, and CPython starts with SIGXFSZ ignored; the runner
 # passes that disposition on to user code, so a write past RLIMIT_FSIZE fails with EFBIG instead of
@@ -69,15 +69,6 @@ while True:
 """
 
 
-FORK_BOMB_STARVES_RUNNER = pytest.mark.xfail(
-    # Not strict: how long the runner is starved depends on the host's load; sometimes it wins.
-    reason="runner: its poll loop shares the sandbox's CPU with 64 spinning copies and is starved; "
-    "the tree is stopped seconds after the wall limit (by the RLIMIT_CPU backstop)",
-    strict=False,
-)
-
-
-@FORK_BOMB_STARVES_RUNNER
 @pytest.mark.parametrize(
     ("lang", "source"), [("c", C_FORK_BOMB), ("python3", PY_FORK_BOMB)], ids=["c", "python3"]
 )
@@ -91,8 +82,14 @@ async def test_fork_bomb(judge, tmp_path, lang: str, source: str) -> None:
     # spins until the CPU or wall limit stops the tree (TLE); or the tree is stopped for reaching
     # the process limit, the main process dying by SIGKILL (RTE). Never AC, never a JE.
     assert r.verdict in (Verdict.TLE, Verdict.RTE), r
-    # Stopped no later than 2 s after the wall limit (2 x 1 s CPU limit + 1 s).
-    assert r.tests[0].wall_ms <= 3000 + 2000, r
+    # Stopped no later than 2 s after the wall limit (2 x 1 s CPU limit + 1 s = 3 s).
+    wall_ms = r.tests[0].wall_ms
+    if wall_ms > 3000 + 2000:
+        # Known runner bug, timing-dependent, hence not a strict xfail mark: remove this branch
+        # once fixed. 64 copies hammering fork() slow down every operation of the gVisor kernel
+        # the runner needs (/proc reads, posix_spawn of the kill helper), so the tree is stopped
+        # seconds late, often by the RLIMIT_CPU backstop (SIGXCPU at 2 s of CPU).
+        pytest.xfail(f"runner starved by the fork bomb: tree stopped after {wall_ms} ms")
 
 
 async def test_sandbox_still_works_after_fork_bomb(judge, tmp_path) -> None:
@@ -110,6 +107,8 @@ async def test_sandbox_still_works_after_fork_bomb(judge, tmp_path) -> None:
     r = await timed(judge, p, source, "python3", limit_s=FORK_BOMB_QUICK_S)
     assert [t.verdict for t in r.tests][1:] == [Verdict.AC], r
     assert r.tests[0].verdict in (Verdict.TLE, Verdict.RTE), r
+    # Nothing of the bomb is left to slow the second test down.
+    assert r.tests[1].wall_ms < 1000, r
 
 
 CPP_MEMORY_BOMB = """\
@@ -518,15 +517,7 @@ int main(void) {
 }
 """
 
-ZOMBIE_RACE = pytest.mark.xfail(
-    # Not strict: the race is lost in roughly a third of the rounds, so an unlucky run passes.
-    reason="runner: killed orphans are reaped with WNOHANG right after SIGKILL; those not dead "
-    "yet stay as zombies of uid 1000 into the next test",
-    strict=False,
-)
 
-
-@ZOMBIE_RACE
 async def test_no_process_survives_into_the_next_test(judge, tmp_path) -> None:
     # Killing 60 orphans is not instantaneous; the runner must wait for all of them (and reap
     # them: a zombie still counts against the user's process limit) before the next test.
@@ -537,6 +528,12 @@ async def test_no_process_survives_into_the_next_test(judge, tmp_path) -> None:
         tests[f"secret/{round_}b"] = ("check\n", "ok\n")
     # 61 small processes: the runner sums their RSS, shared libc pages included.
     r = await timed(judge, problem(tmp_path, tests, memory_mib=512), C_ORPHANS, "c")
+    if r.verdict == Verdict.WA and "SURVIVORS" in r.message:
+        # Known runner bug, timing-dependent (lost in about a third of the rounds), hence not a
+        # strict xfail mark: remove this branch once fixed. The runner SIGKILLs leftovers and
+        # reaps with WNOHANG at once; orphans not dead yet stay as zombies of uid 1000 (counted
+        # against RLIMIT_NPROC and by the runner's scans) until the end of the next test.
+        pytest.xfail(f"runner left zombies for the next test: {r.message}")
     assert r.verdict == Verdict.AC, r
 
 

@@ -162,6 +162,46 @@ async def test_redis_down_at_submit_the_sweeper_enqueues(
     assert await db.fetchval("SELECT verdict FROM submissions WHERE id = $1", sid) == "AC"
 
 
+async def test_sandbox_failures_are_retried_then_flagged(
+    db: Any, database_url: str, arq_redis: Any, tmp_path: Path
+) -> None:
+    blobs = DiskBlobStore(tmp_path / "blobs")
+    async with db.acquire() as conn:
+        world = await make_world(conn, blobs, tmp_path / "problem", users=1)
+    sid = await submit(
+        db,
+        arq_redis,
+        user_id=world.user_ids[0],
+        problem_id=world.problem_id,
+        language="python3",
+        source=SOURCES["AC"].encode(),
+        contest_id=world.contest_id,
+    )
+    # No such image: every sandbox start fails, which is the system's fault, never a verdict.
+    env = worker_env(
+        database_url,
+        tmp_path / "blobs",
+        ARENA_SANDBOX_IMAGE="arena-sandbox:no-such-tag",
+        ARENA_JUDGE_MAX_ERRORS="2",
+    )
+    worker = start_worker(env, tmp_path / "worker.log")
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            row = await db.fetchrow("SELECT * FROM submissions WHERE id = $1", sid)
+            if row["status"] == "failed":
+                break
+            await asyncio.sleep(0.5)
+    finally:
+        kill_worker(worker)
+    assert row["status"] == "failed"
+    assert row["needs_attention"] is True
+    assert row["judge_errors"] == 2
+    assert row["verdict"] == "JE"
+    assert "no-such-tag" in row["judge_error"]
+    assert await db.fetchval("SELECT count(*) FROM test_results WHERE submission_id = $1", sid) == 0
+
+
 async def test_chaos_killed_workers_and_redis_restart(
     db: Any, database_url: str, arq_redis: Any, tmp_path: Path
 ) -> None:

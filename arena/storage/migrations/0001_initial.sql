@@ -106,6 +106,7 @@ CREATE TABLE submissions (
     attempt         int NOT NULL DEFAULT 1,
     judge_errors    int NOT NULL DEFAULT 0,
     needs_attention boolean NOT NULL DEFAULT false,
+    judge_error     text,  -- the last sandbox failure, for moderators
     verdict         text,
     score           double precision,
     time_ms         int,

@@ -93,8 +93,10 @@ def cpu_ms(pid):
 def spawn(args, fds=(), setsid=False):
     """posix_spawn the launcher: gVisor serves it several times faster than a fork of Python."""
     actions = [(os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate(fds)]
+    # Python ignores SIGPIPE and SIGXFSZ for itself; user code must get the default actions
+    # (SIGXFSZ is how the output limit stops a writer).
     return os.posix_spawn(LAUNCHER, [LAUNCHER, *args], USER_ENV, file_actions=actions,
-                          setsid=setsid)
+                          setsid=setsid, setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
 
 
 def kill_user_processes():
@@ -110,6 +112,18 @@ def reap_orphans():
             return
         if pid == 0:
             return
+
+
+def clear_user_processes():
+    """Kill and reap every user process, so nothing of one run is alive (or a zombie counted
+    against the process limit) when the next one starts."""
+    deadline = time.monotonic() + 5
+    while True:
+        reap_orphans()
+        if not user_pids() or time.monotonic() > deadline:
+            return
+        kill_user_processes()
+        time.sleep(0.002)
 
 
 def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd):
@@ -138,13 +152,17 @@ def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd):
         # A full /proc scan sees every process of the tree but costs more than a read of the
         # main process, so it runs on every fourth poll only.
         if tick % 4 == 0:
+            # CPU of the whole tree: a process that forks many busy children would otherwise
+            # use many times its limit before its own counter reached it.
             pids = user_pids()
             peak_processes = max(peak_processes, len(pids))
             used_kib = sum(rss_kib(p) for p in pids)
+            used_cpu = sum(cpu_ms(p) for p in pids)
         else:
             used_kib = rss_kib(pid)
+            used_cpu = cpu_ms(pid)
         peak_kib = max(peak_kib, used_kib)
-        peak_cpu = max(peak_cpu, cpu_ms(pid))
+        peak_cpu = max(peak_cpu, used_cpu)
         if used_kib > memory_kib:
             stopped = "memory"
         elif peak_cpu > cpu_limit_ms:
@@ -161,8 +179,7 @@ def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd):
     leftovers = user_pids()
     if leftovers:
         peak_processes = max(peak_processes, len(leftovers) + 1)
-        kill_user_processes()
-    reap_orphans()
+    clear_user_processes()
     exec_error = os.read(error_r, 1000).decode(errors="replace")
     os.close(error_r)
     usage_cpu = int((usage.ru_utime + usage.ru_stime) * 1000)

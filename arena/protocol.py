@@ -98,6 +98,8 @@ RunnerReply = ProcessReport | RunnerError
 
 
 class TestResult(msgspec.Struct, frozen=True):
+    __test__ = False  # a wire format, not a pytest test class
+
     name: str
     verdict: Verdict
     time_ms: int
@@ -131,12 +133,16 @@ class CompileFinished(msgspec.Struct, frozen=True, tag="compile_finished", tag_f
 
 
 class TestStarted(msgspec.Struct, frozen=True, tag="test_started", tag_field="kind"):
+    __test__ = False  # a wire format, not a pytest test class
+
     index: int
     total: int
     name: str
 
 
 class TestFinished(msgspec.Struct, frozen=True, tag="test_finished", tag_field="kind"):
+    __test__ = False  # a wire format, not a pytest test class
+
     index: int
     total: int
     result: TestResult

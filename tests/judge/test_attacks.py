@@ -1,8 +1,8 @@
 """Hostile submissions: each must be contained and end with the verdict it deserves.
 
 Most probes are written so that the *expected answer* is what a contained program prints
-("blocked", "denied ...", "none"), and anything that escapes prints something else; a breach is
-then a WA whose message names what got through.
+("contained", "blocked", "denied ...", "ok"), and anything that escapes prints something else
+("LEAK", "WROTE", "SURVIVORS" ...); a breach is then a WA whose message points at it.
 """
 
 from __future__ import annotations
@@ -18,25 +18,21 @@ from arena.protocol import Verdict
 
 pytestmark = pytest.mark.sandbox
 
-# Far above any legitimate verdict here (wall limit 3 s for a 1 s problem, plus compile time);
-# only a sandbox that fails to stop the program or hangs on clean-up takes this long.
-QUICK_S = 30.0
-# A fork bomb slows everything in its sandbox down, the runner included (see test_fork_bomb); this
-# bound only catches a judging that hangs.
-FORK_BOMB_QUICK_S = 120.0
-
-# sandbox/runner.py is a CPython program, and CPython starts with SIGXFSZ ignored; the runner
-# passes that disposition on to user code, so a write past RLIMIT_FSIZE fails with EFBIG instead of
-# killing the writer, and a program that ignores write errors runs on until the CPU limit (TLE).
-SIGXFSZ_IGNORED = pytest.mark.xfail(
-    reason="runner: user code inherits SIG_IGN for SIGXFSZ, endless C output ends as TLE",
-    strict=True,
-)
+# Far above any legitimate judging here (wall limit 3 s for a 1 s problem, plus container and
+# compile time, on a host that may be busy with other tests): only a sandbox that fails to stop the
+# program or hangs on clean-up takes this long. How fast each run was stopped is asserted on the
+# runner's own wall_ms instead.
+QUICK_S = 60.0
+# Submissions with many processes (fork bombs, 60 orphans) slow everything in their sandbox down,
+# the runner included (see test_fork_bomb); this bound only catches a judging that hangs.
+MANY_PROCESSES_S = 120.0
 
 
-def problem(root: Path, tests: dict[str, tuple[str, str]], memory_mib: int = 64) -> Path:
+def problem(
+    root: Path, tests: dict[str, tuple[str, str]], memory_mib: int = 64, time_limit_s: float = 1.0
+) -> Path:
     yaml = f"name: attack\nlimits:\n  memory: {memory_mib}\n  output: 1\n"
-    return make_problem(root, tests, yaml, time_limit_s=1.0)
+    return make_problem(root, tests, yaml, time_limit_s=time_limit_s)
 
 
 ONE_TEST = {"secret/1": ("", "ok\n")}
@@ -77,7 +73,7 @@ async def test_fork_bomb(judge, tmp_path, lang: str, source: str) -> None:
     # and 64 copies of one program (the process limit) share most of their pages: with a small
     # limit the bomb would be cut as MLE, which is not what this test is about.
     p = problem(tmp_path, ONE_TEST, memory_mib=1024)
-    r = await timed(judge, p, source, lang, limit_s=FORK_BOMB_QUICK_S)
+    r = await timed(judge, p, source, lang, limit_s=MANY_PROCESSES_S)
     # Two verdicts are legitimate: the process limit makes fork() fail, after which every copy
     # spins until the CPU or wall limit stops the tree (TLE); or the tree is stopped for reaching
     # the process limit, the main process dying by SIGKILL (RTE). Never AC, never a JE.
@@ -104,7 +100,7 @@ async def test_sandbox_still_works_after_fork_bomb(judge, tmp_path) -> None:
         + "".join("    " + line + "\n" for line in PY_FORK_BOMB.splitlines())
         + "print('ok')\n"
     )
-    r = await timed(judge, p, source, "python3", limit_s=FORK_BOMB_QUICK_S)
+    r = await timed(judge, p, source, "python3", limit_s=MANY_PROCESSES_S)
     assert [t.verdict for t in r.tests][1:] == [Verdict.AC], r
     assert r.tests[0].verdict in (Verdict.TLE, Verdict.RTE), r
     # Nothing of the bomb is left to slow the second test down.
@@ -159,7 +155,7 @@ int main(void) {
     ("lang", "source"),
     [
         pytest.param("python3", PY_ENDLESS_OUTPUT, id="python3"),
-        pytest.param("c", C_ENDLESS_OUTPUT, id="c", marks=SIGXFSZ_IGNORED),
+        pytest.param("c", C_ENDLESS_OUTPUT, id="c"),
     ],
 )
 async def test_endless_output(judge, tmp_path, lang: str, source: str) -> None:
@@ -526,14 +522,11 @@ async def test_no_process_survives_into_the_next_test(judge, tmp_path) -> None:
     for round_ in range(6):
         tests[f"secret/{round_}a"] = ("spawn\n", "ok\n")
         tests[f"secret/{round_}b"] = ("check\n", "ok\n")
-    # 61 small processes: the runner sums their RSS, shared libc pages included.
-    r = await timed(judge, problem(tmp_path, tests, memory_mib=512), C_ORPHANS, "c")
-    if r.verdict == Verdict.WA and "SURVIVORS" in r.message:
-        # Known runner bug, timing-dependent (lost in about a third of the rounds), hence not a
-        # strict xfail mark: remove this branch once fixed. The runner SIGKILLs leftovers and
-        # reaps with WNOHANG at once; orphans not dead yet stay as zombies of uid 1000 (counted
-        # against RLIMIT_NPROC and by the runner's scans) until the end of the next test.
-        pytest.xfail(f"runner left zombies for the next test: {r.message}")
+    # 61 small processes: the runner sums their RSS, shared libc pages included, and their CPU
+    # time, which for 60 forks under gVisor can pass a second.
+    p = problem(tmp_path, tests, memory_mib=512, time_limit_s=5.0)
+    r = await timed(judge, p, C_ORPHANS, "c", limit_s=MANY_PROCESSES_S)
+    # Without waiting, about a third of the rounds leave zombies ("SURVIVORS n zombies n").
     assert r.verdict == Verdict.AC, r
 
 

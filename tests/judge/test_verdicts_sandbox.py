@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from support import make_problem
 
-from arena import protocol
-from arena.protocol import CompileFinished, CompileStarted, JudgingFinished, Verdict
-
 # TestStarted and TestFinished are used through the module: a module-level name starting with
 # "Test" would be collected by pytest as a test class.
+from arena import protocol
+from arena.protocol import CompileFinished, CompileStarted, JudgingFinished, Verdict
 
 pytestmark = pytest.mark.sandbox
 
@@ -73,19 +72,7 @@ PROGRAMS = {
     },
 }
 
-# sandbox/runner.py is a CPython program, and CPython starts with SIGXFSZ ignored; the runner
-# passes that disposition on to user code, so a write past RLIMIT_FSIZE fails with EFBIG instead of
-# killing the writer, and a C/C++ program that ignores write errors runs on until the CPU limit.
-SIGXFSZ_IGNORED = pytest.mark.xfail(
-    reason="runner: user code inherits SIG_IGN for SIGXFSZ, endless C++ output ends as TLE",
-    strict=True,
-)
-
-CASES = [
-    pytest.param(verdict, lang, marks=SIGXFSZ_IGNORED if (verdict, lang) == ("OLE", "cpp") else ())
-    for verdict, by_lang in PROGRAMS.items()
-    for lang in by_lang
-]
+CASES = [(verdict, lang) for verdict, by_lang in PROGRAMS.items() for lang in by_lang]
 
 
 @pytest.fixture(scope="module")

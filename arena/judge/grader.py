@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 import msgspec
 
 from arena.judge.languages import Language
-from arena.judge.sandbox import SandboxOutOfMemory, SandboxSession
+from arena.judge.sandbox import SandboxOutOfMemory, SandboxRunaway, SandboxSession
 from arena.judge.verdicts import compile_failed, pass_fail_verdict, run_verdict
 from arena.problems.checker import DefaultValidatorFlags, check_output
 from arena.problems.package import ProblemPackage, TestCase
@@ -112,10 +112,10 @@ async def grade(
     total = len(plan.tests)
     for index, test in enumerate(plan.tests):
         yield TestStarted(index=index, total=total, name=test.name)
-        result = await _run_test(session, language, argv, limits, plan, test)
+        result, container_lost = await _run_test(session, language, argv, limits, plan, test)
         results.append(result)
         yield TestFinished(index=index, total=total, result=result)
-        if result.verdict != Verdict.AC and plan.stop_at_first_failure:
+        if container_lost or (result.verdict != Verdict.AC and plan.stop_at_first_failure):
             break
     verdict = pass_fail_verdict(results)
     failing = next((r for r in results if r.verdict != Verdict.AC), None)
@@ -138,20 +138,32 @@ async def _run_test(
     limits: ProcessLimits,
     plan: GradingPlan,
     test: TestCase,
-) -> TestResult:
+) -> tuple[TestResult, bool]:
+    """The test's result, and whether the program took its container down with it."""
     stdin = await asyncio.to_thread(test.input_path.read_bytes)
     try:
         report, output = await asyncio.to_thread(session.run, argv, stdin, limits)
     except SandboxOutOfMemory:
         # The whole container was killed for memory: the program's doing, after the runner's
         # own sampling missed a very fast allocation.
-        return TestResult(
+        lost = TestResult(
             name=test.name,
             verdict=Verdict.MLE,
             time_ms=0,
             memory_kib=limits.memory_kib,
             message="memory limit exceeded",
         )
+        return lost, True
+    except SandboxRunaway as runaway:
+        lost = TestResult(
+            name=test.name,
+            verdict=Verdict.TLE,
+            time_ms=limits.cpu_time_ms,
+            memory_kib=0,
+            wall_ms=runaway.elapsed_ms,
+            message="stopped from outside the sandbox",
+        )
+        return lost, True
     verdict = run_verdict(report, limits.cpu_time_ms, limits.memory_kib, language.oom_markers)
     message = report.stderr_tail[-300:] if verdict == Verdict.RTE else ""
     if verdict is None:
@@ -159,7 +171,7 @@ async def _run_test(
         check = check_output(output, answer, plan.checker)
         verdict = Verdict.AC if check.accepted else Verdict.WA
         message = check.message
-    return TestResult(
+    result = TestResult(
         name=test.name,
         verdict=verdict,
         time_ms=report.cpu_ms,
@@ -167,3 +179,4 @@ async def _run_test(
         wall_ms=report.wall_ms,
         message=message,
     )
+    return result, False

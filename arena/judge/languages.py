@@ -23,7 +23,8 @@ class Language(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     compile_time_s: int = 30
     compile_memory_mib: int = 1024
     compile_processes: int = 64
-    processes: int = 64
+    # Few by default: many busy processes slow the gVisor kernel for the runner too.
+    processes: int = 16
     time_multiplier: float = 1.0
     time_extra_ms: int = 0
     memory_extra_mib: int = 0

@@ -33,6 +33,9 @@ OWNER_LABEL = "arena.owner"
 RUNNER_PATH = "/opt/arena/runner.py"
 # Time the runner needs beyond a request's own wall limit (writing input, reading output, kill).
 _REPLY_MARGIN_S = 15.0
+# A run whose reply is this late is stopped from outside: the program starved the runner (a fork
+# bomb slows every gVisor kernel operation the runner's own checks need).
+_RUN_REPLY_MARGIN_S = 5.0
 _HEADER = struct.Struct(">BxxxL")  # Docker's multiplexed stream frame: stream type, length
 
 
@@ -42,6 +45,14 @@ class SandboxError(RuntimeError):
 
 class SandboxOutOfMemory(SandboxError):
     """The whole container hit its memory cap (the submission's fault: MLE)."""
+
+
+class SandboxRunaway(SandboxError):
+    """A run outlived its wall limit by the whole margin; the container was destroyed (TLE)."""
+
+    def __init__(self, message: str, elapsed_ms: int) -> None:
+        super().__init__(message)
+        self.elapsed_ms = elapsed_ms
 
 
 class UnsafeRuntimeError(SandboxError):
@@ -178,13 +189,26 @@ class SandboxSession:
         request = CompileRequest(
             source_name=source_name, argv=argv, limits=limits, payload_bytes=len(source)
         )
-        return self._exchange(json_encoder.encode(request), source, limits.wall_time_ms)
+        return self._exchange(
+            json_encoder.encode(request), source, limits.wall_time_ms / 1000 + _REPLY_MARGIN_S
+        )
 
     def run(
         self, argv: list[str], stdin: bytes, limits: ProcessLimits
     ) -> tuple[ProcessReport, bytes]:
         request = RunRequest(argv=argv, limits=limits, payload_bytes=len(stdin))
-        return self._exchange(json_encoder.encode(request), stdin, limits.wall_time_ms)
+        reply_s = limits.wall_time_ms / 1000 + _RUN_REPLY_MARGIN_S
+        started = time.monotonic()
+        try:
+            return self._exchange(json_encoder.encode(request), stdin, reply_s)
+        except SandboxError as exc:
+            if isinstance(exc.__cause__, TimeoutError):
+                self.close()
+                elapsed_ms = int((time.monotonic() - started) * 1000)
+                raise SandboxRunaway(
+                    f"no reply {reply_s:.1f} s after the run started", elapsed_ms
+                ) from exc
+            raise
 
     def close(self) -> None:
         if self._closed:
@@ -197,9 +221,9 @@ class SandboxSession:
                 self._container.remove(force=True)
 
     def _exchange(
-        self, header: bytes, payload: bytes, wall_time_ms: int
+        self, header: bytes, payload: bytes, reply_s: float
     ) -> tuple[ProcessReport, bytes]:
-        deadline = time.monotonic() + wall_time_ms / 1000 + _REPLY_MARGIN_S
+        deadline = time.monotonic() + reply_s
         try:
             self._sock.settimeout(_REPLY_MARGIN_S)
             self._sock.sendall(header + b"\n" + payload)

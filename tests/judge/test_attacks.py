@@ -70,7 +70,7 @@ while True:
 )
 async def test_fork_bomb(judge, tmp_path, lang: str, source: str) -> None:
     # The memory limit is generous because the runner sums the RSS of every process of the user,
-    # and 64 copies of one program (the process limit) share most of their pages: with a small
+    # and 16 copies of one program (the process limit) share most of their pages: with a small
     # limit the bomb would be cut as MLE, which is not what this test is about.
     p = problem(tmp_path, ONE_TEST, memory_mib=1024)
     r = await timed(judge, p, source, lang, limit_s=MANY_PROCESSES_S)
@@ -78,14 +78,10 @@ async def test_fork_bomb(judge, tmp_path, lang: str, source: str) -> None:
     # spins until the CPU or wall limit stops the tree (TLE); or the tree is stopped for reaching
     # the process limit, the main process dying by SIGKILL (RTE). Never AC, never a JE.
     assert r.verdict in (Verdict.TLE, Verdict.RTE), r
-    # Stopped no later than 2 s after the wall limit (2 x 1 s CPU limit + 1 s = 3 s).
-    wall_ms = r.tests[0].wall_ms
-    if wall_ms > 3000 + 2000:
-        # Known runner bug, timing-dependent, hence not a strict xfail mark: remove this branch
-        # once fixed. 64 copies hammering fork() slow down every operation of the gVisor kernel
-        # the runner needs (/proc reads, posix_spawn of the kill helper), so the tree is stopped
-        # seconds late, often by the RLIMIT_CPU backstop (SIGXCPU at 2 s of CPU).
-        pytest.xfail(f"runner starved by the fork bomb: tree stopped after {wall_ms} ms")
+    # Busy forking copies slow every gVisor kernel operation the runner's own checks need, so
+    # the runner may answer late; the host then stops the run from outside, 5 s after the wall
+    # limit (2 x 1 s CPU limit + 1 s = 3 s). Either way it ends within 3 + 5 s (+1 s slack).
+    assert r.tests[0].wall_ms <= 3000 + 5000 + 1000, r
 
 
 async def test_sandbox_still_works_after_fork_bomb(judge, tmp_path) -> None:

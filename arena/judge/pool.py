@@ -38,6 +38,7 @@ class WarmPool:
         # reaches the waiting caller as a judging error instead of a silent hang.
         self._ready: asyncio.Queue[SandboxSession | SandboxError] = asyncio.Queue()
         self._filling: set[asyncio.Task[None]] = set()
+        self._closing: set[asyncio.Task[None]] = set()
         self._refilled = asyncio.Condition()
         self._closed = False
 
@@ -73,15 +74,18 @@ class WarmPool:
         try:
             yield session
         finally:
-            await self.discard(session)
+            self.discard(session)
 
-    async def discard(self, session: SandboxSession) -> None:
-        await asyncio.to_thread(session.close)
+    def discard(self, session: SandboxSession) -> None:
+        """Destroy the container in the background: the verdict need not wait for it."""
+        task = asyncio.get_running_loop().create_task(asyncio.to_thread(session.close))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     async def close(self) -> None:
         self._closed = True
         # Not cancelled: a creation already under way in its thread would leak its container.
-        await asyncio.gather(*self._filling, return_exceptions=True)
+        await asyncio.gather(*self._filling, *self._closing, return_exceptions=True)
         while not self._ready.empty():
             item = self._ready.get_nowait()
             if isinstance(item, SandboxSession):

@@ -68,6 +68,21 @@ async def make_world(conn: Any, blobs: Any, root: Path, users: int) -> World:
     )
 
 
+async def submit_kind(db: Any, redis: Any, world: World, kind: str, user_id: int = 0) -> int:
+    """Submit the python3 program of ``kind`` (AC, WA, TLE, CE) to the world's contest."""
+    from arena.judge.queue import submit
+
+    return await submit(
+        db,
+        redis,
+        user_id=user_id or world.user_ids[0],
+        problem_id=world.problem_id,
+        language="python3",
+        source=SOURCES[kind].encode(),
+        contest_id=world.contest_id,
+    )
+
+
 def worker_env(database_url: str, blob_dir: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(

@@ -14,14 +14,14 @@ import pytest
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from pipeline_support import (
     REDIS_TEST_DB,
-    SOURCES,
     kill_worker,
     make_world,
     start_worker,
+    submit_kind,
     worker_env,
 )
 
-from arena.judge.queue import rejudge, submit
+from arena.judge.queue import rejudge
 from arena.storage import ranking_cache
 from arena.storage.blobs import DiskBlobStore
 
@@ -85,15 +85,7 @@ async def test_verdicts_rejudge_and_events(
     await pubsub.subscribe(f"arena:submissions:{world.contest_id}")
     expected = {}
     for kind in ("AC", "WA", "CE"):
-        sid = await submit(
-            db,
-            arq_redis,
-            user_id=world.user_ids[0],
-            problem_id=world.problem_id,
-            language="python3",
-            source=SOURCES[kind].encode(),
-            contest_id=world.contest_id,
-        )
+        sid = await submit_kind(db, arq_redis, world, kind)
         expected[sid] = kind
     worker = start_worker(worker_env(database_url, tmp_path / "blobs"), tmp_path / "worker.log")
     try:
@@ -141,15 +133,7 @@ async def test_redis_down_at_submit_the_sweeper_enqueues(
     async with db.acquire() as conn:
         world = await make_world(conn, blobs, tmp_path / "problem", users=1)
     unreachable = ArqRedis(host="127.0.0.1", port=1, socket_connect_timeout=1)
-    sid = await submit(
-        db,
-        unreachable,
-        user_id=world.user_ids[0],
-        problem_id=world.problem_id,
-        language="python3",
-        source=SOURCES["AC"].encode(),
-        contest_id=world.contest_id,
-    )
+    sid = await submit_kind(db, unreachable, world, "AC")
     await unreachable.aclose()
     # Accepted and recorded although the queue was unreachable: queued, never enqueued.
     row = await db.fetchrow("SELECT status, enqueued_at FROM submissions WHERE id = $1", sid)
@@ -168,15 +152,7 @@ async def test_sandbox_failures_are_retried_then_flagged(
     blobs = DiskBlobStore(tmp_path / "blobs")
     async with db.acquire() as conn:
         world = await make_world(conn, blobs, tmp_path / "problem", users=1)
-    sid = await submit(
-        db,
-        arq_redis,
-        user_id=world.user_ids[0],
-        problem_id=world.problem_id,
-        language="python3",
-        source=SOURCES["AC"].encode(),
-        contest_id=world.contest_id,
-    )
+    sid = await submit_kind(db, arq_redis, world, "AC")
     # No such image: every sandbox start fails, which is the system's fault, never a verdict.
     env = worker_env(
         database_url,
@@ -218,15 +194,7 @@ async def test_chaos_killed_workers_and_redis_restart(
     workers = [start_worker(env, tmp_path / f"worker{i}.log") for i in range(2)]
     try:
         for kind in kinds:
-            sid = await submit(
-                db,
-                arq_redis,
-                user_id=rng.choice(world.user_ids),
-                problem_id=world.problem_id,
-                language="python3",
-                source=SOURCES[kind].encode(),
-                contest_id=world.contest_id,
-            )
+            sid = await submit_kind(db, arq_redis, world, kind, rng.choice(world.user_ids))
             expected[sid] = kind
         redis_restarted = False
         started = time.monotonic()

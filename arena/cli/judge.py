@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+import docker.errors
+
 from arena.cli.common import UsageError
 from arena.judge.grader import GradingPlan, grade, plan_for
 from arena.judge.languages import Language, LanguageError, LanguageTable
@@ -51,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     source = read_source(args.source, problem.limits.code_kib)
     try:
         result = asyncio.run(judge_with_progress(settings, languages, problem, language, source))
-    except SandboxError as exc:
+    except (SandboxError, docker.errors.DockerException) as exc:
         print(f"arena: judging error (sandbox): {exc}", file=sys.stderr)
         return 3
     if args.json:

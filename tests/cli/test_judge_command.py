@@ -82,3 +82,25 @@ def test_no_docker_is_a_judging_error_not_a_traceback() -> None:
     assert done.returncode == 3
     assert done.stderr.startswith("arena: judging error (sandbox):")
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.sandbox
+def test_time_limit_inferred_from_accepted_submissions(tmp_path: Path) -> None:
+    # No time limit in the package: twice the slowest accepted run, rounded up to 0.1 s.
+    (tmp_path / "data" / "secret").mkdir(parents=True)
+    (tmp_path / "data" / "secret" / "1.in").write_text("2 3\n")
+    (tmp_path / "data" / "secret" / "1.ans").write_text("5\n")
+    (tmp_path / "problem.yaml").write_text("name: inferred\n")
+    accepted = tmp_path / "submissions" / "accepted"
+    accepted.mkdir(parents=True)
+    (accepted / "ok.py").write_text("a, b = map(int, input().split())\nprint(a + b)\n")
+    done = arena_judge(str(tmp_path), str(accepted / "ok.py"), "--json")
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stderr.splitlines() if x.startswith("time limit:"))
+    limit_s = float(line.split()[2])
+    slowest_ms = json.loads(done.stdout)["time_ms"]
+    # The judged run is not the measuring run, so only the rule's bounds are checked.
+    assert 0.1 <= limit_s <= 10
+    assert round(limit_s * 10) == limit_s * 10
+    assert line.endswith("(none given by the package; inferred)")
+    assert slowest_ms < limit_s * 1000

@@ -118,9 +118,10 @@ async def measure_time_limit(
         except LanguageError:
             print(f"time limit: skipping {path.name} (unknown language)", file=sys.stderr)
             continue
-        if not path.is_file():
+        if not await asyncio.to_thread(path.is_file):
             continue
-        result = await judge_once(settings, language, path.read_bytes(), plan, lambda _: None)
+        source = await asyncio.to_thread(path.read_bytes)
+        result = await judge_once(settings, language, source, plan, lambda _: None)
         if result.verdict != Verdict.AC:
             print(f"time limit: {path.name} is not accepted ({result.verdict})", file=sys.stderr)
             continue

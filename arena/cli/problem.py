@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from arena.cli.common import UsageError, connect_db
+from arena.cli.problem_check import add_check
 from arena.problems.errors import PackageError
 from arena.settings import Settings
 from arena.storage.blobs import BlobStore, blob_store_from_env
@@ -32,6 +33,7 @@ def register(commands: Any) -> None:
     importer.add_argument("--difficulty", choices=DIFFICULTIES)
     importer.add_argument("--tags", help="comma-separated, e.g. graphs,greedy")
     importer.set_defaults(handler=run_import)
+    add_check(actions)
 
 
 def run_import(args: argparse.Namespace) -> int:

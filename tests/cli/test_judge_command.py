@@ -104,3 +104,31 @@ def test_time_limit_inferred_from_accepted_submissions(tmp_path: Path) -> None:
     assert round(limit_s * 10) == limit_s * 10
     assert line.endswith("(none given by the package; inferred)")
     assert slowest_ms < limit_s * 1000
+
+
+@pytest.mark.sandbox
+def test_problem_check_reports_a_mismatch(tmp_path: Path) -> None:
+    (tmp_path / "data" / "secret").mkdir(parents=True)
+    (tmp_path / "data" / "secret" / "1.in").write_text("2 3\n")
+    (tmp_path / "data" / "secret" / "1.ans").write_text("5\n")
+    (tmp_path / "problem.yaml").write_text("name: check me\n")
+    (tmp_path / ".timelimit").write_text("1\n")
+    for folder, source in {
+        "accepted": "a, b = map(int, input().split())\nprint(a + b)\n",
+        # Promised as a wrong answer, but it is right: the check must say so.
+        "wrong_answer": "print(5)\n",
+        "compile_error": "print(\n",
+    }.items():
+        (tmp_path / "submissions" / folder).mkdir(parents=True)
+        (tmp_path / "submissions" / folder / "sol.py").write_text(source)
+    done = subprocess.run(
+        [sys.executable, "-m", "arena", "problem", "check", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(x.startswith("wrong_answer") and x.endswith("MISMATCH") for x in lines), lines
+    assert any(x.startswith("compile_error") and " CE " in x and x.endswith("ok") for x in lines)
+    assert lines[-1] == "3 submissions: 2 as expected, 1 mismatched, 0 skipped"

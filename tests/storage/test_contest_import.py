@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import uuid
 import zipfile
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,17 +23,6 @@ from arena.storage.problems import import_problem
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-def blobs(tmp_path: Path) -> DiskBlobStore:
-    return DiskBlobStore(tmp_path / "blobs")
-
-
-@pytest.fixture
-async def conn(db: Any) -> AsyncIterator[Any]:
-    async with db.acquire() as connection:
-        yield connection
 
 
 CONTEST_YAML = """\

@@ -8,7 +8,6 @@ import json
 import os
 import uuid
 import zipfile
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -40,17 +39,6 @@ ORDER = ["sample/1", "secret/10", "secret/2"]
 
 def unique(prefix: str = "p") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
-
-
-@pytest.fixture
-def blobs(tmp_path: Path) -> DiskBlobStore:
-    return DiskBlobStore(tmp_path / "blobs")
-
-
-@pytest.fixture
-async def conn(db: Any) -> AsyncIterator[Any]:
-    async with db.acquire() as connection:
-        yield connection
 
 
 def package(tmp_path: Path, name: str | None = None, **kwargs: Any) -> Path:

@@ -109,6 +109,16 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
 
 
 def kill_worker(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL, as a crash would; then what the next worker's start does: remove its orphans."""
+    import docker
+
+    from arena.judge.sandbox import remove_orphans
+
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    client = docker.from_env()
+    try:
+        remove_orphans(client)
+    finally:
+        client.close()

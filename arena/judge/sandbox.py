@@ -104,15 +104,20 @@ def _owner_alive(tag: str) -> bool:
 
 
 def remove_orphans(client: docker.DockerClient) -> int:
-    """Remove sandbox containers whose owning process is gone (it crashed or was killed)."""
+    """Remove sandbox containers whose owning process is gone (it crashed or was killed).
+
+    Reads the plain list (labels included) rather than inspecting each container: several workers
+    may start at once and remove the same orphans, so a container can vanish at any moment.
+    """
     removed = 0
-    for container in client.containers.list(all=True, filters={"label": SANDBOX_LABEL}):
-        if not _owner_alive(container.labels.get(OWNER_LABEL, "")):
-            try:
-                container.remove(force=True)
-                removed += 1
-            except docker.errors.APIError:  # gone already, or being removed by another process
-                continue
+    for entry in client.api.containers(all=True, filters={"label": SANDBOX_LABEL}):
+        if _owner_alive((entry.get("Labels") or {}).get(OWNER_LABEL, "")):
+            continue
+        try:
+            client.api.remove_container(entry["Id"], force=True)
+            removed += 1
+        except docker.errors.APIError:  # gone already, or being removed by another process
+            continue
     return removed
 
 

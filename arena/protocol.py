@@ -67,9 +67,6 @@ class RunRequest(msgspec.Struct, frozen=True, tag="run", tag_field="kind"):
     payload_bytes: int = 0
 
 
-RunnerRequest = CompileRequest | RunRequest
-
-
 class ProcessReport(msgspec.Struct, frozen=True, tag="report", tag_field="kind"):
     """What happened to one process tree; the payload is its stdout, cut at the output limit."""
 
@@ -156,10 +153,7 @@ GradingEvent = CompileStarted | CompileFinished | TestStarted | TestFinished | J
 
 
 json_encoder = msgspec.json.Encoder()
-runner_request_decoder = msgspec.json.Decoder(RunnerRequest)
 runner_reply_decoder = msgspec.json.Decoder(RunnerReply)
-judge_result_decoder = msgspec.json.Decoder(JudgeResult)
-grading_event_decoder = msgspec.json.Decoder(GradingEvent)
 
 
 # --- pipeline events (published on Redis pub/sub after the database commit) --------------------

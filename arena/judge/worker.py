@@ -20,15 +20,15 @@ from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
 from arena.judge.grader import GradingPlan, grade
-from arena.judge.languages import LanguageTable
+from arena.judge.languages import Language, LanguageTable
 from arena.judge.plans import PlanCache
 from arena.judge.pool import WarmPool
 from arena.judge.queue import JUDGE_FUNCTION, enqueue
 from arena.judge.sandbox import SandboxError, docker_client
 from arena.protocol import (
-    GradingEvent,
     JudgeResult,
     JudgingFinished,
+    PipelineEvent,
     SubmissionJudged,
     SubmissionProgress,
     TestFinished,
@@ -98,7 +98,7 @@ async def judge_submission(ctx: dict[str, Any], submission_id: int, attempt: int
 
 
 async def _grade(
-    state: WorkerState, claimed: submissions.Claim, language: Any, plan: GradingPlan
+    state: WorkerState, claimed: submissions.Claim, language: Language, plan: GradingPlan
 ) -> JudgeResult:
     async def progress(event: TestFinished) -> None:
         await _publish(
@@ -126,7 +126,7 @@ async def _grade(
     raise SandboxError("grading ended without a result")
 
 
-async def _publish(state: WorkerState, contest_id: int | None, event: GradingEvent | Any) -> None:
+async def _publish(state: WorkerState, contest_id: int | None, event: PipelineEvent) -> None:
     # Pub/sub is best effort by design: the verdict is already in Postgres, and hubs resync.
     try:
         await state.redis.publish(submission_channel(contest_id), json_encoder.encode(event))

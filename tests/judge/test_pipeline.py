@@ -22,6 +22,7 @@ from pipeline_support import (
 )
 
 from arena.judge.queue import rejudge
+from arena.protocol import SubmissionJudged, SubmissionProgress, pipeline_event_decoder
 from arena.storage import ranking_cache
 from arena.storage.blobs import DiskBlobStore
 
@@ -119,9 +120,11 @@ async def test_verdicts_rejudge_and_events(
             kinds.append(message["data"])
             quiet_until = time.monotonic() + 1.0
     await pubsub.aclose()
-    judged = [m for m in kinds if b'"submission_judged"' in m]
-    progress = [m for m in kinds if b'"submission_progress"' in m]
+    events = [pipeline_event_decoder.decode(m) for m in kinds]
+    judged = [e for e in events if isinstance(e, SubmissionJudged)]
+    progress = [e for e in events if isinstance(e, SubmissionProgress)]
     assert len(judged) == 4  # three submissions and one rejudge
+    assert {e.submission_id for e in judged} == set(expected)
     assert len(progress) >= 3 + 3 + 1  # AC twice (3 tests each) and WA's failing first test
     await assert_ranking_matches_postgres(db, arq_redis, world.contest_id)
 

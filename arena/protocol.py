@@ -88,7 +88,64 @@ class RunnerError(msgspec.Struct, frozen=True, tag="error", tag_field="kind"):
     payload_bytes: int = 0
 
 
+class FileEntry(msgspec.Struct, frozen=True):
+    """One file of a ``put_files`` request or a ``files`` reply; contents follow in the payload,
+    in list order. ``name`` is relative to the request's directory (``/`` separates levels)."""
+
+    name: str
+    size: int
+    executable: bool = False
+
+
+class PutFilesRequest(msgspec.Struct, frozen=True, tag="put_files", tag_field="kind"):
+    """Replace ``/work/<dir>`` with these files (root-owned, readable by user code) and empty
+    ``writable_dirs`` that user code may write to (a validator's feedback directory)."""
+
+    dir: str
+    files: list[FileEntry]
+    writable_dirs: list[str] = []
+    payload_bytes: int = 0
+
+
+class GetFilesRequest(msgspec.Struct, frozen=True, tag="get_files", tag_field="kind"):
+    """The regular files under ``/work/<dir>``, at most ``max_bytes`` of contents in all."""
+
+    dir: str
+    max_bytes: int
+    payload_bytes: int = 0
+
+
+class FilesReply(msgspec.Struct, frozen=True, tag="files", tag_field="kind"):
+    files: list[FileEntry]
+    truncated: bool = False
+    payload_bytes: int = 0
+
+
+class InteractRequest(msgspec.Struct, frozen=True, tag="interact", tag_field="kind"):
+    """Run ``argv`` with its stdin and stdout streamed as ``data`` frames (see
+    ``arena.judge.interactive``); the runner answers with a ``report`` once the process ended."""
+
+    argv: list[str]
+    limits: ProcessLimits
+    payload_bytes: int = 0
+
+
+class StreamData(msgspec.Struct, frozen=True, tag="data", tag_field="kind"):
+    """A chunk of an interactive process's stdin (host → runner) or stdout (runner → host)."""
+
+    payload_bytes: int = 0
+
+
+class StreamClose(msgspec.Struct, frozen=True, tag="close", tag_field="kind"):
+    """Host → runner: close the interactive process's stdin (its peer is done or closed its
+    stdout). Runner → host: the process closed its stdout."""
+
+    payload_bytes: int = 0
+
+
 RunnerReply = ProcessReport | RunnerError
+FilesRunnerReply = FilesReply | RunnerError
+StreamRunnerReply = StreamData | StreamClose | ProcessReport | RunnerError
 
 
 # --- judging results ---------------------------------------------------------------------------
@@ -105,6 +162,16 @@ class TestResult(msgspec.Struct, frozen=True):
     message: str = ""
 
 
+class GroupScore(msgspec.Struct, frozen=True):
+    """One test data group of a scoring problem (``secret/group1``); ``max_score`` is None when
+    unbounded."""
+
+    name: str
+    score: float
+    max_score: float | None
+    verdict: Verdict
+
+
 class JudgeResult(msgspec.Struct, frozen=True):
     """The outcome of one submission; also the shape of ``arena judge --json``."""
 
@@ -114,6 +181,9 @@ class JudgeResult(msgspec.Struct, frozen=True):
     tests: list[TestResult]
     compile_output: str
     message: str = ""
+    # Scoring problems only: the submission's score and its groups' (None for pass-fail).
+    score: float | None = None
+    groups: list[GroupScore] = []
 
 
 # --- grading events (the grader yields them; a table maps each kind to a handler) --------------
@@ -154,6 +224,8 @@ GradingEvent = CompileStarted | CompileFinished | TestStarted | TestFinished | J
 
 json_encoder = msgspec.json.Encoder()
 runner_reply_decoder = msgspec.json.Decoder(RunnerReply)
+files_reply_decoder = msgspec.json.Decoder(FilesRunnerReply)
+stream_reply_decoder = msgspec.json.Decoder(StreamRunnerReply)
 
 
 # --- pipeline events (published on Redis pub/sub after the database commit) --------------------
@@ -183,3 +255,373 @@ class SubmissionJudged(msgspec.Struct, frozen=True, tag="submission_judged", tag
 
 PipelineEvent = SubmissionProgress | SubmissionJudged
 pipeline_event_decoder = msgspec.json.Decoder(PipelineEvent)
+
+
+# --- the hub: HTTP bodies ----------------------------------------------------------------------
+
+
+class ErrorBody(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Every 4xx/5xx answer of the HTTP API."""
+
+    error: str  # a stable code: "bad_request", "not_found", "rate_limited", ...
+    message: str  # for people
+    allowed: list[str] | None = None  # e.g. the languages a contest accepts
+
+
+class RegisterBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    username: str
+    password: str
+    email: str | None = None
+
+
+class LoginBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    username: str
+    password: str
+
+
+class UserInfo(msgspec.Struct, frozen=True):
+    id: int
+    username: str
+    role: str
+
+
+class LoginResult(msgspec.Struct, frozen=True):
+    token: str  # also set as the httpOnly session cookie; API clients send it as a bearer
+    user: UserInfo
+
+
+class PastContest(msgspec.Struct, frozen=True):
+    contest_id: int
+    name: str
+    rank: int
+    solved: int
+    penalty: int
+    score: float
+
+
+class SubmissionSummary(msgspec.Struct, frozen=True):
+    id: int
+    problem: str  # slug
+    contest_id: int | None
+    language: str
+    status: str
+    verdict: str | None
+    score: float | None
+    submitted_at: str
+
+
+class Profile(msgspec.Struct, frozen=True):
+    user: UserInfo
+    contests: list[PastContest]
+    submissions: list[SubmissionSummary]
+
+
+class ProblemSummary(msgspec.Struct, frozen=True):
+    slug: str
+    title: str
+    difficulty: str
+    tags: list[str]
+    likes: int
+    accepted: int
+    submissions: int
+    solved: bool  # by the caller
+
+
+class ProblemList(msgspec.Struct, frozen=True):
+    items: list[ProblemSummary]
+    page: int
+    page_size: int
+    total: int
+
+
+class Sample(msgspec.Struct, frozen=True):
+    name: str
+    input: str
+    output: str
+
+
+class ProblemDetail(msgspec.Struct, frozen=True):
+    slug: str
+    title: str
+    difficulty: str
+    tags: list[str]
+    statement_html: str
+    samples: list[Sample]
+    time_limit_ms: int
+    memory_mib: int
+    code_stubs: dict[str, str]
+    languages: list[str]
+    likes: int
+    liked: bool
+    solved: bool
+
+
+class LikeResult(msgspec.Struct, frozen=True):
+    likes: int
+    liked: bool
+
+
+class ContestProblemView(msgspec.Struct, frozen=True):
+    label: str
+    slug: str
+    title: str
+    points: int
+    color: str | None
+
+
+class ContestView(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    start: str
+    end: str
+    phase: str  # upcoming, running, ended
+    scoring: str
+    frozen: bool
+    freeze_time: str | None
+    registration_open: bool
+    registered: bool
+    public: bool
+    problems: list[ContestProblemView]  # empty before the start, except for moderators
+
+
+class ContestList(msgspec.Struct, frozen=True):
+    upcoming: list[ContestView]
+    running: list[ContestView]
+    past: list[ContestView]
+
+
+class SubmitBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    problem: str  # label or slug
+    language: str
+    source: str
+
+
+class PracticeSubmitBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    language: str
+    source: str
+
+
+class RunBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Run on the samples, or on ``input`` when given; never counted."""
+
+    language: str
+    source: str
+    input: str | None = None
+
+
+class Accepted(msgspec.Struct, frozen=True):
+    id: int
+
+
+class RunOutcome(msgspec.Struct, frozen=True):
+    verdict: Verdict
+    compile_output: str
+    tests: list[TestResult]
+    outputs: list[str]  # the program's output per test (cut), for the editor
+
+
+class SubmissionView(msgspec.Struct, frozen=True):
+    id: int
+    user_id: int
+    problem: str
+    contest_id: int | None
+    language: str
+    status: str  # queued, judging, done, failed
+    verdict: str | None
+    score: float | None
+    time_ms: int | None
+    memory_kib: int | None
+    submitted_at: str
+    compile_output: str | None
+    tests: list[TestResult]
+    source: str | None  # only for its author and moderators
+
+
+class BoardCell(msgspec.Struct, frozen=True, omit_defaults=True):
+    attempts: int = 0
+    pending: int = 0
+    solved: bool = False
+    minute: int | None = None
+    score: float | None = None
+    first: bool = False  # first to solve this problem
+
+
+class BoardRow(msgspec.Struct, frozen=True):
+    user_id: int
+    username: str
+    rank: int
+    solved: int
+    penalty: int
+    score: float
+    key: float  # the packed sort key: higher is better, equal keys share a rank
+    cells: dict[str, BoardCell]  # by problem label
+
+
+class Leaderboard(msgspec.Struct, frozen=True):
+    contest_id: int
+    board: str  # public or jury
+    frozen: bool
+    seq: int  # the contest's event sequence number this snapshot is consistent with
+    page: int
+    page_size: int
+    total: int
+    rows: list[BoardRow]
+    me: BoardRow | None
+
+
+class AskBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    question: str
+    problem: str | None = None  # label or slug; None for a general question
+
+
+class Clarification(msgspec.Struct, frozen=True):
+    id: int
+    problem: str | None
+    question: str
+    answer: str | None
+    public: bool
+    asked_at: str
+    answered_at: str | None
+
+
+class Announcement(msgspec.Struct, frozen=True):
+    id: int
+    body: str
+    created_at: str
+
+
+# --- the hub: WebSocket messages (server -> client) ---------------------------------------------
+# Contest events travel as Envelopes: sequenced per contest and kept in a bounded history, so a
+# client that reconnects with its last seq gets exactly what it missed.
+
+
+class LeaderboardDelta(msgspec.Struct, frozen=True, tag="leaderboard_delta", tag_field="kind"):
+    board: str
+    frozen: bool
+    total: int
+    rows: list[BoardRow]  # whole changed rows; other rows' ranks may have shifted by one
+    removed: list[int] = []
+
+
+class AnnouncementMade(msgspec.Struct, frozen=True, tag="announcement", tag_field="kind"):
+    announcement: Announcement
+
+
+class ClarificationUpdate(msgspec.Struct, frozen=True, tag="clarification", tag_field="kind"):
+    clarification: Clarification
+
+
+class ContestChanged(msgspec.Struct, frozen=True, tag="contest", tag_field="kind"):
+    contest: ContestView
+    reason: str  # extended, frozen, unfrozen, finalized, registration
+
+
+ContestEvent = (
+    SubmissionProgress
+    | SubmissionJudged
+    | LeaderboardDelta
+    | AnnouncementMade
+    | ClarificationUpdate
+    | ContestChanged
+)
+
+
+class Envelope(msgspec.Struct, frozen=True):
+    seq: int
+    audience: str  # "public", "jury" or "user:<id>"
+    body: msgspec.Raw  # a ContestEvent, already encoded: hubs forward it without decoding
+
+
+class Snapshot(msgspec.Struct, frozen=True, tag="snapshot", tag_field="kind"):
+    """Sent on connect and after a gap too old for the history: start over from this state."""
+
+    seq: int
+    contest: ContestView
+    leaderboard: Leaderboard
+    announcements: list[Announcement]
+
+
+class ErrorFrame(msgspec.Struct, frozen=True, tag="error", tag_field="kind", omit_defaults=True):
+    message: str
+    request_id: str | None = None
+
+
+class Ack(msgspec.Struct, frozen=True, tag="ack", tag_field="kind"):
+    request_id: str | None
+    action: str
+    detail: str
+
+
+# --- the hub: moderator commands on /ws/admin (client -> server) --------------------------------
+
+
+class Announce(msgspec.Struct, frozen=True, tag="announce", tag_field="action", kw_only=True):
+    contest_id: int
+    body: str
+    request_id: str | None = None
+
+
+class Answer(msgspec.Struct, frozen=True, tag="answer", tag_field="action", kw_only=True):
+    clarification_id: int
+    answer: str
+    public: bool = False
+    request_id: str | None = None
+
+
+class RejudgeCommand(msgspec.Struct, frozen=True, tag="rejudge", tag_field="action", kw_only=True):
+    contest_id: int
+    submission_id: int | None = None
+    problem: str | None = None  # label or slug; neither: the whole contest
+    request_id: str | None = None
+
+
+class Disqualify(msgspec.Struct, frozen=True, tag="disqualify", tag_field="action", kw_only=True):
+    contest_id: int
+    user_id: int
+    request_id: str | None = None
+
+
+class Reinstate(msgspec.Struct, frozen=True, tag="reinstate", tag_field="action", kw_only=True):
+    contest_id: int
+    user_id: int
+    request_id: str | None = None
+
+
+class ExtendTime(msgspec.Struct, frozen=True, tag="extend", tag_field="action", kw_only=True):
+    contest_id: int
+    seconds: int
+    request_id: str | None = None
+
+
+class Freeze(msgspec.Struct, frozen=True, tag="freeze", tag_field="action", kw_only=True):
+    contest_id: int
+    request_id: str | None = None
+
+
+class Unfreeze(msgspec.Struct, frozen=True, tag="unfreeze", tag_field="action", kw_only=True):
+    contest_id: int
+    request_id: str | None = None
+
+
+class SetRegistration(
+    msgspec.Struct, frozen=True, tag="registration", tag_field="action", kw_only=True
+):
+    contest_id: int
+    open: bool
+    request_id: str | None = None
+
+
+AdminCommand = (
+    Announce
+    | Answer
+    | RejudgeCommand
+    | Disqualify
+    | Reinstate
+    | ExtendTime
+    | Freeze
+    | Unfreeze
+    | SetRegistration
+)
+admin_command_decoder = msgspec.json.Decoder(AdminCommand)
+envelope_decoder = msgspec.json.Decoder(Envelope)
+contest_event_decoder = msgspec.json.Decoder(ContestEvent)

@@ -41,6 +41,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     judge_max_errors: int = 3
     judge_requeue_after_s: float = 120.0
     database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    # The hub (HTTP API + WebSockets).
+    hub_host: str = "127.0.0.1"
+    hub_port: int = 8000
+    hub_db_pool_size: int = 10
+    session_ttl_s: int = 14 * 24 * 3600
+    # OWASP's argon2id floor (19 MiB, 2 passes): a login burst is CPU-bound on hashing.
+    password_time_cost: int = 2
+    password_memory_kib: int = 19 * 1024
+    login_attempts: int = 10  # per username and per client address, per window
+    login_window_s: int = 300
+    submissions_per_window: int = 12  # per contestant
+    submission_window_s: int = 60
+    run_timeout_s: float = 60.0  # POST .../run waits this long for a sandbox
+    ws_queue_messages: int = 512  # per socket; a client further behind is resynced
+    ws_max_frame_bytes: int = 64 * 1024
+    leaderboard_tick_s: float = 0.25
+    page_size: int = 50
     redis_url: str = "redis://127.0.0.1:6379/0"
 
     @classmethod

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import os
+import select
+import shutil
 import signal
 import sys
 import time
@@ -35,16 +37,41 @@ USER_ENV = {
 }
 
 
-def read_frame(stream):
-    line = stream.readline()
-    if not line:
-        return None, b""
-    header = json.loads(line)
-    size = int(header.get("payload_bytes", 0))
-    payload = stream.read(size) if size else b""
-    if len(payload) != size:
-        return None, b""
-    return header, payload
+class FrameReader:
+    """Frames from the host on fd 0. Its own buffer (not a buffered file) lets an interactive run
+    select() on fd 0 and take whole frames as they arrive."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.buffer = bytearray()
+        self.eof = False
+
+    def feed(self):
+        chunk = os.read(self.fd, 1 << 20)
+        if not chunk:
+            self.eof = True
+        self.buffer.extend(chunk)
+        return bool(chunk)
+
+    def next_frame(self):
+        end = self.buffer.find(b"\n")
+        if end < 0:
+            return None
+        header = json.loads(bytes(self.buffer[:end]))
+        size = int(header.get("payload_bytes", 0))
+        if len(self.buffer) < end + 1 + size:
+            return None
+        payload = bytes(self.buffer[end + 1:end + 1 + size])
+        del self.buffer[:end + 1 + size]
+        return header, payload
+
+    def read_frame(self):
+        while True:
+            frame = self.next_frame()
+            if frame is not None:
+                return frame
+            if not self.feed():
+                return None, b""
 
 
 def write_frame(stream, header, payload=b""):
@@ -126,8 +153,11 @@ def clear_user_processes():
         time.sleep(0.002)
 
 
-def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd):
-    """Run one process tree under the limits; return the report fields and the stop reason."""
+def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd, wait=time.sleep, over_output=None):
+    """Run one process tree under the limits; return the report fields and the stop reason.
+
+    ``wait(seconds)`` is called between polls (an interactive run moves its data there);
+    ``over_output()`` says whether the process wrote more than its output limit."""
     error_r, error_w = os.pipe()
     cpu_s = -(-limits["cpu_time_ms"] // 1000) + 1  # a backstop; the poll below is exact
     args = ["run", str(cpu_s), str(limits["file_size_kib"] * 1024), str(limits["processes"]),
@@ -169,11 +199,13 @@ def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd):
             stopped = "cpu_time"
         elif time.monotonic() > wall_deadline:
             stopped = "wall_time"
+        elif over_output is not None and over_output():
+            stopped = "output"
         if stopped != "none":
             kill_user_processes()
             wpid, status, usage = os.wait4(pid, 0)
             break
-        time.sleep(delay)
+        wait(delay)
         delay = min(delay * 2, 0.005)
     wall_ms = int((time.monotonic() - start) * 1000)
     leftovers = user_pids()
@@ -212,9 +244,189 @@ def open_io(name):
     return os.open(os.path.join(IO_DIR, name), os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
 
 
-def handle(header, payload):
+def relative_parts(relative):
+    parts = relative.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"bad relative path {relative!r}")
+    return parts
+
+
+def work_path(relative):
+    """``/work/<relative>`` for a host-given relative path; never the io dir, never outside."""
+    parts = relative_parts(relative)
+    if parts[0] == "io":
+        raise ValueError(f"bad path {relative!r}")
+    return os.path.join(WORK_DIR, *parts)
+
+
+def put_files(header, payload):
+    target = work_path(header["dir"])
+    shutil.rmtree(target, ignore_errors=True)
+    os.makedirs(target, exist_ok=True)
+    # The box stays writable: compilers and validators write next to their sources.
+    os.chmod(target, 0o777 if target == BOX_DIR else 0o755)
+    offset = 0
+    for entry in header["files"]:
+        path = os.path.join(target, *relative_parts(entry["name"]))
+        os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+        data = payload[offset:offset + entry["size"]]
+        offset += entry["size"]
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(path, 0o755 if entry.get("executable") else 0o644)
+    for name in header.get("writable_dirs", []):
+        path = os.path.join(target, *relative_parts(name))
+        os.makedirs(path, exist_ok=True)
+        os.chmod(path, 0o777)
+    return {"kind": "files", "files": header["files"], "truncated": False}, b""
+
+
+def get_files(header):
+    root = work_path(header["dir"])
+    budget = int(header["max_bytes"])
+    files, chunks, truncated = [], [], False
+    for directory, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in sorted(names):
+            path = os.path.join(directory, name)
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            except OSError:
+                continue  # a symbolic link or a vanished file: never followed
+            with os.fdopen(fd, "rb") as f:
+                info = os.fstat(f.fileno())
+                if not (info.st_mode & 0o170000 == 0o100000):
+                    continue
+                data = f.read(budget + 1)
+            if len(data) > budget:
+                truncated = True
+                data = data[:budget]
+            budget -= len(data)
+            files.append({"name": os.path.relpath(path, root), "size": len(data),
+                          "executable": bool(info.st_mode & 0o100)})
+            chunks.append(data)
+    return {"kind": "files", "files": files, "truncated": truncated}, b"".join(chunks)
+
+
+class Pump:
+    """Moves the host's ``data`` frames to an interactive process's stdin and its stdout to the
+    host as ``data`` frames, between the polls of ``run_process``."""
+
+    def __init__(self, reader, out, stdin_w, stdout_r, output_bytes):
+        self.reader = reader
+        self.out = out
+        self.stdin_w = stdin_w
+        self.stdout_r = stdout_r
+        self.output_bytes = output_bytes
+        self.pending = bytearray()
+        self.close_requested = False
+        self.sent = 0
+        for fd in (stdin_w, stdout_r):
+            os.set_blocking(fd, False)
+
+    def over_output(self):
+        return self.sent > self.output_bytes
+
+    def wait(self, timeout):
+        readable = [self.stdout_r] if self.stdout_r is not None else []
+        if not self.reader.eof:
+            readable.append(self.reader.fd)
+        writable = [self.stdin_w] if self.stdin_w is not None and self.pending else []
+        ready_r, ready_w, _ = select.select(readable, writable, [], timeout)
+        if self.reader.fd in ready_r:
+            self.reader.feed()
+            self.take_frames()
+        if self.stdout_r is not None and self.stdout_r in ready_r:
+            self.read_output()
+        if ready_w:
+            self.write_input()
+
+    def take_frames(self):
+        while (frame := self.reader.next_frame()) is not None:
+            header, payload = frame
+            if header.get("kind") == "data" and not self.close_requested:
+                self.pending.extend(payload)
+            elif header.get("kind") == "close":
+                self.close_requested = True
+        if self.close_requested and not self.pending:
+            self.close_stdin()
+
+    def write_input(self):
+        try:
+            written = os.write(self.stdin_w, self.pending[:1 << 16])
+        except BlockingIOError:
+            return
+        except BrokenPipeError:
+            # The process closed its stdin: what it never reads is dropped.
+            self.pending.clear()
+            written = 0
+        del self.pending[:written]
+        if self.close_requested and not self.pending:
+            self.close_stdin()
+
+    def close_stdin(self):
+        if self.stdin_w is not None:
+            os.close(self.stdin_w)
+            self.stdin_w = None
+
+    def read_output(self):
+        try:
+            chunk = os.read(self.stdout_r, 1 << 16)
+        except BlockingIOError:
+            return
+        if not chunk:
+            os.close(self.stdout_r)
+            self.stdout_r = None
+            write_frame(self.out, {"kind": "close"})  # the peer's stdin ends here too
+            return
+        allowed = max(0, self.output_bytes - self.sent)
+        self.sent += len(chunk)
+        if chunk[:allowed]:
+            write_frame(self.out, {"kind": "data"}, chunk[:allowed])
+
+    def finish(self):
+        """After the whole process tree is gone: forward what is left of its output."""
+        self.close_stdin()
+        if self.stdout_r is not None:
+            os.set_blocking(self.stdout_r, True)
+        while self.stdout_r is not None:
+            self.read_output()
+
+
+def interact(header, reader, out):
     limits = header["limits"]
+    stdin_r, stdin_w = os.pipe()
+    stdout_r, stdout_w = os.pipe()
+    err_fd = open_io("stderr")
+    pump = Pump(reader, out, stdin_w, stdout_r, limits["output_kib"] * 1024)
+    # Writing to a process that exited must be an error to handle, not the runner's death.
+    previous = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    try:
+        report, exec_error = run_process(header["argv"], limits, stdin_r, stdout_w, err_fd,
+                                         wait=pump.wait, over_output=pump.over_output)
+        os.close(stdin_r)
+        os.close(stdout_w)
+        pump.finish()
+    finally:
+        signal.signal(signal.SIGPIPE, previous)
+        os.close(err_fd)
+    if exec_error:
+        return {"kind": "error", "message": f"cannot start {header['argv'][0]}: {exec_error}"}
+    if report["stopped"] == "none" and pump.over_output():
+        report["stopped"] = "output"
+    report["stderr_tail"] = tail(os.path.join(IO_DIR, "stderr"), STDERR_TAIL_BYTES)
+    report["kind"] = "report"
+    return report
+
+
+def handle(header, payload):
     kind = header["kind"]
+    if kind == "put_files":
+        return put_files(header, payload)
+    if kind == "get_files":
+        return get_files(header)
+    limits = header["limits"]
     if kind == "compile":
         name = os.path.basename(header["source_name"])
         path = os.path.join(BOX_DIR, name)
@@ -265,14 +477,19 @@ def prepare():
 
 def main():
     prepare()
-    stdin = sys.stdin.buffer
+    reader = FrameReader(sys.stdin.fileno())
     stdout = sys.stdout.buffer
     while True:
-        header, payload = read_frame(stdin)
+        header, payload = reader.read_frame()
         if header is None:
             return
+        if header.get("kind") in ("data", "close"):
+            continue  # stream frames the host sent while an interactive process was ending
         try:
-            reply, data = handle(header, payload)
+            if header.get("kind") == "interact":
+                reply, data = interact(header, reader, stdout), b""
+            else:
+                reply, data = handle(header, payload)
         except Exception as exc:  # noqa: BLE001 - every request gets an answer
             reply, data = {"kind": "error", "message": f"{type(exc).__name__}: {exc}"}, b""
         write_frame(stdout, reply, data)

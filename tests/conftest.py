@@ -53,10 +53,10 @@ def judge(pool: WarmPool, languages: LanguageTable):  # type: ignore[no-untyped-
         events: list[GradingEvent] | None = None,
     ) -> JudgeResult:
         problem = load_package(problem_dir)
-        plan = plan_for(problem, problem.limits.time_limit_s or 1.0)
+        plan = plan_for(problem, problem.limits.time_limit_s or 1.0, languages)
         data = source.encode() if isinstance(source, str) else source
         async with pool.session() as session:
-            async for event in grade(session, languages.get(lang), data, plan):
+            async for event in grade(session, languages.get(lang), data, plan, pool.helpers):
                 if events is not None:
                     events.append(event)
                 if isinstance(event, JudgingFinished):

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from arena.cli import contest, db, judge, leaderboard, problem, rejudge, worker
+from arena.cli import contest, db, hub, judge, leaderboard, problem, rejudge, worker
 from arena.cli.common import UsageError
 
 
@@ -16,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     judge.register(commands)
     db.register(commands)
     worker.register(commands)
+    hub.register(commands)
     problem.register(commands)
     contest.register(commands)
     rejudge.register(commands)

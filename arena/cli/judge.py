@@ -14,8 +14,9 @@ import docker.errors
 from arena.cli.common import UsageError
 from arena.judge.grader import GradingPlan, grade, plan_for
 from arena.judge.languages import Language, LanguageError, LanguageTable
-from arena.judge.sandbox import SandboxError, docker_client, open_session
+from arena.judge.sandbox import FreshSessions, SandboxError, docker_client, open_session
 from arena.problems.package import PackageError, ProblemPackage, infer_time_limit, load_package
+from arena.problems.scoring import scoring_plan
 from arena.protocol import (
     CompileFinished,
     CompileStarted,
@@ -48,11 +49,15 @@ def run(args: argparse.Namespace) -> int:
         languages = LanguageTable.load(settings.sandbox_dir / "languages.toml")
         language = languages.get(args.lang) if args.lang else languages.for_path(args.source)
         problem = load_package(args.problem_dir)
+        # A scoring package's groups must add up before anything is judged.
+        scoring_plan(problem)
     except (LanguageError, PackageError) as exc:
         raise UsageError(str(exc)) from exc
     source = read_source(args.source, problem.limits.code_kib)
     try:
         result = asyncio.run(judge_with_progress(settings, languages, problem, language, source))
+    except PackageError as exc:
+        raise UsageError(str(exc)) from exc
     except (SandboxError, docker.errors.DockerException) as exc:
         print(f"arena: judging error (sandbox): {exc}", file=sys.stderr)
         return 3
@@ -60,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json_encoder.encode(result).decode() + "\n")
     else:
         print_result(result, sys.stdout)
-    return 0
+    # A package validator failed (JE): a judging error, like a sandbox failure.
+    return 3 if result.verdict == Verdict.JE else 0
 
 
 def read_source(path: Path, code_kib: int) -> bytes:
@@ -83,7 +89,8 @@ async def judge_with_progress(
     time_limit_s = problem.limits.time_limit_s
     if time_limit_s is None:
         time_limit_s = await measure_time_limit(settings, languages, problem)
-    return await judge_once(settings, language, source, plan_for(problem, time_limit_s), progress)
+    plan = plan_for(problem, time_limit_s, languages)
+    return await judge_once(settings, language, source, plan, progress)
 
 
 async def judge_once(
@@ -96,7 +103,7 @@ async def judge_once(
     client = docker_client(settings)
     session = await asyncio.to_thread(open_session, client, settings)
     try:
-        async for event in grade(session, language, source, plan):
+        async for event in grade(session, language, source, plan, FreshSessions(client, settings)):
             on_event(event)
             if isinstance(event, JudgingFinished):
                 return event.result
@@ -111,7 +118,7 @@ async def measure_time_limit(
 ) -> float:
     """The package gives no time limit: twice the slowest accepted submission (Kattis rule)."""
     slowest_ms: int | None = None
-    plan = plan_for(problem, INFERENCE_TIME_LIMIT_S)
+    plan = plan_for(problem, INFERENCE_TIME_LIMIT_S, languages)
     for path in problem.accepted_submissions:
         try:
             language = languages.for_path(path)
@@ -174,6 +181,11 @@ def print_result(result: JudgeResult, out: TextIO) -> None:
         f"{result.verdict}  time {result.time_ms} ms  memory {result.memory_kib / 1024:.1f} MiB"
         f"  tests {sum(t.verdict == Verdict.AC for t in result.tests)}/{len(result.tests)}\n"
     )
+    if result.score is not None:
+        out.write(f"score {result.score:g}\n")
+        for group in result.groups:
+            most = "unbounded" if group.max_score is None else f"{group.max_score:g}"
+            out.write(f"  {group.name:<24} {group.score:g}/{most}  {group.verdict}\n")
     if result.message:
         out.write(result.message + "\n")
     if result.verdict == Verdict.CE:

@@ -11,11 +11,20 @@ from collections.abc import AsyncIterator
 
 import msgspec
 
-from arena.judge.languages import Language
+from arena.judge.interactive import run_interactive_test
+from arena.judge.languages import Language, LanguageTable
 from arena.judge.sandbox import SandboxOutOfMemory, SandboxRunaway, SandboxSession
+from arena.judge.validators import (
+    SessionSource,
+    ValidatorPlan,
+    ValidatorRun,
+    program_plan,
+    validator_session,
+)
 from arena.judge.verdicts import compile_failed, pass_fail_verdict, run_verdict
 from arena.problems.checker import DefaultValidatorFlags, check_output
-from arena.problems.package import ProblemPackage, TestCase
+from arena.problems.package import PackageError, ProblemPackage, TestCase
+from arena.problems.scoring import ScoringPlan, score_submission, scoring_plan
 from arena.protocol import (
     CompileFinished,
     CompileStarted,
@@ -43,9 +52,42 @@ class GradingPlan(msgspec.Struct, frozen=True, kw_only=True):
     output_mib: int
     checker: DefaultValidatorFlags
     stop_at_first_failure: bool = True
+    # Scoring problems: how test verdicts become group scores and the submission's score.
+    scoring: ScoringPlan | None = None
+    # The package's own output validator (the interactor of an interactive problem).
+    validator: ValidatorPlan | None = None
 
 
-def plan_for(problem: ProblemPackage, time_limit_s: float) -> GradingPlan:
+def validator_plan(
+    problem: ProblemPackage, languages: LanguageTable | None
+) -> ValidatorPlan | None:
+    """The custom output validator's plan; None when the default validator judges."""
+    if not problem.custom_validator:
+        return None
+    if problem.output_validator is None:
+        raise PackageError(problem.root, "multi-pass problems are not supported")
+    if languages is None:
+        raise ValueError("a problem with its own output validator needs the language table")
+    limits = problem.limits
+    return ValidatorPlan(
+        program=program_plan(problem.output_validator, languages),
+        interactive=problem.interactive,
+        flags=problem.validator_flags,
+        group_flags={
+            g.name: g.settings.output_validator_flags
+            for g in problem.groups
+            if g.settings.output_validator_flags
+        },
+        time_s=limits.validation_time_s,
+        memory_mib=limits.validation_memory_mib,
+        output_mib=limits.validation_output_mib,
+    )
+
+
+def plan_for(
+    problem: ProblemPackage, time_limit_s: float, languages: LanguageTable | None = None
+) -> GradingPlan:
+    """``languages`` picks the language of the package's own validator, if it has one."""
     return GradingPlan(
         tests=problem.tests,
         time_limit_s=time_limit_s,
@@ -53,6 +95,8 @@ def plan_for(problem: ProblemPackage, time_limit_s: float) -> GradingPlan:
         output_mib=problem.limits.output_mib,
         checker=problem.default_validator,
         stop_at_first_failure=problem.type == "pass-fail",
+        scoring=scoring_plan(problem),
+        validator=validator_plan(problem, languages),
     )
 
 
@@ -82,9 +126,16 @@ def run_limits(language: Language, plan: GradingPlan) -> ProcessLimits:
 
 
 async def grade(
-    session: SandboxSession, language: Language, source: bytes, plan: GradingPlan
+    session: SandboxSession,
+    language: Language,
+    source: bytes,
+    plan: GradingPlan,
+    helpers: SessionSource | None = None,
 ) -> AsyncIterator[GradingEvent]:
-    """Judge one submission in ``session``'s container. Sandbox failures propagate (JE)."""
+    """Judge one submission in ``session``'s container. Sandbox failures propagate (JE).
+
+    A problem with its own output validator runs it in a second container from ``helpers``.
+    """
     yield CompileStarted(language=language.id)
     report, output = await asyncio.to_thread(
         session.compile,
@@ -110,15 +161,25 @@ async def grade(
     argv = language.run_argv(plan.memory_mib)
     results: list[TestResult] = []
     total = len(plan.tests)
-    for index, test in enumerate(plan.tests):
-        yield TestStarted(index=index, total=total, name=test.name)
-        result, container_lost = await _run_test(session, language, argv, limits, plan, test)
-        results.append(result)
-        yield TestFinished(index=index, total=total, result=result)
-        if container_lost or (result.verdict != Verdict.AC and plan.stop_at_first_failure):
-            break
+    async with validator_session(plan.validator, helpers) as validator:
+        for index, test in enumerate(plan.tests):
+            yield TestStarted(index=index, total=total, name=test.name)
+            result, container_lost = await _run_test(
+                session, language, argv, limits, plan, test, validator
+            )
+            results.append(result)
+            yield TestFinished(index=index, total=total, result=result)
+            # A judging error ends judging: the verdict could not be trusted.
+            if container_lost or result.verdict == Verdict.JE:
+                break
+            if result.verdict != Verdict.AC and plan.stop_at_first_failure:
+                break
     verdict = pass_fail_verdict(results)
     failing = next((r for r in results if r.verdict != Verdict.AC), None)
+    scored = None
+    if plan.scoring is not None:
+        scored = score_submission(plan.scoring, [t.name for t in plan.tests], results)
+        verdict = scored.verdict
     yield JudgingFinished(
         result=JudgeResult(
             verdict=verdict,
@@ -127,6 +188,8 @@ async def grade(
             tests=results,
             compile_output=compile_output,
             message=f"{failing.name}: {failing.message}".rstrip(": ") if failing else "",
+            score=None if scored is None else scored.score,
+            groups=[] if scored is None else scored.groups,
         )
     )
 
@@ -138,8 +201,11 @@ async def _run_test(
     limits: ProcessLimits,
     plan: GradingPlan,
     test: TestCase,
+    validator: ValidatorRun | None = None,
 ) -> tuple[TestResult, bool]:
     """The test's result, and whether the program took its container down with it."""
+    if validator is not None and validator.plan.interactive:
+        return await run_interactive_test(session, validator, language, argv, limits, test)
     stdin = await asyncio.to_thread(test.input_path.read_bytes)
     try:
         report, output = await asyncio.to_thread(session.run, argv, stdin, limits)
@@ -168,9 +234,12 @@ async def _run_test(
     message = report.stderr_tail[-300:] if verdict == Verdict.RTE else ""
     if verdict is None:
         answer = await asyncio.to_thread(test.answer_path.read_bytes)
-        check = check_output(output, answer, plan.checker)
-        verdict = Verdict.AC if check.accepted else Verdict.WA
-        message = check.message
+        if validator is None:
+            check = check_output(output, answer, plan.checker)
+            verdict = Verdict.AC if check.accepted else Verdict.WA
+            message = check.message
+        else:
+            verdict, message = await validator.check(test.group, stdin, answer, output)
     result = TestResult(
         name=test.name,
         verdict=verdict,

@@ -29,6 +29,8 @@ class Language(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     time_extra_ms: int = 0
     memory_extra_mib: int = 0
     oom_markers: list[str] = []
+    # Starting code for the editor: reads stdin, writes nothing yet.
+    stub: str = ""
 
     def compile_argv(self, memory_mib: int) -> list[str]:
         return self._expand(self.compile, memory_mib)

@@ -12,8 +12,11 @@ from typing import Any
 import msgspec
 
 from arena.judge.grader import GradingPlan
+from arena.judge.languages import LanguageTable
+from arena.judge.validators import ProgramFile, ValidatorPlan, program_plan
 from arena.problems.checker import DefaultValidatorFlags
 from arena.problems.package import TestCase
+from arena.problems.scoring import ScoringPlan
 from arena.storage.blobs import BlobStore
 
 
@@ -22,9 +25,11 @@ class PlanError(LookupError):
 
 
 class PlanCache:
-    def __init__(self, db: Any, blobs: BlobStore) -> None:
+    def __init__(self, db: Any, blobs: BlobStore, languages: LanguageTable | None = None) -> None:
         self._db = db
         self._blobs = blobs
+        # Picks the language of a problem's own output validator.
+        self._languages = languages
         self._plans: dict[tuple[int, int], GradingPlan] = {}
 
     async def get(self, problem_id: int, version: int) -> GradingPlan:
@@ -38,7 +43,7 @@ class PlanCache:
     async def _load(self, problem_id: int, version: int) -> GradingPlan:
         async with self._db.acquire() as conn:
             head = await conn.fetchrow(
-                "SELECT problem_type, time_limit_ms, memory_mib, output_mib, validator"
+                "SELECT problem_type, time_limit_ms, memory_mib, output_mib, validator, scoring"
                 " FROM problem_versions WHERE problem_id = $1 AND version = $2",
                 problem_id,
                 version,
@@ -67,7 +72,35 @@ class PlanCache:
             memory_mib=head["memory_mib"],
             output_mib=head["output_mib"],
             checker=checker_flags(head["validator"]),
+            validator=self._validator(problem_id, version, head["validator"]),
             stop_at_first_failure=head["problem_type"] == "pass-fail",
+            scoring=scoring_rules(head["scoring"]),
+        )
+
+    def _validator(
+        self, problem_id: int, version: int, stored: str | dict[str, Any]
+    ) -> ValidatorPlan | None:
+        data = json.loads(stored) if isinstance(stored, str) else stored
+        if not data.get("custom_validator"):
+            return None
+        program = data.get("program")
+        if program is None:
+            raise PlanError(
+                f"problem {problem_id} version {version} has a custom validator but no stored"
+                " program (imported before validators were stored, or multi-pass): re-import it"
+            )
+        if self._languages is None:
+            raise PlanError("a problem with its own output validator needs the language table")
+        files = [ProgramFile(f["name"], self._path(f["hash"])) for f in program["files"]]
+        limits = data.get("validation_limits", {})
+        return ValidatorPlan(
+            program=program_plan((program["name"], files), self._languages),
+            interactive=bool(data.get("interactive")),
+            flags=list(data.get("validator_flags", [])),
+            group_flags={k: list(v) for k, v in data.get("group_flags", {}).items()},
+            time_s=limits.get("time_s", 60),
+            memory_mib=limits.get("memory_mib", 2048),
+            output_mib=limits.get("output_mib", 8),
         )
 
     def _path(self, digest: str) -> Path:
@@ -75,6 +108,15 @@ class PlanCache:
         if path is None:
             raise PlanError(f"blob {digest} is not on a local disk")
         return path
+
+
+def scoring_rules(stored: str | bytes | dict[str, Any] | None) -> ScoringPlan | None:
+    """The stored scoring rules of a scoring problem's version (None for pass-fail)."""
+    if stored is None:
+        return None
+    if isinstance(stored, dict):
+        return msgspec.convert(stored, ScoringPlan)
+    return msgspec.json.decode(stored, type=ScoringPlan)
 
 
 def checker_flags(validator: str | dict[str, Any]) -> DefaultValidatorFlags:

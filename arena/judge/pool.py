@@ -2,6 +2,17 @@
 
 A container serves exactly one submission: ``acquire`` hands one out and starts a replacement in
 the background; the caller ends it with ``discard``. Nothing is ever returned to the pool.
+
+A custom output validator or an interactor needs a second container next to the submission's.
+Those come from ``helpers``, a separate small pool started on first use, so that:
+
+- judging cannot deadlock: no judging ever holds one container while waiting for another that
+  only a release could free. Neither pool has a fixed set of containers to hand back; every
+  ``acquire`` starts a replacement, so a waiter is served by a container start, whatever the
+  other judgings hold. A judging takes its submission container first and its helper second,
+  always in that order, from two independent pools;
+- validator problems never take the warm container the next submission is waiting for, and
+  problems without validators pay nothing for them (the helper pool stays empty).
 """
 
 from __future__ import annotations
@@ -29,11 +40,21 @@ _RETRY_DELAY_S = 1.0
 
 class WarmPool:
     def __init__(
-        self, client: docker.DockerClient, settings: Settings, size: int | None = None
+        self,
+        client: docker.DockerClient,
+        settings: Settings,
+        size: int | None = None,
+        helper_size: int | None = None,
     ) -> None:
         self._client = client
         self._settings = settings
         self.size = max(1, settings.sandbox_pool_size if size is None else size)
+        helpers = max(1, self.size // 2) if helper_size is None else helper_size
+        # Containers for validators and interactors (see the module docstring).
+        self.helpers: WarmPool | None = (
+            WarmPool(client, settings, size=helpers, helper_size=0) if helpers > 0 else None
+        )
+        self._started = False
         # Each slot holds a ready session or the error its creation ended in, so a broken Docker
         # reaches the waiting caller as a judging error instead of a silent hang.
         self._ready: asyncio.Queue[SandboxSession | SandboxError] = asyncio.Queue()
@@ -51,12 +72,18 @@ class WarmPool:
         removed = await asyncio.to_thread(remove_orphans, self._client)
         if removed:
             log.info("removed %d sandbox containers left by dead processes", removed)
-        for _ in range(self.size):
-            self._spawn()
+        self._fill()
+
+    def _fill(self) -> None:
+        if not self._started:
+            self._started = True
+            for _ in range(self.size):
+                self._spawn()
 
     async def acquire(self) -> SandboxSession:
         if self._closed:
             raise SandboxError("the sandbox pool is closed")
+        self._fill()  # a helper pool starts on its first use
         item = await self._ready.get()
         self._spawn()
         if isinstance(item, SandboxError):
@@ -83,6 +110,8 @@ class WarmPool:
         task.add_done_callback(self._closing.discard)
 
     async def close(self) -> None:
+        if self.helpers is not None:
+            await self.helpers.close()
         self._closed = True
         # Not cancelled: a creation already under way in its thread would leak its container.
         await asyncio.gather(*self._filling, *self._closing, return_exceptions=True)

@@ -6,11 +6,13 @@ messages with it (see ``arena.protocol``). Each container serves one submission 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import socket
 import struct
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import docker
@@ -19,10 +21,16 @@ import msgspec
 
 from arena.protocol import (
     CompileRequest,
+    FileEntry,
+    FilesReply,
+    GetFilesRequest,
+    InteractRequest,
     ProcessLimits,
     ProcessReport,
+    PutFilesRequest,
     RunnerError,
     RunRequest,
+    files_reply_decoder,
     json_encoder,
     runner_reply_decoder,
 )
@@ -57,6 +65,14 @@ class SandboxRunaway(SandboxError):
 
 class UnsafeRuntimeError(SandboxError):
     pass
+
+
+class SandboxFile(msgspec.Struct, frozen=True):
+    """A file to put into a container, or one read back from it."""
+
+    name: str
+    data: bytes
+    executable: bool = False
 
 
 def docker_client(settings: Settings) -> docker.DockerClient:
@@ -170,6 +186,23 @@ def open_session(client: docker.DockerClient, settings: Settings) -> SandboxSess
         raise
 
 
+class FreshSessions:
+    """A session in a new container for each use, outside any pool (the CLI's second sandbox
+    for validators)."""
+
+    def __init__(self, client: docker.DockerClient, settings: Settings) -> None:
+        self._client = client
+        self._settings = settings
+
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator[SandboxSession]:
+        session = await asyncio.to_thread(open_session, self._client, self._settings)
+        try:
+            yield session
+        finally:
+            await asyncio.to_thread(session.close)
+
+
 class SandboxSession:
     """A blocking conversation with the runner of one container."""
 
@@ -215,6 +248,51 @@ class SandboxSession:
                 ) from exc
             raise
 
+    def put_files(
+        self, directory: str, files: list[SandboxFile], writable_dirs: list[str] | None = None
+    ) -> None:
+        """Replace ``/work/<directory>`` in the container with ``files``."""
+        request = PutFilesRequest(
+            dir=directory,
+            files=[FileEntry(f.name, len(f.data), f.executable) for f in files],
+            writable_dirs=writable_dirs or [],
+            payload_bytes=sum(len(f.data) for f in files),
+        )
+        payload = b"".join(f.data for f in files)
+        self._files_exchange(json_encoder.encode(request), payload)
+
+    def get_files(self, directory: str, max_bytes: int) -> tuple[list[SandboxFile], bool]:
+        """The regular files under ``/work/<directory>`` and whether ``max_bytes`` cut them."""
+        request = GetFilesRequest(dir=directory, max_bytes=max_bytes)
+        reply, data = self._files_exchange(json_encoder.encode(request), b"")
+        files: list[SandboxFile] = []
+        offset = 0
+        for entry in reply.files:
+            chunk = data[offset : offset + entry.size]
+            files.append(SandboxFile(entry.name, chunk, entry.executable))
+            offset += entry.size
+        return files, reply.truncated
+
+    def begin_interaction(self, argv: list[str], limits: ProcessLimits) -> None:
+        """Start an interactive run; ``arena.judge.interactive`` carries the stream from here."""
+        request = InteractRequest(argv=argv, limits=limits)
+        try:
+            self._sock.settimeout(_REPLY_MARGIN_S)
+            self._sock.sendall(json_encoder.encode(request) + b"\n")
+        except OSError as exc:
+            raise self.failure(exc) from exc
+
+    @property
+    def socket(self) -> socket.socket:
+        """The attach socket (Docker's multiplexed stream), for the interactive relay."""
+        return self._sock
+
+    def take_buffered_stdout(self) -> bytes:
+        """Runner output already read from the socket but not yet consumed (the relay's start)."""
+        data = bytes(self._stdout)
+        self._stdout.clear()
+        return data
+
     def close(self) -> None:
         if self._closed:
             return
@@ -236,12 +314,25 @@ class SandboxSession:
             reply = runner_reply_decoder.decode(line)
             data = self._read_exact(reply.payload_bytes, deadline)
         except (OSError, EOFError, msgspec.DecodeError) as exc:
-            raise self._failure(exc) from exc
+            raise self.failure(exc) from exc
         if isinstance(reply, RunnerError):
             raise SandboxError(f"runner: {reply.message}")
         return reply, data
 
-    def _failure(self, exc: BaseException) -> SandboxError:
+    def _files_exchange(self, header: bytes, payload: bytes) -> tuple[FilesReply, bytes]:
+        deadline = time.monotonic() + _REPLY_MARGIN_S * 4
+        try:
+            self._sock.settimeout(_REPLY_MARGIN_S)
+            self._sock.sendall(header + b"\n" + payload)
+            reply = files_reply_decoder.decode(self._read_line(deadline))
+            data = self._read_exact(reply.payload_bytes, deadline)
+        except (OSError, EOFError, msgspec.DecodeError) as exc:
+            raise self.failure(exc) from exc
+        if isinstance(reply, RunnerError):
+            raise SandboxError(f"runner: {reply.message}")
+        return reply, data
+
+    def failure(self, exc: BaseException) -> SandboxError:
         """Tell a container killed for memory (the submission's fault) from a broken sandbox."""
         try:
             self._container.reload()

@@ -24,6 +24,7 @@ from arena.judge.languages import Language, LanguageTable
 from arena.judge.plans import PlanCache
 from arena.judge.pool import WarmPool
 from arena.judge.queue import JUDGE_FUNCTION, enqueue
+from arena.judge.runs import RUN_FUNCTION, run_code
 from arena.judge.sandbox import SandboxError, docker_client
 from arena.protocol import (
     JudgeResult,
@@ -32,10 +33,11 @@ from arena.protocol import (
     SubmissionJudged,
     SubmissionProgress,
     TestFinished,
+    Verdict,
     json_encoder,
 )
 from arena.settings import Settings
-from arena.storage import ranking_cache, submissions
+from arena.storage import events, ranking_cache, submissions
 from arena.storage.blobs import DiskBlobStore
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,7 @@ async def judge_submission(ctx: dict[str, Any], submission_id: int, attempt: int
         verdict=result.verdict,
         time_ms=result.time_ms,
         memory_kib=result.memory_kib,
+        score=result.score,
     )
     await _publish(state, claimed.contest_id, judged)
     return result.verdict.value
@@ -117,19 +120,25 @@ async def _grade(
 
     handlers: dict[type[Any], Callable[[Any], Awaitable[None]]] = {TestFinished: progress}
     async with state.pool.session() as session:
-        async for event in grade(session, language, claimed.source, plan):
+        async for event in grade(session, language, claimed.source, plan, state.pool.helpers):
             handler = handlers.get(type(event))
             if handler is not None:
                 await handler(event)
             if isinstance(event, JudgingFinished):
+                if event.result.verdict == Verdict.JE:
+                    # A package validator failed: retried, then flagged for moderators.
+                    raise SandboxError(f"judging error: {event.result.message}")
                 return event.result
     raise SandboxError("grading ended without a result")
 
 
 async def _publish(state: WorkerState, contest_id: int | None, event: PipelineEvent) -> None:
-    # Pub/sub is best effort by design: the verdict is already in Postgres, and hubs resync.
+    # Best effort by design: the verdict is already in Postgres, and hubs resync from it.
     try:
-        await state.redis.publish(submission_channel(contest_id), json_encoder.encode(event))
+        if contest_id is None:
+            await state.redis.publish(submission_channel(None), json_encoder.encode(event))
+        else:
+            await events.publish(state.redis, contest_id, events.user(event.user_id), event)
     except Exception as exc:
         log.warning("publish failed: %s", exc)
 
@@ -155,13 +164,14 @@ async def _startup(ctx: dict[str, Any]) -> None:
     await pool.start()
     db = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
     blobs = DiskBlobStore(settings.blob_dir)
+    languages = LanguageTable.load(settings.sandbox_dir / "languages.toml")
     ctx["arena"] = WorkerState(
         settings=settings,
         db=db,
         redis=ctx["redis"],
         pool=pool,
-        languages=LanguageTable.load(settings.sandbox_dir / "languages.toml"),
-        plans=PlanCache(db, blobs),
+        languages=languages,
+        plans=PlanCache(db, blobs, languages),
         name=f"{socket.gethostname()}:{os.getpid()}",
         docker=client,
     )
@@ -180,12 +190,13 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
     slots = settings.judge_slots
     return Worker(
         functions=[
+            func(run_code, name=RUN_FUNCTION, timeout=120, max_tries=1, keep_result=120),
             func(
                 judge_submission,
                 name=JUDGE_FUNCTION,
                 timeout=settings.judge_job_timeout_s,
                 max_tries=settings.judge_max_errors + 10,
-            )
+            ),
         ],
         cron_jobs=[cron(sweep, second=set(range(0, 60, 5)), run_at_startup=True)],
         redis_settings=redis_settings(settings),

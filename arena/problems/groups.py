@@ -16,12 +16,20 @@ import msgspec
 
 from .errors import Key, PackageError, YamlDoc
 
-__all__ = ["GroupSettings", "TestGroup", "group_file_names", "read_group_settings"]
+__all__ = [
+    "GroupSettings",
+    "TestGroup",
+    "group_file_names",
+    "read_group_settings",
+    "read_root_settings",
+]
 
 ScoreAggregation = Literal["sum", "min", "max", "avg", "pass-fail"]
+VerdictAggregation = Literal["worst_error", "first_error", "always_accept"]
 _AGGREGATIONS: tuple[ScoreAggregation, ...] = ("sum", "min", "max", "avg", "pass-fail")
-# Legacy default-grader flags that pick how scores combine; the last one given wins.
+# Legacy default-grader flags that pick how scores and verdicts combine; the last one given wins.
 _GRADER_AGGREGATIONS = frozenset({"sum", "min", "max", "avg"})
+_GRADER_VERDICTS = frozenset({"worst_error", "first_error", "always_accept"})
 _NOT_INHERITED_2023 = frozenset({"max_score", "score_aggregation"})
 
 
@@ -34,6 +42,8 @@ class GroupSettings(msgspec.Struct, frozen=True):
     on_reject: Literal["break", "continue"] | None = None
     grader_flags: list[str] = []
     score_aggregation: ScoreAggregation | None = None
+    # Legacy default grader only; None means its default, worst_error.
+    verdict_aggregation: VerdictAggregation | None = None
     ignore_sample: bool = False
     accept_if_any_accepted: bool = False
     max_score: float | None = None
@@ -104,6 +114,13 @@ def _parse_group_file(doc: YamlDoc) -> dict[str, Any]:
         found["on_reject"] = on_reject
     if doc.has(("grader_flags",)):
         found["grader_flags"] = doc.flags(("grader_flags",))
+    if doc.has(("grading",)):
+        grading = doc.string(("grading",))
+        if grading == "custom":
+            # Custom graders are programs run on the group results; not supported (yet).
+            raise doc.error(("grading",), "custom graders are not supported; use grader_flags")
+        if grading != "default":
+            raise doc.error(("grading",), "expected 'default' or 'custom'")
     if doc.has(("score_aggregation",)):
         aggregation = doc.string(("score_aggregation",))
         if aggregation not in _AGGREGATIONS:
@@ -133,6 +150,9 @@ def _settings(merged: dict[str, Any]) -> GroupSettings:
         chosen = [flag for flag in grader_flags if flag in _GRADER_AGGREGATIONS]
         if chosen:
             values["score_aggregation"] = cast(ScoreAggregation, chosen[-1])
+    verdict_modes = [flag for flag in grader_flags if flag in _GRADER_VERDICTS]
+    if verdict_modes:
+        values["verdict_aggregation"] = cast(VerdictAggregation, verdict_modes[-1])
     values["ignore_sample"] = "ignore_sample" in grader_flags
     values["accept_if_any_accepted"] = "accept_if_any_accepted" in grader_flags
     return GroupSettings(**values)
@@ -144,6 +164,11 @@ def _read_file(directory: Path, root: Path, is_2023: bool) -> dict[str, Any]:
         if path.is_file():
             return _parse_group_file(YamlDoc.load(path, root))
     return {}
+
+
+def read_root_settings(data_dir: Path, root: Path, *, is_2023: bool) -> GroupSettings:
+    """Settings of ``data/`` itself: the legacy grader of the whole result (``ignore_sample``)."""
+    return _settings(_read_file(data_dir, root, is_2023))
 
 
 def read_group_settings(

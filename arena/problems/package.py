@@ -17,6 +17,7 @@ import msgspec
 from .checker import DefaultValidatorFlags, parse_default_validator_flags, parse_float
 from .errors import PackageError, YamlDoc
 from .groups import GroupSettings, TestGroup, read_group_settings
+from .programs import ProgramSource, find_programs, program_in
 
 __all__ = [
     "DefaultValidatorFlags",
@@ -24,6 +25,7 @@ __all__ = [
     "Limits",
     "PackageError",
     "ProblemPackage",
+    "ProgramSource",
     "TestCase",
     "TestGroup",
     "infer_time_limit",
@@ -98,6 +100,11 @@ class ProblemPackage(msgspec.Struct, frozen=True):
     accepted_submissions: list[Path]
     submissions: dict[str, list[Path]]
     statement_dirs: list[Path]
+    # The custom output validator (the interactor of an interactive problem); None unless
+    # ``custom_validator``.
+    output_validator: ProgramSource | None = None
+    # Programs that check every test input (``arena problem check``).
+    input_validators: list[ProgramSource] = []
 
 
 def infer_time_limit(slowest_accepted_s: float | None, *, multiplier: float = 2.0) -> float:
@@ -191,6 +198,33 @@ def _validator_dir(root: Path, is_2023: bool) -> Path | None:
         if (root / name).is_dir():
             return root / name
     return None
+
+
+def _output_validator(directory: Path, root: Path, is_2023: bool) -> ProgramSource:
+    if is_2023 and directory.name == "output_validator":
+        return program_in(directory, root)
+    programs = find_programs(directory, root)
+    if programs and all((directory / p.name).is_file() for p in programs):
+        # Loose files in output_validators/ (validate.cc next to validate.h) make one program.
+        programs = [program_in(directory, root)]
+    if not programs:
+        raise PackageError(directory, "no output validator program in the directory", root=root)
+    if len(programs) > 1:
+        names = ", ".join(p.name for p in programs)
+        raise PackageError(
+            directory, f"only one output validator is supported, found {names}", root=root
+        )
+    return programs[0]
+
+
+def _input_validators(root: Path, is_2023: bool) -> list[ProgramSource]:
+    names = ("input_validators", "input_format_validators")
+    if is_2023:
+        names = ("input_validator", "input_validators")
+    for name in names:
+        if (root / name).is_dir():
+            return find_programs(root / name, root)
+    return []
 
 
 def _default_validator(doc: YamlDoc, flags: list[str]) -> DefaultValidatorFlags:
@@ -388,4 +422,11 @@ def load_package(root: Path) -> ProblemPackage:
         accepted_submissions=submissions.get("accepted", []),
         submissions=submissions,
         statement_dirs=[root / name for name in statement_names if (root / name).is_dir()],
+        # Multi-pass problems are not judged yet; their validator is not looked at.
+        output_validator=(
+            _output_validator(validator_dir, root, is_2023)
+            if custom_validator and validator_dir is not None and not multi_pass
+            else None
+        ),
+        input_validators=_input_validators(root, is_2023),
     )

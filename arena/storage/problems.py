@@ -14,15 +14,19 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import msgspec
 
+from arena.judge.languages import LanguageError, LanguageTable
 from arena.problems.checker import DefaultValidatorFlags
 from arena.problems.errors import YamlDoc
 from arena.problems.package import ProblemPackage, TestCase, load_package
+from arena.problems.scoring import ScoringPlan, scoring_plan
+from arena.problems.statement import Statement, render_statements
+from arena.settings import Settings
 from arena.storage.blobs import BlobStore, sha256_file
 from arena.storage.errors import ImportFailure
 
@@ -48,6 +52,7 @@ DIFFICULTIES = ("easy", "medium", "hard")
 DEFAULT_TIME_LIMIT_S = 1.0
 
 _PROBLEM_MARKERS = ("problem.yaml", "data")
+_VALIDATOR_DIRS = ("output_validator", "output_validators")
 # Finder and Explorer add these to archives; they are never part of the package.
 _ARCHIVE_JUNK = ("__MACOSX",)
 _WINDOWS_DRIVE_RE = re.compile(r"[A-Za-z]:")
@@ -177,6 +182,10 @@ def package_hash(root: Path) -> str:
     ]
     if (root / "data").is_dir():
         _data_files(root / "data", "data", frozenset(), files)
+    # A changed validator changes how submissions are judged: a new version.
+    for name in _VALIDATOR_DIRS:
+        if (root / name).is_dir():
+            _data_files(root / name, name, frozenset(), files)
     digest = hashlib.sha256()
     for name, path in sorted(files, key=lambda item: item[0]):
         encoded = name.encode()
@@ -239,12 +248,37 @@ def _store_tests(blobs: BlobStore, tests: Sequence[TestCase]) -> list[tuple[str,
     return [(blobs.put_file(t.input_path), blobs.put_file(t.answer_path)) for t in tests]
 
 
-def _validator_json(package: ProblemPackage) -> str:
+def _store_validator(blobs: BlobStore, package: ProblemPackage) -> dict[str, Any] | None:
+    """The custom output validator's source files in the blob store, as the jsonb describes
+    them: ``{"name", "files": [{"name", "hash"}]}``."""
+    program = package.output_validator
+    if program is None:
+        return None
+    files = [{"name": name, "hash": blobs.put_file(path)} for name, path in program.paths()]
+    return {"name": program.name, "files": files}
+
+
+def _validator_json(package: ProblemPackage, program: dict[str, Any] | None = None) -> str:
     """The ``problem_versions.validator`` jsonb: the default validator's flags, plus the raw
-    flags (a custom validator gets them) and whether the package brings its own validator."""
+    flags (a custom validator gets them), whether the package brings its own validator, and if
+    so its program (sources by blob hash), whether it is interactive, its limits and the test
+    groups' ``output_validator_flags``."""
     doc = msgspec.structs.asdict(package.default_validator)
     doc["validator_flags"] = list(package.validator_flags)
     doc["custom_validator"] = package.custom_validator
+    doc["interactive"] = package.interactive
+    doc["program"] = program
+    doc["group_flags"] = {
+        g.name: g.settings.output_validator_flags
+        for g in package.groups
+        if g.settings.output_validator_flags
+    }
+    limits = package.limits
+    doc["validation_limits"] = {
+        "time_s": limits.validation_time_s,
+        "memory_mib": limits.validation_memory_mib,
+        "output_mib": limits.validation_output_mib,
+    }
     return msgspec.json.encode(doc).decode()
 
 
@@ -260,6 +294,7 @@ async def import_problem(
     difficulty: str | None = None,
     tags: list[str] | None = None,
     origin: str | None = None,
+    code_stubs: Mapping[str, str] | None = None,
 ) -> ImportedProblem:
     """Import the package at ``package_dir`` (a directory or a zip) in one transaction.
 
@@ -269,12 +304,16 @@ async def import_problem(
     (``difficulty``, ``tags``, legacy ``keywords``); when neither gives them, a new problem gets
     the defaults and an existing one keeps what it has. Raises ``PackageError`` for a broken
     package and ``ImportFailure`` for anything else about the input; ``origin`` is how those
-    name the package (default: ``package_dir``).
+    name the package (default: ``package_dir``). Statements are rendered and stored with the
+    problem on every import; ``code_stubs`` (language id → code) default to the language table's.
     """
     origin = str(package_dir) if origin is None else origin
     async with unpacked(Path(package_dir)) as root:
         # Loading and hashing read every test file: kept off the event loop.
         package = await asyncio.to_thread(load_package, root)
+        scoring = scoring_plan(package)
+        statements = await asyncio.to_thread(render_statements, package)
+        stubs = default_code_stubs() if code_stubs is None else dict(code_stubs)
         slug = check_slug(package.short_name.lower() if slug is None else slug, origin)
         difficulty, tags = await asyncio.to_thread(_metadata, root, origin, difficulty, tags)
         digest = await asyncio.to_thread(package_hash, root)
@@ -300,6 +339,7 @@ async def import_problem(
                     difficulty,
                     tags,
                 )
+                await _store_statements(conn, problem_id, statements, stubs)
                 if current["package_hash"] == digest:
                     version: int = current["current_version"]
                     count = await conn.fetchval(
@@ -318,9 +358,49 @@ async def import_problem(
                     difficulty,
                     tags,
                 )
+                await _store_statements(conn, problem_id, statements, stubs)
             hashes = await asyncio.to_thread(_store_tests, blobs, package.tests)
-            version = await _insert_version(conn, problem_id, package, digest, hashes)
+            program = await asyncio.to_thread(_store_validator, blobs, package)
+            version = await _insert_version(conn, problem_id, package, digest, hashes, program)
+            await _store_scoring(conn, problem_id, version, scoring)
     return ImportedProblem(slug, problem_id, version, len(package.tests), digest, created=True)
+
+
+def default_code_stubs() -> dict[str, str]:
+    """The language table's stub of every language: a package brings no starting code."""
+    path = Settings.from_env().sandbox_dir / "languages.toml"
+    try:
+        table = LanguageTable.load(path)
+    except LanguageError as exc:
+        raise ImportFailure(str(path), None, str(exc)) from exc
+    return {language.id: language.stub for language in table if language.stub}
+
+
+async def _store_statements(
+    conn: Any, problem_id: int, statements: dict[str, Statement], stubs: dict[str, str]
+) -> None:
+    default = next(iter(statements.values()), None)
+    await conn.execute(
+        "UPDATE problems SET statement_html = $2, statements = $3::jsonb, code_stubs = $4::jsonb"
+        " WHERE id = $1",
+        problem_id,
+        "" if default is None else default.html,
+        msgspec.json.encode(statements).decode(),
+        msgspec.json.encode(stubs).decode(),
+    )
+
+
+async def _store_scoring(
+    conn: Any, problem_id: int, version: int, scoring: ScoringPlan | None
+) -> None:
+    if scoring is None:
+        return
+    await conn.execute(
+        "UPDATE problem_versions SET scoring = $3::jsonb WHERE problem_id = $1 AND version = $2",
+        problem_id,
+        version,
+        msgspec.json.encode(scoring).decode(),
+    )
 
 
 async def _insert_version(
@@ -329,6 +409,7 @@ async def _insert_version(
     package: ProblemPackage,
     digest: str,
     hashes: list[tuple[str, str]],
+    program: dict[str, Any] | None = None,
 ) -> int:
     version: int = await conn.fetchval(
         "SELECT coalesce(max(version), 0) + 1 FROM problem_versions WHERE problem_id = $1",
@@ -347,7 +428,7 @@ async def _insert_version(
         max(1, round(time_limit_s * 1000)),
         package.limits.memory_mib,
         package.limits.output_mib,
-        _validator_json(package),
+        _validator_json(package, program),
         digest,
     )
     # Ordinals count from 0 like the grader's test indices; the package order (samples first,

@@ -1,79 +1,281 @@
-"""The live ranking cache: one Redis sorted set per contest, derived from Postgres."""
+"""The live ranking cache: Redis sorted sets per contest and board, derived from Postgres.
+
+Two boards per contest: ``jury`` always shows every verdict, ``public`` hides verdicts of
+submissions made from the freeze on (their cells show pending). Each board is a sorted set of
+packed scores (one ZADD per update, O(log n)) plus a hash of the rows' contents.
+"""
 
 from __future__ import annotations
 
-import asyncpg
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
 from redis.asyncio import Redis
 
-from arena.ranking import IcpcRow, JudgedSubmission, icpc_row, pack
+from arena.ranking import RankedSubmission, Row, contestant_row, pack, ranks
+from arena.storage.contest_state import ContestInfo, load_contest
+
+BOARDS = ("jury", "public")
 
 
-def ranking_key(contest_id: int) -> str:
-    return f"arena:rank:{contest_id}"
+class StoredRow(msgspec.Struct, frozen=True):
+    username: str
+    row: Row
+
+
+class RankedRow(msgspec.Struct, frozen=True):
+    user_id: int
+    rank: int
+    key: float  # the packed score
+    username: str
+    row: Row
+
+
+_row_encoder = msgspec.json.Encoder()
+_row_decoder = msgspec.json.Decoder(StoredRow)
+
+
+def ranking_key(contest_id: int, board: str = "jury") -> str:
+    return f"arena:rank:{contest_id}:{board}"
+
+
+def rows_key(contest_id: int, board: str) -> str:
+    return f"arena:rank:{contest_id}:{board}:rows"
+
+
+def first_key(contest_id: int, board: str) -> str:
+    return f"arena:rank:{contest_id}:{board}:first"
 
 
 def built_key(contest_id: int) -> str:
-    """Present while the sorted set is complete; gone after Redis lost its data."""
+    """Present while the sorted sets are complete; gone after Redis lost its data."""
     return f"arena:rank:{contest_id}:built"
 
 
-async def user_row(conn: asyncpg.Connection, contest_id: int, user_id: int) -> IcpcRow:
+def dirty_key(contest_id: int) -> str:
+    """Contestants whose rows changed since the hubs' last leaderboard tick."""
+    return f"arena:rank:{contest_id}:dirty"
+
+
+DIRTY_CONTESTS = "arena:rank:dirty-contests"
+
+
+def _all_keys(contest_id: int) -> list[str]:
+    keys = [built_key(contest_id)]
+    for board in BOARDS:
+        keys += [ranking_key(contest_id, board), rows_key(contest_id, board)]
+        keys.append(first_key(contest_id, board))
+    return keys
+
+
+_SUBMISSIONS = """
+    SELECT s.user_id, s.problem_id, s.submitted_at, s.score,
+           CASE WHEN s.status = 'done' THEN s.verdict
+                WHEN s.status = 'failed' THEN 'JE' END AS verdict
+    FROM submissions s
+    WHERE s.contest_id = $1 AND s.user_id = ANY($2::bigint[])
+"""
+
+
+def _ranked(info: ContestInfo, record: Any) -> RankedSubmission:
+    return RankedSubmission(
+        problem_id=record["problem_id"],
+        contest_ms=max(0, info.clock.contest_ms(record["submitted_at"])),
+        verdict=record["verdict"],
+        score=record["score"],
+    )
+
+
+async def _users(conn: Any, contest_id: int, user_ids: Iterable[int] | None) -> list[Any]:
+    """Registered, not disqualified contestants (all of them, or the given ones)."""
+    return list(
+        await conn.fetch(
+            "SELECT r.user_id, u.username FROM registrations r JOIN users u ON u.id = r.user_id"
+            " WHERE r.contest_id = $1 AND NOT r.disqualified"
+            " AND ($2::bigint[] IS NULL OR r.user_id = ANY($2::bigint[]))",
+            contest_id,
+            None if user_ids is None else list(user_ids),
+        )
+    )
+
+
+async def _first_solvers(conn: Any, info: ContestInfo, cutoff_ms: int | None) -> dict[str, str]:
     rows = await conn.fetch(
         """
-        SELECT s.problem_id, s.verdict,
-               floor(extract(epoch FROM s.submitted_at - c.start_time) / 60)::int AS minute,
-               c.penalty_minutes
-        FROM submissions s JOIN contests c ON c.id = s.contest_id
-        WHERE s.contest_id = $1 AND s.user_id = $2 AND s.status = 'done'
+        SELECT DISTINCT ON (s.problem_id) s.problem_id, s.user_id
+        FROM submissions s JOIN registrations r
+          ON r.contest_id = s.contest_id AND r.user_id = s.user_id AND NOT r.disqualified
+        WHERE s.contest_id = $1 AND s.status = 'done' AND s.verdict = 'AC'
+          AND ($2::bigint IS NULL
+               OR s.submitted_at < $3::timestamptz + make_interval(secs => $2::bigint / 1000.0))
+        ORDER BY s.problem_id, s.submitted_at, s.id
         """,
-        contest_id,
-        user_id,
+        info.id,
+        cutoff_ms,
+        info.clock.start,
     )
-    penalty = rows[0]["penalty_minutes"] if rows else 0
-    judged = [JudgedSubmission(r["problem_id"], r["verdict"], max(0, r["minute"])) for r in rows]
-    return icpc_row(judged, penalty)
+    return {str(r["problem_id"]): str(r["user_id"]) for r in rows}
 
 
-async def refresh_user(
-    conn: asyncpg.Connection, redis: Redis, contest_id: int, user_id: int
-) -> int:
-    """Recompute one contestant's row and store it; returns the packed score.
+async def _submissions(
+    conn: Any, info: ContestInfo, users: list[Any]
+) -> dict[int, list[RankedSubmission]]:
+    by_user: dict[int, list[RankedSubmission]] = {u["user_id"]: [] for u in users}
+    if by_user:
+        for record in await conn.fetch(_SUBMISSIONS, info.id, list(by_user)):
+            by_user[record["user_id"]].append(_ranked(info, record))
+    return by_user
 
-    The advisory lock orders concurrent refreshes of one contestant, so the last write to Redis
+
+async def compute_board(
+    conn: Any, info: ContestInfo, cutoff_ms: int | None, user_ids: Iterable[int] | None = None
+) -> dict[int, StoredRow]:
+    """Rows straight from Postgres, as a board with this cutoff shows them."""
+    users = await _users(conn, info.id, user_ids)
+    names = {u["user_id"]: u["username"] for u in users}
+    rules = info.rules(cutoff_ms)
+    return {
+        user: StoredRow(names[user], contestant_row(subs, rules))
+        for user, subs in (await _submissions(conn, info, users)).items()
+    }
+
+
+async def _write(
+    conn: Any, redis: Redis, info: ContestInfo, users: list[Any], *, replace: bool
+) -> None:
+    by_user = await _submissions(conn, info, users)
+    names = {u["user_id"]: u["username"] for u in users}
+    cutoffs = {"jury": None, "public": info.clock.public_cutoff_ms(datetime.now(UTC))}
+    async with redis.pipeline(transaction=True) as pipe:
+        if replace:
+            pipe.delete(*_all_keys(info.id))
+        for board, cutoff in cutoffs.items():
+            rules = info.rules(cutoff)
+            scores: dict[str, float] = {}
+            contents: dict[str, bytes] = {}
+            for user_id, subs in by_user.items():
+                row = contestant_row(subs, rules)
+                scores[str(user_id)] = pack(row, info.scoring)
+                contents[str(user_id)] = _row_encoder.encode(StoredRow(names[user_id], row))
+            if scores:
+                pipe.zadd(ranking_key(info.id, board), scores)
+                pipe.hset(rows_key(info.id, board), mapping=contents)
+            first = await _first_solvers(conn, info, cutoff)
+            pipe.delete(first_key(info.id, board))
+            if first:
+                pipe.hset(first_key(info.id, board), mapping=first)
+        # A rebuild is announced as a whole (clients reload the board), not row by row.
+        if by_user and not replace:
+            pipe.sadd(dirty_key(info.id), *[str(u) for u in by_user])
+            pipe.sadd(DIRTY_CONTESTS, str(info.id))
+        pipe.set(built_key(info.id), "1")
+        await pipe.execute()
+
+
+async def refresh_user(conn: Any, redis: Redis, contest_id: int, user_id: int) -> None:
+    """Recompute one contestant's rows on both boards and mark them for the next tick.
+
+    The advisory locks order concurrent refreshes of one contestant, so the last write to Redis
     is always computed from a read that saw every verdict committed before it; a rebuild holds the
     contest-wide lock exclusively, refreshes hold it shared. A cache that Redis lost is rebuilt.
     """
     if not await redis.exists(built_key(contest_id)):
         await rebuild(conn, redis, contest_id)
+        await redis.sadd(dirty_key(contest_id), str(user_id))  # type: ignore[misc]
+        await redis.sadd(DIRTY_CONTESTS, str(contest_id))  # type: ignore[misc]
+        return
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock_shared($1, 0)", contest_id)
         await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", contest_id, user_id)
-        score = pack(await user_row(conn, contest_id, user_id))
-        await redis.zadd(ranking_key(contest_id), {str(user_id): score})
-    return score
+        info = await load_contest(conn, contest_id)
+        if info is None:
+            return
+        users = await _users(conn, contest_id, [user_id])
+        if not users:  # not registered, or disqualified: off both boards
+            async with redis.pipeline(transaction=True) as pipe:
+                for board in BOARDS:
+                    pipe.zrem(ranking_key(contest_id, board), str(user_id))
+                    pipe.hdel(rows_key(contest_id, board), str(user_id))
+                pipe.sadd(dirty_key(contest_id), str(user_id))
+                pipe.sadd(DIRTY_CONTESTS, str(contest_id))
+                await pipe.execute()
+            return
+        await _write(conn, redis, info, users, replace=False)
 
 
-async def rebuild(conn: asyncpg.Connection, redis: Redis, contest_id: int) -> int:
-    """Recompute the whole contest from Postgres (after a Redis loss, a rejudge, or on demand)."""
+async def rebuild(conn: Any, redis: Redis, contest_id: int) -> int:
+    """Recompute the whole contest from Postgres (after a Redis loss, a rejudge, an unfreeze)."""
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1, 0)", contest_id)
-        return await _rebuild_locked(conn, redis, contest_id)
+        info = await load_contest(conn, contest_id)
+        if info is None:
+            return 0
+        users = await _users(conn, contest_id, None)
+        await _write(conn, redis, info, users, replace=True)
+        return len(users)
 
 
-async def _rebuild_locked(conn: asyncpg.Connection, redis: Redis, contest_id: int) -> int:
-    users = await conn.fetch(
-        "SELECT user_id FROM registrations WHERE contest_id = $1 AND NOT disqualified"
-        " UNION SELECT DISTINCT user_id FROM submissions WHERE contest_id = $1",
-        contest_id,
+async def read_page(
+    redis: Redis, contest_id: int, board: str, start: int, count: int
+) -> tuple[list[RankedRow], int]:
+    """A page of the board with shared ranks, and the number of ranked contestants."""
+    key = ranking_key(contest_id, board)
+    entries: list[tuple[bytes, float]] = await redis.zrevrange(
+        key, start, start + count - 1, withscores=True
     )
-    scores = {
-        str(r["user_id"]): pack(await user_row(conn, contest_id, r["user_id"])) for r in users
-    }
-    key = ranking_key(contest_id)
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.delete(key)
-        if scores:
-            pipe.zadd(key, scores)
-        pipe.set(built_key(contest_id), "1")
-        await pipe.execute()
-    return len(scores)
+    if not entries:
+        return [], int(await redis.zcard(key))
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.zcount(key, f"({entries[0][1]}", "+inf")
+        pipe.hmget(rows_key(contest_id, board), [member for member, _ in entries])
+        pipe.zcard(key)
+        higher, contents, total = await pipe.execute()
+    page_ranks = ranks([score for _, score in entries], start, int(higher) + 1)
+    out = []
+    for (member, packed), rank, raw in zip(entries, page_ranks, contents, strict=True):
+        if raw is None:  # removed between the two reads
+            continue
+        stored = _row_decoder.decode(raw)
+        out.append(RankedRow(int(member), rank, packed, stored.username, stored.row))
+    return out, int(total)
+
+
+async def read_rows(
+    redis: Redis, contest_id: int, board: str, user_ids: list[int]
+) -> list[RankedRow]:
+    """The given contestants' rows with their ranks (for deltas and "my row")."""
+    if not user_ids:
+        return []
+    key = ranking_key(contest_id, board)
+    members = [str(u) for u in user_ids]
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.zmscore(key, members)
+        pipe.hmget(rows_key(contest_id, board), members)
+        scores, contents = await pipe.execute()
+    present = [
+        (user, score, raw)
+        for user, score, raw in zip(user_ids, scores, contents, strict=True)
+        if score is not None and raw is not None
+    ]
+    async with redis.pipeline(transaction=False) as pipe:
+        for _, score, _ in present:
+            pipe.zcount(key, f"({score}", "+inf")
+        higher = await pipe.execute()
+    out = []
+    for (user, key, raw), above in zip(present, higher, strict=True):
+        stored = _row_decoder.decode(raw)
+        out.append(RankedRow(user, int(above) + 1, float(key), stored.username, stored.row))
+    return out
+
+
+async def first_solvers(redis: Redis, contest_id: int, board: str) -> dict[int, int]:
+    raw: dict[bytes, bytes] = await redis.hgetall(first_key(contest_id, board))  # type: ignore[misc]
+    return {int(k): int(v) for k, v in raw.items()}
+
+
+async def take_dirty(redis: Redis, contest_id: int, limit: int = 10_000) -> list[int]:
+    """Pop the contestants changed since the last tick (SPOP: each is taken by one ticker)."""
+    members: list[bytes] = await redis.spop(dirty_key(contest_id), limit)  # type: ignore[misc]
+    return sorted(int(m) for m in members or [])

@@ -117,7 +117,8 @@ async def finish(conn: asyncpg.Connection, claim: Claim, result: JudgeResult) ->
             """
             UPDATE submissions
             SET status = 'done', verdict = $4, time_ms = $5, memory_kib = $6,
-                compile_output = $7, judged_at = now(), needs_attention = false
+                compile_output = $7, judged_at = now(), needs_attention = false,
+                score = $8, group_scores = $9::jsonb
             WHERE id = $1 AND attempt = $2 AND claim_token = $3 AND status = 'judging'
             RETURNING true
             """,
@@ -128,6 +129,9 @@ async def finish(conn: asyncpg.Connection, claim: Claim, result: JudgeResult) ->
             result.time_ms,
             result.memory_kib,
             result.compile_output,
+            result.score,
+            # Pass-fail results (no score) keep NULL, not an empty list.
+            None if result.score is None else msgspec.json.encode(result.groups).decode(),
         )
         if not won:
             return False
@@ -202,7 +206,8 @@ async def new_attempt(
         """
         UPDATE submissions
         SET attempt = attempt + 1, status = 'queued', verdict = NULL, time_ms = NULL,
-            memory_kib = NULL, judge_errors = 0, needs_attention = false, claim_token = NULL,
+            memory_kib = NULL, score = NULL, group_scores = NULL, judge_errors = 0,
+            needs_attention = false, claim_token = NULL,
             enqueued_at = NULL, judged_at = NULL
         WHERE id = ANY($1::bigint[])
         RETURNING id, attempt

@@ -22,8 +22,16 @@ from pipeline_support import (
 )
 
 from arena.judge.queue import rejudge
-from arena.protocol import SubmissionJudged, SubmissionProgress, pipeline_event_decoder
+from arena.protocol import (
+    SubmissionJudged,
+    SubmissionProgress,
+    envelope_decoder,
+    pipeline_event_decoder,
+)
+from arena.ranking import pack
+from arena.storage import events as contest_events
 from arena.storage import ranking_cache
+from arena.storage.contest_state import load_contest
 from arena.storage.blobs import DiskBlobStore
 
 pytestmark = pytest.mark.sandbox
@@ -65,15 +73,14 @@ async def wait_all_final(db: Any, ids: list[int], timeout_s: float) -> None:
 
 async def assert_ranking_matches_postgres(db: Any, redis: Any, contest_id: int) -> None:
     async with db.acquire() as conn:
-        users = await conn.fetch(
-            "SELECT user_id FROM registrations WHERE contest_id = $1", contest_id
-        )
-        for row in users:
-            expected = ranking_cache.pack(
-                await ranking_cache.user_row(conn, contest_id, row["user_id"])
-            )
-            cached = await redis.zscore(ranking_cache.ranking_key(contest_id), str(row["user_id"]))
-            assert cached == expected, (row["user_id"], cached, expected)
+        info = await load_contest(conn, contest_id)
+        assert info is not None
+        board = await ranking_cache.compute_board(conn, info, None)
+    assert board
+    for user_id, stored in board.items():
+        expected = pack(stored.row, info.scoring)
+        cached = await redis.zscore(ranking_cache.ranking_key(contest_id), str(user_id))
+        assert cached == expected, (user_id, cached, expected)
 
 
 async def test_verdicts_rejudge_and_events(
@@ -83,7 +90,7 @@ async def test_verdicts_rejudge_and_events(
     async with db.acquire() as conn:
         world = await make_world(conn, blobs, tmp_path / "problem", users=2)
     pubsub = arq_redis.pubsub()
-    await pubsub.subscribe(f"arena:submissions:{world.contest_id}")
+    await pubsub.subscribe(contest_events.channel(world.contest_id))
     expected = {}
     for kind in ("AC", "WA", "CE"):
         sid = await submit_kind(db, arq_redis, world, kind)
@@ -120,7 +127,15 @@ async def test_verdicts_rejudge_and_events(
             kinds.append(message["data"])
             quiet_until = time.monotonic() + 1.0
     await pubsub.aclose()
-    events = [pipeline_event_decoder.decode(m) for m in kinds]
+    envelopes = [envelope_decoder.decode(m) for m in kinds]
+    # Sequenced per contest, in order, addressed to the submitter alone; the history agrees.
+    first_seq = envelopes[0].seq
+    assert [e.seq for e in envelopes] == list(range(first_seq, first_seq + len(envelopes)))
+    assert {e.audience for e in envelopes} <= {f"user:{u}" for u in world.user_ids}
+    history = await contest_events.since(arq_redis, world.contest_id, first_seq - 1)
+    assert history is not None
+    assert [bytes(e.body) for e in history] == [bytes(e.body) for e in envelopes]
+    events = [pipeline_event_decoder.decode(e.body) for e in envelopes]
     judged = [e for e in events if isinstance(e, SubmissionJudged)]
     progress = [e for e in events if isinstance(e, SubmissionProgress)]
     assert len(judged) == 4  # three submissions and one rejudge

@@ -1,0 +1,60 @@
+"""A contest's clock as pure functions: phase, submission window and scoreboard freeze."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+
+import msgspec
+
+
+class Phase(enum.StrEnum):
+    UPCOMING = "upcoming"
+    RUNNING = "running"
+    ENDED = "ended"
+
+
+class ContestClock(msgspec.Struct, frozen=True, kw_only=True):
+    start: datetime
+    duration_s: int
+    extra_s: int = 0  # moderators' extensions
+    freeze_duration_s: int = 0
+    frozen_at: datetime | None = None  # a moderator's freeze
+    unfrozen_at: datetime | None = None  # the reveal
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(seconds=self.duration_s + self.extra_s)
+
+    def phase(self, now: datetime) -> Phase:
+        if now < self.start:
+            return Phase.UPCOMING
+        return Phase.RUNNING if now < self.end else Phase.ENDED
+
+    def contest_ms(self, when: datetime) -> int:
+        return (when - self.start) // timedelta(milliseconds=1)
+
+    def freeze_time(self) -> datetime | None:
+        """When the public board stops changing (None if it never does).
+
+        A moderator's freeze wins; otherwise the scheduled freeze, counted from the scheduled end
+        so that extending a contest extends the frozen hour rather than moving it.
+        """
+        if self.frozen_at is not None:
+            return self.frozen_at
+        if self.freeze_duration_s > 0:
+            return self.start + timedelta(seconds=self.duration_s - self.freeze_duration_s)
+        return None
+
+    def frozen(self, now: datetime) -> bool:
+        freeze = self.freeze_time()
+        if freeze is None or now < freeze:
+            return False
+        return self.unfrozen_at is None or self.unfrozen_at < freeze
+
+    def public_cutoff_ms(self, now: datetime) -> int | None:
+        """Contest milliseconds from which the public board shows verdicts as pending."""
+        freeze = self.freeze_time()
+        if freeze is None or not self.frozen(now):
+            return None
+        return max(0, self.contest_ms(freeze))

@@ -1,0 +1,1 @@
+"""The contest hub: a stateless Starlette app serving the HTTP API and WebSocket sessions."""

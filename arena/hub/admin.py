@@ -1,0 +1,163 @@
+"""The moderators' channel: one handler per command, each acknowledged and audited.
+
+A table maps each command type to its handler; a handler changes Postgres first (with the audit
+row), then refreshes caches and broadcasts, so a crash between the two loses no decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
+
+from arena.hub import views
+from arena.hub.http import ApiError
+from arena.hub.state import HubState
+from arena.judge.queue import rejudge
+from arena.protocol import (
+    Ack,
+    AdminCommand,
+    Announce,
+    Announcement,
+    AnnouncementMade,
+    Answer,
+    ClarificationUpdate,
+    ContestChanged,
+    Disqualify,
+    ErrorFrame,
+    ExtendTime,
+    Freeze,
+    Reinstate,
+    RejudgeCommand,
+    SetRegistration,
+    Unfreeze,
+    UserInfo,
+    admin_command_decoder,
+)
+from arena.storage import events, moderation, ranking_cache, submissions
+
+Handler = Callable[[HubState, UserInfo, Any], Awaitable[str]]
+MAX_TEXT = 10_000
+
+
+async def _contest_changed(state: HubState, contest_id: int, reason: str) -> None:
+    views.forget_contest(contest_id)
+    info = await views.contest(state, contest_id, fresh=True)
+    view = views.contest_view(info, registered=False, jury=False)
+    await events.publish(state.redis, contest_id, events.public(), ContestChanged(view, reason))
+
+
+async def _announce(state: HubState, user: UserInfo, cmd: Announce) -> str:
+    body = cmd.body.strip()
+    if not body or len(body) > MAX_TEXT:
+        raise moderation.ModerationError(f"an announcement has 1 to {MAX_TEXT} characters")
+    async with state.db.acquire() as conn:
+        row = await moderation.announce(conn, user.id, cmd.contest_id, body)
+    made = Announcement(row["id"], row["body"], views.iso(row["created_at"]) or "")
+    await events.publish(state.redis, cmd.contest_id, events.public(), AnnouncementMade(made))
+    return f"announcement {made.id}"
+
+
+async def _answer(state: HubState, user: UserInfo, cmd: Answer) -> str:
+    text = cmd.answer.strip()
+    if not text or len(text) > MAX_TEXT:
+        raise moderation.ModerationError(f"an answer has 1 to {MAX_TEXT} characters")
+    async with state.db.acquire() as conn:
+        contest_id = await moderation.answer(conn, user.id, cmd.clarification_id, text, cmd.public)
+        row = await conn.fetchrow(
+            views.CLARIFICATION_SELECT + " WHERE c.id = $1", cmd.clarification_id
+        )
+    update = ClarificationUpdate(views.clarification(row))
+    audience = (
+        events.public() if cmd.public or row["user_id"] is None else events.user(row["user_id"])
+    )
+    await events.publish(state.redis, contest_id, audience, update)
+    if audience != events.public():
+        await events.publish(state.redis, contest_id, events.jury(), update)
+    return f"clarification {cmd.clarification_id} answered"
+
+
+async def _rejudge(state: HubState, user: UserInfo, cmd: RejudgeCommand) -> str:
+    async with state.db.acquire() as conn:
+        problem_id = None
+        if cmd.problem is not None:
+            info = await views.contest(state, cmd.contest_id)
+            problem = info.problem_by_label(cmd.problem)
+            if problem is None:
+                raise moderation.ModerationError(f"contest has no problem {cmd.problem!r}")
+            problem_id = problem.problem_id
+        ids = await submissions.select_for_rejudge(
+            conn, submission_id=cmd.submission_id, problem_id=problem_id, contest_id=cmd.contest_id
+        )
+        async with conn.transaction():
+            await moderation.reopen_results(conn, cmd.contest_id)
+            await moderation.audit(
+                conn, user.id, "rejudge", cmd.contest_id, {"submissions": ids[:1000]}
+            )
+    await rejudge(state.db, state.redis, ids)
+    return f"queued {len(ids)} submissions for rejudging"
+
+
+async def _disqualify(state: HubState, user: UserInfo, cmd: Disqualify | Reinstate) -> str:
+    disqualified = isinstance(cmd, Disqualify)
+    async with state.db.acquire() as conn:
+        await moderation.set_disqualified(conn, user.id, cmd.contest_id, cmd.user_id, disqualified)
+        await ranking_cache.refresh_user(conn, state.redis, cmd.contest_id, cmd.user_id)
+    verb = "disqualified" if disqualified else "reinstated"
+    return f"user {cmd.user_id} {verb}"
+
+
+async def _extend(state: HubState, user: UserInfo, cmd: ExtendTime) -> str:
+    async with state.db.acquire() as conn:
+        await moderation.extend(conn, user.id, cmd.contest_id, cmd.seconds)
+    await _contest_changed(state, cmd.contest_id, "extended")
+    return f"contest {cmd.contest_id} extended by {cmd.seconds} s"
+
+
+async def _freeze(state: HubState, user: UserInfo, cmd: Freeze | Unfreeze) -> str:
+    frozen = isinstance(cmd, Freeze)
+    async with state.db.acquire() as conn:
+        await moderation.freeze(conn, user.id, cmd.contest_id, frozen)
+        if not frozen:
+            # The reveal: the public board becomes the jury board.
+            await ranking_cache.rebuild(conn, state.redis, cmd.contest_id)
+    await _contest_changed(state, cmd.contest_id, "frozen" if frozen else "unfrozen")
+    return f"contest {cmd.contest_id} {'frozen' if frozen else 'unfrozen'}"
+
+
+async def _registration(state: HubState, user: UserInfo, cmd: SetRegistration) -> str:
+    async with state.db.acquire() as conn:
+        await moderation.set_registration(conn, user.id, cmd.contest_id, cmd.open)
+    await _contest_changed(state, cmd.contest_id, "registration")
+    return f"registration {'opened' if cmd.open else 'closed'}"
+
+
+HANDLERS: dict[type[Any], Handler] = {
+    Announce: _announce,
+    Answer: _answer,
+    RejudgeCommand: _rejudge,
+    Disqualify: _disqualify,
+    Reinstate: _disqualify,
+    ExtendTime: _extend,
+    Freeze: _freeze,
+    Unfreeze: _freeze,
+    SetRegistration: _registration,
+}
+
+
+async def handle(state: HubState, user: UserInfo, data: bytes) -> Ack | ErrorFrame:
+    try:
+        command: AdminCommand = admin_command_decoder.decode(data)
+    except msgspec.ValidationError as exc:
+        return ErrorFrame(f"invalid command: {exc}")
+    except msgspec.DecodeError as exc:
+        return ErrorFrame(f"not JSON: {exc}")
+    try:
+        detail = await HANDLERS[type(command)](state, user, command)
+    except (moderation.ModerationError, submissions.SubmissionError) as exc:
+        return ErrorFrame(str(exc), command.request_id)
+    except ApiError as exc:
+        return ErrorFrame(exc.body.message, command.request_id)
+    action = msgspec.inspect.type_info(type(command)).tag  # type: ignore[attr-defined]
+    return Ack(command.request_id, str(action), detail)

@@ -1,0 +1,94 @@
+"""The hub application: routes, error handlers, and the per-process resources of its lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import asyncpg
+from arq.connections import RedisSettings, create_pool
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route, WebSocketRoute
+
+from arena.hub import (
+    auth,
+    routes_accounts,
+    routes_contests,
+    routes_problems,
+    routes_submissions,
+    ticker,
+    ws,
+)
+from arena.hub.fanout import Fanout
+from arena.hub.http import ApiError, api_error_handler, json
+from arena.hub.state import HubState
+from arena.judge.languages import LanguageTable
+from arena.protocol import ErrorBody
+from arena.settings import Settings
+from arena.storage.blobs import DiskBlobStore
+
+
+async def health(request: Request) -> Response:
+    state: HubState = request.app.state.hub
+    await state.redis.ping()
+    async with state.db.acquire() as conn:
+        await conn.fetchval("SELECT 1")
+    return json({"ok": True, "sockets": state.fanout.sockets()})
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return json(ErrorBody("not_found", f"no route {request.url.path}"), 404)
+
+
+async def _method(request: Request, exc: Exception) -> Response:
+    return json(ErrorBody("method_not_allowed", f"{request.method} is not allowed here"), 405)
+
+
+def create_app(settings: Settings) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = await asyncpg.create_pool(
+            settings.database_url, min_size=1, max_size=settings.hub_db_pool_size
+        )
+        redis = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+        fanout = Fanout(redis)
+        state = HubState(
+            settings=settings,
+            db=db,
+            redis=redis,
+            hasher=auth.password_hasher(settings),
+            languages=LanguageTable.load(settings.sandbox_dir / "languages.toml"),
+            blobs=DiskBlobStore(settings.blob_dir),
+            fanout=fanout,
+        )
+        app.state.hub = state
+        fanout.start()
+        ticks = asyncio.create_task(ticker.run(state), name="leaderboard-ticker")
+        try:
+            yield
+        finally:
+            ticks.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticks
+            await fanout.close()
+            await redis.aclose()
+            await db.close()
+
+    routes = [
+        Route("/api/health", health, methods=["GET"]),
+        *routes_accounts.routes,
+        *routes_problems.routes,
+        *routes_contests.routes,
+        *routes_submissions.routes,
+        WebSocketRoute("/ws/contests/{contest_id}", ws.contestant),
+        WebSocketRoute("/ws/contests/{contest_id}/spectate", ws.spectator),
+        WebSocketRoute("/ws/admin", ws.moderator),
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={ApiError: api_error_handler, 404: _not_found, 405: _method},
+    )

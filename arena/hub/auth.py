@@ -1,0 +1,108 @@
+"""Who is calling: argon2id passwords, session tokens (cookie or bearer), rate limits."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+
+import msgspec
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from starlette.requests import HTTPConnection
+
+from arena.hub.http import ApiError
+from arena.hub.state import HubState
+from arena.protocol import UserInfo
+from arena.settings import Settings
+from arena.storage import users
+
+COOKIE = "arena_session"
+_USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+_session_cache = msgspec.json.Decoder(UserInfo)
+_SESSION_CACHE_S = 300
+
+
+def password_hasher(settings: Settings) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=settings.password_time_cost,
+        memory_cost=settings.password_memory_kib,
+        parallelism=1,
+    )
+
+
+def check_registration(username: str, password: str, email: str | None) -> None:
+    if not _USERNAME.match(username):
+        raise ApiError(422, "bad_username", "a username is 2-32 letters, digits, '_', '.' or '-'")
+    if not 8 <= len(password) <= 256:
+        raise ApiError(422, "bad_password", "a password has 8 to 256 characters")
+    if email is not None and not _EMAIL.match(email):
+        raise ApiError(422, "bad_email", "the email address is malformed")
+
+
+async def hash_password(state: HubState, password: str) -> str:
+    # argon2 releases the GIL: hashing in threads keeps the event loop serving during bursts.
+    return await asyncio.to_thread(state.hasher.hash, password)
+
+
+async def verify_password(state: HubState, stored: str, password: str) -> bool:
+    try:
+        return await asyncio.to_thread(state.hasher.verify, stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def allow(state: HubState, key: str, limit: int, window_s: int) -> bool:
+    """Fixed-window counter in Redis, shared by every hub process."""
+    name = f"arena:limit:{key}"
+    async with state.redis.pipeline(transaction=True) as pipe:
+        pipe.incr(name)
+        pipe.expire(name, window_s, nx=True)
+        count, _ = await pipe.execute()
+    return int(count) <= limit
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _token(conn: HTTPConnection) -> str | None:
+    header = conn.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return conn.cookies.get(COOKIE) or None
+
+
+async def current_user(state: HubState, conn: HTTPConnection) -> UserInfo | None:
+    token = _token(conn)
+    if token is None:
+        return None
+    cache_key = f"arena:session:{users.token_hash(token).hex()}"
+    cached = await state.redis.get(cache_key)
+    if cached is not None:
+        return _session_cache.decode(cached) if cached != b"-" else None
+    async with state.db.acquire() as db:
+        user = await users.session_user(db, token)
+    value = msgspec.json.encode(user) if user is not None else b"-"
+    await state.redis.set(cache_key, value, ex=_SESSION_CACHE_S)
+    return user
+
+
+async def forget_session(state: HubState, token: str) -> None:
+    await state.redis.delete(f"arena:session:{users.token_hash(token).hex()}")
+
+
+def session_token(conn: HTTPConnection) -> str | None:
+    return _token(conn)
+
+
+async def require_user(state: HubState, conn: HTTPConnection) -> UserInfo:
+    user = await current_user(state, conn)
+    if user is None:
+        raise ApiError(401, "unauthenticated", "log in first (session cookie or bearer token)")
+    return user
+
+
+def is_moderator(user: UserInfo | None) -> bool:
+    return user is not None and user.role in ("moderator", "admin")

@@ -1,0 +1,88 @@
+"""HTTP plumbing shared by the routes: typed bodies in, msgspec JSON out, errors as ErrorBody."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+
+from arena.protocol import ErrorBody, json_encoder
+
+T = TypeVar("T")
+MAX_BODY_BYTES = 256 * 1024
+
+
+class ApiError(Exception):
+    """Raised by a route; answered as ``{"error", "message"}`` with the status."""
+
+    def __init__(
+        self, status: int, error: str, message: str, *, allowed: list[str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = ErrorBody(error=error, message=message, allowed=allowed)
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(404, "not_found", f"{what} does not exist")
+
+
+def json(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json_encoder.encode(value), status, headers=headers, media_type="application/json"
+    )
+
+
+_decoders: dict[type, msgspec.json.Decoder[Any]] = {}
+
+
+async def read_body(request: Request, kind: type[T], max_bytes: int = MAX_BODY_BYTES) -> T:
+    """Decode a JSON body into ``kind``; size and shape errors are 413 / 400 with the reason."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise ApiError(413, "too_large", f"the request body is larger than {max_bytes} bytes")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_bytes:
+            raise ApiError(413, "too_large", f"the request body is larger than {max_bytes} bytes")
+    decoder = _decoders.get(kind)
+    if decoder is None:
+        decoder = _decoders[kind] = msgspec.json.Decoder(kind)
+    try:
+        return decoder.decode(body)  # type: ignore[no-any-return]
+    except msgspec.ValidationError as exc:
+        raise ApiError(400, "bad_request", f"invalid body: {exc}") from exc
+    except msgspec.DecodeError as exc:
+        raise ApiError(400, "bad_request", f"the body is not valid JSON: {exc}") from exc
+
+
+def int_param(request: Request, name: str, default: int, *, low: int = 1, high: int = 10**9) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, "bad_request", f"query parameter {name!r} must be an integer") from None
+    if not low <= value <= high:
+        raise ApiError(400, "bad_request", f"query parameter {name!r} must be in {low}..{high}")
+    return value
+
+
+def path_int(request: Request, name: str) -> int:
+    raw = request.path_params[name]
+    if isinstance(raw, int):
+        return raw
+    try:
+        return int(raw)
+    except ValueError:
+        raise ApiError(404, "not_found", f"{name} {raw!r} is not a number") from None
+
+
+async def api_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    headers = {"Retry-After": "60"} if exc.status == 429 else None
+    return json(exc.body, exc.status, headers)

@@ -1,0 +1,145 @@
+"""Accounts: register, log in and out, and the profile with past contests and submissions."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from arena.hub import auth
+from arena.hub.http import ApiError, json, read_body
+from arena.hub.state import HubState
+from arena.hub.views import iso
+from arena.protocol import (
+    LoginBody,
+    LoginResult,
+    PastContest,
+    Profile,
+    RegisterBody,
+    SubmissionSummary,
+)
+from arena.storage import users
+
+
+def _state(request: Request) -> HubState:
+    state: HubState = request.app.state.hub
+    return state
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+async def register(request: Request) -> Response:
+    state = _state(request)
+    body = await read_body(request, RegisterBody, max_bytes=4096)
+    auth.check_registration(body.username, body.password, body.email)
+    if not await auth.allow(state, f"register:{_client(request)}", 100, 3600):
+        raise ApiError(429, "rate_limited", "too many registrations from this address")
+    hashed = await auth.hash_password(state, body.password)
+    async with state.db.acquire() as conn:
+        # Logins match usernames case-insensitively: "Bob" and "bob" would be ambiguous.
+        # (The unique index is case-sensitive; a lower(username) index would close the race.)
+        if await users.find_user(conn, body.username) is not None:
+            raise ApiError(409, "taken", "this username is already registered")
+        try:
+            user = await users.create_user(conn, body.username, hashed, body.email)
+        except users.UsernameTaken as exc:
+            raise ApiError(409, "taken", str(exc)) from None
+    return json(user, 201)
+
+
+async def login(request: Request) -> Response:
+    state = _state(request)
+    settings = state.settings
+    body = await read_body(request, LoginBody, max_bytes=4096)
+    window = settings.login_window_s
+    for key in (f"login:user:{body.username.lower()}", f"login:addr:{_client(request)}"):
+        if not await auth.allow(state, key, settings.login_attempts, window):
+            raise ApiError(429, "rate_limited", f"too many login attempts; wait {window} s")
+    async with state.db.acquire() as conn:
+        record = await users.find_user(conn, body.username)
+    valid = record is not None and await auth.verify_password(
+        state, record.password_hash, body.password
+    )
+    if record is None or not valid or record.disabled:
+        raise ApiError(401, "bad_credentials", "wrong username or password")
+    token = auth.new_token()
+    async with state.db.acquire() as conn:
+        await users.create_session(conn, record.info.id, token, settings.session_ttl_s)
+        if state.hasher.check_needs_rehash(record.password_hash):
+            hashed = await auth.hash_password(state, body.password)
+            await users.set_password_hash(conn, record.info.id, hashed)
+    response = json(LoginResult(token=token, user=record.info))
+    response.set_cookie(
+        auth.COOKIE,
+        token,
+        max_age=settings.session_ttl_s,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+async def logout(request: Request) -> Response:
+    state = _state(request)
+    token = auth.session_token(request)
+    if token is not None:
+        async with state.db.acquire() as conn:
+            await users.delete_session(conn, token)
+        await auth.forget_session(state, token)
+    response = Response(status_code=204)
+    response.delete_cookie(auth.COOKIE)
+    return response
+
+
+async def me(request: Request) -> Response:
+    state = _state(request)
+    user = await auth.require_user(state, request)
+    async with state.db.acquire() as conn:
+        contests = await conn.fetch(
+            "SELECT r.contest_id, c.name, r.rank, r.solved, r.penalty, r.score"
+            " FROM contest_results r JOIN contests c ON c.id = r.contest_id"
+            " WHERE r.user_id = $1 ORDER BY c.start_time DESC LIMIT 100",
+            user.id,
+        )
+        recent = await conn.fetch(
+            "SELECT s.id, p.slug, s.contest_id, s.language, s.status::text AS status,"
+            " s.verdict, s.score, s.submitted_at FROM submissions s"
+            " JOIN problems p ON p.id = s.problem_id"
+            " WHERE s.user_id = $1 ORDER BY s.submitted_at DESC LIMIT 20",
+            user.id,
+        )
+    return json(
+        Profile(
+            user=user,
+            contests=[
+                PastContest(
+                    r["contest_id"], r["name"], r["rank"], r["solved"], r["penalty"], r["score"]
+                )
+                for r in contests
+            ],
+            submissions=[
+                SubmissionSummary(
+                    id=r["id"],
+                    problem=r["slug"],
+                    contest_id=r["contest_id"],
+                    language=r["language"],
+                    status=r["status"],
+                    verdict=r["verdict"],
+                    score=r["score"],
+                    submitted_at=iso(r["submitted_at"]) or "",
+                )
+                for r in recent
+            ],
+        )
+    )
+
+
+routes = [
+    Route("/api/auth/register", register, methods=["POST"]),
+    Route("/api/auth/login", login, methods=["POST"]),
+    Route("/api/auth/logout", logout, methods=["POST"]),
+    Route("/api/me", me, methods=["GET"]),
+]

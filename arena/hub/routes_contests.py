@@ -1,0 +1,194 @@
+"""Contests: listing, details, registration, the leaderboard, clarifications, announcements."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from arena.contest_time import Phase
+from arena.hub import auth, views
+from arena.hub.http import ApiError, int_param, json, not_found, path_int, read_body
+from arena.hub.routes_problems import problem_detail
+from arena.hub.state import HubState
+from arena.protocol import AskBody, ClarificationUpdate, ContestList, ContestView
+from arena.storage import events, ranking_cache
+from arena.storage.contest_state import CONTEST_COLUMNS, contest_from_row, contest_problems
+
+MAX_QUESTION = 4000
+
+
+def _state(request: Request) -> HubState:
+    state: HubState = request.app.state.hub
+    return state
+
+
+async def list_contests(request: Request) -> Response:
+    state = _state(request)
+    user = await auth.current_user(state, request)
+    jury = auth.is_moderator(user)
+    async with state.db.acquire() as conn:
+        rows = await conn.fetch(
+            f"SELECT {CONTEST_COLUMNS} FROM contests WHERE public OR $1"
+            " ORDER BY start_time DESC LIMIT 500",
+            jury,
+        )
+        mine = set()
+        if user is not None:
+            mine = {
+                r["contest_id"]
+                for r in await conn.fetch(
+                    "SELECT contest_id FROM registrations WHERE user_id = $1 AND NOT disqualified",
+                    user.id,
+                )
+            }
+        infos = [contest_from_row(r, await contest_problems(conn, r["id"])) for r in rows]
+    buckets: dict[str, list[ContestView]] = {"upcoming": [], "running": [], "ended": []}
+    for info in infos:
+        view = views.contest_view(info, registered=info.id in mine, jury=jury)
+        buckets[view.phase].append(view)
+    buckets["upcoming"].reverse()  # soonest first
+    return json(
+        ContestList(upcoming=buckets["upcoming"], running=buckets["running"], past=buckets["ended"])
+    )
+
+
+async def get_contest(request: Request) -> Response:
+    state = _state(request)
+    user = await auth.current_user(state, request)
+    info = await views.contest(state, path_int(request, "contest_id"))
+    views.require_visible(info, user)
+    registered = await views.is_registered(state, info.id, user)
+    return json(views.contest_view(info, registered=registered, jury=auth.is_moderator(user)))
+
+
+async def register(request: Request) -> Response:
+    state = _state(request)
+    user = await auth.require_user(state, request)
+    info = await views.contest(state, path_int(request, "contest_id"), fresh=True)
+    views.require_visible(info, user)
+    if info.clock.phase(views.now()) == Phase.ENDED:
+        raise ApiError(409, "contest_ended", "the contest has ended")
+    if not info.registration_open:
+        raise ApiError(409, "registration_closed", "registration for this contest is closed")
+    async with state.db.acquire() as conn:
+        existing = await conn.fetchval(
+            "SELECT disqualified FROM registrations WHERE contest_id = $1 AND user_id = $2",
+            info.id,
+            user.id,
+        )
+        if existing:
+            raise ApiError(403, "disqualified", "you are disqualified from this contest")
+        created = await conn.fetchval(
+            "INSERT INTO registrations (contest_id, user_id) VALUES ($1, $2)"
+            " ON CONFLICT DO NOTHING RETURNING true",
+            info.id,
+            user.id,
+        )
+        if created:
+            await ranking_cache.refresh_user(conn, state.redis, info.id, user.id)
+    view = views.contest_view(info, registered=True, jury=auth.is_moderator(user))
+    return json(view, 201 if created else 200)
+
+
+async def contest_problem(request: Request) -> Response:
+    state = _state(request)
+    user = await auth.current_user(state, request)
+    info = await views.contest(state, path_int(request, "contest_id"))
+    views.require_visible(info, user)
+    if info.clock.phase(views.now()) == Phase.UPCOMING and not auth.is_moderator(user):
+        raise ApiError(403, "not_started", "the problems are shown when the contest starts")
+    problem = info.problem_by_label(request.path_params["label"])
+    if problem is None:
+        raise not_found(f"problem {request.path_params['label']!r} of this contest")
+    async with state.db.acquire() as conn:
+        row = await conn.fetchrow("SELECT * FROM problems WHERE id = $1", problem.problem_id)
+    return json(await problem_detail(state, row, user))
+
+
+async def leaderboard(request: Request) -> Response:
+    state = _state(request)
+    user = await auth.current_user(state, request)
+    info = await views.contest(state, path_int(request, "contest_id"))
+    views.require_visible(info, user)
+    board = request.query_params.get("board") or views.board_for(user)
+    if board not in ("public", "jury"):
+        raise ApiError(400, "bad_request", "board is public or jury")
+    if board == "jury" and not auth.is_moderator(user):
+        raise ApiError(403, "forbidden", "the jury board is for moderators")
+    page = int_param(request, "page", 1)
+    return json(await views.leaderboard(state, info, user, page, board))
+
+
+async def announcements(request: Request) -> Response:
+    state = _state(request)
+    user = await auth.current_user(state, request)
+    info = await views.contest(state, path_int(request, "contest_id"))
+    views.require_visible(info, user)
+    return json(await views.announcements(state, info.id))
+
+
+async def clarifications(request: Request) -> Response:
+    state = _state(request)
+    user = await auth.require_user(state, request)
+    info = await views.contest(state, path_int(request, "contest_id"))
+    views.require_visible(info, user)
+    jury = auth.is_moderator(user)
+    async with state.db.acquire() as conn:
+        rows = await conn.fetch(
+            views.CLARIFICATION_SELECT
+            + " WHERE c.contest_id = $1 AND ($2 OR c.public OR c.user_id = $3)"
+            " ORDER BY c.asked_at, c.id",
+            info.id,
+            jury,
+            user.id,
+        )
+    return json([views.clarification(r) for r in rows])
+
+
+async def ask(request: Request) -> Response:
+    state = _state(request)
+    user = await auth.require_user(state, request)
+    info = await views.contest(state, path_int(request, "contest_id"))
+    views.require_visible(info, user)
+    body = await read_body(request, AskBody, max_bytes=16 * 1024)
+    question = body.question.strip()
+    if not question or len(question) > MAX_QUESTION:
+        raise ApiError(422, "bad_question", f"a question has 1 to {MAX_QUESTION} characters")
+    if not await views.is_registered(state, info.id, user):
+        raise ApiError(403, "not_registered", "register for the contest to ask")
+    problem_id = None
+    if body.problem is not None:
+        problem = info.problem_by_label(body.problem)
+        if problem is None:
+            raise ApiError(422, "bad_problem", f"the contest has no problem {body.problem!r}")
+        problem_id = problem.problem_id
+    if not await auth.allow(state, f"ask:{info.id}:{user.id}", 20, 600):
+        raise ApiError(429, "rate_limited", "too many questions; wait a few minutes")
+    async with state.db.acquire() as conn:
+        new_id = await conn.fetchval(
+            "INSERT INTO clarifications (contest_id, user_id, problem_id, question)"
+            " VALUES ($1, $2, $3, $4) RETURNING id",
+            info.id,
+            user.id,
+            problem_id,
+            question,
+        )
+        row = await conn.fetchrow(views.CLARIFICATION_SELECT + " WHERE c.id = $1", new_id)
+    clarification = views.clarification(row)
+    await events.publish(state.redis, info.id, events.jury(), ClarificationUpdate(clarification))
+    return json(clarification, 201)
+
+
+routes = [
+    Route("/api/contests", list_contests, methods=["GET"]),
+    Route("/api/contests/{contest_id}", get_contest, methods=["GET"]),
+    Route("/contests/{contest_id}/description", get_contest, methods=["GET"]),
+    Route("/api/contests/{contest_id}/register", register, methods=["POST"]),
+    Route("/api/contests/{contest_id}/problems/{label}", contest_problem, methods=["GET"]),
+    Route("/api/contests/{contest_id}/leaderboard", leaderboard, methods=["GET"]),
+    Route("/contests/{contest_id}/leaderboard", leaderboard, methods=["GET"]),
+    Route("/api/contests/{contest_id}/announcements", announcements, methods=["GET"]),
+    Route("/api/contests/{contest_id}/clarifications", clarifications, methods=["GET"]),
+    Route("/api/contests/{contest_id}/clarifications", ask, methods=["POST"]),
+]

@@ -1,0 +1,245 @@
+"""Submissions: contest and practice submits, runs on the samples, and the submission view."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from arena.contest_time import Phase
+from arena.hub import auth, views
+from arena.hub.http import ApiError, json, not_found, path_int, read_body
+from arena.hub.routes_problems import visible_problem
+from arena.hub.state import HubState
+from arena.judge.languages import LanguageError
+from arena.judge.queue import submit
+from arena.judge.runs import RUN_FUNCTION
+from arena.protocol import (
+    Accepted,
+    PracticeSubmitBody,
+    RunBody,
+    SubmissionView,
+    SubmitBody,
+    TestResult,
+    UserInfo,
+    Verdict,
+)
+
+MAX_SOURCE_BYTES = 64 * 1024
+MAX_INPUT_BYTES = 1024 * 1024
+
+
+def _state(request: Request) -> HubState:
+    state: HubState = request.app.state.hub
+    return state
+
+
+def _check_source(state: HubState, language: str, source: bytes) -> None:
+    if language not in state.languages.ids:
+        raise ApiError(
+            422,
+            "bad_language",
+            f"language {language!r} is not accepted",
+            allowed=state.languages.ids,
+        )
+    if len(source) > MAX_SOURCE_BYTES:
+        raise ApiError(413, "too_large", f"the source is larger than {MAX_SOURCE_BYTES} bytes")
+    if not source.strip():
+        raise ApiError(422, "empty_source", "the source is empty")
+
+
+async def _rate_limit(state: HubState, user: UserInfo, scope: str) -> None:
+    settings = state.settings
+    key = f"submit:{scope}:{user.id}"
+    if not await auth.allow(
+        state, key, settings.submissions_per_window, settings.submission_window_s
+    ):
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"at most {settings.submissions_per_window} submissions per"
+            f" {settings.submission_window_s} s",
+        )
+
+
+async def _contest_submit(
+    state: HubState, user: UserInfo, contest_id: int, problem_ref: str, language: str, source: bytes
+) -> Response:
+    info = await views.contest(state, contest_id)
+    views.require_visible(info, user)
+    if info.clock.phase(views.now()) != Phase.RUNNING:
+        raise ApiError(403, "not_running", "submissions are accepted only while the contest runs")
+    if not await views.is_registered(state, contest_id, user):
+        raise ApiError(403, "not_registered", "register for the contest first")
+    problem = info.problem_by_label(problem_ref)
+    if problem is None:
+        labels = [p.label for p in info.problems]
+        raise ApiError(
+            422, "bad_problem", f"the contest has no problem {problem_ref!r}", allowed=labels
+        )
+    _check_source(state, language, source)
+    await _rate_limit(state, user, f"contest:{contest_id}")
+    submission_id = await submit(
+        state.db,
+        state.redis,
+        user_id=user.id,
+        problem_id=problem.problem_id,
+        language=language,
+        source=source,
+        contest_id=contest_id,
+    )
+    return json(Accepted(submission_id), 202)
+
+
+async def contest_submit(request: Request) -> Response:
+    state = _state(request)
+    user = await auth.require_user(state, request)
+    body = await read_body(request, SubmitBody)
+    return await _contest_submit(
+        state,
+        user,
+        path_int(request, "contest_id"),
+        body.problem,
+        body.language,
+        body.source.encode(),
+    )
+
+
+async def multipart_submit(request: Request) -> Response:
+    """``POST /contests/{contest_id}/users/{user_id}/submit`` with a ``file`` (and ``problem``)."""
+    state = _state(request)
+    user = await auth.require_user(state, request)
+    if path_int(request, "user_id") != user.id:
+        raise ApiError(403, "forbidden", "you can only submit as yourself")
+    try:
+        form = await request.form(max_files=1, max_fields=8)
+    except Exception as exc:
+        raise ApiError(400, "bad_request", f"a multipart form is expected: {exc}") from None
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise ApiError(400, "bad_request", "the form needs a 'file' field with the source")
+    source = await upload.read(MAX_SOURCE_BYTES + 1)
+    problem_ref = str(form.get("problem") or PurePath(upload.filename or "").stem)
+    language = str(form.get("language") or "")
+    if not language:
+        try:
+            language = state.languages.for_path(PurePath(upload.filename or "")).id  # type: ignore[arg-type]
+        except LanguageError as exc:
+            raise ApiError(422, "bad_language", str(exc), allowed=state.languages.ids) from None
+    return await _contest_submit(
+        state, user, path_int(request, "contest_id"), problem_ref, language, source
+    )
+
+
+async def practice_submit(request: Request) -> Response:
+    state = _state(request)
+    user = await auth.require_user(state, request)
+    row = await visible_problem(state, request.path_params["slug"], user)
+    body = await read_body(request, PracticeSubmitBody)
+    source = body.source.encode()
+    _check_source(state, body.language, source)
+    await _rate_limit(state, user, "practice")
+    submission_id = await submit(
+        state.db,
+        state.redis,
+        user_id=user.id,
+        problem_id=row["id"],
+        language=body.language,
+        source=source,
+    )
+    return json(Accepted(submission_id), 202)
+
+
+async def run(request: Request) -> Response:
+    """Judge on the samples (or one custom input) in a sandbox; nothing is stored or counted."""
+    state = _state(request)
+    user = await auth.require_user(state, request)
+    row = await visible_problem(state, request.path_params["slug"], user)
+    body = await read_body(request, RunBody)
+    source = body.source.encode()
+    _check_source(state, body.language, source)
+    custom = None if body.input is None else body.input.encode()
+    if custom is not None and len(custom) > MAX_INPUT_BYTES:
+        raise ApiError(413, "too_large", f"the input is larger than {MAX_INPUT_BYTES} bytes")
+    await _rate_limit(state, user, "run")
+    job = await state.redis.enqueue_job(
+        RUN_FUNCTION, row["id"], row["current_version"], body.language, source, custom
+    )
+    if job is None:
+        raise ApiError(503, "busy", "the run queue is busy; try again")
+    try:
+        raw = await job.result(timeout=state.settings.run_timeout_s, poll_delay=0.1)
+    except TimeoutError:
+        raise ApiError(503, "busy", "no sandbox was free in time; try again") from None
+    except Exception as exc:
+        raise ApiError(503, "run_failed", f"the run failed in the sandbox: {exc}") from None
+    if not isinstance(raw, bytes):
+        raise ApiError(503, "busy", "the run failed in the sandbox; try again")
+    return Response(raw, media_type="application/json")
+
+
+async def get_submission(request: Request) -> Response:
+    state = _state(request)
+    user = await auth.require_user(state, request)
+    submission_id = path_int(request, "submission_id")
+    async with state.db.acquire() as conn:
+        row = await conn.fetchrow(
+            "SELECT s.*, s.status::text AS status_text, p.slug FROM submissions s"
+            " JOIN problems p ON p.id = s.problem_id WHERE s.id = $1",
+            submission_id,
+        )
+        if row is None:
+            raise not_found(f"submission {submission_id}")
+        own = row["user_id"] == user.id or auth.is_moderator(user)
+        if not own:
+            ended = False
+            if row["contest_id"] is not None:
+                info = await views.contest(state, row["contest_id"])
+                ended = info.clock.phase(views.now()) == Phase.ENDED
+            if not ended:  # others' code stays private during a contest and in practice
+                raise not_found(f"submission {submission_id}")
+        tests = await conn.fetch(
+            "SELECT name, verdict, time_ms, memory_kib, wall_ms, message FROM test_results"
+            " WHERE submission_id = $1 AND attempt = $2 ORDER BY ordinal",
+            submission_id,
+            row["attempt"],
+        )
+    view = SubmissionView(
+        id=row["id"],
+        user_id=row["user_id"],
+        problem=row["slug"],
+        contest_id=row["contest_id"],
+        language=row["language"],
+        status=row["status_text"],
+        verdict=row["verdict"],
+        score=row["score"],
+        time_ms=row["time_ms"],
+        memory_kib=row["memory_kib"],
+        submitted_at=views.iso(row["submitted_at"]) or "",
+        compile_output=row["compile_output"],
+        tests=[
+            TestResult(
+                name=t["name"],
+                verdict=Verdict(t["verdict"]),
+                time_ms=t["time_ms"],
+                memory_kib=t["memory_kib"],
+                wall_ms=t["wall_ms"],
+                message=t["message"] if own else "",
+            )
+            for t in tests
+        ],
+        source=bytes(row["source"]).decode(errors="replace"),
+    )
+    return json(view)
+
+
+routes = [
+    Route("/api/contests/{contest_id}/submissions", contest_submit, methods=["POST"]),
+    Route("/contests/{contest_id}/users/{user_id}/submit", multipart_submit, methods=["POST"]),
+    Route("/api/problems/{slug}/submissions", practice_submit, methods=["POST"]),
+    Route("/api/problems/{slug}/run", run, methods=["POST"]),
+    Route("/api/submissions/{submission_id}", get_submission, methods=["GET"]),
+]

@@ -1,0 +1,25 @@
+"""What every request of one hub process shares; built in the app's lifespan."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from argon2 import PasswordHasher
+
+from arena.judge.languages import LanguageTable
+from arena.settings import Settings
+from arena.storage.blobs import BlobStore
+
+if TYPE_CHECKING:
+    from arena.hub.fanout import Fanout
+
+
+class HubState(msgspec.Struct, kw_only=True):
+    settings: Settings
+    db: Any  # asyncpg.Pool
+    redis: Any  # redis.asyncio.Redis (an ArqRedis: it also enqueues jobs)
+    hasher: PasswordHasher
+    languages: LanguageTable
+    blobs: BlobStore
+    fanout: Fanout

@@ -1,0 +1,102 @@
+"""Coalesced leaderboard deltas and final results, computed by one hub at a time.
+
+Every hub runs this loop, but only the holder of a short Redis lease ticks: deltas are sequenced
+once per contest, not once per hub. A hub that dies loses the lease within ``_LEASE_MS`` and
+another takes over; a changed row waits in the dirty set meanwhile, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+
+from arena.hub import views
+from arena.hub.http import ApiError
+from arena.hub.state import HubState
+from arena.protocol import ContestChanged, LeaderboardDelta
+from arena.storage import events, ranking_cache, results
+
+log = logging.getLogger(__name__)
+_LEASE_KEY = "arena:ticker:lease"
+_LEASE_MS = 2000
+_FINALIZE_EVERY_S = 2.0
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0
+"""
+
+
+async def _lead(state: HubState, me: str) -> bool:
+    held = await state.redis.eval(_RENEW, 1, _LEASE_KEY, me, _LEASE_MS)
+    return bool(held)
+
+
+async def tick_contest(state: HubState, contest_id: int) -> int:
+    """Publish one delta per board with the rows changed since the last tick."""
+    users = await ranking_cache.take_dirty(state.redis, contest_id)
+    if not users:
+        return 0
+    info = await views.contest(state, contest_id)
+    frozen = info.clock.frozen(views.now())
+    for board in ranking_cache.BOARDS:
+        ranked = await ranking_cache.read_rows(state.redis, contest_id, board, users)
+        first = await ranking_cache.first_solvers(state.redis, contest_id, board)
+        present = {r.user_id for r in ranked}
+        delta = LeaderboardDelta(
+            board=board,
+            frozen=frozen and board == "public",
+            total=int(await state.redis.zcard(ranking_cache.ranking_key(contest_id, board))),
+            rows=[views.board_row(info, r, first) for r in ranked],
+            removed=[u for u in users if u not in present],
+        )
+        audience = events.public() if board == "public" else events.jury()
+        await events.publish(state.redis, contest_id, audience, delta)
+    return len(users)
+
+
+async def tick(state: HubState) -> None:
+    contests = await state.redis.smembers(ranking_cache.DIRTY_CONTESTS)
+    for raw in contests:
+        contest_id = int(raw)
+        # Removed before popping its rows: a refresh in between adds the contest back.
+        await state.redis.srem(ranking_cache.DIRTY_CONTESTS, raw)
+        try:
+            await tick_contest(state, contest_id)
+        except ApiError:  # the contest is gone
+            continue
+
+
+async def finalize_due(state: HubState) -> None:
+    async with state.db.acquire() as conn:
+        for contest_id in await results.due(conn):
+            count = await results.finalize(conn, state.redis, contest_id)
+            log.info("contest %s: final results for %s contestants", contest_id, count)
+            views.forget_contest(contest_id)
+            info = await views.contest(state, contest_id, fresh=True)
+            view = views.contest_view(info, registered=False, jury=False)
+            await events.publish(
+                state.redis, contest_id, events.public(), ContestChanged(view, "finalized")
+            )
+
+
+async def run(state: HubState) -> None:
+    me = uuid.uuid4().hex
+    last_finalize = 0.0
+    while True:
+        started = time.monotonic()
+        try:
+            if await _lead(state, me):
+                await tick(state)
+                if started - last_finalize >= _FINALIZE_EVERY_S:
+                    last_finalize = started
+                    await finalize_due(state)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("leaderboard tick failed; retrying")
+        spent = time.monotonic() - started
+        await asyncio.sleep(max(0.01, state.settings.leaderboard_tick_s - spent))

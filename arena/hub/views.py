@@ -1,0 +1,207 @@
+"""Read models shared by the HTTP routes and the sockets: contests, boards, snapshots."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from arena.contest_time import Phase
+from arena.hub.http import ApiError, not_found
+from arena.hub.state import HubState
+from arena.protocol import (
+    Announcement,
+    BoardCell,
+    BoardRow,
+    Clarification,
+    ContestProblemView,
+    ContestView,
+    Leaderboard,
+    Snapshot,
+    UserInfo,
+)
+from arena.storage import events, ranking_cache
+from arena.storage.contest_state import ContestInfo, load_contest
+
+_CONTEST_CACHE_S = 1.0
+_contest_cache: dict[int, tuple[float, ContestInfo]] = {}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(when: datetime | None) -> str | None:
+    return None if when is None else when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+async def contest(state: HubState, contest_id: int, *, fresh: bool = False) -> ContestInfo:
+    """The contest, cached for a second per hub process (a start burst reads it 15k times)."""
+    hit = _contest_cache.get(contest_id)
+    if hit is not None and not fresh and time.monotonic() - hit[0] < _CONTEST_CACHE_S:
+        return hit[1]
+    async with state.db.acquire() as conn:
+        info = await load_contest(conn, contest_id)
+    if info is None:
+        raise not_found(f"contest {contest_id}")
+    _contest_cache[contest_id] = (time.monotonic(), info)
+    return info
+
+
+def forget_contest(contest_id: int) -> None:
+    _contest_cache.pop(contest_id, None)
+
+
+def can_see(info: ContestInfo, user: UserInfo | None) -> bool:
+    return info.public or (user is not None and user.role in ("moderator", "admin"))
+
+
+def contest_view(info: ContestInfo, *, registered: bool, jury: bool) -> ContestView:
+    at = now()
+    phase = info.clock.phase(at)
+    shown = jury or phase != Phase.UPCOMING
+    return ContestView(
+        id=info.id,
+        name=info.name,
+        start=iso(info.clock.start) or "",
+        end=iso(info.clock.end) or "",
+        phase=phase.value,
+        scoring=info.scoring,
+        frozen=info.clock.frozen(at),
+        freeze_time=iso(info.clock.freeze_time()),
+        registration_open=info.registration_open and phase != Phase.ENDED,
+        registered=registered,
+        public=info.public,
+        problems=[
+            ContestProblemView(p.label, p.slug, p.title, p.points, p.color)
+            for p in info.problems
+            if shown
+        ],
+    )
+
+
+async def is_registered(state: HubState, contest_id: int, user: UserInfo | None) -> bool:
+    if user is None:
+        return False
+    async with state.db.acquire() as conn:
+        found = await conn.fetchval(
+            "SELECT NOT disqualified FROM registrations WHERE contest_id = $1 AND user_id = $2",
+            contest_id,
+            user.id,
+        )
+    return bool(found)
+
+
+def board_row(
+    info: ContestInfo, ranked: ranking_cache.RankedRow, first: dict[int, int]
+) -> BoardRow:
+    cells: dict[str, BoardCell] = {}
+    for problem in info.problems:
+        cell = ranked.row.cells.get(problem.problem_id)
+        if cell is None:
+            continue
+        cells[problem.label] = BoardCell(
+            attempts=cell.attempts,
+            pending=cell.pending,
+            solved=cell.solved,
+            minute=cell.minute,
+            score=cell.score,
+            first=cell.solved and first.get(problem.problem_id) == ranked.user_id,
+        )
+    return BoardRow(
+        user_id=ranked.user_id,
+        username=ranked.username,
+        rank=ranked.rank,
+        solved=ranked.row.solved,
+        penalty=ranked.row.penalty,
+        score=ranked.row.score,
+        key=ranked.key,
+        cells=cells,
+    )
+
+
+def board_for(user: UserInfo | None) -> str:
+    return "jury" if user is not None and user.role in ("moderator", "admin") else "public"
+
+
+async def ensure_board(state: HubState, contest_id: int) -> None:
+    """A cache Redis lost (or never had) is rebuilt from Postgres before it is read."""
+    if not await state.redis.exists(ranking_cache.built_key(contest_id)):
+        async with state.db.acquire() as conn:
+            await ranking_cache.rebuild(conn, state.redis, contest_id)
+
+
+async def leaderboard(
+    state: HubState, info: ContestInfo, user: UserInfo | None, page: int, board: str
+) -> Leaderboard:
+    await ensure_board(state, info.id)
+    seq = await events.current_seq(state.redis, info.id)
+    size = state.settings.page_size
+    ranked, total = await ranking_cache.read_page(
+        state.redis, info.id, board, (page - 1) * size, size
+    )
+    first = await ranking_cache.first_solvers(state.redis, info.id, board)
+    me = None
+    if user is not None:
+        mine = await ranking_cache.read_rows(state.redis, info.id, board, [user.id])
+        me = board_row(info, mine[0], first) if mine else None
+    return Leaderboard(
+        contest_id=info.id,
+        board=board,
+        frozen=board == "public" and info.clock.frozen(now()),
+        seq=seq,
+        page=page,
+        page_size=size,
+        total=total,
+        rows=[board_row(info, r, first) for r in ranked],
+        me=me,
+    )
+
+
+async def announcements(state: HubState, contest_id: int) -> list[Announcement]:
+    async with state.db.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT id, body, created_at FROM announcements WHERE contest_id = $1"
+            " ORDER BY created_at, id",
+            contest_id,
+        )
+    return [Announcement(r["id"], r["body"], iso(r["created_at"]) or "") for r in rows]
+
+
+def clarification(row: Any) -> Clarification:
+    return Clarification(
+        id=row["id"],
+        problem=row["label"],
+        question=row["question"],
+        answer=row["answer"],
+        public=row["public"],
+        asked_at=iso(row["asked_at"]) or "",
+        answered_at=iso(row["answered_at"]),
+    )
+
+
+CLARIFICATION_SELECT = (
+    "SELECT c.id, cp.label, c.question, c.answer, c.public, c.asked_at, c.answered_at,"
+    " c.user_id, c.contest_id FROM clarifications c LEFT JOIN contest_problems cp"
+    " ON cp.contest_id = c.contest_id AND cp.problem_id = c.problem_id"
+)
+
+
+async def snapshot(state: HubState, info: ContestInfo, user: UserInfo | None) -> Snapshot:
+    # The seq is read before the state: events after it may already show, and are re-sent
+    # (full rows and idempotent updates), but none before it can be missing.
+    seq = await events.current_seq(state.redis, info.id)
+    jury = board_for(user) == "jury"
+    registered = await is_registered(state, info.id, user)
+    board = await leaderboard(state, info, user, 1, board_for(user))
+    return Snapshot(
+        seq=seq,
+        contest=contest_view(info, registered=registered, jury=jury),
+        leaderboard=board,
+        announcements=await announcements(state, info.id),
+    )
+
+
+def require_visible(info: ContestInfo, user: UserInfo | None) -> None:
+    if not can_see(info, user):
+        raise ApiError(404, "not_found", f"contest {info.id} does not exist")

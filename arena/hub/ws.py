@@ -1,0 +1,200 @@
+"""WebSocket sessions: contestant and spectator streams of one contest, and the moderators' channel.
+
+Every stream starts with a snapshot, or, when the client names the last seq it saw
+(``?since=N``), with exactly the events it missed. After that the socket gets the contest's events
+for its audiences, in seq order, each as the envelope Redis carried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from arena.hub import admin, auth, views
+from arena.hub.fanout import RESYNC, Subscriber
+from arena.hub.http import ApiError
+from arena.hub.state import HubState
+from arena.protocol import ErrorFrame, UserInfo, json_encoder
+from arena.storage import events
+from arena.storage.contest_state import ContestInfo
+
+log = logging.getLogger(__name__)
+# Application close codes (4000-4999): the client should not retry blindly.
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+def _state(ws: WebSocket) -> HubState:
+    state: HubState = ws.app.state.hub
+    return state
+
+
+async def _send_error(ws: WebSocket, message: str, request_id: str | None = None) -> None:
+    await ws.send_text(json_encoder.encode(ErrorFrame(message, request_id)).decode())
+
+
+async def _refuse(ws: WebSocket, code: int, reason: str) -> None:
+    """Accept, then close with an application code: a refused handshake would say only 403."""
+    await ws.accept()
+    await ws.close(code, reason)
+
+
+def _since(ws: WebSocket) -> int | None:
+    raw = ws.query_params.get("since")
+    if raw is None or raw == "":
+        return None
+    return int(raw) if raw.isdigit() else -1
+
+
+async def _send_snapshot(
+    ws: WebSocket, state: HubState, info: ContestInfo, user: UserInfo | None, sub: Subscriber
+) -> None:
+    snap = await views.snapshot(state, await views.contest(state, info.id), user)
+    sub.last_seq = max(sub.last_seq, snap.seq)
+    await ws.send_text(json_encoder.encode(snap).decode())
+
+
+async def _catch_up(
+    ws: WebSocket, state: HubState, info: ContestInfo, user: UserInfo | None, sub: Subscriber
+) -> None:
+    since = _since(ws)
+    missed = None if since is None or since < 0 else await events.since(state.redis, info.id, since)
+    if missed is None:
+        await _send_snapshot(ws, state, info, user, sub)
+        return
+    sub.last_seq = max(sub.last_seq, since or 0)
+    for envelope in missed:
+        if sub.accepts(envelope.audience) and envelope.seq > (since or 0):
+            await ws.send_text(json_encoder.encode(envelope).decode())
+    if missed:
+        sub.last_seq = max(sub.last_seq, missed[-1].seq)
+
+
+async def _pump(
+    ws: WebSocket, state: HubState, info: ContestInfo, user: UserInfo | None, sub: Subscriber
+) -> None:
+    while True:
+        data = await sub.queue.get()
+        if data == RESYNC:
+            await _send_snapshot(ws, state, info, user, sub)
+        else:
+            await ws.send_text(data.decode())
+
+
+async def _stream(
+    ws: WebSocket,
+    state: HubState,
+    info: ContestInfo,
+    user: UserInfo | None,
+    sub: Subscriber,
+    *,
+    read_only: bool,
+) -> None:
+    await state.fanout.join(info.id, sub)
+    pump: asyncio.Task[None] | None = None
+    try:
+        await _catch_up(ws, state, info, user, sub)
+        pump = asyncio.create_task(_pump(ws, state, info, user, sub))
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text") or ""
+            if not read_only and text.strip() in ('{"kind":"ping"}', '{"kind": "ping"}'):
+                await ws.send_text('{"kind":"pong"}')
+                continue
+            reason = (
+                "this stream is read-only"
+                if read_only
+                else "contestants act through the HTTP API; this socket only accepts pings"
+            )
+            await _send_error(ws, reason)
+            if pump.done():
+                return
+    except WebSocketDisconnect:
+        return
+    finally:
+        if pump is not None:
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await pump
+        await state.fanout.leave(info.id, sub)
+
+
+async def _open_contest(
+    ws: WebSocket, state: HubState
+) -> tuple[ContestInfo, UserInfo | None] | None:
+    raw = ws.path_params["contest_id"]
+    try:
+        info = await views.contest(state, int(raw))
+    except (ApiError, ValueError):
+        await _refuse(ws, CLOSE_NOT_FOUND, "no such contest")
+        return None
+    user = await auth.current_user(state, ws)
+    if not views.can_see(info, user):
+        await _refuse(ws, CLOSE_NOT_FOUND, "no such contest")
+        return None
+    return info, user
+
+
+async def contestant(ws: WebSocket) -> None:
+    state = _state(ws)
+    opened = await _open_contest(ws, state)
+    if opened is None:
+        return
+    info, user = opened
+    if user is None:
+        await _refuse(ws, CLOSE_UNAUTHORIZED, "log in first")
+        return
+    jury = views.board_for(user) == "jury"
+    if not jury and not await views.is_registered(state, info.id, user):
+        await _refuse(ws, CLOSE_FORBIDDEN, "not registered for this contest")
+        return
+    await ws.accept()
+    audiences = ["jury"] if jury else ["public", events.user(user.id)]
+    sub = Subscriber(audiences, state.settings.ws_queue_messages, everything=jury)
+    await _stream(ws, state, info, user, sub, read_only=False)
+
+
+async def spectator(ws: WebSocket) -> None:
+    state = _state(ws)
+    opened = await _open_contest(ws, state)
+    if opened is None:
+        return
+    info, _ = opened
+    await ws.accept()
+    sub = Subscriber(["public"], state.settings.ws_queue_messages)
+    # Spectators always see the public board, even when a moderator watches this way.
+    await _stream(ws, state, info, None, sub, read_only=True)
+
+
+async def moderator(ws: WebSocket) -> None:
+    state = _state(ws)
+    user = await auth.current_user(state, ws)
+    if user is None:
+        await _refuse(ws, CLOSE_UNAUTHORIZED, "log in first")
+        return
+    if not auth.is_moderator(user):
+        await _refuse(ws, CLOSE_FORBIDDEN, "moderators only")
+        return
+    await ws.accept()
+    try:
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            raw = message.get("text") or message.get("bytes") or b""
+            data = raw.encode() if isinstance(raw, str) else raw
+            if len(data) > state.settings.ws_max_frame_bytes:
+                await _send_error(
+                    ws, f"frame larger than {state.settings.ws_max_frame_bytes} bytes"
+                )
+                continue
+            reply = await admin.handle(state, user, data)
+            await ws.send_text(json_encoder.encode(reply).decode())
+    except WebSocketDisconnect:
+        return

@@ -1,0 +1,327 @@
+"""Interactive problems: the submission and the interactor, each in its own container, joined
+by the host.
+
+The interactor is the problem's output validator, run as
+``validator input answer feedback_dir [flags]``: what it writes goes to the submission's stdin,
+what the submission writes comes to its stdin. Neither container ever sees the other; the
+submission's container never holds the input or answer file.
+
+The relay speaks the runner's framed protocol over each container's existing attach socket (no
+second channel, no network):
+
+1. The host sends each runner an ``interact`` request. The runner starts the process on two pipes
+   and, between its limit polls, ``select``s on the process's stdout and on its own stdin.
+2. Every chunk a process writes becomes a ``data`` frame to the host; the host forwards it
+   unchanged, as a ``data`` frame, to the other runner, which writes it to its process's stdin.
+   Sends are non-blocking with a queue per side, so neither side's full pipe can stall the other.
+3. When a process closes its stdout (at the latest when its tree has ended, by itself or killed at
+   a limit), its runner sends ``close``, then its ``report`` once the tree is gone. On either, the
+   host sends the other runner a ``close`` frame: that process's stdin reaches EOF. The order in which the two reports arrive says who ended
+   first.
+4. Each runner enforces its own process's limits (CPU, wall, memory, output bytes), so a
+   submission waiting for input that never comes is stopped at its wall limit: TLE. Stream frames
+   that reach a runner after its report are dropped by it.
+
+Verdict precedence follows problemtools: a validator that ended first with WA (or a judging
+error) decides; otherwise a submission that failed (TLE, MLE, OLE, RTE) gets that verdict; else
+the validator's verdict (42 AC, 43 WA, anything else JE).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import selectors
+import socket
+import struct
+import time
+
+import msgspec
+
+from arena.judge.languages import Language
+from arena.judge.sandbox import SandboxError, SandboxOutOfMemory, SandboxSession
+from arena.judge.validators import (
+    ValidatorRun,
+    put_test_files,
+    read_feedback,
+    validator_argv,
+    validator_limits,
+    validator_verdict,
+)
+from arena.judge.verdicts import run_verdict
+from arena.problems.package import TestCase
+from arena.protocol import (
+    ProcessLimits,
+    ProcessReport,
+    RunnerError,
+    StreamClose,
+    StreamData,
+    TestResult,
+    Verdict,
+    json_encoder,
+    stream_reply_decoder,
+)
+
+__all__ = [
+    "InteractionFailure",
+    "RelayOutcome",
+    "interactive_verdict",
+    "relay",
+    "run_interactive_test",
+]
+
+_HEADER = struct.Struct(">BxxxL")  # Docker's multiplexed stream frame: stream type, length
+_CLOSE = json_encoder.encode(StreamClose()) + b"\n"
+_CHUNK = 1 << 20
+# Time beyond both wall limits for the runners to report (kill, drain, write).
+_MARGIN_S = 5.0
+
+
+class InteractionFailure(SandboxError):
+    """One side's container failed or never reported; ``side`` is 'submission' or 'validator'."""
+
+    def __init__(self, side: str, cause: BaseException) -> None:
+        super().__init__(f"{side} sandbox: {cause}")
+        self.side = side
+        self.cause = cause
+
+
+class RelayOutcome(msgspec.Struct, frozen=True):
+    submission: ProcessReport
+    validator: ProcessReport
+    validator_first: bool
+    bytes_to_validator: int
+    bytes_to_submission: int
+
+
+class _Side:
+    """One container's end of the relay: demultiplexes Docker's stream, parses runner frames,
+    and queues what is to be sent to it."""
+
+    def __init__(self, name: str, session: SandboxSession) -> None:
+        self.name = name
+        self.session = session
+        self.sock: socket.socket = session.socket
+        self.raw = bytearray()
+        self.stdout = bytearray(session.take_buffered_stdout())
+        self.outbox = bytearray()
+        self.report: ProcessReport | None = None
+        self.closed = False  # a close frame has been queued
+        self.forwarded = 0
+
+    def receive(self) -> None:
+        try:
+            chunk = self.sock.recv(_CHUNK)
+        except BlockingIOError:
+            return
+        if not chunk:
+            raise EOFError("the sandbox closed its output")
+        self.raw.extend(chunk)
+        while len(self.raw) >= _HEADER.size:
+            stream, length = _HEADER.unpack_from(self.raw)
+            if len(self.raw) < _HEADER.size + length:
+                break
+            if stream != 2:  # the runner's stderr is only diagnostics
+                self.stdout.extend(self.raw[_HEADER.size : _HEADER.size + length])
+            del self.raw[: _HEADER.size + length]
+
+    def frames(self) -> list[tuple[StreamData | StreamClose | ProcessReport | RunnerError, bytes]]:
+        found: list[tuple[StreamData | StreamClose | ProcessReport | RunnerError, bytes]] = []
+        while (end := self.stdout.find(b"\n")) >= 0:
+            message = stream_reply_decoder.decode(bytes(self.stdout[:end]))
+            size = message.payload_bytes
+            if len(self.stdout) < end + 1 + size:
+                break
+            payload = bytes(self.stdout[end + 1 : end + 1 + size])
+            del self.stdout[: end + 1 + size]
+            found.append((message, payload))
+        return found
+
+    def queue_data(self, payload: bytes) -> None:
+        if self.report is None and not self.closed:
+            header = json_encoder.encode(StreamData(payload_bytes=len(payload)))
+            self.outbox.extend(header + b"\n" + payload)
+            self.forwarded += len(payload)
+
+    def queue_close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.outbox.extend(_CLOSE)
+
+    def send(self) -> None:
+        try:
+            sent = self.sock.send(self.outbox[:_CHUNK])
+        except BlockingIOError:
+            return
+        del self.outbox[:sent]
+
+
+def relay(submission: SandboxSession, validator: SandboxSession, wall_s: float) -> RelayOutcome:
+    """Carry the streams of two interactions already begun until both processes reported.
+
+    Blocking: run it in a thread. ``wall_s`` is the longer of the two wall limits.
+    """
+    sides = (_Side("submission", submission), _Side("validator", validator))
+    selector = selectors.DefaultSelector()
+    deadline = time.monotonic() + wall_s + _MARGIN_S
+    order: list[str] = []
+    for side in sides:
+        side.sock.setblocking(False)
+        selector.register(side.sock, selectors.EVENT_READ, side)
+    try:
+        _pump(sides, selector, deadline, order)
+        for side in sides:
+            # A frame cut in half would corrupt the runner's next request; whole stray frames
+            # are dropped by it.
+            side.sock.settimeout(_MARGIN_S)
+            side.sock.sendall(side.outbox)
+    except OSError as exc:
+        raise InteractionFailure("relay", exc) from exc
+    finally:
+        selector.close()
+        for side in sides:
+            side.sock.settimeout(None)
+    sub, val = sides
+    assert sub.report is not None and val.report is not None
+    return RelayOutcome(
+        submission=sub.report,
+        validator=val.report,
+        validator_first=order[0] == "validator",
+        bytes_to_validator=val.forwarded,
+        bytes_to_submission=sub.forwarded,
+    )
+
+
+def _pump(
+    sides: tuple[_Side, _Side],
+    selector: selectors.BaseSelector,
+    deadline: float,
+    order: list[str],
+) -> None:
+    # Frames read together with the interact request's first reply bytes (normally none).
+    for side in sides:
+        _dispatch(side, sides, order)
+    while any(side.report is None for side in sides):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            late = next(side for side in sides if side.report is None)
+            raise InteractionFailure(late.name, TimeoutError("no report before the deadline"))
+        for side in sides:
+            events = selectors.EVENT_READ | (selectors.EVENT_WRITE if side.outbox else 0)
+            selector.modify(side.sock, events, side)
+        for key, mask in selector.select(min(remaining, 1.0)):
+            side = key.data
+            try:
+                if mask & selectors.EVENT_WRITE:
+                    side.send()
+                if mask & selectors.EVENT_READ:
+                    side.receive()
+                    _dispatch(side, sides, order)
+            except (OSError, EOFError) as exc:
+                raise InteractionFailure(side.name, exc) from exc
+
+
+def _dispatch(side: _Side, sides: tuple[_Side, _Side], order: list[str]) -> None:
+    peer = sides[1] if side is sides[0] else sides[0]
+    try:
+        frames = side.frames()
+    except msgspec.DecodeError as exc:
+        raise InteractionFailure(side.name, exc) from exc
+    for message, payload in frames:
+        if isinstance(message, StreamData):
+            peer.queue_data(payload)
+        elif isinstance(message, StreamClose):
+            peer.queue_close()
+        elif isinstance(message, ProcessReport):
+            side.report = message
+            order.append(side.name)
+            peer.queue_close()
+        else:
+            raise InteractionFailure(side.name, SandboxError(f"runner: {message.message}"))
+
+
+def interactive_verdict(
+    submission: Verdict | None, validator: Verdict, validator_first: bool
+) -> Verdict:
+    """The test's verdict from the submission's own (None: it ended cleanly) and the validator's.
+
+    A validator that ended first with WA or JE decides: the submission may well have failed only
+    because its peer was gone. Otherwise the submission's failure comes before the validator's
+    verdict, which then decides (AC, WA, or JE for anything but 42 and 43).
+    """
+    if validator_first and validator in (Verdict.WA, Verdict.JE):
+        return validator
+    if submission is not None:
+        return submission
+    return validator
+
+
+async def run_interactive_test(
+    session: SandboxSession,
+    validator: ValidatorRun,
+    language: Language,
+    argv: list[str],
+    limits: ProcessLimits,
+    test: TestCase,
+) -> tuple[TestResult, bool]:
+    """One test of an interactive problem; also whether a container was lost (judging stops)."""
+    input_data = await asyncio.to_thread(test.input_path.read_bytes)
+    answer = await asyncio.to_thread(test.answer_path.read_bytes)
+    plan, built, peer = validator.plan, validator.built, validator.session
+    # The interactor must outlive the submission: it judges what happened until the end.
+    own = validator_limits(plan, built.language)
+    val_limits = validator_limits(
+        plan, built.language, max(own.wall_time_ms, limits.wall_time_ms + 2000)
+    )
+
+    def interact() -> RelayOutcome:
+        put_test_files(peer, input_data, answer)
+        peer.begin_interaction(validator_argv(built, plan, test.group), val_limits)
+        session.begin_interaction(argv, limits)
+        return relay(session, peer, val_limits.wall_time_ms / 1000)
+
+    try:
+        outcome = await asyncio.to_thread(interact)
+    except InteractionFailure as failure:
+        return await asyncio.to_thread(_lost, session, failure, test, limits), True
+    judgemessage = await asyncio.to_thread(read_feedback, peer)
+    own_verdict = run_verdict(
+        outcome.submission, limits.cpu_time_ms, limits.memory_kib, language.oom_markers
+    )
+    validator_says, message = validator_verdict(outcome.validator, judgemessage)
+    verdict = interactive_verdict(own_verdict, validator_says, outcome.validator_first)
+    if verdict == Verdict.RTE:
+        message = outcome.submission.stderr_tail[-300:]
+    report = outcome.submission
+    result = TestResult(
+        name=test.name,
+        verdict=verdict,
+        time_ms=report.cpu_ms,
+        memory_kib=report.memory_kib,
+        wall_ms=report.wall_ms,
+        message=message,
+    )
+    return result, False
+
+
+def _lost(
+    session: SandboxSession, failure: InteractionFailure, test: TestCase, limits: ProcessLimits
+) -> TestResult:
+    if failure.side == "validator":
+        return TestResult(test.name, Verdict.JE, 0, 0, message=f"interactor: {failure}")
+    if failure.side != "submission":
+        raise failure
+    if isinstance(failure.cause, TimeoutError):
+        session.close()
+        return TestResult(
+            test.name,
+            Verdict.TLE,
+            limits.cpu_time_ms,
+            0,
+            message="stopped from outside the sandbox",
+        )
+    cause = session.failure(failure.cause)
+    if isinstance(cause, SandboxOutOfMemory):
+        return TestResult(
+            test.name, Verdict.MLE, 0, limits.memory_kib, message="memory limit exceeded"
+        )
+    raise cause from failure

@@ -1,0 +1,79 @@
+"""Runs that count for nothing: a contestant's code on the samples or on their own input.
+
+Served by the same workers and sandboxes as judging, as an arq job whose result the hub awaits;
+nothing is written to Postgres.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import msgspec
+
+from arena.judge.grader import compile_limits, grade, run_limits
+from arena.judge.verdicts import compile_failed, run_verdict
+from arena.protocol import JudgingFinished, RunOutcome, TestResult, Verdict, json_encoder
+
+RUN_FUNCTION = "run_code"
+OUTPUT_SHOWN_BYTES = 64 * 1024
+run_reply_decoder = msgspec.json.Decoder(RunOutcome)
+
+
+async def _samples(state: Any, language: Any, source: bytes, plan: Any) -> RunOutcome:
+    samples = [t for t in plan.tests if t.is_sample]
+    plan = msgspec.structs.replace(plan, tests=samples, stop_at_first_failure=False, scoring=None)
+    async with state.pool.session() as session:
+        async for event in grade(session, language, source, plan, state.pool.helpers):
+            if isinstance(event, JudgingFinished):
+                result = event.result
+                return RunOutcome(result.verdict, result.compile_output, result.tests, [])
+    return RunOutcome(Verdict.JE, "", [], [])
+
+
+async def _custom(state: Any, language: Any, source: bytes, plan: Any, stdin: bytes) -> RunOutcome:
+    async with state.pool.session() as session:
+        report, output = await asyncio.to_thread(
+            session.compile,
+            language.source_file,
+            source,
+            language.compile_argv(plan.memory_mib),
+            compile_limits(language),
+        )
+        compile_output = output.decode(errors="replace")[:OUTPUT_SHOWN_BYTES]
+        if compile_failed(report):
+            return RunOutcome(Verdict.CE, compile_output, [], [])
+        limits = run_limits(language, plan)
+        report, output = await asyncio.to_thread(
+            session.run, language.run_argv(plan.memory_mib), stdin, limits
+        )
+    failed = run_verdict(report, limits.cpu_time_ms, limits.memory_kib, language.oom_markers)
+    verdict = failed or Verdict.AC  # AC here means "ran within the limits": no answer to check
+    test = TestResult(
+        name="custom",
+        verdict=verdict,
+        time_ms=report.cpu_ms,
+        memory_kib=report.memory_kib,
+        wall_ms=report.wall_ms,
+        message=report.stderr_tail[-2000:],
+    )
+    shown = output[:OUTPUT_SHOWN_BYTES].decode(errors="replace")
+    return RunOutcome(verdict, compile_output, [test], [shown])
+
+
+async def run_code(
+    ctx: dict[str, Any],
+    problem_id: int,
+    version: int,
+    language_id: str,
+    source: bytes,
+    stdin: bytes | None,
+) -> bytes:
+    state = ctx["arena"]
+    language = state.languages.get(language_id)
+    plan = await state.plans.get(problem_id, version)
+    if stdin is None:
+        outcome = await _samples(state, language, source, plan)
+    else:
+        outcome = await _custom(state, language, source, plan, stdin)
+    return json_encoder.encode(outcome)

@@ -1,0 +1,82 @@
+"""Per-contest event sequencing over Redis: one counter, one bounded stream, one channel.
+
+A Lua script numbers each event, appends it to the contest's stream under the id ``<seq>-0`` and
+publishes it, atomically: subscribers see events in seq order, and a client that reconnects with
+its last seq reads exactly the events it missed from the stream (XRANGE from seq + 1), or learns
+that they fell out of the bounded history and takes a fresh snapshot instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arena.protocol import ContestEvent, Envelope, envelope_decoder, json_encoder
+
+HISTORY_LENGTH = 20_000
+
+_PUBLISH = """
+local seq = redis.call('INCR', KEYS[1])
+local envelope = '{"seq":' .. seq .. ',"audience":"' .. ARGV[1] .. '","body":' .. ARGV[2] .. '}'
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], seq .. '-0', 'e', envelope)
+redis.call('PUBLISH', KEYS[3], envelope)
+return seq
+"""
+
+
+def seq_key(contest_id: int) -> str:
+    return f"arena:contest:{contest_id}:seq"
+
+
+def history_key(contest_id: int) -> str:
+    return f"arena:contest:{contest_id}:history"
+
+
+def channel(contest_id: int) -> str:
+    return f"arena:contest:{contest_id}:events"
+
+
+def public() -> str:
+    return "public"
+
+
+def jury() -> str:
+    return "jury"
+
+
+def user(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+async def publish(redis: Any, contest_id: int, audience: str, event: ContestEvent) -> int:
+    """Sequence, keep and broadcast one event; returns its seq."""
+    if '"' in audience or "\\" in audience:
+        raise ValueError(f"bad audience {audience!r}")
+    seq: int = await redis.eval(
+        _PUBLISH,
+        3,
+        seq_key(contest_id),
+        history_key(contest_id),
+        channel(contest_id),
+        audience,
+        json_encoder.encode(event),
+        HISTORY_LENGTH,
+    )
+    return int(seq)
+
+
+async def current_seq(redis: Any, contest_id: int) -> int:
+    value = await redis.get(seq_key(contest_id))
+    return int(value) if value is not None else 0
+
+
+async def since(redis: Any, contest_id: int, last_seq: int) -> list[Envelope] | None:
+    """Events after ``last_seq`` in order, or None when some of them are no longer kept."""
+    current = await current_seq(redis, contest_id)
+    if last_seq >= current:
+        return []
+    entries = await redis.xrange(history_key(contest_id), min=f"{last_seq + 1}-0", max="+")
+    envelopes = [envelope_decoder.decode(fields[b"e"]) for _, fields in entries]
+    # Complete only if the history still starts right after last_seq and reaches current.
+    if not envelopes or envelopes[0].seq != last_seq + 1 or envelopes[-1].seq < current:
+        return None
+    return envelopes

@@ -1,0 +1,118 @@
+"""Moderators' actions on a contest; each one is written to the audit log in its transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+class ModerationError(ValueError):
+    """An action that cannot be carried out as asked; the message says why."""
+
+
+async def audit(
+    conn: Any, actor_id: int | None, action: str, contest_id: int | None, details: dict[str, Any]
+) -> None:
+    await conn.execute(
+        "INSERT INTO audit_log (actor_id, action, contest_id, details) VALUES ($1, $2, $3, $4)",
+        actor_id,
+        action,
+        contest_id,
+        json.dumps(details),
+    )
+
+
+async def _contest_exists(conn: Any, contest_id: int) -> None:
+    if not await conn.fetchval("SELECT true FROM contests WHERE id = $1", contest_id):
+        raise ModerationError(f"contest {contest_id} does not exist")
+
+
+async def announce(conn: Any, actor_id: int, contest_id: int, body: str) -> Any:
+    await _contest_exists(conn, contest_id)
+    async with conn.transaction():
+        row = await conn.fetchrow(
+            "INSERT INTO announcements (contest_id, author_id, body) VALUES ($1, $2, $3)"
+            " RETURNING id, body, created_at",
+            contest_id,
+            actor_id,
+            body,
+        )
+        await audit(conn, actor_id, "announce", contest_id, {"announcement": row["id"]})
+    return row
+
+
+async def answer(conn: Any, actor_id: int, clarification_id: int, text: str, public: bool) -> int:
+    """Returns the contest of the clarification."""
+    async with conn.transaction():
+        contest_id = await conn.fetchval(
+            "UPDATE clarifications SET answer = $2, public = $3, answered_by = $4,"
+            " answered_at = now() WHERE id = $1 RETURNING contest_id",
+            clarification_id,
+            text,
+            public,
+            actor_id,
+        )
+        if contest_id is None:
+            raise ModerationError(f"clarification {clarification_id} does not exist")
+        await audit(
+            conn,
+            actor_id,
+            "answer",
+            contest_id,
+            {"clarification": clarification_id, "public": public},
+        )
+    return int(contest_id)
+
+
+async def set_disqualified(
+    conn: Any, actor_id: int, contest_id: int, user_id: int, disqualified: bool
+) -> None:
+    async with conn.transaction():
+        found = await conn.fetchval(
+            "UPDATE registrations SET disqualified = $3 WHERE contest_id = $1 AND user_id = $2"
+            " RETURNING true",
+            contest_id,
+            user_id,
+            disqualified,
+        )
+        if not found:
+            raise ModerationError(f"user {user_id} is not registered for contest {contest_id}")
+        await conn.execute("UPDATE contests SET finalized_at = NULL WHERE id = $1", contest_id)
+        action = "disqualify" if disqualified else "reinstate"
+        await audit(conn, actor_id, action, contest_id, {"user": user_id})
+
+
+async def extend(conn: Any, actor_id: int, contest_id: int, seconds: int) -> None:
+    if not 0 < seconds <= 7 * 24 * 3600:
+        raise ModerationError("an extension is between 1 second and 7 days")
+    await _contest_exists(conn, contest_id)
+    async with conn.transaction():
+        await conn.execute(
+            "UPDATE contests SET extra_s = extra_s + $2, finalized_at = NULL WHERE id = $1",
+            contest_id,
+            seconds,
+        )
+        await audit(conn, actor_id, "extend", contest_id, {"seconds": seconds})
+
+
+async def freeze(conn: Any, actor_id: int, contest_id: int, frozen: bool) -> None:
+    """Freeze now, or unfreeze (reveal) now."""
+    await _contest_exists(conn, contest_id)
+    column = "frozen_at" if frozen else "unfrozen_at"
+    async with conn.transaction():
+        await conn.execute(f"UPDATE contests SET {column} = now() WHERE id = $1", contest_id)
+        await audit(conn, actor_id, "freeze" if frozen else "unfreeze", contest_id, {})
+
+
+async def set_registration(conn: Any, actor_id: int, contest_id: int, is_open: bool) -> None:
+    await _contest_exists(conn, contest_id)
+    async with conn.transaction():
+        await conn.execute(
+            "UPDATE contests SET registration_open = $2 WHERE id = $1", contest_id, is_open
+        )
+        await audit(conn, actor_id, "registration", contest_id, {"open": is_open})
+
+
+async def reopen_results(conn: Any, contest_id: int) -> None:
+    """A rejudge may change the final standings: finalize again once it is judged."""
+    await conn.execute("UPDATE contests SET finalized_at = NULL WHERE id = $1", contest_id)

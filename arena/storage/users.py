@@ -1,0 +1,86 @@
+"""Accounts and login sessions in Postgres (only token hashes are stored)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from arena.protocol import UserInfo
+
+
+class UserRecord(msgspec.Struct, frozen=True):
+    info: UserInfo
+    password_hash: str
+    disabled: bool
+
+
+class UsernameTaken(ValueError):
+    pass
+
+
+def token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def _info(row: Any) -> UserInfo:
+    return UserInfo(id=row["id"], username=row["username"], role=row["role"])
+
+
+async def create_user(
+    conn: Any, username: str, password_hash: str, email: str | None, role: str = "contestant"
+) -> UserInfo:
+    try:
+        row = await conn.fetchrow(
+            "INSERT INTO users (username, email, password_hash, role) VALUES ($1, $2, $3, $4)"
+            " RETURNING id, username, role::text AS role",
+            username,
+            email,
+            password_hash,
+            role,
+        )
+    except asyncpg.UniqueViolationError as exc:
+        field = "email" if "email" in str(exc.constraint_name or "") else "username"
+        raise UsernameTaken(f"this {field} is already registered") from exc
+    return _info(row)
+
+
+async def find_user(conn: Any, username: str) -> UserRecord | None:
+    row = await conn.fetchrow(
+        "SELECT id, username, role::text AS role, password_hash, disabled FROM users"
+        " WHERE lower(username) = lower($1)",
+        username,
+    )
+    if row is None:
+        return None
+    return UserRecord(_info(row), row["password_hash"], row["disabled"])
+
+
+async def set_password_hash(conn: Any, user_id: int, password_hash: str) -> None:
+    await conn.execute("UPDATE users SET password_hash = $2 WHERE id = $1", user_id, password_hash)
+
+
+async def create_session(conn: Any, user_id: int, token: str, ttl_s: int) -> None:
+    await conn.execute(
+        "INSERT INTO sessions (token_hash, user_id, expires_at)"
+        " VALUES ($1, $2, now() + make_interval(secs => $3))",
+        token_hash(token),
+        user_id,
+        float(ttl_s),
+    )
+
+
+async def session_user(conn: Any, token: str) -> UserInfo | None:
+    row = await conn.fetchrow(
+        "SELECT u.id, u.username, u.role::text AS role FROM sessions s"
+        " JOIN users u ON u.id = s.user_id"
+        " WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT u.disabled",
+        token_hash(token),
+    )
+    return None if row is None else _info(row)
+
+
+async def delete_session(conn: Any, token: str) -> None:
+    await conn.execute("DELETE FROM sessions WHERE token_hash = $1", token_hash(token))

@@ -1,0 +1,314 @@
+"""10 000 spectator sockets on one hub: memory per idle socket, verdict → delivery latency, loss.
+
+One hub process (``arena hub``) on a throwaway database and Redis DB 12, a running public contest.
+Spectators (``/ws/contests/{id}/spectate``) are spread over client processes. The hub's RSS
+(VmRSS) is read before and after the sockets are open and idle → KiB per idle socket.
+
+Then verdicts arrive at 10/s through the real path: a judged submission is committed to Postgres
+and ``ranking_cache.refresh_user`` runs, as the worker does; the hub's ticker publishes coalesced
+``leaderboard_delta`` events (every ``leaderboard_tick_s``, 0.25 s by default, so up to one tick of
+the latency is coalescing by design). Every verdict goes to a different contestant, so each
+public delta names the verdicts it carries: the bench's own raw Redis subscriber maps seq → users.
+Each socket records (seq, time.time()) per envelope; latency = receive time - commit time of each
+verdict in that envelope, same clock. Lost = public seqs in the contest's history after a
+socket's snapshot that the socket never received (resync snapshots are counted separately).
+
+Baseline in the same run: the same measurement with 1 socket (ratio at p99), and the raw Redis
+subscriber's own commit → pub/sub latency. The machine has 2 cores: the client processes compete
+with the hub for CPU, which inflates the 10k-socket latency; the output shows the CPU each used.
+
+    .venv/bin/python bench/spectators.py [--sockets 10000] [--seconds 20] [--client-procs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import multiprocessing as mp
+import socket
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import msgspec
+from hub_support import (
+    cpu_s,
+    fresh_database,
+    hub_env,
+    line,
+    make_contest,
+    raise_nofile,
+    rss_kib,
+    start_hub,
+    stop,
+    summary_ms,
+    wait_healthy,
+)
+from redis.asyncio import Redis
+from websockets.asyncio.client import connect
+
+from arena.storage import events, ranking_cache
+
+REDIS_DB = 12
+RATE_PER_S = 10
+
+
+class Delta(msgspec.Struct):
+    kind: str
+    rows: list[dict[str, Any]] = []
+
+
+class Env(msgspec.Struct):
+    seq: int
+    audience: str
+    body: Delta
+
+
+class Snap(msgspec.Struct):
+    seq: int
+
+
+class Socket:
+    """What one spectator saw: its snapshot's seq, then (seq, receive time) per envelope."""
+
+    def __init__(self, snapshot_seq: int) -> None:
+        self.snapshot_seq = snapshot_seq
+        self.seqs: list[int] = []
+        self.times: list[float] = []
+        self.resyncs = 0
+
+    def plain(self) -> Record:
+        return (self.snapshot_seq, self.seqs, self.times, self.resyncs)
+
+
+Record = tuple[int, list[int], list[float], int]  # pickled back to the parent as plain data
+
+
+async def _spectate(url: str, sockets: list[Socket], gate: asyncio.Semaphore) -> None:
+    async with gate:
+        ws = await connect(url, compression=None, proxy=None, open_timeout=120, ping_interval=None)
+        seen = Socket(msgspec.json.decode(await ws.recv(decode=False), type=Snap).seq)
+    sockets.append(seen)
+    try:
+        async for data in ws:
+            now = time.time()
+            raw = data if isinstance(data, bytes) else data.encode()
+            if raw.startswith(b'{"seq":'):  # an envelope: only its seq is read
+                seen.seqs.append(int(raw[7 : raw.index(b",", 7)]))
+                seen.times.append(now)
+            elif b'"kind":"snapshot"' in raw[:40]:
+                seen.resyncs += 1
+    finally:
+        await ws.close()
+
+
+async def _clients(port: int, contest_id: int, count: int, pipe: Connection) -> None:
+    url = f"ws://127.0.0.1:{port}/ws/contests/{contest_id}/spectate"
+    sockets: list[Socket] = []
+    gate = asyncio.Semaphore(64)  # handshakes in flight per client process
+    tasks = [asyncio.create_task(_spectate(url, sockets, gate)) for _ in range(count)]
+    while len(sockets) + sum(t.done() for t in tasks) < count:
+        await asyncio.sleep(0.2)
+    errors = [repr(t.exception()) for t in tasks if t.done() and t.exception() is not None]
+    pipe.send(("connected", len(sockets), errors[:5], len(errors)))
+    await asyncio.get_running_loop().run_in_executor(None, pipe.recv)  # "report"
+    pipe.send(("records", [s.plain() for s in sockets]))
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def client_process(port: int, contest_id: int, count: int, pipe: Connection) -> None:
+    raise_nofile()
+    asyncio.run(_clients(port, contest_id, count, pipe))
+
+
+class Phase(msgspec.Struct):
+    verdicts: dict[int, float] = {}  # user → commit time
+    seq_users: dict[int, list[int]] = {}  # public seq → users in that delta
+    raw_latency: list[float] = []
+
+
+async def listen(redis: Redis, contest_id: int, phase: Phase, stop_at: list[float]) -> None:
+    """The bench's own subscriber: which users each public delta carries, and when it arrived."""
+    async with redis.pubsub() as pubsub:
+        await pubsub.subscribe(events.channel(contest_id))
+        while not stop_at or time.time() < stop_at[0]:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.5)
+            if message is None:
+                continue
+            now = time.time()
+            env = msgspec.json.decode(message["data"], type=Env)
+            if env.audience != "public" or env.body.kind != "leaderboard_delta":
+                continue
+            users = [int(r["user_id"]) for r in env.body.rows]
+            phase.seq_users[env.seq] = users
+            phase.raw_latency += [now - phase.verdicts[u] for u in users if u in phase.verdicts]
+
+
+async def drive(db: Any, redis: Redis, info: tuple[int, int, int], users: list[int],
+                seconds: float, phase: Phase) -> None:  # fmt: skip
+    """Commit one judged submission and refresh its contestant's row, RATE_PER_S times a second."""
+    contest_id, problem_id, version = info
+    started = time.monotonic()
+    for index, user in enumerate(users[: int(seconds * RATE_PER_S)]):
+        await asyncio.sleep(max(0.0, started + index / RATE_PER_S - time.monotonic()))
+        async with db.acquire() as conn:
+            await conn.execute(
+                "INSERT INTO submissions (user_id, contest_id, problem_id, problem_version,"
+                " language, source, status, verdict, score, judged_at)"
+                " VALUES ($1, $2, $3, $4, 'python3', '\\x00', 'done', 'AC', 1, now())",
+                user, contest_id, problem_id, version,
+            )  # fmt: skip
+            phase.verdicts[user] = time.time()
+            await ranking_cache.refresh_user(conn, redis, contest_id, user)
+
+
+async def run_phase(args: argparse.Namespace, ctx: dict[str, Any], sockets: int, procs: int,
+                    users: list[int], seconds: float) -> dict[str, Any]:  # fmt: skip
+    hub, db, redis, contest_id = ctx["hub"], ctx["db"], ctx["redis"], ctx["info"][0]
+    spawn = mp.get_context("spawn")
+    pipes, children = [], []
+    rss_before = rss_kib(hub.pid)
+    started = time.monotonic()
+    try:
+        for index in range(procs):
+            mine, theirs = spawn.Pipe()
+            share = sockets // procs + (1 if index < sockets % procs else 0)
+            child = spawn.Process(
+                target=client_process, args=(ctx["port"], contest_id, share, theirs)
+            )
+            child.start()
+            pipes.append(mine)
+            children.append(child)
+        loop = asyncio.get_running_loop()
+        opened = [await loop.run_in_executor(None, p.recv) for p in pipes]
+        connect_s = time.monotonic() - started
+        await asyncio.sleep(args.idle_s)
+        rss_after = rss_kib(hub.pid)
+        phase, stop_at = Phase(), list[float]()
+        listener = asyncio.create_task(listen(redis, contest_id, phase, stop_at))
+        await asyncio.sleep(0.5)
+        pids = [c.pid for c in children if c.pid is not None]
+        cpu = {"hub": cpu_s(hub.pid), "clients": sum(cpu_s(pid) for pid in pids)}
+        t0 = time.monotonic()
+        await drive(db, redis, ctx["info"], users, seconds, phase)
+        await asyncio.sleep(args.drain_s)
+        wall = time.monotonic() - t0
+        cpu = {"hub": cpu_s(hub.pid) - cpu["hub"],
+               "clients": sum(cpu_s(pid) for pid in pids) - cpu["clients"]}  # fmt: skip
+        stop_at.append(time.time())
+        await listener
+        for p in pipes:
+            p.send("report")
+        records: list[Record] = []
+        for p in pipes:
+            records += (await loop.run_in_executor(None, p.recv))[1]
+    finally:
+        for child in children:
+            child.join(timeout=30)
+            if child.is_alive():
+                child.kill()
+    history = await redis.xrange(events.history_key(contest_id), min="-", max="+")
+    public = sorted(int(k.split(b"-")[0]) for k, f in history if b'"audience":"public"' in f[b"e"])
+    latency: list[float] = []
+    lost = resyncs = 0
+    for snap_seq, seqs, times, resynced in records:
+        resyncs += resynced
+        got = set(seqs)
+        lost += sum(1 for s in public if s > snap_seq and s not in got)
+        for seq, at in zip(seqs, times, strict=True):
+            for user in phase.seq_users.get(seq, ()):
+                if user in phase.verdicts:
+                    latency.append(at - phase.verdicts[user])
+    return {
+        "opened": sum(o[1] for o in opened), "errors": sum(o[3] for o in opened),
+        "error_samples": [e for o in opened for e in o[2]], "connect_s": connect_s,
+        "rss_before": rss_before, "rss_after": rss_after, "latency": latency,
+        "raw": phase.raw_latency, "lost": lost, "resyncs": resyncs, "wall": wall, "cpu": cpu,
+        "deltas": len(phase.seq_users), "verdicts": len(phase.verdicts),
+    }  # fmt: skip
+
+
+def report(label: str, result: dict[str, Any]) -> None:
+    print(f"\n{label}: {result['opened']} sockets open ({result['errors']} failed) "
+          f"in {result['connect_s']:.1f} s; {result['verdicts']} verdicts → "
+          f"{result['deltas']} public deltas")  # fmt: skip
+    for sample in result["error_samples"]:
+        print(f"  connect error: {sample}")
+    print("  " + line("verdict → socket", result["latency"]))
+    print("  " + line("verdict → raw Redis sub", result["raw"]))
+    print(f"  lost messages: {result['lost']}   resync snapshots: {result['resyncs']}")
+    wall = result["wall"]
+    print(
+        f"  CPU over the {wall:.1f} s delivery phase: hub {result['cpu']['hub'] / wall:.0%} of a"
+        f" core, client processes {result['cpu']['clients'] / wall:.0%} (2 cores in all)"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def main(args: argparse.Namespace) -> None:
+    raise_nofile()
+    work = Path(tempfile.mkdtemp(prefix="arena-bench-spec-"))
+    redis = Redis(db=REDIS_DB)
+    await redis.flushdb()
+    hub = None
+    async with fresh_database("spec") as url:
+        db = await asyncpg.create_pool(url, min_size=1, max_size=4)
+        try:
+            verdicts = int((args.baseline_seconds + args.seconds) * RATE_PER_S)
+            async with db.acquire() as conn:
+                contest_id, slug, users = await make_contest(conn, work / "blobs", verdicts + 10)
+                problem_id, version = await conn.fetchrow(
+                    "SELECT id, current_version FROM problems WHERE slug = $1", slug
+                )
+                await ranking_cache.rebuild(conn, redis, contest_id)
+            port = free_port()
+            log = work / "hub.log"
+            hub = start_hub(hub_env(url, REDIS_DB, work / "blobs"), port, log)
+            await wait_healthy(port, hub, log)
+            ctx = {"hub": hub, "db": db, "redis": redis, "port": port,
+                   "info": (contest_id, problem_id, version)}  # fmt: skip
+            split = int(args.baseline_seconds * RATE_PER_S)
+            base = await run_phase(args, ctx, 1, 1, users[:split], args.baseline_seconds)
+            big = await run_phase(args, ctx, args.sockets, args.client_procs, users[split:],
+                                  args.seconds)  # fmt: skip
+            if hub.poll() is not None:
+                print(f"hub exited with {hub.returncode}:\n{log.read_text()[-3000:]}")
+        finally:
+            if hub is not None:
+                stop(hub)
+            await db.close()
+            await redis.flushdb()
+            await redis.aclose()
+    report("baseline, 1 socket", base)
+    report(f"{args.sockets} sockets over {args.client_procs} client processes", big)
+    per_socket = (big["rss_after"] - big["rss_before"]) / max(1, big["opened"])
+    print(f"\nhub RSS {big['rss_before']} KiB → {big['rss_after']} KiB idle with {big['opened']}"
+          f" sockets: {per_socket:.1f} KiB per idle socket (target <= 40 KiB)")  # fmt: skip
+    ratio = summary_ms(big["latency"])[2] / summary_ms(base["latency"])[2]
+    print(f"p99 verdict → delivery: {summary_ms(big['latency'])[2]:.1f} ms vs "
+          f"{summary_ms(base['latency'])[2]:.1f} ms with 1 socket ({ratio:.2f}x; target <= 300 ms,"
+          f" 0 lost); includes up to one {0.25:.2f} s ticker coalescing interval")  # fmt: skip
+    print(f"hub log: {log}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sockets", type=int, default=10_000)
+    parser.add_argument("--client-procs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--baseline-seconds", type=float, default=10.0)
+    parser.add_argument("--idle-s", type=float, default=5.0, help="idle wait before reading RSS")
+    parser.add_argument("--drain-s", type=float, default=3.0, help="wait after the last verdict")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,141 @@
+"""Hub fixtures: real hub processes (uvicorn) and a real judging worker on the test database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import msgspec
+import pytest
+from hub_support import PASSWORD, bearer, new_contest, new_user  # noqa: F401
+from pipeline_support import kill_worker, start_worker
+from redis.asyncio import Redis
+from support import make_problem
+
+from arena.storage.blobs import DiskBlobStore
+from arena.storage.problems import import_problem
+
+# Apart from the pipeline tests' database; overridable so two sessions can run side by side.
+HUB_REDIS_DB = int(os.environ.get("ARENA_TEST_HUB_REDIS_DB", "10"))
+
+
+class Hub(msgspec.Struct):
+    url: str
+    ws_url: str
+    process: Any
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def hub_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        ARENA_DATABASE_URL=database_url,
+        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{HUB_REDIS_DB}",
+        ARENA_BLOB_DIR=str(tmp_path_factory.mktemp("hub") / "blobs"),
+        ARENA_JUDGE_SLOTS="1",
+        ARENA_JUDGE_JOB_TIMEOUT_S="30",
+        ARENA_LOGIN_ATTEMPTS="1000",
+        ARENA_PASSWORD_MEMORY_KIB="8192",
+        ARENA_PASSWORD_TIME_COST="1",
+        ARENA_LEADERBOARD_TICK_S="0.1",
+    )
+    return env
+
+
+def _start_hub(env: dict[str, str], log: Path) -> Hub:
+    port = _free_port()
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "arena", "hub", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"hub exited: {log.read_text()[-3000:]}")
+        try:
+            if httpx.get(url + "/api/health", timeout=1).status_code == 200:
+                return Hub(url=url, ws_url=f"ws://127.0.0.1:{port}", process=process)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"hub did not start: {log.read_text()[-3000:]}")
+
+
+def _stop(process: Any) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+async def hub_redis(hub_env: dict[str, str]) -> AsyncIterator[Redis]:
+    redis = Redis(db=HUB_REDIS_DB)
+    await redis.flushdb()
+    yield redis
+    await redis.aclose()
+
+
+@pytest.fixture(scope="session")
+def hubs(
+    hub_env: dict[str, str], hub_redis: Redis, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[Hub]]:
+    """Two hub processes on one database and one Redis: any of them serves any client."""
+    logs = tmp_path_factory.mktemp("hub-logs")
+    started = [_start_hub(hub_env, logs / f"hub{i}.log") for i in range(2)]
+    yield started
+    for hub in started:
+        _stop(hub.process)
+
+
+@pytest.fixture(scope="session")
+def hub_worker(hub_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    process = start_worker(hub_env, log)
+    yield process
+    kill_worker(process)
+
+
+@pytest.fixture(scope="session")
+async def hub_problem(
+    database_url: str, hub_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[int, str]:
+    """A+B with one sample and two secret tests, imported into the hubs' blob store."""
+    import asyncpg
+
+    root = tmp_path_factory.mktemp("aplusb")
+    tests = {"sample/1": ("1 2\n", "3\n"), "secret/01": ("5 6\n", "11\n")}
+    tests["secret/02"] = ("-4 10\n", "6\n")
+    make_problem(root, tests, time_limit_s=1.0)
+    conn = await asyncpg.connect(database_url)
+    try:
+        slug = f"aplusb-{uuid.uuid4().hex[:6]}"
+        imported = await import_problem(
+            conn, DiskBlobStore(Path(hub_env["ARENA_BLOB_DIR"])), root, slug=slug
+        )
+    finally:
+        await conn.close()
+    return imported.problem_id, slug

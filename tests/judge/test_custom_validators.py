@@ -1,0 +1,107 @@
+"""Custom output validators (Kattis interface) judged in their own sandbox container."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from validator_support import (
+    SUM_CHECK_H,
+    SUM_VALIDATOR_CPP,
+    SUM_VALIDATOR_PY,
+    make_sum_problem,
+)
+
+from arena.protocol import Verdict
+
+pytestmark = pytest.mark.sandbox
+
+ZERO_FIRST = "n = int(input())\nprint(0, n)\n"
+HALVES = "n = int(input())\nprint(n // 2, n - n // 2)\n"
+WRONG_SUM = "n = int(input())\nprint(1, n)\n"
+
+
+async def test_a_validator_accepts_any_of_several_correct_answers(judge, tmp_path: Path) -> None:
+    problem = make_sum_problem(tmp_path / "sum", {"validate.py": SUM_VALIDATOR_PY})
+    # Neither answer is the .ans file's ("2 3", "1 9", "0 0"), and both are right.
+    for source in (ZERO_FIRST, HALVES):
+        result = await judge(problem, source, "python3")
+        assert result.verdict == Verdict.AC, result
+        assert len(result.tests) == 3
+    wrong = await judge(problem, WRONG_SUM, "python3")
+    assert wrong.verdict == Verdict.WA
+    # judgemessage.txt is kept for moderators.
+    assert wrong.tests[0].message == "1 + 5 != 5"
+
+
+async def test_a_cpp_validator_builds_with_its_own_header(judge, tmp_path: Path) -> None:
+    problem = make_sum_problem(
+        tmp_path / "sum", {"validate.cpp": SUM_VALIDATOR_CPP, "sumcheck.h": SUM_CHECK_H}
+    )
+    assert (await judge(problem, HALVES, "python3")).verdict == Verdict.AC
+    wrong = await judge(problem, "n = int(input())\nprint(0, n, 7)\n", "python3")
+    assert wrong.verdict == Verdict.WA
+    assert wrong.tests[0].message == "trailing output"
+
+
+@pytest.mark.parametrize(
+    ("name", "validator", "why"),
+    [
+        ("exit 1", "import sys\nsys.exit(1)\n", "exited with code 1"),
+        ("exit 0", "pass\n", "exited with code 0"),
+        ("exception", "raise SystemExit(open('/nonexistent').read())\n", "exited with code 1"),
+        ("signal", "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n", "signal 11"),
+        ("hangs", "while True:\n    pass\n", "cpu_time limit"),
+    ],
+)
+async def test_a_broken_validator_is_a_judging_error_never_ac(
+    judge, tmp_path: Path, name: str, validator: str, why: str
+) -> None:
+    yaml = "limits:\n  validation_time: 1\n"
+    problem = make_sum_problem(tmp_path / "sum", {"validate.py": validator}, yaml)
+    result = await judge(problem, ZERO_FIRST, "python3")
+    assert result.verdict == Verdict.JE, name
+    # Judging stops at the first judging error.
+    assert [t.verdict for t in result.tests] == [Verdict.JE]
+    assert why in result.tests[0].message
+
+
+async def test_the_submission_never_sees_the_answer_file(judge, tmp_path: Path) -> None:
+    problem = make_sum_problem(tmp_path / "sum", {"validate.py": SUM_VALIDATOR_PY})
+    (problem / "data" / "secret" / "1.ans").write_text("1 9 SECRET-ANSWER-TOKEN\n")
+    # Prints a right answer only if no file it can reach holds the token (its own source spells
+    # the token in two halves).
+    spy = (
+        "import os\n"
+        "n = int(input())\n"
+        "found = False\n"
+        "for top in ('/work', '/tmp', '/opt', '/root'):\n"
+        "    for d, _, files in os.walk(top):\n"
+        "        for f in files:\n"
+        "            try:\n"
+        "                found |= b'SECRET-' + b'ANSWER-TOKEN' in open(os.path.join(d, f), 'rb').read()\n"
+        "            except OSError:\n"
+        "                pass\n"
+        "print(0, n + (1 if found else 0))\n"
+    )
+    assert (await judge(problem, spy, "python3")).verdict == Verdict.AC
+
+
+async def test_problem_and_group_flags_reach_the_validator(judge, tmp_path: Path) -> None:
+    echo_args = (
+        "import sys\n"
+        "open(sys.argv[3] + 'judgemessage.txt', 'w').write(' '.join(sys.argv[4:]))\n"
+        "sys.exit(42 if sys.argv[1:3] == ['/work/test/input', '/work/test/answer'] else 43)\n"
+    )
+    problem = make_sum_problem(
+        tmp_path / "sum", {"validate.py": echo_args}, "validator_flags: --mode strict\n"
+    )
+    (problem / "data" / "secret" / "testdata.yaml").write_text("output_validator_flags: -x 1\n")
+    events: list[object] = []
+    result = await judge(problem, ZERO_FIRST, "python3", events)
+    assert result.verdict == Verdict.AC
+    assert [t.message for t in result.tests] == [
+        "--mode strict",
+        "--mode strict -x 1",
+        "--mode strict -x 1",
+    ]

@@ -1,0 +1,84 @@
+"""Interactive problems: submission and interactor in two containers, relayed by the host."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from validator_support import (
+    GUESS_BINARY_SEARCH_PY,
+    GUESS_LINEAR_PY,
+    GUESS_STALLED_PY,
+    make_guess_problem,
+)
+
+from arena.protocol import Verdict
+
+pytestmark = pytest.mark.sandbox
+
+GUESS_BINARY_SEARCH_C = """\
+#include <stdio.h>
+#include <string.h>
+int main(void) {
+  int low = 1, high = 1000;
+  char reply[32];
+  for (;;) {
+    int middle = (low + high) / 2;
+    printf("%d\\n", middle);
+    fflush(stdout);
+    if (scanf("%31s", reply) != 1 || !strcmp(reply, "correct")) return 0;
+    if (!strcmp(reply, "lower")) high = middle - 1; else low = middle + 1;
+  }
+}
+"""
+
+
+async def test_game_won(judge, tmp_path: Path) -> None:
+    problem = make_guess_problem(tmp_path / "guess")
+    for source, lang in ((GUESS_BINARY_SEARCH_PY, "python3"), (GUESS_BINARY_SEARCH_C, "c")):
+        result = await judge(problem, source, lang)
+        assert result.verdict == Verdict.AC, result
+        assert [t.verdict for t in result.tests] == [Verdict.AC] * 3
+
+
+async def test_game_lost(judge, tmp_path: Path) -> None:
+    problem = make_guess_problem(tmp_path / "guess")
+    result = await judge(problem, GUESS_LINEAR_PY, "python3")
+    # The sample's secret is 7: found in time. 500 is not.
+    assert [t.verdict for t in result.tests] == [Verdict.AC, Verdict.WA]
+    assert result.verdict == Verdict.WA
+    assert result.tests[1].message == "no correct guess in 10 tries"
+
+
+async def test_a_stalled_submission_ends_in_tle(judge, tmp_path: Path) -> None:
+    problem = make_guess_problem(tmp_path / "guess")
+    result = await judge(problem, GUESS_STALLED_PY, "python3")
+    assert result.verdict == Verdict.TLE
+    assert result.tests[0].wall_ms >= 1000  # stopped at its wall limit, not by the interactor
+
+
+async def test_a_crash_is_rte_and_the_validator_first_wa_wins(judge, tmp_path: Path) -> None:
+    problem = make_guess_problem(tmp_path / "guess")
+    crash = "print(500, flush=True)\ninput()\nraise SystemExit(3)\n"
+    assert (await judge(problem, crash, "python3")).verdict == Verdict.RTE
+    # Ten wrong guesses end the interactor first with WA; the submission then spins until its
+    # limit, which must not turn the verdict into TLE.
+    spins = "for _ in range(10):\n    print(1000, flush=True)\nwhile True:\n    pass\n"
+    result = await judge(problem, spins, "python3")
+    assert result.verdict == Verdict.WA
+
+
+async def test_interactor_flags_come_from_the_test_group(judge, tmp_path: Path) -> None:
+    problem = make_guess_problem(tmp_path / "guess")
+    # Two tries are too few for a binary search of 1..1000 on the secret tests.
+    (problem / "data" / "secret" / "testdata.yaml").write_text("output_validator_flags: '2'\n")
+    result = await judge(problem, GUESS_BINARY_SEARCH_PY, "python3")
+    assert [t.verdict for t in result.tests] == [Verdict.AC, Verdict.WA]
+    assert result.tests[1].message == "no correct guess in 2 tries"
+
+
+async def test_a_crashing_interactor_is_a_judging_error(judge, tmp_path: Path) -> None:
+    problem = make_guess_problem(tmp_path / "guess", interactor="raise SystemExit(5)\n")
+    result = await judge(problem, GUESS_BINARY_SEARCH_PY, "python3")
+    assert result.verdict == Verdict.JE
+    assert "exited with code 5" in result.tests[0].message

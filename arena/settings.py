@@ -51,11 +51,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     password_memory_kib: int = 19 * 1024
     login_attempts: int = 10  # per username and per client address, per window
     login_window_s: int = 300
+    registrations_per_hour: int = 100  # per client address
     submissions_per_window: int = 12  # per contestant
     submission_window_s: int = 60
     run_timeout_s: float = 60.0  # POST .../run waits this long for a sandbox
     ws_queue_messages: int = 512  # per socket; a client further behind is resynced
     ws_max_frame_bytes: int = 64 * 1024
+    ws_send_timeout_s: float = 10.0  # a socket that takes longer to accept a frame is dropped
     leaderboard_tick_s: float = 0.25
     page_size: int = 50
     redis_url: str = "redis://127.0.0.1:6379/0"

@@ -57,6 +57,18 @@ async def fresh_database(label: str) -> AsyncIterator[str]:
         await admin.close()
 
 
+async def claim_redis_db(redis: Any, number: int) -> None:
+    """Flush the bench's Redis DB, unless another client (a hub, a test) is using that number."""
+    me = int(await redis.client_id())
+    others = [c for c in await redis.client_list() if c["db"] == str(number) and int(c["id"]) != me]
+    if others:
+        raise SystemExit(
+            f"Redis DB {number} is in use by {len(others)} other connection(s)"
+            f" (e.g. {others[0]['addr']}); stop them or change REDIS_DB in the bench"
+        )
+    await redis.flushdb()
+
+
 def hub_env(database_url: str, redis_db: int, blob_dir: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(

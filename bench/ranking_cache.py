@@ -26,7 +26,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 import msgspec
-from hub_support import line, summary_ms
+from hub_support import claim_redis_db, line, summary_ms
 from redis.asyncio import Redis
 
 from arena.ranking import Cell, Row, pack
@@ -130,8 +130,8 @@ async def timed(samples: int, op: Callable[[], Awaitable[object]]) -> list[float
 async def main(args: argparse.Namespace) -> None:
     rng = random.Random(5)
     redis = Redis(db=REDIS_DB)
+    await claim_redis_db(redis, REDIS_DB)
     try:
-        await redis.flushdb()
         started = time.perf_counter()
         await fill(redis, args.contestants, rng)
         total = await redis.zcard(rc.ranking_key(CONTEST, "public"))

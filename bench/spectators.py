@@ -1,6 +1,6 @@
 """10 000 spectator sockets on one hub: memory per idle socket, verdict → delivery latency, loss.
 
-One hub process (``arena hub``) on a throwaway database and Redis DB 12, a running public contest.
+One hub process (``arena hub``) on a throwaway database and Redis DB 15, a running public contest.
 Spectators (``/ws/contests/{id}/spectate``) are spread over client processes. The hub's RSS
 (VmRSS) is read before and after the sockets are open and idle → KiB per idle socket.
 
@@ -36,6 +36,7 @@ from typing import Any
 import asyncpg
 import msgspec
 from hub_support import (
+    claim_redis_db,
     cpu_s,
     fresh_database,
     hub_env,
@@ -53,7 +54,7 @@ from websockets.asyncio.client import connect
 
 from arena.storage import events, ranking_cache
 
-REDIS_DB = 12
+REDIS_DB = 15
 RATE_PER_S = 10
 
 
@@ -130,6 +131,7 @@ def client_process(port: int, contest_id: int, count: int, pipe: Connection) -> 
 class Phase(msgspec.Struct):
     verdicts: dict[int, float] = {}  # user → commit time
     seq_users: dict[int, list[int]] = {}  # public seq → users in that delta
+    seq_time: dict[int, float] = {}  # public seq → when the bench's own subscriber got it
     raw_latency: list[float] = []
 
 
@@ -147,6 +149,7 @@ async def listen(redis: Redis, contest_id: int, phase: Phase, stop_at: list[floa
                 continue
             users = [int(r["user_id"]) for r in env.body.rows]
             phase.seq_users[env.seq] = users
+            phase.seq_time[env.seq] = now
             phase.raw_latency += [now - phase.verdicts[u] for u in users if u in phase.verdicts]
 
 
@@ -188,6 +191,9 @@ async def run_phase(args: argparse.Namespace, ctx: dict[str, Any], sockets: int,
         loop = asyncio.get_running_loop()
         opened = [await loop.run_in_executor(None, p.recv) for p in pipes]
         connect_s = time.monotonic() - started
+        print(f"{sum(o[1] for o in opened)} sockets open in {connect_s:.1f} s", flush=True)
+        if hub.poll() is not None:
+            raise RuntimeError(f"the hub exited with {hub.returncode}; see {ctx['log']}")
         await asyncio.sleep(args.idle_s)
         rss_after = rss_kib(hub.pid)
         phase, stop_at = Phase(), list[float]()
@@ -216,12 +222,15 @@ async def run_phase(args: argparse.Namespace, ctx: dict[str, Any], sockets: int,
     history = await redis.xrange(events.history_key(contest_id), min="-", max="+")
     public = sorted(int(k.split(b"-")[0]) for k, f in history if b'"audience":"public"' in f[b"e"])
     latency: list[float] = []
+    fanout: list[float] = []
     lost = resyncs = 0
     for snap_seq, seqs, times, resynced in records:
         resyncs += resynced
         got = set(seqs)
         lost += sum(1 for s in public if s > snap_seq and s not in got)
         for seq, at in zip(seqs, times, strict=True):
+            if seq in phase.seq_time:
+                fanout.append(at - phase.seq_time[seq])
             for user in phase.seq_users.get(seq, ()):
                 if user in phase.verdicts:
                     latency.append(at - phase.verdicts[user])
@@ -230,7 +239,7 @@ async def run_phase(args: argparse.Namespace, ctx: dict[str, Any], sockets: int,
         "error_samples": [e for o in opened for e in o[2]], "connect_s": connect_s,
         "rss_before": rss_before, "rss_after": rss_after, "latency": latency,
         "raw": phase.raw_latency, "lost": lost, "resyncs": resyncs, "wall": wall, "cpu": cpu,
-        "deltas": len(phase.seq_users), "verdicts": len(phase.verdicts),
+        "deltas": len(phase.seq_users), "verdicts": len(phase.verdicts), "fanout": fanout,
     }  # fmt: skip
 
 
@@ -242,6 +251,7 @@ def report(label: str, result: dict[str, Any]) -> None:
         print(f"  connect error: {sample}")
     print("  " + line("verdict → socket", result["latency"]))
     print("  " + line("verdict → raw Redis sub", result["raw"]))
+    print("  " + line("raw Redis sub → socket", result["fanout"]))
     print(f"  lost messages: {result['lost']}   resync snapshots: {result['resyncs']}")
     wall = result["wall"]
     print(
@@ -260,7 +270,7 @@ async def main(args: argparse.Namespace) -> None:
     raise_nofile()
     work = Path(tempfile.mkdtemp(prefix="arena-bench-spec-"))
     redis = Redis(db=REDIS_DB)
-    await redis.flushdb()
+    await claim_redis_db(redis, REDIS_DB)
     hub = None
     async with fresh_database("spec") as url:
         db = await asyncpg.create_pool(url, min_size=1, max_size=4)
@@ -277,7 +287,7 @@ async def main(args: argparse.Namespace) -> None:
             hub = start_hub(hub_env(url, REDIS_DB, work / "blobs"), port, log)
             await wait_healthy(port, hub, log)
             ctx = {"hub": hub, "db": db, "redis": redis, "port": port,
-                   "info": (contest_id, problem_id, version)}  # fmt: skip
+                   "info": (contest_id, problem_id, version), "log": log}  # fmt: skip
             split = int(args.baseline_seconds * RATE_PER_S)
             base = await run_phase(args, ctx, 1, 1, users[:split], args.baseline_seconds)
             big = await run_phase(args, ctx, args.sockets, args.client_procs, users[split:],

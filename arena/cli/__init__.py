@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from arena.cli import contest, db, hub, judge, leaderboard, problem, rejudge, worker
+from arena.cli import contest, db, hub, judge, leaderboard, problem, rejudge, user, worker
 from arena.cli.common import UsageError
 
 
@@ -17,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.register(commands)
     worker.register(commands)
     hub.register(commands)
+    user.register(commands)
     problem.register(commands)
     contest.register(commands)
     rejudge.register(commands)

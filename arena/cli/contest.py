@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from arena.cli.problem import run_with_database
+from arena.cli.user import register_contest_actions
 from arena.storage.blobs import BlobStore
 from arena.storage.contests import ImportedContest, import_contest
 
@@ -21,6 +22,7 @@ def register(commands: Any) -> None:
     )
     importer.add_argument("path", type=Path, metavar="PATH", help="package directory or .zip")
     importer.set_defaults(handler=run_import)
+    register_contest_actions(actions)
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -85,12 +85,15 @@ async def current_user(state: HubState, conn: HTTPConnection) -> UserInfo | None
     async with state.db.acquire() as db:
         user = await users.session_user(db, token)
     value = msgspec.json.encode(user) if user is not None else b"-"
-    await state.redis.set(cache_key, value, ex=_SESSION_CACHE_S)
+    await state.redis.set(cache_key, value, ex=_SESSION_CACHE_S, nx=True)
     return user
 
 
 async def forget_session(state: HubState, token: str) -> None:
-    await state.redis.delete(f"arena:session:{users.token_hash(token).hex()}")
+    # A tombstone, not a delete: a lookup racing with the logout cannot cache the session again
+    # (lookups only fill an empty slot).
+    key = f"arena:session:{users.token_hash(token).hex()}"
+    await state.redis.set(key, b"-", ex=_SESSION_CACHE_S)
 
 
 def session_token(conn: HTTPConnection) -> str | None:

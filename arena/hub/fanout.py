@@ -26,7 +26,9 @@ class _Header(msgspec.Struct):
 
 
 _header_decoder = msgspec.json.Decoder(_Header)
-RESYNC = b""  # queued in place of the events a slow socket lost
+# Queue items are (seq, frame). Direct replies carry seq 0; RESYNC stands in for lost events.
+RESYNC: tuple[int, bytes] = (-1, b"")
+REPLY_SEQ = 0
 
 
 class Subscriber:
@@ -35,7 +37,7 @@ class Subscriber:
     def __init__(self, audiences: Iterable[str], max_messages: int, *, everything: bool = False):
         self.audiences = frozenset(audiences)
         self.everything = everything  # moderators see every audience
-        self.queue: asyncio.Queue[bytes] = asyncio.Queue(max_messages)
+        self.queue: asyncio.Queue[tuple[int, bytes]] = asyncio.Queue(max_messages)
         self.last_seq = 0
         self.resyncs = 0
 
@@ -47,7 +49,14 @@ class Subscriber:
             return
         self.last_seq = seq
         try:
-            self.queue.put_nowait(data)
+            self.queue.put_nowait((seq, data))
+        except asyncio.QueueFull:
+            self.resync()
+
+    def reply(self, data: bytes) -> None:
+        """A direct answer to this socket (an error frame, a pong), in line with its events."""
+        try:
+            self.queue.put_nowait((REPLY_SEQ, data))
         except asyncio.QueueFull:
             self.resync()
 

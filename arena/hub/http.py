@@ -18,9 +18,16 @@ class ApiError(Exception):
     """Raised by a route; answered as ``{"error", "message"}`` with the status."""
 
     def __init__(
-        self, status: int, error: str, message: str, *, allowed: list[str] | None = None
+        self,
+        status: int,
+        error: str,
+        message: str,
+        *,
+        allowed: list[str] | None = None,
+        retry_after_s: int | None = None,
     ) -> None:
         super().__init__(message)
+        self.retry_after_s = retry_after_s
         self.status = status
         self.body = ErrorBody(error=error, message=message, allowed=allowed)
 
@@ -84,5 +91,7 @@ def path_int(request: Request, name: str) -> int:
 
 async def api_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    headers = {"Retry-After": "60"} if exc.status == 429 else None
+    headers = None
+    if exc.retry_after_s is not None:
+        headers = {"Retry-After": str(exc.retry_after_s)}
     return json(exc.body, exc.status, headers)

@@ -34,8 +34,11 @@ async def register(request: Request) -> Response:
     state = _state(request)
     body = await read_body(request, RegisterBody, max_bytes=4096)
     auth.check_registration(body.username, body.password, body.email)
-    if not await auth.allow(state, f"register:{_client(request)}", 100, 3600):
-        raise ApiError(429, "rate_limited", "too many registrations from this address")
+    per_hour = state.settings.registrations_per_hour
+    if not await auth.allow(state, f"register:{_client(request)}", per_hour, 3600):
+        raise ApiError(
+            429, "rate_limited", "too many registrations from this address", retry_after_s=3600
+        )
     hashed = await auth.hash_password(state, body.password)
     async with state.db.acquire() as conn:
         # Logins match usernames case-insensitively: "Bob" and "bob" would be ambiguous.
@@ -56,7 +59,12 @@ async def login(request: Request) -> Response:
     window = settings.login_window_s
     for key in (f"login:user:{body.username.lower()}", f"login:addr:{_client(request)}"):
         if not await auth.allow(state, key, settings.login_attempts, window):
-            raise ApiError(429, "rate_limited", f"too many login attempts; wait {window} s")
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"too many login attempts; wait {window} s",
+                retry_after_s=window,
+            )
     async with state.db.acquire() as conn:
         record = await users.find_user(conn, body.username)
     valid = record is not None and await auth.verify_password(

@@ -164,7 +164,9 @@ async def ask(request: Request) -> Response:
             raise ApiError(422, "bad_problem", f"the contest has no problem {body.problem!r}")
         problem_id = problem.problem_id
     if not await auth.allow(state, f"ask:{info.id}:{user.id}", 20, 600):
-        raise ApiError(429, "rate_limited", "too many questions; wait a few minutes")
+        raise ApiError(
+            429, "rate_limited", "too many questions; wait a few minutes", retry_after_s=600
+        )
     async with state.db.acquire() as conn:
         new_id = await conn.fetchval(
             "INSERT INTO clarifications (contest_id, user_id, problem_id, question)"

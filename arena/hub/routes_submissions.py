@@ -62,6 +62,7 @@ async def _rate_limit(state: HubState, user: UserInfo, scope: str) -> None:
             "rate_limited",
             f"at most {settings.submissions_per_window} submissions per"
             f" {settings.submission_window_s} s",
+            retry_after_s=settings.submission_window_s,
         )
 
 
@@ -231,7 +232,7 @@ async def get_submission(request: Request) -> Response:
             )
             for t in tests
         ],
-        source=bytes(row["source"]).decode(errors="replace"),
+        source=bytes(row["source"]).decode(errors="replace") if own else None,
     )
     return json(view)
 

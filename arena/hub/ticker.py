@@ -45,6 +45,7 @@ async def tick_contest(state: HubState, contest_id: int) -> int:
     for board in ranking_cache.BOARDS:
         ranked = await ranking_cache.read_rows(state.redis, contest_id, board, users)
         first = await ranking_cache.first_solvers(state.redis, contest_id, board)
+        info = await views.contest_for_rows(state, info, ranked)
         present = {r.user_id for r in ranked}
         delta = LeaderboardDelta(
             board=board,

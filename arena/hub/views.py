@@ -120,6 +120,16 @@ def board_row(
     )
 
 
+async def contest_for_rows(
+    state: HubState, info: ContestInfo, rows: list[ranking_cache.RankedRow]
+) -> ContestInfo:
+    """The contest as fresh as the rows: a cached copy may predate a change of its problems."""
+    known = {p.problem_id for p in info.problems}
+    if all(problem in known for r in rows for problem in r.row.cells):
+        return info
+    return await contest(state, info.id, fresh=True)
+
+
 def board_for(user: UserInfo | None) -> str:
     return "jury" if user is not None and user.role in ("moderator", "admin") else "public"
 
@@ -141,10 +151,11 @@ async def leaderboard(
         state.redis, info.id, board, (page - 1) * size, size
     )
     first = await ranking_cache.first_solvers(state.redis, info.id, board)
-    me = None
+    mine = []
     if user is not None:
         mine = await ranking_cache.read_rows(state.redis, info.id, board, [user.id])
-        me = board_row(info, mine[0], first) if mine else None
+    info = await contest_for_rows(state, info, ranked + mine)
+    me = board_row(info, mine[0], first) if mine else None
     return Leaderboard(
         contest_id=info.id,
         board=board,

@@ -14,7 +14,7 @@ import logging
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from arena.hub import admin, auth, views
-from arena.hub.fanout import RESYNC, Subscriber
+from arena.hub.fanout import REPLY_SEQ, RESYNC, Subscriber
 from arena.hub.http import ApiError
 from arena.hub.state import HubState
 from arena.protocol import ErrorFrame, UserInfo, json_encoder
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_SLOW = 1013  # "try again later": the client reconnects with its last seq
 
 
 def _state(ws: WebSocket) -> HubState:
@@ -52,10 +53,11 @@ def _since(ws: WebSocket) -> int | None:
 
 async def _send_snapshot(
     ws: WebSocket, state: HubState, info: ContestInfo, user: UserInfo | None, sub: Subscriber
-) -> None:
+) -> int:
     snap = await views.snapshot(state, await views.contest(state, info.id), user)
     sub.last_seq = max(sub.last_seq, snap.seq)
     await ws.send_text(json_encoder.encode(snap).decode())
+    return snap.seq
 
 
 async def _catch_up(
@@ -77,12 +79,38 @@ async def _catch_up(
 async def _pump(
     ws: WebSocket, state: HubState, info: ContestInfo, user: UserInfo | None, sub: Subscriber
 ) -> None:
+    """The socket's only sender; a send that stalls past the timeout drops the client."""
+    timeout_s = state.settings.ws_send_timeout_s
+    covered = 0  # events up to this seq are already in the last snapshot sent
     while True:
-        data = await sub.queue.get()
-        if data == RESYNC:
-            await _send_snapshot(ws, state, info, user, sub)
-        else:
-            await ws.send_text(data.decode())
+        item = await sub.queue.get()
+        if item == RESYNC:
+            covered = await asyncio.wait_for(_send_snapshot(ws, state, info, user, sub), timeout_s)
+            continue
+        seq, data = item
+        if seq == REPLY_SEQ or seq > covered:
+            await asyncio.wait_for(ws.send_text(data.decode()), timeout_s)
+
+
+_PING = frozenset({'{"kind":"ping"}', '{"kind": "ping"}'})
+
+
+async def _receive(ws: WebSocket, sub: Subscriber, *, read_only: bool) -> None:
+    """Replies go through the subscriber's queue, so that only the pump ever sends."""
+    while True:
+        message = await ws.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        text = message.get("text") or ""
+        if not read_only and text.strip() in _PING:
+            sub.reply(b'{"kind":"pong"}')
+            continue
+        reason = (
+            "this stream is read-only"
+            if read_only
+            else "contestants act through the HTTP API; this socket only accepts pings"
+        )
+        sub.reply(json_encoder.encode(ErrorFrame(reason)))
 
 
 async def _stream(
@@ -95,33 +123,27 @@ async def _stream(
     read_only: bool,
 ) -> None:
     await state.fanout.join(info.id, sub)
-    pump: asyncio.Task[None] | None = None
+    tasks: list[asyncio.Task[None]] = []
     try:
         await _catch_up(ws, state, info, user, sub)
-        pump = asyncio.create_task(_pump(ws, state, info, user, sub))
-        while True:
-            message = await ws.receive()
-            if message["type"] == "websocket.disconnect":
-                return
-            text = message.get("text") or ""
-            if not read_only and text.strip() in ('{"kind":"ping"}', '{"kind": "ping"}'):
-                await ws.send_text('{"kind":"pong"}')
-                continue
-            reason = (
-                "this stream is read-only"
-                if read_only
-                else "contestants act through the HTTP API; this socket only accepts pings"
-            )
-            await _send_error(ws, reason)
-            if pump.done():
-                return
+        tasks = [
+            asyncio.create_task(_pump(ws, state, info, user, sub)),
+            asyncio.create_task(_receive(ws, sub, read_only=read_only)),
+        ]
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        failure = next((t.exception() for t in done if not t.cancelled() and t.exception()), None)
+        if isinstance(failure, TimeoutError):
+            log.info("dropping a socket of contest %s: it stopped reading", info.id)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ws.close(CLOSE_TOO_SLOW, "too slow"), 1.0)
     except WebSocketDisconnect:
         return
     finally:
-        if pump is not None:
-            pump.cancel()
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await pump
+                await task
         await state.fanout.leave(info.id, sub)
 
 

@@ -15,6 +15,18 @@ import html
 import re
 from collections.abc import Callable
 
+from .latex_scan import (
+    LETTERS,
+    argument,
+    argument_and_rest,
+    environment_body,
+    group,
+    matching,
+    skip_optional,
+    split_top_level,
+    strip_optional_and_args,
+)
+
 __all__ = ["LatexStatement", "latex_to_html"]
 
 ImageSource = Callable[[str], str | None]
@@ -49,7 +61,6 @@ _SYMBOLS = {
     "hline": "", "textasciitilde": "~", "textbackslash": "\\", "textasciicircum": "^",
     "S": "§", "copyright": "©", "times": "\u00d7", "item": "",
 }  # fmt: skip
-_LETTERS = re.compile(r"[A-Za-z]+\*?")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
 
@@ -118,7 +129,7 @@ class LatexStatement:
                     pos = math[1]
                     continue
             if char == "{":
-                body, pos = _group(text, pos)
+                body, pos = group(text, pos)
                 emit_text()
                 self._scan(body, out)
                 continue
@@ -140,14 +151,14 @@ class LatexStatement:
     # --- commands ------------------------------------------------------------------------
 
     def _command(self, text: str, pos: int, out: list[tuple[str, str]]) -> int:
-        match = _LETTERS.match(text, pos + 1)
+        match = LETTERS.match(text, pos + 1)
         if match is None:
             # A control symbol: \\ is a line break, \% \$ \& \# \_ \{ \} are the characters.
             symbol = text[pos + 1 : pos + 2]
             if symbol == "\\":
                 out.append(("inline", "<br>"))
                 end = pos + 2
-                return _skip_optional(text, end)
+                return skip_optional(text, end)
             spaced = {",": "\u2009", ";": " ", ":": " ", " ": " ", "\n": " ", "-": ""}
             shown = spaced.get(symbol, symbol)
             out.append(("inline", html.escape(shown, quote=False)))
@@ -157,12 +168,12 @@ class LatexStatement:
         if name == "begin":
             return self._environment(text, pos, out)
         if name == "end":
-            _, pos = _argument(text, pos)
+            _, pos = argument(text, pos)
             return pos
         if name in _SKIP_ARGS:
             for _ in range(_SKIP_ARGS[name]):
-                pos = _skip_optional(text, pos)
-                _, pos = _argument(text, pos)
+                pos = skip_optional(text, pos)
+                _, pos = argument(text, pos)
             return pos
         if name in _SWITCHES:
             # {\bf text}: the switch applies to the rest of the group being scanned.
@@ -177,17 +188,17 @@ class LatexStatement:
 
     def _with_arguments(self, name: str, text: str, pos: int, out: list[tuple[str, str]]) -> int:
         if name == "problemname":
-            title, pos = _argument(text, pos)
+            title, pos = argument(text, pos)
             self.title = _plain(self.inline(title))
             return pos
         if name.rstrip("*") in _HEADINGS:
-            pos = _skip_optional(text, pos)
-            heading, pos = _argument(text, pos)
+            pos = skip_optional(text, pos)
+            heading, pos = argument(text, pos)
             tag = _HEADINGS[name.rstrip("*")]
             out.append(("block", f"<{tag}>{self.inline(heading)}</{tag}>"))
             return pos
         if name in _INLINE_WRAP:
-            body, pos = _argument(text, pos)
+            body, pos = argument(text, pos)
             tag = _INLINE_WRAP[name]
             out.append(("inline", f"<{tag}>{self.inline(body)}</{tag}>"))
             return pos
@@ -198,38 +209,38 @@ class LatexStatement:
             out.append(("inline", f"<code>{html.escape(text[pos + 1 : end])}</code>"))
             return end + 1
         if name in ("url", "href"):
-            target, pos = _argument(text, pos)
+            target, pos = argument(text, pos)
             label = html.escape(target)
             if name == "href":
-                body, pos = _argument(text, pos)
+                body, pos = argument(text, pos)
                 label = self.inline(body)
             out.append(("inline", f'<a href="{html.escape(target.strip())}">{label}</a>'))
             return pos
         if name == "includegraphics":
-            pos = _skip_optional(text, pos)
-            path, pos = _argument(text, pos)
+            pos = skip_optional(text, pos)
+            path, pos = argument(text, pos)
             out.append(("inline", self._image(path, "")))
             return pos
         if name == "illustration":
-            _, pos = _argument(text, pos)
-            path, pos = _argument(text, pos)
-            caption, pos = _argument(text, pos)
+            _, pos = argument(text, pos)
+            path, pos = argument(text, pos)
+            caption, pos = argument(text, pos)
             caption_html = self.inline(caption)
             figure = f"<figure>{self._image(path, _plain(caption_html))}"
             out.append(("block", f"{figure}<figcaption>{caption_html}</figcaption></figure>"))
             return pos
         if name in ("footnote", "caption"):
-            body, pos = _argument(text, pos)
+            body, pos = argument(text, pos)
             tag = "small" if name == "footnote" else "em"
             out.append(("inline", f" <{tag}>{self.inline(body)}</{tag}>"))
             return pos
         # Unknown: \foo[opt]{text}{…} keeps the text of the first argument, drops the others.
-        pos = _skip_optional(text, pos)
+        pos = skip_optional(text, pos)
         if text[pos : pos + 1] == "{":
-            body, pos = _argument(text, pos)
+            body, pos = argument(text, pos)
             self._scan(body, out)
             while text[pos : pos + 1] == "{":
-                _, pos = _argument(text, pos)
+                _, pos = argument(text, pos)
         return pos
 
     def _image(self, path: str, alt: str) -> str:
@@ -241,9 +252,9 @@ class LatexStatement:
     # --- environments --------------------------------------------------------------------
 
     def _environment(self, text: str, pos: int, out: list[tuple[str, str]]) -> int:
-        env, pos = _argument(text, pos)
+        env, pos = argument(text, pos)
         env = env.strip()
-        body, end = _environment_body(text, pos, env)
+        body, end = environment_body(text, pos, env, nests=env not in _VERBATIM)
         if env in _VERBATIM:
             code = body.removeprefix("\n")
             if env != "verbatim" and code.startswith("["):
@@ -257,21 +268,21 @@ class LatexStatement:
         elif env in _LISTS:
             out.append(("block", self._list(_LISTS[env], body)))
         elif env == "tabular":
-            _, body = _argument_and_rest(body)
+            _, body = argument_and_rest(body)
             out.append(("block", self._table(body)))
         else:
             # center, figure, quote, minipage, …: their content, laid out as blocks.
-            body = _strip_optional_and_args(body) if env == "minipage" else body
+            body = strip_optional_and_args(body) if env == "minipage" else body
             out.append(("block", self.convert(body)))
         return end
 
     def _list(self, tag: str, body: str) -> str:
-        items = _split_top_level(body, "\\item")[1:]
+        items = split_top_level(body, "\\item")[1:]
         rendered: list[str] = []
         for item in items:
             label = ""
             if item.startswith("["):
-                close = _matching(item, 0, "[", "]")
+                close = matching(item, 0, "[", "]")
                 label, item = item[1:close], item[close + 1 :]
             content = self.convert(item)
             if tag == "dl":
@@ -282,11 +293,11 @@ class LatexStatement:
 
     def _table(self, body: str) -> str:
         rows: list[str] = []
-        for row in _split_top_level(body, "\\\\"):
+        for row in split_top_level(body, "\\\\"):
             row = row.replace("\\hline", "").strip()
             if not row:
                 continue
-            cells = _split_top_level(row, "&")
+            cells = split_top_level(row, "&")
             rows.append("<tr>" + "".join(f"<td>{self.inline(c)}</td>" for c in cells) + "</tr>")
         return "<table><tbody>" + "".join(rows) + "</tbody></table>"
 
@@ -326,118 +337,6 @@ def _math(text: str, pos: int) -> tuple[str, int] | None:
                 end += 1  # an escaped \$ inside math
             return _math_html(text[start:end], display=display), end + len(closing)
     return None
-
-
-def _matching(text: str, pos: int, opening: str = "{", closing: str = "}") -> int:
-    """The index of the bracket closing the one at ``pos`` (or the end of the text)."""
-    depth = 0
-    index = pos
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == opening:
-            depth += 1
-        elif char == closing:
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return len(text)
-
-
-def _group(text: str, pos: int) -> tuple[str, int]:
-    end = _matching(text, pos)
-    return text[pos + 1 : end], end + 1
-
-
-def _argument(text: str, pos: int) -> tuple[str, int]:
-    """The next argument: a {group}, or a single token when there are no braces."""
-    while pos < len(text) and text[pos] in " \t\n":
-        pos += 1
-    if pos >= len(text):
-        return "", pos
-    if text[pos] == "{":
-        return _group(text, pos)
-    if text[pos] == "\\":
-        match = _LETTERS.match(text, pos + 1)
-        end = match.end() if match else pos + 2
-        return text[pos:end], end
-    return text[pos], pos + 1
-
-
-def _argument_and_rest(text: str) -> tuple[str, str]:
-    argument, end = _argument(text, 0)
-    return argument, text[end:]
-
-
-def _skip_optional(text: str, pos: int) -> int:
-    probe = pos
-    while probe < len(text) and text[probe] in " \t":
-        probe += 1
-    if text[probe : probe + 1] == "[":
-        return _matching(text, probe, "[", "]") + 1
-    return pos
-
-
-def _strip_optional_and_args(body: str) -> str:
-    pos = _skip_optional(body, 0)
-    _, pos = _argument(body, pos)
-    return body[pos:]
-
-
-def _environment_body(text: str, pos: int, env: str) -> tuple[str, int]:
-    """The body of ``\\begin{env}`` (nested ones of the same name included) and the position
-    after its ``\\end{env}``."""
-    begin, end = f"\\begin{{{env}}}", f"\\end{{{env}}}"
-    depth = 1
-    index = pos
-    while True:
-        next_end = text.find(end, index)
-        if next_end < 0:
-            return text[pos:], len(text)
-        next_begin = text.find(begin, index, next_end)
-        if next_begin >= 0 and env not in _VERBATIM:
-            depth += 1
-            index = next_begin + len(begin)
-            continue
-        depth -= 1
-        if depth == 0:
-            return text[pos:next_end], next_end + len(end)
-        index = next_end + len(end)
-
-
-def _split_top_level(text: str, separator: str) -> list[str]:
-    """``text`` split at ``separator`` outside braces and nested environments."""
-    parts: list[str] = []
-    depth = 0
-    env_depth = 0
-    start = 0
-    index = 0
-    while index < len(text):
-        if text.startswith(separator, index) and depth == 0 and env_depth == 0:
-            after = index + len(separator)
-            # \item must not match the start of \itemize or \itemsep.
-            if not (separator[-1].isalpha() and text[after : after + 1].isalpha()):
-                parts.append(text[start:index])
-                start = index = after
-                continue
-        if text.startswith("\\begin{", index):
-            env_depth += 1
-        elif text.startswith("\\end{", index):
-            env_depth -= 1
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        index += 1
-    parts.append(text[start:])
-    return parts
 
 
 def _typography(text: str) -> str:

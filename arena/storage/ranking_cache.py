@@ -71,7 +71,7 @@ def _all_keys(contest_id: int) -> list[str]:
 
 
 _SUBMISSIONS = """
-    SELECT s.user_id, s.problem_id, s.submitted_at, s.score,
+    SELECT s.user_id, s.problem_id, s.submitted_at, s.score, s.group_scores,
            CASE WHEN s.status = 'done' THEN s.verdict
                 WHEN s.status = 'failed' THEN 'JE' END AS verdict
     FROM submissions s
@@ -79,12 +79,28 @@ _SUBMISSIONS = """
 """
 
 
+class _GroupScore(msgspec.Struct):
+    name: str
+    score: float
+
+
+_groups_decoder = msgspec.json.Decoder(list[_GroupScore])
+
+
 def _ranked(info: ContestInfo, record: Any) -> RankedSubmission:
+    score = record["score"]
+    if score is None and record["verdict"] == "AC":
+        # A pass-fail problem in a score contest earns its points when accepted.
+        points = {p.problem_id: p.points for p in info.problems}
+        score = float(points.get(record["problem_id"], 1))
+    raw_groups = record["group_scores"]
+    groups = _groups_decoder.decode(raw_groups) if raw_groups else []
     return RankedSubmission(
         problem_id=record["problem_id"],
         contest_ms=max(0, info.clock.contest_ms(record["submitted_at"])),
         verdict=record["verdict"],
-        score=record["score"],
+        score=score,
+        group_scores={g.name: g.score for g in groups},
     )
 
 

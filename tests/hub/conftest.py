@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
-import msgspec
 import pytest
-from hub_support import PASSWORD, bearer, new_contest, new_user  # noqa: F401
+from hub_support import (  # noqa: F401
+    PASSWORD,
+    Hub,
+    bearer,
+    new_contest,
+    new_user,
+    start_hub,
+    stop_process,
+)
 from pipeline_support import kill_worker, start_worker
 from redis.asyncio import Redis
 from support import make_problem
@@ -28,16 +29,8 @@ from arena.storage.problems import import_problem
 HUB_REDIS_DB = int(os.environ.get("ARENA_TEST_HUB_REDIS_DB", "10"))
 
 
-class Hub(msgspec.Struct):
-    url: str
-    ws_url: str
-    process: Any
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+_start_hub = start_hub  # older name
+_stop = stop_process
 
 
 @pytest.fixture(scope="session")
@@ -50,45 +43,12 @@ def hub_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict
         ARENA_JUDGE_SLOTS="1",
         ARENA_JUDGE_JOB_TIMEOUT_S="30",
         ARENA_LOGIN_ATTEMPTS="1000",
+        ARENA_REGISTRATIONS_PER_HOUR="100000",
         ARENA_PASSWORD_MEMORY_KIB="8192",
         ARENA_PASSWORD_TIME_COST="1",
         ARENA_LEADERBOARD_TICK_S="0.1",
     )
     return env
-
-
-def _start_hub(env: dict[str, str], log: Path) -> Hub:
-    port = _free_port()
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "arena", "hub", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"hub exited: {log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url + "/api/health", timeout=1).status_code == 200:
-                return Hub(url=url, ws_url=f"ws://127.0.0.1:{port}", process=process)
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"hub did not start: {log.read_text()[-3000:]}")
-
-
-def _stop(process: Any) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -105,10 +65,10 @@ def hubs(
 ) -> Iterator[list[Hub]]:
     """Two hub processes on one database and one Redis: any of them serves any client."""
     logs = tmp_path_factory.mktemp("hub-logs")
-    started = [_start_hub(hub_env, logs / f"hub{i}.log") for i in range(2)]
+    started = [start_hub(hub_env, logs / f"hub{i}.log") for i in range(2)]
     yield started
     for hub in started:
-        _stop(hub.process)
+        stop_process(hub.process)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from hub.api_support import AC_SOURCE, assert_error, unique
-from hub.conftest import PASSWORD, Hub, _start_hub, _stop, bearer, new_contest, new_user
+from hub_support import PASSWORD, Hub, bearer, new_contest, new_user, start_hub, stop_process
 
 
 async def _register(hub: Hub, **body: Any) -> httpx.Response:
@@ -192,9 +192,9 @@ def strict_hub(
 ) -> Iterator[Hub]:
     """A third hub on the same database and Redis that allows 3 login attempts per window."""
     env = {**hub_env, "ARENA_LOGIN_ATTEMPTS": "3"}
-    hub = _start_hub(env, tmp_path_factory.mktemp("strict-hub") / "hub.log")
+    hub = start_hub(env, tmp_path_factory.mktemp("strict-hub") / "hub.log")
     yield hub
-    _stop(hub.process)
+    stop_process(hub.process)
 
 
 def _client_from(hub: Hub, address: str) -> httpx.AsyncClient:

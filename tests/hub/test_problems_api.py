@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from hub.api_support import AC_SOURCE, assert_error, import_aplusb, unique, wait_judged
-from hub.conftest import Hub, bearer, new_contest, new_user
+from hub_support import Hub, bearer, new_contest, new_user
 
 
 async def _list(hub: Hub, token: str | None = None, **params: Any) -> dict[str, Any]:
@@ -53,9 +53,7 @@ async def test_the_bank_is_listed_20_a_page_with_tag_and_difficulty_filters(
     hard = await _list(hubs[0], tag=tag, difficulty="hard")
     assert hard["total"] == difficulties.count("hard") == len(hard["items"])
     assert {p["difficulty"] for p in hard["items"]} == {"hard"}
-    assert {p["difficulty"] for p in (await _list(hubs[0], difficulty="easy"))["items"]} == {
-        "easy"
-    }
+    assert {p["difficulty"] for p in (await _list(hubs[0], difficulty="easy"))["items"]} == {"easy"}
     assert (await _list(hubs[0], tag=tag, difficulty="medium"))["total"] == 0
     assert (await _list(hubs[0], tag=unique("tag")))["total"] == 0
 

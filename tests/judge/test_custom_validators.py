@@ -69,22 +69,24 @@ async def test_a_broken_validator_is_a_judging_error_never_ac(
 async def test_the_submission_never_sees_the_answer_file(judge, tmp_path: Path) -> None:
     problem = make_sum_problem(tmp_path / "sum", {"validate.py": SUM_VALIDATOR_PY})
     (problem / "data" / "secret" / "1.ans").write_text("1 9 SECRET-ANSWER-TOKEN\n")
-    # Prints a right answer only if no file it can reach holds the token (its own source spells
-    # the token in two halves).
+    # Prints a right answer only if no file it can reach holds the token (built at run time, so
+    # that neither its source nor its byte code holds it).
     spy = (
         "import os\n"
         "n = int(input())\n"
+        "token = '-'.join(['SECRET', 'ANSWER', 'TOKEN']).encode()\n"
         "found = False\n"
         "for top in ('/work', '/tmp', '/opt', '/root'):\n"
         "    for d, _, files in os.walk(top):\n"
         "        for f in files:\n"
         "            try:\n"
-        "                found |= b'SECRET-' + b'ANSWER-TOKEN' in open(os.path.join(d, f), 'rb').read()\n"
+        "                found |= token in open(os.path.join(d, f), 'rb').read()\n"
         "            except OSError:\n"
         "                pass\n"
         "print(0, n + (1 if found else 0))\n"
     )
-    assert (await judge(problem, spy, "python3")).verdict == Verdict.AC
+    result = await judge(problem, spy, "python3")
+    assert result.verdict == Verdict.AC, result
 
 
 async def test_problem_and_group_flags_reach_the_validator(judge, tmp_path: Path) -> None:

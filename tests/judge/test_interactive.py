@@ -70,11 +70,11 @@ async def test_a_crash_is_rte_and_the_validator_first_wa_wins(judge, tmp_path: P
 
 async def test_interactor_flags_come_from_the_test_group(judge, tmp_path: Path) -> None:
     problem = make_guess_problem(tmp_path / "guess")
-    # Two tries are too few for a binary search of 1..1000 on the secret tests.
+    # Two tries: enough for 500 (the first guess), too few for 999.
     (problem / "data" / "secret" / "testdata.yaml").write_text("output_validator_flags: '2'\n")
     result = await judge(problem, GUESS_BINARY_SEARCH_PY, "python3")
-    assert [t.verdict for t in result.tests] == [Verdict.AC, Verdict.WA]
-    assert result.tests[1].message == "no correct guess in 2 tries"
+    assert [t.verdict for t in result.tests] == [Verdict.AC, Verdict.AC, Verdict.WA]
+    assert result.tests[2].message == "no correct guess in 2 tries"
 
 
 async def test_a_crashing_interactor_is_a_judging_error(judge, tmp_path: Path) -> None:

@@ -42,3 +42,5 @@ CREATE INDEX announcements_contest ON announcements (contest_id, created_at);
 CREATE INDEX problems_difficulty ON problems (difficulty, id);
 CREATE INDEX submissions_contest_ac ON submissions (contest_id, problem_id, submitted_at, id)
     WHERE verdict = 'AC' AND status = 'done';
+-- Logins match usernames case-insensitively, so two accounts may not differ only in case.
+CREATE UNIQUE INDEX users_username_lower ON users (lower(username));

@@ -1,0 +1,107 @@
+"""``arena user add`` and ``arena contest register``: accounts and registrations for operators."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+import asyncpg
+
+from arena.cli.common import UsageError, connect_db
+from arena.hub.auth import check_registration, password_hasher
+from arena.hub.http import ApiError
+from arena.settings import Settings
+from arena.storage import users
+
+ROLES = ("contestant", "moderator", "admin")
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("user", help="user accounts")
+    actions = parser.add_subparsers(dest="action", required=True)
+    add = actions.add_parser(
+        "add",
+        help="create an account, or reset its password and role when it exists",
+        description="The password is read from the first line of standard input.",
+    )
+    add.add_argument("username")
+    add.add_argument("--role", choices=ROLES, default="contestant")
+    add.add_argument("--email")
+    add.set_defaults(handler=run_add)
+
+
+def register_contest_actions(actions: Any) -> None:
+    signup = actions.add_parser("register", help="register users for a contest")
+    signup.add_argument("contest", help="contest id or external id (contest.yaml's id)")
+    signup.add_argument("usernames", nargs="+")
+    signup.set_defaults(handler=run_register)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\n")
+    try:
+        check_registration(args.username, password, args.email)
+    except ApiError as exc:
+        raise UsageError(exc.body.message) from None
+    settings = Settings.from_env()
+    hashed = password_hasher(settings).hash(password)
+
+    async def job() -> str:
+        conn = await connect_db(settings.database_url)
+        try:
+            found = await users.find_user(conn, args.username)
+            if found is None:
+                made = await users.create_user(conn, args.username, hashed, args.email, args.role)
+                return f"created {args.role} {made.username} (id {made.id})"
+            await conn.execute(
+                "UPDATE users SET password_hash = $2, role = $3 WHERE id = $1",
+                found.info.id,
+                hashed,
+                args.role,
+            )
+            return f"updated {args.role} {found.info.username} (id {found.info.id})"
+        except users.UsernameTaken as exc:
+            raise UsageError(str(exc)) from None
+        finally:
+            await conn.close()
+
+    print(asyncio.run(job()))
+    return 0
+
+
+async def _contest_id(conn: asyncpg.Connection, ref: str) -> int:
+    found = await conn.fetchval(
+        "SELECT id FROM contests WHERE external_id = $1 OR id::text = $1 ORDER BY id LIMIT 1", ref
+    )
+    if found is None:
+        raise UsageError(f"no contest {ref!r}")
+    return int(found)
+
+
+def run_register(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+
+    async def job() -> int:
+        conn = await connect_db(settings.database_url)
+        try:
+            contest_id = await _contest_id(conn, args.contest)
+            count = 0
+            for name in args.usernames:
+                found = await users.find_user(conn, name)
+                if found is None:
+                    raise UsageError(f"no user {name!r}")
+                made = await conn.fetchval(
+                    "INSERT INTO registrations (contest_id, user_id) VALUES ($1, $2)"
+                    " ON CONFLICT DO NOTHING RETURNING true",
+                    contest_id,
+                    found.info.id,
+                )
+                count += bool(made)
+            return count
+        finally:
+            await conn.close()
+
+    print(f"registered {asyncio.run(job())} new contestants")
+    return 0

@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: setup up test lint bench
+.PHONY: setup up test lint bench bench-hub
 setup:
 	@bash scripts/setup.sh
 
@@ -20,3 +20,9 @@ test: lint
 
 bench: setup
 	$(VENV)/python bench/judge_latency.py
+
+# The hub's targets (issue #5): ranking cache at 100k, 10k spectators, a 15k-user login burst.
+bench-hub: setup
+	$(VENV)/python bench/ranking_cache.py
+	$(VENV)/python bench/spectators.py
+	$(VENV)/python bench/login_burst.py

@@ -42,6 +42,7 @@ from hub_support import (
     fresh_database,
     hub_env,
     line,
+    machine_busy_s,
     make_contest,
     raise_nofile,
     start_hub,
@@ -185,11 +186,12 @@ async def main(args: argparse.Namespace) -> None:
                     await user_session(client, idle, bases[index % 2], name, contest_id)
                 health: list[float] = []
                 prober = asyncio.create_task(probe_health(client, bases, health))
-                cpu_before = [cpu_s(h.pid) for h in hubs], time.process_time()
+                cpu_before = [cpu_s(h.pid) for h in hubs], time.process_time(), machine_busy_s()
                 stats, elapsed = await burst(args, client, bases, names[: args.users], contest_id)
                 prober.cancel()
                 hub_cpu = sum(cpu_s(h.pid) for h in hubs) - sum(cpu_before[0])
                 client_cpu = time.process_time() - cpu_before[1]
+                machine_cpu = machine_busy_s() - cpu_before[2]
             for hub, port in zip(hubs, ports, strict=True):
                 if hub.poll() is not None:
                     print(f"hub {port} exited with {hub.returncode}; see {work}/hub-{port}.log")
@@ -216,8 +218,8 @@ async def main(args: argparse.Namespace) -> None:
         f" the burst took {elapsed:.1f} s (window {args.window_s:.0f} s)"
     )
     print(
-        f"  CPU during the burst: hubs {hub_cpu / elapsed:.0%} of a core, bench client"
-        f" {client_cpu / elapsed:.0%}"
+        f"  CPU during the burst, in cores: hubs {hub_cpu / elapsed:.2f}, bench client"
+        f" {client_cpu / elapsed:.2f}, whole machine {machine_cpu / elapsed:.2f} of {cores}"
     )
     print(f"baseline, the same requests one at a time before the burst ({args.idle_users} users):")
     for name in ENDPOINTS:

@@ -41,6 +41,7 @@ from hub_support import (
     fresh_database,
     hub_env,
     line,
+    machine_busy_s,
     make_contest,
     raise_nofile,
     rss_kib,
@@ -200,13 +201,15 @@ async def run_phase(args: argparse.Namespace, ctx: dict[str, Any], sockets: int,
         listener = asyncio.create_task(listen(redis, contest_id, phase, stop_at))
         await asyncio.sleep(0.5)
         pids = [c.pid for c in children if c.pid is not None]
-        cpu = {"hub": cpu_s(hub.pid), "clients": sum(cpu_s(pid) for pid in pids)}
+        cpu = {"hub": cpu_s(hub.pid), "clients": sum(cpu_s(pid) for pid in pids),
+               "machine": machine_busy_s()}  # fmt: skip
         t0 = time.monotonic()
         await drive(db, redis, ctx["info"], users, seconds, phase)
         await asyncio.sleep(args.drain_s)
         wall = time.monotonic() - t0
         cpu = {"hub": cpu_s(hub.pid) - cpu["hub"],
-               "clients": sum(cpu_s(pid) for pid in pids) - cpu["clients"]}  # fmt: skip
+               "clients": sum(cpu_s(pid) for pid in pids) - cpu["clients"],
+               "machine": machine_busy_s() - cpu["machine"]}  # fmt: skip
         stop_at.append(time.time())
         await listener
         for p in pipes:
@@ -254,9 +257,10 @@ def report(label: str, result: dict[str, Any]) -> None:
     print("  " + line("raw Redis sub → socket", result["fanout"]))
     print(f"  lost messages: {result['lost']}   resync snapshots: {result['resyncs']}")
     wall = result["wall"]
+    cpu = {name: used / wall for name, used in result["cpu"].items()}
     print(
-        f"  CPU over the {wall:.1f} s delivery phase: hub {result['cpu']['hub'] / wall:.0%} of a"
-        f" core, client processes {result['cpu']['clients'] / wall:.0%} (2 cores in all)"
+        f"  CPU over the {wall:.1f} s delivery phase, in cores: hub {cpu['hub']:.2f}, client"
+        f" processes {cpu['clients']:.2f}, whole machine {cpu['machine']:.2f} of 2"
     )
 
 

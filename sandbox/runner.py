@@ -324,6 +324,9 @@ class Pump:
         self.sent = 0
         for fd in (stdin_w, stdout_r):
             os.set_blocking(fd, False)
+        # Frames that arrived together with the interact request are already in the buffer,
+        # and select() on fd 0 would never report them.
+        self.take_frames()
 
     def over_output(self):
         return self.sent > self.output_bytes

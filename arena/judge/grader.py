@@ -21,6 +21,9 @@ from arena.judge.validators import (
     program_plan,
     validator_session,
 )
+
+# Re-exported: one compile limit for submissions and package programs.
+from arena.judge.validators import compile_limits as compile_limits
 from arena.judge.verdicts import compile_failed, pass_fail_verdict, run_verdict
 from arena.problems.checker import DefaultValidatorFlags, check_output
 from arena.problems.package import PackageError, ProblemPackage, TestCase
@@ -38,8 +41,6 @@ from arena.protocol import (
     Verdict,
 )
 
-COMPILE_OUTPUT_KIB = 64
-COMPILE_FILE_KIB = 256 * 1024
 COMPILE_OUTPUT_SHOWN = 16 * 1024
 
 
@@ -97,17 +98,6 @@ def plan_for(
         stop_at_first_failure=problem.type == "pass-fail",
         scoring=scoring_plan(problem),
         validator=validator_plan(problem, languages),
-    )
-
-
-def compile_limits(language: Language) -> ProcessLimits:
-    return ProcessLimits(
-        cpu_time_ms=language.compile_time_s * 1000,
-        wall_time_ms=language.compile_time_s * 2000,
-        memory_kib=language.compile_memory_mib * 1024,
-        output_kib=COMPILE_OUTPUT_KIB,
-        file_size_kib=COMPILE_FILE_KIB,
-        processes=language.compile_processes,
     )
 
 

@@ -16,8 +16,9 @@ second channel, no network):
    Sends are non-blocking with a queue per side, so neither side's full pipe can stall the other.
 3. When a process closes its stdout (at the latest when its tree has ended, by itself or killed at
    a limit), its runner sends ``close``, then its ``report`` once the tree is gone. On either, the
-   host sends the other runner a ``close`` frame: that process's stdin reaches EOF. The order in which the two reports arrive says who ended
-   first.
+   host sends the other runner a ``close`` frame: that process's stdin reaches EOF. The order in
+   which the two reports arrive says who ended first. A runner also takes the stream frames that
+   arrived in the same read as its ``interact`` request.
 4. Each runner enforces its own process's limits (CPU, wall, memory, output bytes), so a
    submission waiting for input that never comes is stopped at its wall limit: TLE. Stream frames
    that reach a runner after its report are dropped by it.

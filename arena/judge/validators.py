@@ -49,6 +49,7 @@ __all__ = [
     "ValidatorPlan",
     "ValidatorRun",
     "build_program",
+    "compile_limits",
     "feedback_message",
     "program_plan",
     "validator_limits",
@@ -62,6 +63,8 @@ TEST_DIR = "test"
 INPUT_PATH = "/work/test/input"
 ANSWER_PATH = "/work/test/answer"
 FEEDBACK_DIR = "/work/test/feedback/"
+COMPILE_OUTPUT_KIB = 64
+COMPILE_FILE_KIB = 256 * 1024
 _ARTIFACT_MAX_BYTES = 256 * 1024 * 1024
 _FEEDBACK_MAX_BYTES = 64 * 1024
 _MESSAGE_CHARS = 2000
@@ -234,12 +237,13 @@ _CACHE = _BuildCache()
 
 
 def compile_limits(language: Language) -> ProcessLimits:
+    """Limits of a compilation: a submission's or a package program's."""
     return ProcessLimits(
         cpu_time_ms=language.compile_time_s * 1000,
         wall_time_ms=language.compile_time_s * 2000,
         memory_kib=language.compile_memory_mib * 1024,
-        output_kib=64,
-        file_size_kib=256 * 1024,
+        output_kib=COMPILE_OUTPUT_KIB,
+        file_size_kib=COMPILE_FILE_KIB,
         processes=language.compile_processes,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,18 @@ from validator_support import (
     make_guess_problem,
 )
 
-from arena.protocol import Verdict
+from arena.judge.interactive import _Side
+from arena.judge.pool import WarmPool
+from arena.protocol import (
+    InteractRequest,
+    ProcessLimits,
+    ProcessReport,
+    StopReason,
+    StreamClose,
+    StreamData,
+    Verdict,
+    json_encoder,
+)
 
 pytestmark = pytest.mark.sandbox
 
@@ -82,3 +94,29 @@ async def test_a_crashing_interactor_is_a_judging_error(judge, tmp_path: Path) -
     result = await judge(problem, GUESS_BINARY_SEARCH_PY, "python3")
     assert result.verdict == Verdict.JE
     assert "exited with code 5" in result.tests[0].message
+
+
+async def test_stream_frames_sent_with_the_request_reach_the_process(pool: WarmPool) -> None:
+    # A busy runner may read the interact request and the first data frames in one read; they
+    # must not wait in its buffer for more input that never comes.
+    limits = ProcessLimits(2000, 5000, 256 * 1024, 1024, 1025, 16)
+    request = json_encoder.encode(InteractRequest(argv=["cat"], limits=limits)) + b"\n"
+    data = json_encoder.encode(StreamData(payload_bytes=6)) + b"\nhello\n"
+    close = json_encoder.encode(StreamClose()) + b"\n"
+    async with pool.session() as session:
+
+        def exchange() -> tuple[bytes, ProcessReport]:
+            session.socket.sendall(request + data + close)
+            side = _Side("submission", session)
+            echoed = b""
+            while True:
+                side.receive()
+                for message, payload in side.frames():
+                    if isinstance(message, StreamData):
+                        echoed += payload
+                    elif isinstance(message, ProcessReport):
+                        return echoed, message
+
+        echoed, report = await asyncio.to_thread(exchange)
+    assert echoed == b"hello\n"
+    assert report.stopped == StopReason.NONE and report.exit_code == 0

@@ -1,0 +1,239 @@
+"""The hub's HTTP bodies (requests and answers of the JSON API)."""
+
+from __future__ import annotations
+
+import msgspec
+
+from arena.protocol.judging import TestResult, Verdict
+
+# --- the hub: HTTP bodies ----------------------------------------------------------------------
+
+
+class ErrorBody(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Every 4xx/5xx answer of the HTTP API."""
+
+    error: str  # a stable code: "bad_request", "not_found", "rate_limited", ...
+    message: str  # for people
+    allowed: list[str] | None = None  # e.g. the languages a contest accepts
+
+
+class RegisterBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    username: str
+    password: str
+    email: str | None = None
+
+
+class LoginBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    username: str
+    password: str
+
+
+class UserInfo(msgspec.Struct, frozen=True):
+    id: int
+    username: str
+    role: str
+
+
+class LoginResult(msgspec.Struct, frozen=True):
+    token: str  # also set as the httpOnly session cookie; API clients send it as a bearer
+    user: UserInfo
+
+
+class PastContest(msgspec.Struct, frozen=True):
+    contest_id: int
+    name: str
+    rank: int
+    solved: int
+    penalty: int
+    score: float
+
+
+class SubmissionSummary(msgspec.Struct, frozen=True):
+    id: int
+    problem: str  # slug
+    contest_id: int | None
+    language: str
+    status: str
+    verdict: str | None
+    score: float | None
+    submitted_at: str
+
+
+class Profile(msgspec.Struct, frozen=True):
+    user: UserInfo
+    contests: list[PastContest]
+    submissions: list[SubmissionSummary]
+
+
+class ProblemSummary(msgspec.Struct, frozen=True):
+    slug: str
+    title: str
+    difficulty: str
+    tags: list[str]
+    likes: int
+    accepted: int
+    submissions: int
+    solved: bool  # by the caller
+
+
+class ProblemList(msgspec.Struct, frozen=True):
+    items: list[ProblemSummary]
+    page: int
+    page_size: int
+    total: int
+
+
+class Sample(msgspec.Struct, frozen=True):
+    name: str
+    input: str
+    output: str
+
+
+class ProblemDetail(msgspec.Struct, frozen=True):
+    slug: str
+    title: str
+    difficulty: str
+    tags: list[str]
+    statement_html: str
+    samples: list[Sample]
+    time_limit_ms: int
+    memory_mib: int
+    code_stubs: dict[str, str]
+    languages: list[str]
+    likes: int
+    liked: bool
+    solved: bool
+
+
+class LikeResult(msgspec.Struct, frozen=True):
+    likes: int
+    liked: bool
+
+
+class ContestProblemView(msgspec.Struct, frozen=True):
+    label: str
+    slug: str
+    title: str
+    points: int
+    color: str | None
+
+
+class ContestView(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    start: str
+    end: str
+    phase: str  # upcoming, running, ended
+    scoring: str
+    frozen: bool
+    freeze_time: str | None
+    registration_open: bool
+    registered: bool
+    public: bool
+    problems: list[ContestProblemView]  # empty before the start, except for moderators
+
+
+class ContestList(msgspec.Struct, frozen=True):
+    upcoming: list[ContestView]
+    running: list[ContestView]
+    past: list[ContestView]
+
+
+class SubmitBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    problem: str  # label or slug
+    language: str
+    source: str
+
+
+class PracticeSubmitBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    language: str
+    source: str
+
+
+class RunBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Run on the samples, or on ``input`` when given; never counted."""
+
+    language: str
+    source: str
+    input: str | None = None
+
+
+class Accepted(msgspec.Struct, frozen=True):
+    id: int
+
+
+class RunOutcome(msgspec.Struct, frozen=True):
+    verdict: Verdict
+    compile_output: str
+    tests: list[TestResult]
+    outputs: list[str]  # the program's output per test (cut), for the editor
+
+
+class SubmissionView(msgspec.Struct, frozen=True):
+    id: int
+    user_id: int
+    problem: str
+    contest_id: int | None
+    language: str
+    status: str  # queued, judging, done, failed
+    verdict: str | None
+    score: float | None
+    time_ms: int | None
+    memory_kib: int | None
+    submitted_at: str
+    compile_output: str | None
+    tests: list[TestResult]
+    source: str | None  # only for its author and moderators
+
+
+class BoardCell(msgspec.Struct, frozen=True, omit_defaults=True):
+    attempts: int = 0
+    pending: int = 0
+    solved: bool = False
+    minute: int | None = None
+    score: float | None = None
+    first: bool = False  # first to solve this problem
+
+
+class BoardRow(msgspec.Struct, frozen=True):
+    user_id: int
+    username: str
+    rank: int
+    solved: int
+    penalty: int
+    score: float
+    key: float  # the packed sort key: higher is better, equal keys share a rank
+    cells: dict[str, BoardCell]  # by problem label
+
+
+class Leaderboard(msgspec.Struct, frozen=True):
+    contest_id: int
+    board: str  # public or jury
+    frozen: bool
+    seq: int  # the contest's event sequence number this snapshot is consistent with
+    page: int
+    page_size: int
+    total: int
+    rows: list[BoardRow]
+    me: BoardRow | None
+
+
+class AskBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    question: str
+    problem: str | None = None  # label or slug; None for a general question
+
+
+class Clarification(msgspec.Struct, frozen=True):
+    id: int
+    problem: str | None
+    question: str
+    answer: str | None
+    public: bool
+    asked_at: str
+    answered_at: str | None
+
+
+class Announcement(msgspec.Struct, frozen=True):
+    id: int
+    body: str
+    created_at: str

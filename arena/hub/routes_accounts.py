@@ -7,9 +7,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from arena.hub import auth
+from arena.hub.auth import is_moderator
 from arena.hub.http import ApiError, json, read_body
 from arena.hub.state import HubState
-from arena.hub.views import iso
+from arena.hub.views import iso, now
 from arena.protocol import (
     LoginBody,
     LoginResult,
@@ -19,6 +20,7 @@ from arena.protocol import (
     SubmissionSummary,
 )
 from arena.storage import users
+from arena.storage.contest_state import CONTEST_COLUMNS, contest_from_row
 
 
 def _state(request: Request) -> HubState:
@@ -106,8 +108,8 @@ async def me(request: Request) -> Response:
     state = _state(request)
     user = await auth.require_user(state, request)
     async with state.db.acquire() as conn:
-        contests = await conn.fetch(
-            "SELECT r.contest_id, c.name, r.rank, r.solved, r.penalty, r.score"
+        finished = await conn.fetch(
+            f"SELECT r.rank, r.solved, r.penalty, r.score, {CONTEST_COLUMNS}"
             " FROM contest_results r JOIN contests c ON c.id = r.contest_id"
             " WHERE r.user_id = $1 ORDER BY c.start_time DESC LIMIT 100",
             user.id,
@@ -119,13 +121,16 @@ async def me(request: Request) -> Response:
             " WHERE s.user_id = $1 ORDER BY s.submitted_at DESC LIMIT 20",
             user.id,
         )
+    # Final standings stay hidden while the public board is frozen (until the reveal).
+    at = now()
+    contests = [
+        r for r in finished if not contest_from_row(r, []).clock.frozen(at) or is_moderator(user)
+    ]
     return json(
         Profile(
             user=user,
             contests=[
-                PastContest(
-                    r["contest_id"], r["name"], r["rank"], r["solved"], r["penalty"], r["score"]
-                )
+                PastContest(r["id"], r["name"], r["rank"], r["solved"], r["penalty"], r["score"])
                 for r in contests
             ],
             submissions=[

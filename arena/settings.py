@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import msgspec
 
 _ENV_PREFIX = "ARENA_"
 _SOURCE_SANDBOX_DIR = Path(__file__).resolve().parent.parent / "sandbox"
+_SOURCE_WEB_DIR = Path(__file__).resolve().parent.parent / "web" / "dist"
 
 
 def _decode_path(kind: type, value: object) -> object:
@@ -60,7 +62,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ws_send_timeout_s: float = 10.0  # a socket that takes longer to accept a frame is dropped
     leaderboard_tick_s: float = 0.25
     page_size: int = 50
+    # The Contest API event feed: a newline after this long without an event (the spec: at
+    # most 120 s), and how often a connected feed looks for changes.
+    ccs_keepalive_s: float = 100.0
+    ccs_poll_s: float = 1.0
+    web_dir: Path = _SOURCE_WEB_DIR  # the built browser app (web/dist); absent: API only
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # Observability: "json" logs are one object a line (with request / submission ids).
+    log_format: Literal["json", "text"] = "text"
+    log_level: str = "INFO"
+    hub_access_log: bool = False  # one line per HTTP request (the request id is in it)
+    # The worker serves Prometheus metrics on this port when set (the hub on /metrics).
+    worker_metrics_port: int | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -69,6 +69,19 @@ async def claim_redis_db(redis: Any, number: int) -> None:
     await redis.flushdb()
 
 
+async def redis_run_id(redis: Any) -> str:
+    """Changes when Redis restarts: other engineers' chaos tests do that on this shared machine."""
+    return str((await redis.info("server"))["run_id"])
+
+
+def warn_if_restarted(before: str, after: str) -> None:
+    if before != after:
+        print(
+            "WARNING: Redis restarted during this run (not by this bench): the hub lost its"
+            " subscriptions and resynced; these figures do not measure steady state."
+        )
+
+
 def hub_env(database_url: str, redis_db: int, blob_dir: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(

@@ -5,9 +5,10 @@ and Redis DB 6. Users are rows inserted straight into Postgres, all with one arg
 with the hub's own parameters (``auth.password_hasher``), so every login verifies a real hash.
 Arrivals are spread uniformly at random over the window (a Poisson process conditioned on the
 count); each user then does POST /api/auth/login, GET /api/contests/{id} and
-GET /api/contests/{id}/problems/A with the bearer token, through one httpx.AsyncClient with at
-most ``--concurrency`` users in flight. (GET /api/problems/{slug} would answer 404: a running
-contest's problems stay out of the public bank; the contest route serves the same statement.)
+GET /api/contests/{id}/problems/A with the bearer token; ``--concurrency`` workers (a new
+httpx.AsyncClient per user) serve the arrivals, so at most that many users are in flight.
+(GET /api/problems/{slug} would answer 404: a running contest's problems stay out of the public
+bank; the contest route serves the same statement.)
 
 Printed: HTTP latency per endpoint (request sent → response read), errors, the achieved rate,
 and the time from each user's arrival to their problem on screen (which includes waiting for
@@ -29,6 +30,7 @@ import asyncio
 import os
 import random
 import socket
+import ssl
 import tempfile
 import time
 from pathlib import Path
@@ -45,10 +47,12 @@ from hub_support import (
     machine_busy_s,
     make_contest,
     raise_nofile,
+    redis_run_id,
     start_hub,
     stop,
     summary_ms,
     wait_healthy,
+    warn_if_restarted,
 )
 from redis.asyncio import Redis
 
@@ -83,7 +87,8 @@ async def timed(
     stats.latency[name].append(time.perf_counter() - started)
     stats.requests += 1
     if response.status_code != 200:
-        stats.error(f"{name}: HTTP {response.status_code} {response.text[:80]}")
+        code = response.text.split('"error":"', 1)[-1].split('"', 1)[0][:40]  # no request ids
+        stats.error(f"{name}: HTTP {response.status_code} {code}")
         return None
     return response
 
@@ -104,26 +109,36 @@ async def user_session(
 
 
 async def burst(
-    args: argparse.Namespace,
-    client: httpx.AsyncClient,
-    bases: list[str],
-    names: list[str],
-    contest_id: int,
+    args: argparse.Namespace, bases: list[str], names: list[str], contest_id: int
 ) -> tuple[Stats, float]:
+    """Arrivals go to a queue served by ``concurrency`` workers; each user is a new browser.
+
+    A fresh client (own connection) per user, not one shared pool: httpx's shared pool spends
+    CPU per request that grows with the number of pooled connections, and a kept-alive
+    connection reused after uvicorn's keep-alive timeout fails with a ReadError.
+    """
     stats = Stats()
-    gate = asyncio.Semaphore(args.concurrency)
     rng = random.Random(5)
     arrivals = sorted(rng.uniform(0, args.window_s) for _ in names)
+    queue: asyncio.Queue[tuple[int, float] | None] = asyncio.Queue()
+    tls = ssl.create_default_context()  # unused on http://, but httpx builds one per client
     start = time.monotonic()
 
-    async def one(index: int, arrival: float) -> None:
-        await asyncio.sleep(max(0.0, start + arrival - time.monotonic()))
-        async with gate:
-            ok = await user_session(client, stats, bases[index % 2], names[index], contest_id)
-        if ok:
-            stats.session.append(time.monotonic() - start - arrival)
+    async def worker() -> None:
+        while (item := await queue.get()) is not None:
+            index, arrival = item
+            async with httpx.AsyncClient(timeout=300, verify=tls) as client:
+                ok = await user_session(client, stats, bases[index % 2], names[index], contest_id)
+            if ok:
+                stats.session.append(time.monotonic() - start - arrival)
 
-    await asyncio.gather(*(one(i, at) for i, at in enumerate(arrivals)))
+    workers = [asyncio.create_task(worker()) for _ in range(args.concurrency)]
+    for index, arrival in enumerate(arrivals):
+        await asyncio.sleep(max(0.0, start + arrival - time.monotonic()))
+        queue.put_nowait((index, arrival))
+    for _ in workers:
+        queue.put_nowait(None)
+    await asyncio.gather(*workers)
     return stats, time.monotonic() - start
 
 
@@ -158,6 +173,7 @@ async def main(args: argparse.Namespace) -> None:
     work = Path(tempfile.mkdtemp(prefix="arena-bench-login-"))
     redis = Redis(db=REDIS_DB)
     await claim_redis_db(redis, REDIS_DB)
+    run_id = await redis_run_id(redis)
     hubs = []
     async with fresh_database("login") as url:
         env = hub_env(url, REDIS_DB, work / "blobs", ARENA_LOGIN_ATTEMPTS="100000000")
@@ -177,17 +193,14 @@ async def main(args: argparse.Namespace) -> None:
             for port, hub in zip(ports, hubs, strict=True):
                 await wait_healthy(port, hub, work / f"hub-{port}.log")
             bases = [f"http://127.0.0.1:{p}" for p in ports]
-            limits = httpx.Limits(
-                max_connections=args.concurrency, max_keepalive_connections=args.concurrency
-            )
-            async with httpx.AsyncClient(limits=limits, timeout=300) as client:
+            async with httpx.AsyncClient(timeout=300) as client:
                 idle = Stats()
                 for index, name in enumerate(names[args.users :]):
                     await user_session(client, idle, bases[index % 2], name, contest_id)
                 health: list[float] = []
                 prober = asyncio.create_task(probe_health(client, bases, health))
                 cpu_before = [cpu_s(h.pid) for h in hubs], time.process_time(), machine_busy_s()
-                stats, elapsed = await burst(args, client, bases, names[: args.users], contest_id)
+                stats, elapsed = await burst(args, bases, names[: args.users], contest_id)
                 prober.cancel()
                 hub_cpu = sum(cpu_s(h.pid) for h in hubs) - sum(cpu_before[0])
                 client_cpu = time.process_time() - cpu_before[1]
@@ -199,6 +212,7 @@ async def main(args: argparse.Namespace) -> None:
             for hub in hubs:
                 stop(hub)
             await redis.flushdb()
+            run_id_after = await redis_run_id(redis)
             await redis.aclose()
     cores = os.cpu_count() or 1
     print(
@@ -234,6 +248,7 @@ async def main(args: argparse.Namespace) -> None:
         f" KiB): {cost * 1000:.1f} ms of one core → at most {cores / cost:.0f} logins/s on"
         f" {cores} cores; the burst asks for {wanted:.0f}/s (target p99 <= 200 ms, 0 errors)"
     )
+    warn_if_restarted(run_id, run_id_after)
 
 
 if __name__ == "__main__":

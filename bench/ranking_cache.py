@@ -26,7 +26,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 import msgspec
-from hub_support import claim_redis_db, line, summary_ms
+from hub_support import claim_redis_db, line, redis_run_id, summary_ms, warn_if_restarted
 from redis.asyncio import Redis
 
 from arena.ranking import Cell, Row, pack
@@ -131,6 +131,7 @@ async def main(args: argparse.Namespace) -> None:
     rng = random.Random(5)
     redis = Redis(db=REDIS_DB)
     await claim_redis_db(redis, REDIS_DB)
+    run_id = await redis_run_id(redis)
     try:
         started = time.perf_counter()
         await fill(redis, args.contestants, rng)
@@ -174,6 +175,7 @@ async def main(args: argparse.Namespace) -> None:
         }
     finally:
         await redis.flushdb()
+        run_id_after = await redis_run_id(redis)
         await redis.aclose()
     print(f"\nranking cache, {args.contestants} contestants, 1 client, Redis on loopback:")
     for name, samples in results.items():
@@ -192,6 +194,7 @@ async def main(args: argparse.Namespace) -> None:
         print(f"  {name:<8} {ratio:10.1f}x")
     worst = max(summary_ms(s)[2] for s in results.values())
     print(f"target: p99 <= 2 ms per operation; worst p99 here {worst:.3f} ms")
+    warn_if_restarted(run_id, run_id_after)
 
 
 if __name__ == "__main__":

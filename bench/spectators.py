@@ -44,11 +44,13 @@ from hub_support import (
     machine_busy_s,
     make_contest,
     raise_nofile,
+    redis_run_id,
     rss_kib,
     start_hub,
     stop,
     summary_ms,
     wait_healthy,
+    warn_if_restarted,
 )
 from redis.asyncio import Redis
 from websockets.asyncio.client import connect
@@ -275,6 +277,7 @@ async def main(args: argparse.Namespace) -> None:
     work = Path(tempfile.mkdtemp(prefix="arena-bench-spec-"))
     redis = Redis(db=REDIS_DB)
     await claim_redis_db(redis, REDIS_DB)
+    run_id = await redis_run_id(redis)
     hub = None
     async with fresh_database("spec") as url:
         db = await asyncpg.create_pool(url, min_size=1, max_size=4)
@@ -303,6 +306,7 @@ async def main(args: argparse.Namespace) -> None:
                 stop(hub)
             await db.close()
             await redis.flushdb()
+            run_id_after = await redis_run_id(redis)
             await redis.aclose()
     report("baseline, 1 socket", base)
     report(f"{args.sockets} sockets over {args.client_procs} client processes", big)
@@ -314,6 +318,7 @@ async def main(args: argparse.Namespace) -> None:
           f"{summary_ms(base['latency'])[2]:.1f} ms with 1 socket ({ratio:.2f}x; target <= 300 ms,"
           f" 0 lost); includes up to one {0.25:.2f} s ticker coalescing interval")  # fmt: skip
     print(f"hub log: {log}")
+    warn_if_restarted(run_id, run_id_after)
 
 
 if __name__ == "__main__":

@@ -1,54 +1,60 @@
 #!/usr/bin/env bash
-# The demo behind `make up`: checks the example problems in the gVisor sandbox, imports them as a
-# running demo contest with demo accounts, then serves Arena (a judging worker and a hub) until
-# Ctrl-C. ARENA_DEMO_CHECK=0 skips the package checks.
+# The demo behind `make up` (after the setup): imports the example problems as a tagged problem
+# bank, (re)starts the demo contest (running for two hours from a minute ago) with new passwords
+# for its accounts, then runs one judging worker and the contestant simulator in the background
+# and the hub in the foreground until Ctrl-C, which stops all three. Logs go to .state/demo/.
+#
+#   ARENA_DEMO_CHECK=1        first run `arena problem check` on every example (slow: minutes)
+#   ARENA_DEMO_BOTS=8         simulated contestants (0: none)
+#   ARENA_DEMO_RATE_S=5       mean seconds between two of their submissions
+#   ARENA_HUB_PORT=8000       where Arena is served
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ARENA=.venv/bin/arena
 export ARENA_HUB_PORT="${ARENA_HUB_PORT:-8000}"
+bots="${ARENA_DEMO_BOTS:-8}"
+logs=.state/demo
+mkdir -p "$logs"
 
-if [[ "${ARENA_DEMO_CHECK:-1}" != 0 ]]; then
+if [[ "${ARENA_DEMO_CHECK:-0}" == 1 ]]; then
   for problem in examples/problems/*/; do
     echo "== arena problem check $(basename "$problem")"
     "$ARENA" problem check "$problem"
   done
 fi
 
-# A contest that started a minute ago, re-imported on every run so that it is always running.
-demo=.state/demo/contest
-mkdir -p "$demo"
-start=$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)
-cat > "$demo/contest.yaml" <<YAML
-id: demo
-name: Arena demo contest
-start_time: $start
-duration: "3:00:00"
-scoreboard_freeze_duration: "0:30:00"
-penalty_time: 20
-YAML
-echo "problems:" > "$demo/problems.yaml"
-label=A
-for problem in examples/problems/*/; do
-  name=$(basename "$problem")
-  ln -sfn "$PWD/$problem" "$demo/$name"
-  printf '  - id: %s\n    label: %s\n' "$name" "$label" >> "$demo/problems.yaml"
-  label=$(echo "$label" | tr 'A-Y' 'B-Z')
-done
-"$ARENA" contest import "$demo"
-for account in alice:contestant bob:contestant judge:moderator; do
-  echo "arena-demo" | "$ARENA" user add "${account%%:*}" --role "${account##*:}"
-done
-"$ARENA" contest register demo alice bob
+echo "== arena demo seed"
+summary=$("$ARENA" demo seed)
+echo "$summary"
 
-"$ARENA" worker > .state/demo/worker.log 2>&1 &
-worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT
+pids=()
+stop() {
+  trap - EXIT INT TERM
+  if ((${#pids[@]})); then
+    kill "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ARENA_JUDGE_SLOTS=2 "$ARENA" worker >"$logs/worker.log" 2>&1 &
+pids+=($!)
+if ((bots > 0)); then
+  # It waits for the hub, then registers its bots and submits through the HTTP API.
+  "$ARENA" demo simulate --contest demo --contestants "$bots" \
+    --rate-s "${ARENA_DEMO_RATE_S:-5}" --hub "http://127.0.0.1:$ARENA_HUB_PORT" \
+    >"$logs/simulator.log" 2>&1 &
+  pids+=($!)
+fi
+
 cat <<TEXT
 
-Arena is running: http://127.0.0.1:$ARENA_HUB_PORT  (API under /api, sockets under /ws)
-Demo accounts (password arena-demo): alice, bob (registered for contest "demo"), judge (moderator)
-  curl -s -XPOST localhost:$ARENA_HUB_PORT/api/auth/login -d '{"username":"alice","password":"arena-demo"}'
-Worker log: .state/demo/worker.log. Ctrl-C stops everything.
+Arena is running: open http://127.0.0.1:$ARENA_HUB_PORT/  (API under /api, sockets under /ws)
+Log in as the moderator judge or as alice / bob, with the passwords above (new on every run).
+The contest "demo" runs for two hours; $bots simulated contestants submit to it.
+Logs: $logs/worker.log, $logs/simulator.log. Ctrl-C stops everything.
 
 TEXT
-"$ARENA" hub
+"$ARENA" hub --port "$ARENA_HUB_PORT"

@@ -9,7 +9,7 @@ STATE="$ROOT/.state"
 mkdir -p "$STATE"
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-APT_PACKAGES=(docker.io runsc mmdebstrap chromium postgresql-client redis-tools)
+APT_PACKAGES=(docker.io runsc mmdebstrap chromium postgresql-client redis-tools docker-compose)
 # gVisor release with the fast systrap platform (bookworm's runsc only has ptrace).
 RUNSC_SUITE=trixie
 RUNSC_BIN=/usr/local/lib/arena/runsc
@@ -85,6 +85,26 @@ if [[ ! -x .venv/bin/python ]] || [[ $(cat .venv/.arena-hash 2>/dev/null) != "$v
   .venv/bin/python -c 'import arena, starlette, arq, asyncpg, docker, msgspec' \
     || { log "virtualenv install failed"; exit 1; }
   echo "$venv_hash" > .venv/.arena-hash
+fi
+
+# The browser app (web/): `npm ci` when the lock file changes, a build when the sources change.
+web_lock_hash=$(sha256sum web/package-lock.json | cut -c1-16)
+if [[ $(cat web/node_modules/.arena-hash 2>/dev/null) != "$web_lock_hash" ]]; then
+  log "installing the web app's packages (npm ci)"
+  # `npm install` (which follows the lock) when `npm ci` refuses a lock that lacks the optional
+  # per-platform packages a registry mirror does not carry (rollup's, for other systems).
+  (cd web && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; }) \
+    >"$STATE/npm.log" 2>&1 \
+    || { tail -30 "$STATE/npm.log" >&2; log "npm install failed (log: $STATE/npm.log)"; exit 1; }
+  echo "$web_lock_hash" > web/node_modules/.arena-hash
+fi
+web_src_hash=$( (cd web && find src public index.html package-lock.json tsconfig.json vite.config.ts \
+  -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16)
+if [[ $(cat web/dist/.arena-hash 2>/dev/null) != "$web_src_hash" ]]; then
+  log "building the web app (web/dist)"
+  (cd web && npm run build) >"$STATE/web-build.log" 2>&1 \
+    || { tail -30 "$STATE/web-build.log" >&2; log "web build failed (log: $STATE/web-build.log)"; exit 1; }
+  echo "$web_src_hash" > web/dist/.arena-hash
 fi
 
 bash sandbox/build-image.sh arena-sandbox

@@ -66,30 +66,13 @@ def judge(pool: WarmPool, languages: LanguageTable):  # type: ignore[no-untyped-
     return run
 
 
-ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
     """A fresh database with the schema migrated, dropped at the end of the session."""
-    import uuid
+    from db_support import fresh_database
 
-    import asyncpg
-
-    from arena.storage.migrate import migrate
-
-    name = f"arena_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(ADMIN_DSN)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    conn = await asyncpg.connect(url)
-    await migrate(conn)
-    await conn.close()
-    try:
+    async with fresh_database() as url:
         yield url
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 @pytest.fixture

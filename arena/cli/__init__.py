@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from arena.cli import contest, db, hub, judge, leaderboard, problem, rejudge, user, worker
+from arena.cli import contest, db, demo, hub, judge, leaderboard, problem, rejudge, user, worker
 from arena.cli.common import UsageError
 
 
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     contest.register(commands)
     rejudge.register(commands)
     leaderboard.register(commands)
+    demo.register(commands)
     return parser
 
 

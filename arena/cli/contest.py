@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from arena.cli.contest_export import add_export
 from arena.cli.problem import run_with_database
 from arena.cli.user import register_contest_actions
 from arena.storage.blobs import BlobStore
@@ -23,6 +24,7 @@ def register(commands: Any) -> None:
     importer.add_argument("path", type=Path, metavar="PATH", help="package directory or .zip")
     importer.set_defaults(handler=run_import)
     register_contest_actions(actions)
+    add_export(actions)
 
 
 def run_import(args: argparse.Namespace) -> int:

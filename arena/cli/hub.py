@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from typing import Any
 
 import uvicorn
 
 from arena.hub.app import create_app
+from arena.logs import configure_logging
 from arena.settings import Settings
 
 
@@ -20,8 +20,8 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env()
+    configure_logging(settings)
     uvicorn.run(
         create_app(settings),
         host=args.host or settings.hub_host,
@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,
         access_log=False,
+        log_config=None,  # uvicorn's loggers propagate to ours (text or JSON)
         timeout_graceful_shutdown=5,
         backlog=4096,
     )

@@ -9,13 +9,14 @@ from typing import Any
 
 import asyncpg
 
+from arena.cli import user_admin
 from arena.cli.common import UsageError, connect_db
 from arena.hub.auth import check_registration, password_hasher
 from arena.hub.http import ApiError
 from arena.settings import Settings
 from arena.storage import users
 
-ROLES = ("contestant", "moderator", "admin")
+ROLES = user_admin.ROLES
 
 
 def register(commands: Any) -> None:
@@ -30,6 +31,7 @@ def register(commands: Any) -> None:
     add.add_argument("--role", choices=ROLES, default="contestant")
     add.add_argument("--email")
     add.set_defaults(handler=run_add)
+    user_admin.register_actions(actions)
 
 
 def register_contest_actions(actions: Any) -> None:
@@ -71,7 +73,7 @@ def run_add(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _contest_id(conn: asyncpg.Connection, ref: str) -> int:
+async def contest_id_for(conn: asyncpg.Connection, ref: str) -> int:
     found = await conn.fetchval(
         "SELECT id FROM contests WHERE external_id = $1 OR id::text = $1 ORDER BY id LIMIT 1", ref
     )
@@ -86,7 +88,7 @@ def run_register(args: argparse.Namespace) -> int:
     async def job() -> int:
         conn = await connect_db(settings.database_url)
         try:
-            contest_id = await _contest_id(conn, args.contest)
+            contest_id = await contest_id_for(conn, args.contest)
             count = 0
             for name in args.usernames:
                 found = await users.find_user(conn, name)

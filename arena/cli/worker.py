@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from typing import Any
 
 from arena.judge.worker import run_worker
+from arena.logs import configure_logging
 from arena.settings import Settings
 
 
@@ -16,6 +16,7 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    run_worker(Settings.from_env())
+    settings = Settings.from_env()
+    configure_logging(settings)
+    run_worker(settings)
     return 0

@@ -9,24 +9,32 @@ from collections.abc import AsyncIterator
 import asyncpg
 from arq.connections import RedisSettings, create_pool
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 
 from arena.hub import (
     auth,
+    metrics,
+    openapi,
     routes_accounts,
+    routes_ccs,
     routes_contests,
+    routes_insight,
     routes_problems,
     routes_submissions,
     ticker,
+    webapp,
     ws,
 )
+from arena.hub.endpoints import Endpoint
 from arena.hub.fanout import Fanout
 from arena.hub.http import ApiError, api_error_handler, json
+from arena.hub.middleware import RequestContext
 from arena.hub.state import HubState
 from arena.judge.languages import LanguageTable
-from arena.protocol import ErrorBody
+from arena.protocol import ErrorBody, json_encoder
 from arena.settings import Settings
 from arena.storage.blobs import DiskBlobStore
 
@@ -47,7 +55,23 @@ async def _method(request: Request, exc: Exception) -> Response:
     return json(ErrorBody("method_not_allowed", f"{request.method} is not allowed here"), 405)
 
 
+def api_endpoints() -> list[Endpoint]:
+    """Every endpoint of Arena's own HTTP API (what /openapi.json describes)."""
+    return [
+        *routes_accounts.endpoints,
+        *routes_problems.endpoints,
+        *routes_contests.endpoints,
+        *routes_submissions.endpoints,
+        *routes_insight.endpoints,
+    ]
+
+
 def create_app(settings: Settings) -> Starlette:
+    spec = json_encoder.encode(openapi.build_spec(api_endpoints()))
+
+    async def openapi_json(request: Request) -> Response:
+        return Response(spec, media_type="application/json")
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = await asyncpg.create_pool(
@@ -79,16 +103,22 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         Route("/api/health", health, methods=["GET"]),
+        Route("/openapi.json", openapi_json, methods=["GET"]),
+        Route("/metrics", metrics.metrics, methods=["GET"]),
         *routes_accounts.routes,
         *routes_problems.routes,
         *routes_contests.routes,
         *routes_submissions.routes,
+        *routes_insight.routes,
+        *routes_ccs.routes,  # the ICPC Contest API (/api/v4): its own spec, not in openapi.json
         WebSocketRoute("/ws/contests/{contest_id}", ws.contestant),
         WebSocketRoute("/ws/contests/{contest_id}/spectate", ws.spectator),
         WebSocketRoute("/ws/admin", ws.moderator),
+        *webapp.routes(settings.web_dir),  # last: its catch-all serves the app's client routes
     ]
     return Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[Middleware(RequestContext, access_log=settings.hub_access_log)],
         exception_handlers={ApiError: api_error_handler, 404: _not_found, 405: _method},
     )

@@ -19,9 +19,10 @@ from arena.storage import users
 
 COOKIE = "arena_session"
 _USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+# No control characters: Postgres text cannot hold NUL.
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]{1,255}$")
 _session_cache = msgspec.json.Decoder(UserInfo)
-_SESSION_CACHE_S = 300
+SESSION_CACHE_S = 300
 
 
 def password_hasher(settings: Settings) -> PasswordHasher:
@@ -32,12 +33,16 @@ def password_hasher(settings: Settings) -> PasswordHasher:
     )
 
 
+def valid_username(username: str) -> bool:
+    return _USERNAME.fullmatch(username) is not None
+
+
 def check_registration(username: str, password: str, email: str | None) -> None:
-    if not _USERNAME.match(username):
+    if not _USERNAME.fullmatch(username):
         raise ApiError(422, "bad_username", "a username is 2-32 letters, digits, '_', '.' or '-'")
     if not 8 <= len(password) <= 256:
         raise ApiError(422, "bad_password", "a password has 8 to 256 characters")
-    if email is not None and not _EMAIL.match(email):
+    if email is not None and not _EMAIL.fullmatch(email):
         raise ApiError(422, "bad_email", "the email address is malformed")
 
 
@@ -74,26 +79,31 @@ def _token(conn: HTTPConnection) -> str | None:
     return conn.cookies.get(COOKIE) or None
 
 
+def session_cache_key(token_hash: bytes) -> str:
+    """Where hubs cache a session's user (or a "-" tombstone) for ``SESSION_CACHE_S``."""
+    return f"arena:session:{token_hash.hex()}"
+
+
 async def current_user(state: HubState, conn: HTTPConnection) -> UserInfo | None:
     token = _token(conn)
     if token is None:
         return None
-    cache_key = f"arena:session:{users.token_hash(token).hex()}"
+    cache_key = session_cache_key(users.token_hash(token))
     cached = await state.redis.get(cache_key)
     if cached is not None:
         return _session_cache.decode(cached) if cached != b"-" else None
     async with state.db.acquire() as db:
         user = await users.session_user(db, token)
     value = msgspec.json.encode(user) if user is not None else b"-"
-    await state.redis.set(cache_key, value, ex=_SESSION_CACHE_S, nx=True)
+    await state.redis.set(cache_key, value, ex=SESSION_CACHE_S, nx=True)
     return user
 
 
 async def forget_session(state: HubState, token: str) -> None:
     # A tombstone, not a delete: a lookup racing with the logout cannot cache the session again
     # (lookups only fill an empty slot).
-    key = f"arena:session:{users.token_hash(token).hex()}"
-    await state.redis.set(key, b"-", ex=_SESSION_CACHE_S)
+    key = session_cache_key(users.token_hash(token))
+    await state.redis.set(key, b"-", ex=SESSION_CACHE_S)
 
 
 def session_token(conn: HTTPConnection) -> str | None:

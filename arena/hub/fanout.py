@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
 import msgspec
 
+from arena.hub.metrics import PUBSUB_LAG
 from arena.storage import events
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,7 @@ log = logging.getLogger(__name__)
 class _Header(msgspec.Struct):
     seq: int
     audience: str
+    ts: float | None = None
 
 
 _header_decoder = msgspec.json.Decoder(_Header)
@@ -115,6 +118,9 @@ class Fanout:
     def _dispatch(self, channel: bytes, data: bytes) -> None:
         contest_id = int(channel.split(b":")[2])
         header = _header_decoder.decode(data)
+        if header.ts is not None:
+            # Redis's clock against this host's: skew between hosts shows up here too.
+            PUBSUB_LAG.observe(max(0.0, time.time() - header.ts))
         for subscriber in self._topics.get(contest_id, ()):
             subscriber.offer(header.seq, header.audience, data)
             self.delivered += 1

@@ -12,6 +12,7 @@ from arena.protocol import ErrorBody, json_encoder
 
 T = TypeVar("T")
 MAX_BODY_BYTES = 256 * 1024
+INT64_MAX = 2**63 - 1
 
 
 class ApiError(Exception):
@@ -79,14 +80,28 @@ def int_param(request: Request, name: str, default: int, *, low: int = 1, high: 
     return value
 
 
+def no_nul(value: str, what: str) -> str:
+    """Postgres text cannot hold NUL: such input is the caller's error, not a server one."""
+    if "\x00" in value:
+        raise ApiError(400, "bad_request", f"{what} must not contain NUL characters")
+    return value
+
+
+def parse_id(raw: object) -> int | None:
+    """A database id (a bigint), or None: larger numbers would fail in Postgres, not here."""
+    try:
+        value = int(raw)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    return value if 0 <= value <= INT64_MAX else None
+
+
 def path_int(request: Request, name: str) -> int:
     raw = request.path_params[name]
-    if isinstance(raw, int):
-        return raw
-    try:
-        return int(raw)
-    except ValueError:
-        raise ApiError(404, "not_found", f"{name} {raw!r} is not a number") from None
+    value = parse_id(raw)
+    if value is None:
+        raise ApiError(404, "not_found", f"no {name} {raw!r}")
+    return value
 
 
 async def api_error_handler(request: Request, exc: Exception) -> Response:

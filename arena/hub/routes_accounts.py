@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from arena.hub import auth
 from arena.hub.auth import is_moderator
+from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, read_body
 from arena.hub.state import HubState
 from arena.hub.views import iso, now
@@ -18,6 +18,7 @@ from arena.protocol import (
     Profile,
     RegisterBody,
     SubmissionSummary,
+    UserInfo,
 )
 from arena.storage import users
 from arena.storage.contest_state import CONTEST_COLUMNS, contest_from_row
@@ -67,8 +68,10 @@ async def login(request: Request) -> Response:
                 f"too many login attempts; wait {window} s",
                 retry_after_s=window,
             )
-    async with state.db.acquire() as conn:
-        record = await users.find_user(conn, body.username)
+    record = None
+    if auth.valid_username(body.username):  # no other name can exist (nor reach Postgres)
+        async with state.db.acquire() as conn:
+            record = await users.find_user(conn, body.username)
     valid = record is not None and await auth.verify_password(
         state, record.password_hash, body.password
     )
@@ -150,9 +153,44 @@ async def me(request: Request) -> Response:
     )
 
 
-routes = [
-    Route("/api/auth/register", register, methods=["POST"]),
-    Route("/api/auth/login", login, methods=["POST"]),
-    Route("/api/auth/logout", logout, methods=["POST"]),
-    Route("/api/me", me, methods=["GET"]),
+endpoints = [
+    Endpoint(
+        "POST",
+        "/api/auth/register",
+        register,
+        "Create an account",
+        {201: UserInfo},
+        body=RegisterBody,
+        errors=(409, 422, 429),
+        tags=("accounts",),
+    ),
+    Endpoint(
+        "POST",
+        "/api/auth/login",
+        login,
+        "Log in: sets the session cookie and returns the same token for bearer use",
+        {200: LoginResult},
+        body=LoginBody,
+        errors=(401, 429),
+        tags=("accounts",),
+    ),
+    Endpoint(
+        "POST",
+        "/api/auth/logout",
+        logout,
+        "End the session",
+        {204: None},
+        auth="optional",
+        tags=("accounts",),
+    ),
+    Endpoint(
+        "GET",
+        "/api/me",
+        me,
+        "The caller's profile: past contests and the last 20 submissions",
+        {200: Profile},
+        auth="required",
+        tags=("accounts",),
+    ),
 ]
+routes = routes_for(endpoints)

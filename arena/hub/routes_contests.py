@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from arena.contest_time import Phase
 from arena.hub import auth, views
+from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, not_found, path_int, read_body
 from arena.hub.routes_problems import problem_detail
 from arena.hub.state import HubState
-from arena.protocol import AskBody, ClarificationUpdate, ContestList, ContestView
+from arena.protocol import (
+    Announcement,
+    AskBody,
+    Clarification,
+    ClarificationUpdate,
+    ContestList,
+    ContestView,
+    Leaderboard,
+    ProblemDetail,
+)
 from arena.storage import events, ranking_cache
 from arena.storage.contest_state import CONTEST_COLUMNS, contest_from_row, contest_problems
 
@@ -153,8 +162,10 @@ async def ask(request: Request) -> Response:
     views.require_visible(info, user)
     body = await read_body(request, AskBody, max_bytes=16 * 1024)
     question = body.question.strip()
-    if not question or len(question) > MAX_QUESTION:
-        raise ApiError(422, "bad_question", f"a question has 1 to {MAX_QUESTION} characters")
+    if not question or len(question) > MAX_QUESTION or "\x00" in question:
+        raise ApiError(
+            422, "bad_question", f"a question has 1 to {MAX_QUESTION} characters (no NUL)"
+        )
     if not await views.is_registered(state, info.id, user):
         raise ApiError(403, "not_registered", "register for the contest to ask")
     problem_id = None
@@ -182,15 +193,93 @@ async def ask(request: Request) -> Response:
     return json(clarification, 201)
 
 
-routes = [
-    Route("/api/contests", list_contests, methods=["GET"]),
-    Route("/api/contests/{contest_id}", get_contest, methods=["GET"]),
-    Route("/contests/{contest_id}/description", get_contest, methods=["GET"]),
-    Route("/api/contests/{contest_id}/register", register, methods=["POST"]),
-    Route("/api/contests/{contest_id}/problems/{label}", contest_problem, methods=["GET"]),
-    Route("/api/contests/{contest_id}/leaderboard", leaderboard, methods=["GET"]),
-    Route("/contests/{contest_id}/leaderboard", leaderboard, methods=["GET"]),
-    Route("/api/contests/{contest_id}/announcements", announcements, methods=["GET"]),
-    Route("/api/contests/{contest_id}/clarifications", clarifications, methods=["GET"]),
-    Route("/api/contests/{contest_id}/clarifications", ask, methods=["POST"]),
+_PAGE = Param("page", int, "page number", minimum=1, maximum=10**9)
+_BOARD = Param("board", str, "jury is for moderators (default: the caller's)", ("public", "jury"))
+_TAGS = ("contests",)
+endpoints = [
+    Endpoint(
+        "GET",
+        "/api/contests",
+        list_contests,
+        "Contests by phase: upcoming (soonest first), running, past",
+        {200: ContestList},
+        auth="optional",
+        tags=_TAGS,
+    ),
+    *(
+        Endpoint(
+            "GET",
+            path,
+            get_contest,
+            "A contest; its problems once it has started",
+            {200: ContestView},
+            auth="optional",
+            tags=_TAGS,
+        )
+        for path in ("/api/contests/{contest_id}", "/contests/{contest_id}/description")
+    ),
+    Endpoint(
+        "POST",
+        "/api/contests/{contest_id}/register",
+        register,
+        "Register for a contest (201; 200 when already registered)",
+        {200: ContestView, 201: ContestView},
+        auth="required",
+        errors=(403, 409),
+        tags=_TAGS,
+    ),
+    Endpoint(
+        "GET",
+        "/api/contests/{contest_id}/problems/{label}",
+        contest_problem,
+        "A contest problem's statement (from the start)",
+        {200: ProblemDetail},
+        auth="optional",
+        errors=(403,),
+        tags=_TAGS,
+    ),
+    *(
+        Endpoint(
+            "GET",
+            path,
+            leaderboard,
+            "A page of the leaderboard (50 rows), the caller's row and its event seq",
+            {200: Leaderboard},
+            auth="optional",
+            query=(_PAGE, _BOARD),
+            errors=(403,),
+            tags=_TAGS,
+        )
+        for path in ("/api/contests/{contest_id}/leaderboard", "/contests/{contest_id}/leaderboard")
+    ),
+    Endpoint(
+        "GET",
+        "/api/contests/{contest_id}/announcements",
+        announcements,
+        "The contest's announcements",
+        {200: list[Announcement]},
+        auth="optional",
+        tags=_TAGS,
+    ),
+    Endpoint(
+        "GET",
+        "/api/contests/{contest_id}/clarifications",
+        clarifications,
+        "The caller's own and the public clarifications (moderators: all)",
+        {200: list[Clarification]},
+        auth="required",
+        tags=_TAGS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/contests/{contest_id}/clarifications",
+        ask,
+        "Ask a question (registered contestants)",
+        {201: Clarification},
+        auth="required",
+        body=AskBody,
+        errors=(403, 422, 429),
+        tags=_TAGS,
+    ),
 ]
+routes = routes_for(endpoints)

@@ -7,12 +7,13 @@ from typing import Any
 import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from arena.hub import auth
-from arena.hub.http import ApiError, int_param, json, not_found
+from arena.hub.endpoints import Endpoint, Param, routes_for
+from arena.hub.http import ApiError, int_param, json, no_nul, not_found
 from arena.hub.state import HubState
 from arena.protocol import LikeResult, ProblemDetail, ProblemList, ProblemSummary, Sample, UserInfo
+from arena.storage.problems import SLUG_RE
 
 PAGE_SIZE = 20
 SAMPLE_BYTES = 64 * 1024
@@ -49,6 +50,8 @@ async def list_problems(request: Request) -> Response:
     user = await auth.current_user(state, request)
     page = int_param(request, "page", 1)
     tag = request.query_params.get("tag") or None
+    if tag is not None:
+        no_nul(tag, "tag")
     difficulty = request.query_params.get("difficulty") or None
     if difficulty is not None and difficulty not in DIFFICULTIES:
         raise ApiError(400, "bad_request", f"difficulty is one of {', '.join(DIFFICULTIES)}")
@@ -83,6 +86,8 @@ async def list_problems(request: Request) -> Response:
 
 
 async def visible_problem(state: HubState, slug: str, user: UserInfo | None) -> Any:
+    if SLUG_RE.fullmatch(slug) is None:  # no such problem can exist
+        raise not_found(f"problem {slug!r}")
     async with state.db.acquire() as conn:
         row = await conn.fetchrow(
             f"SELECT p.* FROM problems p WHERE {_VISIBLE} AND p.slug = $2",
@@ -176,8 +181,41 @@ async def like(request: Request) -> Response:
     return json(LikeResult(likes=likes, liked=liking))
 
 
-routes = [
-    Route("/api/problems", list_problems, methods=["GET"]),
-    Route("/api/problems/{slug}", get_problem, methods=["GET"]),
-    Route("/api/problems/{slug}/like", like, methods=["POST", "DELETE"]),
+endpoints = [
+    Endpoint(
+        "GET",
+        "/api/problems",
+        list_problems,
+        "The problem bank, 20 a page, with the caller's solved marks",
+        {200: ProblemList},
+        auth="optional",
+        query=(
+            Param("page", int, "page number", minimum=1, maximum=10**9),
+            Param("tag", str, "only problems with this tag"),
+            Param("difficulty", str, "only problems of this difficulty", enum=DIFFICULTIES),
+        ),
+        tags=("problems",),
+    ),
+    Endpoint(
+        "GET",
+        "/api/problems/{slug}",
+        get_problem,
+        "A problem: statement, samples, limits, code stubs, languages, likes",
+        {200: ProblemDetail},
+        auth="optional",
+        tags=("problems",),
+    ),
+    *(
+        Endpoint(
+            method,
+            "/api/problems/{slug}/like",
+            like,
+            summary,
+            {200: LikeResult},
+            auth="required",
+            tags=("problems",),
+        )
+        for method, summary in (("POST", "Like a problem"), ("DELETE", "Unlike a problem"))
+    ),
 ]
+routes = routes_for(endpoints)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from arena.contest_time import Phase
 from arena.hub import auth, views
+from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int, read_body
 from arena.hub.routes_problems import visible_problem
 from arena.hub.state import HubState
@@ -21,6 +22,7 @@ from arena.protocol import (
     Accepted,
     PracticeSubmitBody,
     RunBody,
+    RunOutcome,
     SubmissionView,
     SubmitBody,
     TestResult,
@@ -69,6 +71,14 @@ async def _rate_limit(state: HubState, user: UserInfo, scope: str) -> None:
 async def _contest_submit(
     state: HubState, user: UserInfo, contest_id: int, problem_ref: str, language: str, source: bytes
 ) -> Response:
+    submission_id = await contest_submission(state, user, contest_id, problem_ref, language, source)
+    return json(Accepted(submission_id), 202)
+
+
+async def contest_submission(
+    state: HubState, user: UserInfo, contest_id: int, problem_ref: str, language: str, source: bytes
+) -> int:
+    """Every check of a contest submission, then the submit; shared with the Contest API."""
     info = await views.contest(state, contest_id)
     views.require_visible(info, user)
     if info.clock.phase(views.now()) != Phase.RUNNING:
@@ -92,7 +102,7 @@ async def _contest_submit(
         source=source,
         contest_id=contest_id,
     )
-    return json(Accepted(submission_id), 202)
+    return submission_id
 
 
 async def contest_submit(request: Request) -> Response:
@@ -159,6 +169,29 @@ async def run(request: Request) -> Response:
     state = _state(request)
     user = await auth.require_user(state, request)
     row = await visible_problem(state, request.path_params["slug"], user)
+    return await _run(request, state, user, row)
+
+
+async def contest_run(request: Request) -> Response:
+    """``run`` for a problem of a running contest, which the bank hides until the end."""
+    state = _state(request)
+    user = await auth.require_user(state, request)
+    info = await views.contest(state, path_int(request, "contest_id"))
+    views.require_visible(info, user)
+    jury = auth.is_moderator(user)
+    if info.clock.phase(views.now()) == Phase.UPCOMING and not jury:
+        raise ApiError(403, "not_started", "the problems are shown when the contest starts")
+    if not jury and not await views.is_registered(state, info.id, user):
+        raise ApiError(403, "not_registered", "register for the contest first")
+    problem = info.problem_by_label(request.path_params["label"])
+    if problem is None:
+        raise not_found(f"problem {request.path_params['label']!r} of this contest")
+    async with state.db.acquire() as conn:
+        row = await conn.fetchrow("SELECT * FROM problems WHERE id = $1", problem.problem_id)
+    return await _run(request, state, user, row)
+
+
+async def _run(request: Request, state: HubState, user: UserInfo, row: Any) -> Response:
     body = await read_body(request, RunBody)
     source = body.source.encode()
     _check_source(state, body.language, source)
@@ -237,10 +270,86 @@ async def get_submission(request: Request) -> Response:
     return json(view)
 
 
-routes = [
-    Route("/api/contests/{contest_id}/submissions", contest_submit, methods=["POST"]),
-    Route("/contests/{contest_id}/users/{user_id}/submit", multipart_submit, methods=["POST"]),
-    Route("/api/problems/{slug}/submissions", practice_submit, methods=["POST"]),
-    Route("/api/problems/{slug}/run", run, methods=["POST"]),
-    Route("/api/submissions/{submission_id}", get_submission, methods=["GET"]),
+_SUBMIT_ERRORS = (403, 422, 429)
+_RUN_ERRORS = (403, 422, 429, 503)
+_TAGS = ("submissions",)
+# The multipart upload of /contests/{cid}/users/{uid}/submit (the DOMjudge-style form).
+_SUBMIT_FORM = {
+    "type": "object",
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "the source file"},
+        "problem": {"type": "string", "description": "label (default: the file's name)"},
+        "language": {"type": "string", "description": "language id (default: by extension)"},
+    },
+    "required": ["file"],
+}
+endpoints = [
+    Endpoint(
+        "POST",
+        "/api/contests/{contest_id}/submissions",
+        contest_submit,
+        "Submit to a running contest (registered contestants)",
+        {202: Accepted},
+        auth="required",
+        body=SubmitBody,
+        errors=_SUBMIT_ERRORS,
+        tags=_TAGS,
+    ),
+    Endpoint(
+        "POST",
+        "/contests/{contest_id}/users/{user_id}/submit",
+        multipart_submit,
+        "Submit a file as a multipart upload (as the caller)",
+        {202: Accepted},
+        auth="required",
+        form_schema=_SUBMIT_FORM,
+        errors=_SUBMIT_ERRORS,
+        tags=_TAGS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/problems/{slug}/submissions",
+        practice_submit,
+        "A practice submission",
+        {202: Accepted},
+        auth="required",
+        body=PracticeSubmitBody,
+        errors=(422, 429),
+        tags=_TAGS,
+    ),
+    *(
+        Endpoint(
+            "POST",
+            path,
+            handler,
+            summary,
+            {200: RunOutcome},
+            auth="required",
+            body=RunBody,
+            errors=_RUN_ERRORS,
+            tags=_TAGS,
+        )
+        for path, handler, summary in (
+            (
+                "/api/problems/{slug}/run",
+                run,
+                "Run on the samples (or on one input) in a sandbox; nothing is stored",
+            ),
+            (
+                "/api/contests/{contest_id}/problems/{label}/run",
+                contest_run,
+                "Run on a contest problem's samples (registered contestants)",
+            ),
+        )
+    ),
+    Endpoint(
+        "GET",
+        "/api/submissions/{submission_id}",
+        get_submission,
+        "A submission: status, verdict, per-test results; code for its author and moderators",
+        {200: SubmissionView},
+        auth="required",
+        tags=_TAGS,
+    ),
 ]
+routes = routes_for(endpoints)

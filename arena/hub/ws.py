@@ -15,7 +15,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from arena.hub import admin, auth, views
 from arena.hub.fanout import REPLY_SEQ, RESYNC, Subscriber
-from arena.hub.http import ApiError
+from arena.hub.http import ApiError, not_found, parse_id
+from arena.hub.metrics import open_socket
 from arena.hub.state import HubState
 from arena.protocol import ErrorFrame, UserInfo, json_encoder
 from arena.storage import events
@@ -150,10 +151,12 @@ async def _stream(
 async def _open_contest(
     ws: WebSocket, state: HubState
 ) -> tuple[ContestInfo, UserInfo | None] | None:
-    raw = ws.path_params["contest_id"]
+    contest_id = parse_id(ws.path_params["contest_id"])
     try:
-        info = await views.contest(state, int(raw))
-    except (ApiError, ValueError):
+        if contest_id is None:
+            raise not_found("contest")
+        info = await views.contest(state, contest_id)
+    except ApiError:
         await _refuse(ws, CLOSE_NOT_FOUND, "no such contest")
         return None
     user = await auth.current_user(state, ws)
@@ -179,7 +182,8 @@ async def contestant(ws: WebSocket) -> None:
     await ws.accept()
     audiences = ["jury"] if jury else ["public", events.user(user.id)]
     sub = Subscriber(audiences, state.settings.ws_queue_messages, everything=jury)
-    await _stream(ws, state, info, user, sub, read_only=False)
+    with open_socket("contestant"):
+        await _stream(ws, state, info, user, sub, read_only=False)
 
 
 async def spectator(ws: WebSocket) -> None:
@@ -191,7 +195,8 @@ async def spectator(ws: WebSocket) -> None:
     await ws.accept()
     sub = Subscriber(["public"], state.settings.ws_queue_messages)
     # Spectators always see the public board, even when a moderator watches this way.
-    await _stream(ws, state, info, None, sub, read_only=True)
+    with open_socket("spectator"):
+        await _stream(ws, state, info, None, sub, read_only=True)
 
 
 async def moderator(ws: WebSocket) -> None:
@@ -204,19 +209,19 @@ async def moderator(ws: WebSocket) -> None:
         await _refuse(ws, CLOSE_FORBIDDEN, "moderators only")
         return
     await ws.accept()
-    try:
-        while True:
-            message = await ws.receive()
-            if message["type"] == "websocket.disconnect":
-                return
-            raw = message.get("text") or message.get("bytes") or b""
-            data = raw.encode() if isinstance(raw, str) else raw
-            if len(data) > state.settings.ws_max_frame_bytes:
-                await _send_error(
-                    ws, f"frame larger than {state.settings.ws_max_frame_bytes} bytes"
-                )
-                continue
-            reply = await admin.handle(state, user, data)
-            await ws.send_text(json_encoder.encode(reply).decode())
-    except WebSocketDisconnect:
-        return
+    with open_socket("admin"), contextlib.suppress(WebSocketDisconnect):
+        await _moderate(ws, state, user)
+
+
+async def _moderate(ws: WebSocket, state: HubState, user: UserInfo) -> None:
+    while True:
+        message = await ws.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        raw = message.get("text") or message.get("bytes") or b""
+        data = raw.encode() if isinstance(raw, str) else raw
+        if len(data) > state.settings.ws_max_frame_bytes:
+            await _send_error(ws, f"frame larger than {state.settings.ws_max_frame_bytes} bytes")
+            continue
+        reply = await admin.handle(state, user, data)
+        await ws.send_text(json_encoder.encode(reply).decode())

@@ -25,6 +25,7 @@ from typing import Any
 
 import docker
 
+from arena.judge import metrics
 from arena.judge.sandbox import (
     SandboxError,
     SandboxSession,
@@ -45,6 +46,7 @@ class WarmPool:
         settings: Settings,
         size: int | None = None,
         helper_size: int | None = None,
+        kind: str = "submission",
     ) -> None:
         self._client = client
         self._settings = settings
@@ -52,7 +54,9 @@ class WarmPool:
         helpers = max(1, self.size // 2) if helper_size is None else helper_size
         # Containers for validators and interactors (see the module docstring).
         self.helpers: WarmPool | None = (
-            WarmPool(client, settings, size=helpers, helper_size=0) if helpers > 0 else None
+            WarmPool(client, settings, size=helpers, helper_size=0, kind="helper")
+            if helpers > 0
+            else None
         )
         self._started = False
         # Each slot holds a ready session or the error its creation ended in, so a broken Docker
@@ -62,6 +66,7 @@ class WarmPool:
         self._closing: set[asyncio.Task[None]] = set()
         self._refilled = asyncio.Condition()
         self._closed = False
+        metrics.track_pool(self, kind)
 
     @property
     def ready(self) -> int:

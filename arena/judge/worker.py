@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -19,6 +20,8 @@ from arq import Retry, cron
 from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
+from arena import logs
+from arena.judge import metrics
 from arena.judge.grader import GradingPlan, grade
 from arena.judge.languages import Language, LanguageTable
 from arena.judge.plans import PlanCache
@@ -61,11 +64,29 @@ class WorkerState(msgspec.Struct, kw_only=True):
 
 
 async def judge_submission(ctx: dict[str, Any], submission_id: int, attempt: int) -> str:
+    token = logs.submission_id.set(submission_id)
+    try:
+        return await _judge(ctx, submission_id, attempt)
+    finally:
+        logs.submission_id.reset(token)
+
+
+def _since_enqueued_s(ctx: dict[str, Any]) -> float | None:
+    enqueued = ctx.get("enqueue_time")
+    if not isinstance(enqueued, datetime):
+        return None
+    return max(0.0, (datetime.now(UTC) - enqueued).total_seconds())
+
+
+async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int) -> str:
     state: WorkerState = ctx["arena"]
     async with state.db.acquire() as conn:
         claimed = await submissions.claim(conn, submission_id, attempt, state.name)
     if claimed is None:
         return "already final or superseded"
+    waited_s = _since_enqueued_s(ctx)
+    if waited_s is not None and ctx.get("job_try", 1) == 1:
+        metrics.QUEUE_WAIT.observe(waited_s)
     try:
         language = state.languages.get(claimed.language)
         plan = await state.plans.get(claimed.problem_id, claimed.problem_version)
@@ -83,6 +104,9 @@ async def judge_submission(ctx: dict[str, Any], submission_id: int, attempt: int
         won = await submissions.finish(conn, claimed, result)
         if not won:
             return "another claim finished first"
+        latency_s = _since_enqueued_s(ctx)
+        if latency_s is not None:
+            metrics.JUDGE_LATENCY.labels(claimed.language, result.verdict.value).observe(latency_s)
         if claimed.contest_id is not None:
             await ranking_cache.refresh_user(conn, state.redis, claimed.contest_id, claimed.user_id)
     judged = SubmissionJudged(
@@ -159,6 +183,9 @@ def redis_settings(settings: Settings) -> RedisSettings:
 
 async def _startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
+    if settings.worker_metrics_port is not None:
+        metrics.serve(settings.worker_metrics_port)
+        log.info("metrics on port %s", settings.worker_metrics_port)
     client = docker_client(settings)
     pool = WarmPool(client, settings, size=settings.judge_slots)
     await pool.start()

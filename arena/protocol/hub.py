@@ -237,3 +237,40 @@ class Announcement(msgspec.Struct, frozen=True):
     id: int
     body: str
     created_at: str
+
+
+class ContestSubmission(msgspec.Struct, frozen=True):
+    """A row of a contest's submission list (mine, or everyone's for moderators)."""
+
+    id: int
+    user_id: int
+    username: str
+    problem: str  # label
+    language: str
+    status: str
+    verdict: str | None
+    score: float | None
+    time_ms: int | None
+    submitted_at: str
+
+
+class ProblemStats(msgspec.Struct, frozen=True):
+    label: str
+    # verdict id (or "pending": queued, judging, or made during the freeze) -> submissions
+    verdicts: dict[str, int]
+    timeline: list[int]  # submissions per bucket from the start
+
+
+class ContestStats(msgspec.Struct, frozen=True):
+    contest_id: int
+    board: str  # public (verdicts after the freeze hidden) or jury
+    bucket_s: int
+    buckets: int
+    problems: list[ProblemStats]
+
+
+class Registration(msgspec.Struct, frozen=True):
+    user_id: int
+    username: str
+    registered_at: str
+    disqualified: bool

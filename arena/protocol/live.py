@@ -43,10 +43,11 @@ ContestEvent = (
 )
 
 
-class Envelope(msgspec.Struct, frozen=True):
+class Envelope(msgspec.Struct, frozen=True, omit_defaults=True):
     seq: int
     audience: str  # "public", "jury" or "user:<id>"
     body: msgspec.Raw  # a ContestEvent, already encoded: hubs forward it without decoding
+    ts: float | None = None  # publish time (Redis TIME, Unix seconds), for the lag metric
 
 
 class Snapshot(msgspec.Struct, frozen=True, tag="snapshot", tag_field="kind"):

@@ -16,7 +16,11 @@ HISTORY_LENGTH = 20_000
 
 _PUBLISH = """
 local seq = redis.call('INCR', KEYS[1])
-local envelope = '{"seq":' .. seq .. ',"audience":"' .. ARGV[1] .. '","body":' .. ARGV[2] .. '}'
+-- The publish time (Redis's clock, shared by every hub) lets hubs measure their pub/sub lag.
+local now = redis.call('TIME')
+local ts = now[1] .. '.' .. string.format('%06d', tonumber(now[2]))
+local envelope = '{"seq":' .. seq .. ',"ts":' .. ts .. ',"audience":"' .. ARGV[1]
+    .. '","body":' .. ARGV[2] .. '}'
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], seq .. '-0', 'e', envelope)
 redis.call('PUBLISH', KEYS[3], envelope)
 return seq

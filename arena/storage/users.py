@@ -84,3 +84,52 @@ async def session_user(conn: Any, token: str) -> UserInfo | None:
 
 async def delete_session(conn: Any, token: str) -> None:
     await conn.execute("DELETE FROM sessions WHERE token_hash = $1", token_hash(token))
+
+
+class UserListing(msgspec.Struct, frozen=True):
+    id: int
+    username: str
+    role: str
+    disabled: bool
+    email: str | None
+    created_at: str
+
+
+async def list_users(conn: Any, role: str | None = None) -> list[UserListing]:
+    rows = await conn.fetch(
+        "SELECT id, username, role::text AS role, disabled, email, created_at FROM users"
+        " WHERE $1::text IS NULL OR role::text = $1 ORDER BY id",
+        role,
+    )
+    return [
+        UserListing(
+            r["id"],
+            r["username"],
+            r["role"],
+            r["disabled"],
+            r["email"],
+            r["created_at"].isoformat(),
+        )
+        for r in rows
+    ]
+
+
+async def set_role(conn: Any, user_id: int, role: str) -> None:
+    await conn.execute("UPDATE users SET role = $2::user_role WHERE id = $1", user_id, role)
+
+
+async def set_disabled(conn: Any, user_id: int, disabled: bool) -> list[bytes]:
+    """Disabling also ends every session; returns the ended sessions' token hashes."""
+    async with conn.transaction():
+        await conn.execute("UPDATE users SET disabled = $2 WHERE id = $1", user_id, disabled)
+        if not disabled:
+            return []
+        rows = await conn.fetch(
+            "DELETE FROM sessions WHERE user_id = $1 RETURNING token_hash", user_id
+        )
+    return [bytes(r["token_hash"]) for r in rows]
+
+
+async def session_hashes(conn: Any, user_id: int) -> list[bytes]:
+    rows = await conn.fetch("SELECT token_hash FROM sessions WHERE user_id = $1", user_id)
+    return [bytes(r["token_hash"]) for r in rows]

@@ -1,0 +1,162 @@
+"""Configuration objects of the Contest API: contest, state, judgement types, languages, problems,
+teams. Pure functions of the contest's rows and the view (who looks, and when)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from msgspec import UNSET
+
+from arena.ccs.source import ContestSource, View, contest_key
+from arena.ccs.times import abstime, maybe_abstime, minutes, reltime
+from arena.judge.languages import Language
+from arena.protocol.ccs import (
+    CcsCommand,
+    CcsContest,
+    CcsJudgementType,
+    CcsLanguage,
+    CcsProblem,
+    CcsState,
+    CcsTeam,
+)
+from arena.storage.contest_state import ContestInfo
+
+API_VERSION = "draft"
+API_VERSION_URL = "https://ccs-specs.icpc.io/draft/contest_api"
+CODE_LIMIT_KIB = 64  # the hub refuses larger sources
+_RGB = re.compile(r"^#[0-9A-Fa-f]{3}([0-9A-Fa-f]{3})?$")
+# (id, name, solved, penalty): Arena's verdicts are already the spec's ids.
+_JUDGEMENT_TYPES = (
+    ("AC", "Accepted", True, False),
+    ("WA", "Wrong Answer", False, True),
+    ("TLE", "Time Limit Exceeded", False, True),
+    ("MLE", "Memory Limit Exceeded", False, True),
+    ("RTE", "Run-Time Error", False, True),
+    ("OLE", "Output Limit Exceeded", False, True),
+    # Free tries in Arena's ranking (arena.ranking): the contestant's code never ran, or we failed.
+    ("CE", "Compile Error", False, False),
+    ("JE", "Judging Error", False, False),
+)
+# Languages whose entry point is a class name: Arena always runs class Main.
+ENTRY_POINTS = {"java": ("Main class", "Main"), "kotlin": ("Main class", "MainKt")}
+
+
+def contest(info: ContestInfo) -> CcsContest:
+    pass_fail = info.scoring == "pass-fail"
+    return CcsContest(
+        id=contest_key(info),
+        name=info.name,
+        formal_name=info.name,
+        start_time=abstime(info.clock.start),
+        duration=reltime((info.clock.duration_s + info.clock.extra_s) * 1000),
+        scoreboard_freeze_duration=reltime(info.clock.freeze_duration_s * 1000),
+        scoreboard_thaw_time=maybe_abstime(info.clock.unfrozen_at),
+        scoreboard_type=info.scoring,
+        penalty_time=minutes(info.penalty_minutes) if pass_fail else UNSET,
+    )
+
+
+def state(info: ContestInfo, now: datetime) -> CcsState:
+    """The contest's milestones reached by ``now``; only ever a function of thresholds, so the
+    same rows give the same state until the next milestone."""
+    clock = info.clock
+    started = clock.start if now >= clock.start else None
+    ended = clock.end if started is not None and now >= clock.end else None
+    freeze = clock.freeze_time()
+    frozen = freeze if started is not None and freeze is not None and now >= freeze else None
+    if frozen is not None and ended is not None and frozen >= ended:
+        frozen = None  # a freeze set after the end never hid anything
+    thawed = None
+    if frozen is not None and clock.unfrozen_at is not None and clock.unfrozen_at >= frozen:
+        thawed = clock.unfrozen_at if now >= clock.unfrozen_at else None
+    finalized = info.finalized_at if ended is not None else None
+    end_of_updates = None
+    if finalized is not None and (frozen is None or thawed is not None):
+        end_of_updates = max(finalized, thawed) if thawed is not None else finalized
+    return CcsState(
+        started=maybe_abstime(started),
+        frozen=maybe_abstime(frozen),
+        ended=maybe_abstime(ended),
+        thawed=maybe_abstime(thawed),
+        finalized=maybe_abstime(finalized),
+        end_of_updates=maybe_abstime(end_of_updates),
+    )
+
+
+def judgement_types(info: ContestInfo) -> list[CcsJudgementType]:
+    pass_fail = info.scoring == "pass-fail"
+    return [
+        CcsJudgementType(id=i, name=name, solved=solved, penalty=p if pass_fail else UNSET)
+        for i, name, solved, p in _JUDGEMENT_TYPES
+    ]
+
+
+def _command(argv: list[str], source_file: str) -> CcsCommand | None:
+    if not argv:
+        return None
+    args = " ".join(a.replace("{source}", source_file) for a in argv[1:])
+    return CcsCommand(command=argv[0], args=args or None)
+
+
+def languages(table: Iterable[Language]) -> list[CcsLanguage]:
+    out = []
+    for lang in sorted(table, key=lambda item: item.id):
+        entry = ENTRY_POINTS.get(lang.id)
+        out.append(
+            CcsLanguage(
+                id=lang.id,
+                name=lang.name,
+                entry_point_required=entry is not None,
+                extensions=list(dict.fromkeys(lang.extensions)),
+                compiler=_command(lang.compile, lang.source_file),
+                runner=_command(lang.run, lang.source_file),
+                entry_point_name=entry[0] if entry is not None else UNSET,
+            )
+        )
+    return out
+
+
+def problems(source: ContestSource, view: View) -> list[CcsProblem]:
+    """The problem set; the public sees it from the start."""
+    info = source.info
+    if not view.jury and view.now < info.clock.start:
+        return []
+    score = info.scoring != "pass-fail"
+    return [
+        CcsProblem(
+            id=p.slug,
+            label=p.label,
+            name=p.title,
+            ordinal=p.ordinal,
+            rgb=p.rgb if p.rgb is not None and _RGB.match(p.rgb) else None,
+            color=p.color,
+            time_limit=p.time_limit_ms / 1000,
+            memory_limit=p.memory_mib,
+            output_limit=p.output_mib,
+            code_limit=CODE_LIMIT_KIB,
+            test_data_count=p.test_count,
+            max_score=(p.max_score or float(p.points)) if score else UNSET,
+        )
+        for p in source.problems
+    ]
+
+
+def team_id(user_id: int) -> str:
+    return str(user_id)
+
+
+def teams(source: ContestSource) -> list[CcsTeam]:
+    """Registered contestants; disqualified ones stay (their submissions refer to them), hidden."""
+    return [
+        CcsTeam(
+            id=team_id(t.user_id),
+            name=t.username,
+            label=team_id(t.user_id),
+            display_name=None,
+            organization_id=None,
+            hidden=t.disqualified,
+        )
+        for t in sorted(source.teams, key=lambda t: t.user_id)
+    ]

@@ -1,0 +1,134 @@
+"""``arena contest export CONTEST DIR``: a contest as an ICPC contest package.
+
+Writes ``contest.yaml`` and ``problems.yaml`` in the form ``arena contest import`` reads (problem
+ids are Arena's slugs, so importing them back links the problems already in the database), and
+``event-feed.ndjson``: the Contest API event feed as the jury sees it (every team, submission,
+judgement, run, clarification and the final scoreboard state). Problem packages are not written:
+Arena keeps their test data and validators, but not their original files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import yaml
+
+from arena.ccs.catalog import Inputs
+from arena.ccs.feed import feed_objects
+from arena.ccs.source import view_for
+from arena.cli.common import UsageError, connect_db
+from arena.cli.user import contest_id_for
+from arena.judge.languages import LanguageTable
+from arena.protocol import json_encoder
+from arena.protocol.ccs import CcsEvent
+from arena.settings import Settings
+from arena.storage.ccs_source import load_source
+from arena.storage.contest_state import load_contest
+
+
+def reltime(seconds: int) -> str:
+    """Whole seconds as the Contest API's h:mm:ss."""
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def contest_yaml(row: Any) -> dict[str, Any]:
+    """The contest row as contest.yaml (an extension counts in the duration)."""
+    return {
+        "id": row["external_id"] or str(row["id"]),
+        "name": row["name"],
+        "start_time": row["start_time"].astimezone(UTC).isoformat(),
+        "duration": reltime(row["duration_s"] + row["extra_s"]),
+        "scoreboard_freeze_duration": reltime(row["freeze_duration_s"]),
+        "penalty_time": row["penalty_minutes"],
+        "scoreboard_type": row["scoring"],
+    }
+
+
+def problems_yaml(rows: list[Any]) -> list[dict[str, Any]]:
+    entries = []
+    for r in rows:
+        entry: dict[str, Any] = {"id": r["slug"], "label": r["label"], "ordinal": r["ordinal"]}
+        entry.update({k: r[k] for k in ("color", "rgb") if r[k] is not None})
+        entry["points"] = r["points"]
+        entries.append(entry)
+    return entries
+
+
+def _yaml(data: object) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+async def export_contest(conn: Any, contest_id: int, languages: LanguageTable) -> dict[str, bytes]:
+    """The package's files by name."""
+    row = await conn.fetchrow(
+        "SELECT id, external_id, name, start_time, duration_s, extra_s, freeze_duration_s,"
+        " penalty_minutes, scoring::text AS scoring FROM contests WHERE id = $1",
+        contest_id,
+    )
+    info = await load_contest(conn, contest_id)
+    if row is None or info is None:
+        raise UsageError(f"no contest {contest_id}")
+    problems = await conn.fetch(
+        "SELECT p.slug, cp.label, cp.ordinal, cp.color, cp.rgb, cp.points FROM contest_problems cp"
+        " JOIN problems p ON p.id = cp.problem_id WHERE cp.contest_id = $1"
+        " ORDER BY cp.ordinal, cp.label",
+        contest_id,
+    )
+    view = view_for(info, jury=True, now=datetime.now(UTC))
+    source = await load_source(conn, info, cutoff_ms=None, live=True, board=True)
+    objects = feed_objects(Inputs(source, view, list(languages)))
+    feed = b"".join(
+        json_encoder.encode(
+            CcsEvent(type=o.type, id=o.id, data=msgspec.Raw(o.data), token=str(token))
+        )
+        + b"\n"
+        for token, o in enumerate(objects, start=1)
+    )
+    return {
+        "contest.yaml": _yaml(contest_yaml(row)).encode(),
+        "problems.yaml": _yaml(problems_yaml(problems)).encode(),
+        "event-feed.ndjson": feed,
+    }
+
+
+def add_export(actions: Any) -> None:
+    exporter = actions.add_parser(
+        "export",
+        help="write a contest as contest.yaml, problems.yaml and event-feed.ndjson",
+    )
+    exporter.add_argument("contest", help="contest id or external id (contest.yaml's id)")
+    exporter.add_argument("directory", type=Path, metavar="DIR", help="created if missing")
+    exporter.set_defaults(handler=run_export)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    languages = LanguageTable.load(settings.sandbox_dir / "languages.toml")
+    if args.directory.exists() and not args.directory.is_dir():
+        raise UsageError(f"{args.directory}: not a directory")
+
+    async def job() -> dict[str, bytes]:
+        conn = await connect_db(settings.database_url)
+        try:
+            contest_id = await contest_id_for(conn, args.contest)
+            return await export_contest(conn, contest_id, languages)
+        finally:
+            await conn.close()
+
+    files = asyncio.run(job())
+    try:
+        args.directory.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (args.directory / name).write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"{exc.filename or args.directory}: {exc.strerror or exc}") from exc
+    events = files["event-feed.ndjson"].count(b"\n")
+    print(
+        f"exported contest {args.contest} to {args.directory}: {', '.join(files)}, {events} events"
+    )
+    return 0

@@ -1,0 +1,178 @@
+"""``arena demo seed``: the example problems as a tagged bank, a contest running now, accounts.
+
+Idempotent: problems are re-imported (an unchanged package keeps its version), the contest is
+restarted (its start moves to a minute ago; earlier submissions become practice submissions, and
+its freeze, extension, disqualifications and final results are cleared), and the demo accounts
+get new passwords.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from argon2 import PasswordHasher
+
+from arena.cli.demo_bank import Bank, contest_package
+from arena.hub.auth import SESSION_CACHE_S, session_cache_key
+from arena.storage import ranking_cache, users
+from arena.storage.blobs import BlobStore
+from arena.storage.contests import import_contest
+from arena.storage.problems import import_problem
+
+MODERATOR = "judge"
+CONTESTANTS = ("alice", "bob")
+STARTED_AGO = timedelta(minutes=1)
+
+
+class Account(msgspec.Struct, frozen=True):
+    username: str
+    role: str
+    password: str
+
+
+class SeedResult(msgspec.Struct, frozen=True):
+    problems: int
+    new_versions: int
+    contest_id: int
+    contest: str
+    contest_name: str
+    start: str
+    end: str
+    labels: list[str]
+    moved_submissions: int
+    accounts: list[Account]
+
+
+def new_password() -> str:
+    # 16 URL-safe characters (96 bits): printed for the operator, never stored in clear.
+    return secrets.token_urlsafe(12)
+
+
+async def _restart_contest(conn: Any, contest_id: int) -> int:
+    """Clears what an earlier run of the contest left; returns how many submissions moved."""
+    async with conn.transaction():
+        moved = await conn.fetchval(
+            "WITH moved AS (UPDATE submissions SET contest_id = NULL WHERE contest_id = $1"
+            " RETURNING 1) SELECT count(*) FROM moved",
+            contest_id,
+        )
+        await conn.execute("DELETE FROM contest_results WHERE contest_id = $1", contest_id)
+        await conn.execute(
+            "UPDATE registrations SET disqualified = false WHERE contest_id = $1", contest_id
+        )
+        await conn.execute(
+            "UPDATE contests SET extra_s = 0, frozen_at = NULL, unfrozen_at = NULL,"
+            " finalized_at = NULL, registration_open = true, public = true WHERE id = $1",
+            contest_id,
+        )
+    return int(moved)
+
+
+async def _account(conn: Any, redis: Any, username: str, role: str, password_hash: str) -> int:
+    """Creates the account, or gives an existing one this role and password and logs it out."""
+    found = await users.find_user(conn, username)
+    if found is None:
+        return (await users.create_user(conn, username, password_hash, None, role)).id
+    user_id = found.info.id
+    async with conn.transaction():
+        await users.set_password_hash(conn, user_id, password_hash)
+        await conn.execute(
+            "UPDATE users SET role = $2, disabled = false WHERE id = $1", user_id, role
+        )
+        ended = await conn.fetch(
+            "DELETE FROM sessions WHERE user_id = $1 RETURNING token_hash", user_id
+        )
+    # Hubs cache a session's user for a while: tombstones end the old sessions there too.
+    for row in ended:
+        await redis.set(session_cache_key(bytes(row["token_hash"])), b"-", ex=SESSION_CACHE_S)
+    return user_id
+
+
+async def register_contestants(conn: Any, contest_id: int, user_ids: list[int]) -> None:
+    await conn.executemany(
+        "INSERT INTO registrations (contest_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        [(contest_id, user_id) for user_id in user_ids],
+    )
+
+
+async def seed(
+    conn: Any,
+    redis: Any,
+    blobs: BlobStore,
+    bank: Bank,
+    problems_dir: Path,
+    hasher: PasswordHasher,
+    now: datetime,
+) -> SeedResult:
+    new_versions = 0
+    for problem in bank.problems:
+        imported = await import_problem(
+            conn,
+            blobs,
+            problems_dir / problem.slug,
+            slug=problem.slug,
+            difficulty=problem.difficulty,
+            tags=problem.tags,
+        )
+        new_versions += imported.created
+
+    start = (now - STARTED_AGO).astimezone(UTC).replace(microsecond=0)
+    with tempfile.TemporaryDirectory(prefix="arena-demo-") as scratch:
+        package = Path(scratch) / bank.contest.id
+        package.mkdir()
+        for name, text in contest_package(bank.contest, start).items():
+            (package / name).write_text(text, encoding="utf-8")
+        contest = await import_contest(conn, blobs, package)
+    moved = await _restart_contest(conn, contest.contest_id)
+
+    moderator = Account(MODERATOR, "moderator", new_password())
+    shared = new_password()
+    accounts = [moderator, *(Account(name, "contestant", shared) for name in CONTESTANTS)]
+    # argon2 is deliberately slow: hashed off the event loop, one hash per distinct password.
+    hashes = {
+        password: await asyncio.to_thread(hasher.hash, password)
+        for password in {a.password for a in accounts}
+    }
+    ids = [await _account(conn, redis, a.username, a.role, hashes[a.password]) for a in accounts]
+    await register_contestants(conn, contest.contest_id, ids[1:])
+    await ranking_cache.rebuild(conn, redis, contest.contest_id)
+
+    end = start + timedelta(seconds=bank.contest.duration_s)
+    return SeedResult(
+        problems=len(bank.problems),
+        new_versions=new_versions,
+        contest_id=contest.contest_id,
+        contest=contest.external_id,
+        contest_name=contest.name,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        labels=[f"{p.label} {p.slug}" for p in contest.problems],
+        moved_submissions=moved,
+        accounts=accounts,
+    )
+
+
+def describe(result: SeedResult, problems_dir: Path) -> str:
+    width = max(len(a.username) for a in result.accounts)
+    lines = [
+        f"problem bank: {result.problems} problems from {problems_dir}"
+        f" ({result.new_versions} new versions)",
+        f"contest {result.contest} (id {result.contest_id}) {result.contest_name!r}: "
+        + ", ".join(result.labels),
+        f"  running from {result.start} to {result.end}",
+    ]
+    if result.moved_submissions:
+        lines.append(
+            f"  {result.moved_submissions} submissions of the previous run moved to practice"
+        )
+    lines.append("accounts (new passwords on every run):")
+    lines += [
+        f"  {a.username:<{width}}  {a.role:<10}  password {a.password}" for a in result.accounts
+    ]
+    return "\n".join(lines)

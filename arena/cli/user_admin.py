@@ -1,0 +1,138 @@
+"""``arena user role|disable|enable|list``: operators' account changes.
+
+Hubs cache a session's user for a few minutes (``arena.hub.auth``): a change of role drops those
+cache entries so the next request reads the new role, and disabling an account ends its sessions
+and leaves a tombstone in each entry, so it is logged out on every hub at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from arena.cli.common import UsageError, connect_db
+from arena.hub.auth import SESSION_CACHE_S, session_cache_key
+from arena.protocol import json_encoder
+from arena.settings import Settings
+from arena.storage import users
+
+ROLES = ("contestant", "moderator", "admin")
+
+
+def register_actions(actions: Any) -> None:
+    role = actions.add_parser("role", help="change an account's role")
+    role.add_argument("username")
+    role.add_argument("role", choices=ROLES)
+    role.set_defaults(handler=run_role)
+    for name, verb in (("disable", "disable an account (ends its sessions)"),
+                       ("enable", "enable a disabled account")):  # fmt: skip
+        action = actions.add_parser(name, help=verb)
+        action.add_argument("username")
+        action.set_defaults(handler=run_disable if name == "disable" else run_enable)
+    listing = actions.add_parser("list", help="list accounts")
+    listing.add_argument("--role", choices=ROLES, help="only accounts with this role")
+    listing.add_argument("--json", action="store_true", help="one JSON array")
+    listing.set_defaults(handler=run_list)
+
+
+async def _user(conn: Any, username: str) -> users.UserRecord:
+    found = await users.find_user(conn, username)
+    if found is None:
+        raise UsageError(f"no user {username!r}")
+    return found
+
+
+async def _drop_cached(settings: Settings, hashes: list[bytes], *, tombstone: bool) -> None:
+    if not hashes:
+        return
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        keys = [session_cache_key(h) for h in hashes]
+        if tombstone:
+            async with redis.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.set(key, b"-", ex=SESSION_CACHE_S)
+                await pipe.execute()
+        else:
+            await redis.delete(*keys)
+    except (RedisError, OSError) as exc:
+        print(
+            f"arena: warning: Redis unreachable ({exc}); hubs may use the old account data"
+            f" for up to {SESSION_CACHE_S} s",
+            file=sys.stderr,
+        )
+    finally:
+        await redis.aclose()
+
+
+def run_role(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+
+    async def job() -> str:
+        conn = await connect_db(settings.database_url)
+        try:
+            found = await _user(conn, args.username)
+            await users.set_role(conn, found.info.id, args.role)
+            hashes = await users.session_hashes(conn, found.info.id)
+        finally:
+            await conn.close()
+        await _drop_cached(settings, hashes, tombstone=False)
+        return f"{found.info.username} (id {found.info.id}): {found.info.role} -> {args.role}"
+
+    print(asyncio.run(job()))
+    return 0
+
+
+def _set_disabled(args: argparse.Namespace, disabled: bool) -> int:
+    settings = Settings.from_env()
+
+    async def job() -> str:
+        conn = await connect_db(settings.database_url)
+        try:
+            found = await _user(conn, args.username)
+            ended = await users.set_disabled(conn, found.info.id, disabled)
+        finally:
+            await conn.close()
+        await _drop_cached(settings, ended, tombstone=True)
+        if disabled:
+            return (
+                f"disabled {found.info.username} (id {found.info.id}); ended {len(ended)} sessions"
+            )
+        return f"enabled {found.info.username} (id {found.info.id})"
+
+    print(asyncio.run(job()))
+    return 0
+
+
+def run_disable(args: argparse.Namespace) -> int:
+    return _set_disabled(args, True)
+
+
+def run_enable(args: argparse.Namespace) -> int:
+    return _set_disabled(args, False)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+
+    async def job() -> list[users.UserListing]:
+        conn = await connect_db(settings.database_url)
+        try:
+            return await users.list_users(conn, args.role)
+        finally:
+            await conn.close()
+
+    found = asyncio.run(job())
+    if args.json:
+        sys.stdout.write(json_encoder.encode(found).decode() + "\n")
+        return 0
+    print(f"{'id':>6}  {'username':<32} {'role':<10} state")
+    for user in found:
+        state = "disabled" if user.disabled else "active"
+        print(f"{user.id:>6}  {user.username:<32} {user.role:<10} {state}")
+    return 0

@@ -1,0 +1,132 @@
+"""``GET /api/v4/contests/{id}/event-feed``: the Contest API's NDJSON event feed.
+
+Design. The feed is a log in Postgres (``ccs_events``, see arena.storage.ccs_events), one per
+contest and audience (``public``: what the freeze allows; ``jury``: moderators). A connection
+first refreshes the log, then sends its events after ``since_token`` (or all of them), then keeps
+polling: every ``ARENA_CCS_POLL_S`` it refreshes the log, at most once per interval per feed
+across all hub processes (a Redis key), and sends the new events. A refresh computes every object
+from the contest's rows (arena.ccs) and appends the ones that differ from what the log last said,
+under an advisory lock, so an event's token is the log's row id, tokens of one feed grow in commit
+order, and ``since_token=N`` resumes with exactly the events after N. Events are full objects
+(deletions are ``data: null``). A newline goes out after ``ARENA_CCS_KEEPALIVE_S`` (100 s) without
+an event. The state event that sets ``end_of_updates`` is always the last one of its refresh, and
+once it has been sent the feed ends: the contest will not change again (a rejudge that reopens it
+shows up on the next connection). ``?stream=false`` sends what there is and ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from arena.ccs import feed
+from arena.ccs.catalog import Inputs
+from arena.ccs.source import view_for
+from arena.hub import auth, ccs_auth
+from arena.hub.http import ApiError
+from arena.hub.state import HubState
+from arena.protocol import CcsEvent, CcsState, json_encoder
+from arena.storage import ccs_events
+from arena.storage.ccs_source import load_source
+from arena.storage.contest_state import load_contest
+
+_BATCH = 1000
+_state_decoder = msgspec.json.Decoder(CcsState)
+
+
+async def refresh(state: HubState, contest_id: int, audience: str, *, force: bool) -> None:
+    """Bring the feed's log up to date (unless another connection did within the interval)."""
+    if not force:
+        fresh_ms = max(1, int(state.settings.ccs_poll_s * 1000))
+        key = f"arena:ccs:{contest_id}:{audience}:fresh"
+        if not await state.redis.set(key, b"1", nx=True, px=fresh_ms):
+            return
+
+    async def build(conn: Any) -> list[feed.FeedObject]:
+        # Read fresh inside the locked transaction: the objects are only ever a function of rows
+        # and of milestones reached, so an unchanged contest gives the same bytes every time.
+        info = await load_contest(conn, contest_id)
+        if info is None:
+            return []
+        view = view_for(info, jury=audience == "jury", now=datetime.now(UTC))
+        source = await load_source(conn, info, cutoff_ms=view.cutoff_ms, live=True, board=True)
+        return feed.feed_objects(Inputs(source, view, list(state.languages)))
+
+    async with state.db.acquire() as conn:
+        await ccs_events.refresh(conn, contest_id, audience, build)
+
+
+def _line(record: Any) -> bytes:
+    data = record["data"]
+    event = CcsEvent(
+        type=record["type"],
+        id=record["object_id"],
+        data=None if data is None else msgspec.Raw(data.encode()),
+        token=str(record["token"]),
+    )
+    return json_encoder.encode(event) + b"\n"
+
+
+def _ends_updates(record: Any) -> bool:
+    if record["type"] != "state" or record["data"] is None:
+        return False
+    return _state_decoder.decode(record["data"]).end_of_updates is not None
+
+
+def _since(request: Request) -> int | None:
+    raw = request.query_params.get("since_token")
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise ApiError(400, "bad_request", f"since_token {raw!r} is not a token of this feed")
+    return int(raw)
+
+
+async def event_feed(request: Request) -> Response:
+    state: HubState = request.app.state.hub
+    user = await ccs_auth.viewer(state, request)
+    info = await ccs_auth.contest_for(state, request, user)
+    audience = "jury" if auth.is_moderator(user) else "public"
+    since = _since(request)
+    stream = request.query_params.get("stream", "true").lower() not in ("false", "0", "no")
+    await refresh(state, info.id, audience, force=True)
+    if since is not None:
+        async with state.db.acquire() as conn:
+            if not await ccs_events.known(conn, info.id, audience, since):
+                raise ApiError(400, "bad_request", f"since_token {since} is not of this feed")
+
+    async def lines() -> AsyncIterator[bytes]:
+        settings = state.settings
+        last = since or 0
+        quiet_since = time.monotonic()
+        first = True
+        while True:
+            if not first:
+                await refresh(state, info.id, audience, force=False)
+            first = False
+            async with state.db.acquire() as conn:
+                batch = await ccs_events.since(conn, info.id, audience, last, _BATCH)
+            for record in batch:
+                yield _line(record)
+            if batch:
+                last = batch[-1]["token"]
+                quiet_since = time.monotonic()
+                if _ends_updates(batch[-1]):
+                    return
+                if len(batch) == _BATCH:
+                    continue  # more is waiting: no sleep, no refresh needed first
+            if not stream:
+                return
+            if time.monotonic() - quiet_since >= settings.ccs_keepalive_s:
+                yield b"\n"
+                quiet_since = time.monotonic()
+            await asyncio.sleep(min(settings.ccs_poll_s, settings.ccs_keepalive_s))
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson")

@@ -1,0 +1,272 @@
+"""The ICPC Contest API (CCS spec, version "draft") under ``/api/v4``.
+
+Read-only for everyone where the contest is public; moderators see everything (the jury view:
+every verdict, the submitted files). Callers authenticate with the hub's session cookie or bearer
+token, or with HTTP basic auth (username and password), as the spec requires. Errors have the
+spec's shape ``{"code", "message"}``. These routes have their own spec, so they are kept out of
+the hub's OpenAPI description (a plain ``routes`` list, no ``Endpoint`` entries).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import zipfile
+from collections.abc import Awaitable, Callable
+from importlib import metadata
+from typing import Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from arena.ccs import catalog, objects, scoreboard
+from arena.ccs.live import submission
+from arena.ccs.source import SubmissionFacts, View, contest_key, view_for
+from arena.hub import auth, ccs_auth, ccs_feed, views
+from arena.hub.http import ApiError, json, not_found, read_body
+from arena.hub.routes_submissions import MAX_SOURCE_BYTES, contest_submission
+from arena.hub.state import HubState
+from arena.protocol import (
+    CcsApiInfo,
+    CcsError,
+    CcsProvider,
+    CcsSubmitBody,
+    UserInfo,
+)
+from arena.storage.ccs_source import load_source
+from arena.storage.contest_state import CONTEST_COLUMNS, ContestInfo, contest_from_row
+from arena.storage.contest_state import contest_problems as load_problems
+
+BASE = "/api/v4"
+_BASIC_CACHE_S = 300
+_user_decoder = msgspec.json.Decoder(UserInfo)
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _state(request: Request) -> HubState:
+    state: HubState = request.app.state.hub
+    return state
+
+
+def _ccs(handler: Handler) -> Handler:
+    """The spec's error shape and CORS header on every answer of the API."""
+
+    async def wrapped(request: Request) -> Response:
+        try:
+            response = await handler(request)
+        except ApiError as exc:
+            headers = {}
+            if exc.status == 401:
+                headers["WWW-Authenticate"] = 'Basic realm="Arena"'
+            if exc.retry_after_s is not None:
+                headers["Retry-After"] = str(exc.retry_after_s)
+            response = json(CcsError(exc.status, exc.body.message), exc.status, headers)
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapped
+
+
+def _view(info: ContestInfo, user: UserInfo | None) -> View:
+    return view_for(info, jury=auth.is_moderator(user), now=views.now())
+
+
+async def _inputs(
+    state: HubState, info: ContestInfo, view: View, *, live: bool, board: bool
+) -> catalog.Inputs:
+    async with state.db.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+        source = await load_source(conn, info, cutoff_ms=view.cutoff_ms, live=live, board=board)
+    return catalog.Inputs(source, view, list(state.languages))
+
+
+async def api_info(request: Request) -> Response:
+    try:
+        version = metadata.version("arena")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    provider = CcsProvider(name="Arena", version=version)
+    return json(CcsApiInfo(objects.API_VERSION, objects.API_VERSION_URL, provider))
+
+
+async def list_contests(request: Request) -> Response:
+    state = _state(request)
+    user = await ccs_auth.viewer(state, request)
+    async with state.db.acquire() as conn:
+        rows = await conn.fetch(
+            f"SELECT {CONTEST_COLUMNS} FROM contests WHERE public OR $1 ORDER BY start_time, id",
+            auth.is_moderator(user),
+        )
+        infos = [contest_from_row(r, await load_problems(conn, r["id"])) for r in rows]
+    return json([objects.contest(info) for info in infos])
+
+
+async def get_contest(request: Request) -> Response:
+    state = _state(request)
+    info = await ccs_auth.contest_for(state, request, await ccs_auth.viewer(state, request))
+    return json(objects.contest(info))
+
+
+async def access(request: Request) -> Response:
+    state = _state(request)
+    user = await ccs_auth.viewer(state, request)
+    info = await ccs_auth.contest_for(state, request, user)
+    registered = await views.is_registered(state, info.id, user)
+    return json(catalog.access(can_submit=registered))
+
+
+async def contest_state(request: Request) -> Response:
+    state = _state(request)
+    info = await ccs_auth.contest_for(state, request, await ccs_auth.viewer(state, request))
+    return json(objects.state(info, views.now()))
+
+
+async def get_scoreboard(request: Request) -> Response:
+    state = _state(request)
+    user = await ccs_auth.viewer(state, request)
+    info = await ccs_auth.contest_for(state, request, user)
+    view = _view(info, user)
+    inputs = await _inputs(state, info, view, live=False, board=True)
+    board = scoreboard.scoreboard(
+        inputs.source, view, objects.state(info, view.now), catalog.problem_ids(inputs)
+    )
+    return json(board)
+
+
+def _filtered(items: list[Any], request: Request) -> list[Any]:
+    """The spec's filters: ``?team_id=5`` keeps objects whose (ID) property matches; an empty
+    value matches null."""
+    wanted = dict(request.query_params)
+    if not wanted:
+        return items
+    out = []
+    for item in items:
+        fields = msgspec.structs.asdict(item)
+        if all(
+            name not in fields
+            or not isinstance(fields[name], str | None)
+            or (fields[name] or "") == value
+            for name, value in wanted.items()
+        ):
+            out.append(item)
+    return out
+
+
+async def _collection_items(request: Request) -> list[Any]:
+    kind = request.path_params["kind"]
+    if kind not in catalog.COLLECTIONS:
+        raise not_found(f"endpoint {kind!r}")
+    state = _state(request)
+    user = await ccs_auth.viewer(state, request)
+    info = await ccs_auth.contest_for(state, request, user)
+    view = _view(info, user)
+    live = kind in catalog.NEEDS_LIVE
+    inputs = await _inputs(state, info, view, live=live, board=kind in catalog.NEEDS_BOARD)
+    return catalog.collection(kind, inputs)
+
+
+async def collection(request: Request) -> Response:
+    return json(_filtered(await _collection_items(request), request))
+
+
+async def single(request: Request) -> Response:
+    wanted = request.path_params["object_id"]
+    for item in await _collection_items(request):
+        if str(item.id) == wanted:
+            return json(item)
+    raise not_found(f"{request.path_params['kind']} {wanted!r}")
+
+
+def _unzip(encoded: str) -> bytes:
+    """The one source file of a submission's base64 zip archive."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(base64.b64decode(encoded, validate=True)))
+        entries = [entry for entry in archive.infolist() if not entry.is_dir()]
+        if len(entries) != 1:
+            raise ApiError(400, "bad_request", "files: the zip archive must hold one source file")
+        with archive.open(entries[0]) as member:
+            source = member.read(MAX_SOURCE_BYTES + 1)
+    except (binascii.Error, zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ApiError(400, "bad_request", f"files: not a base64 zip archive ({exc})") from None
+    if len(source) > MAX_SOURCE_BYTES:
+        raise ApiError(413, "too_large", f"the source is larger than {MAX_SOURCE_BYTES} bytes")
+    return source
+
+
+async def submit(request: Request) -> Response:
+    """POST a submission as the caller's team (capability ``team_submit``)."""
+    state = _state(request)
+    user = await ccs_auth.viewer(state, request)
+    if user is None:
+        raise ApiError(401, "unauthenticated", "log in to submit")
+    info = await ccs_auth.contest_for(state, request, user)
+    body = await read_body(request, CcsSubmitBody)
+    if body.id is not None or body.time is not None or body.contest_time is not None:
+        raise ApiError(400, "bad_request", "id, time and contest_time are set by the server")
+    if body.team_id is not None and body.team_id != objects.team_id(user.id):
+        raise ApiError(403, "forbidden", "you can only submit as your own team")
+    if len(body.files) != 1:
+        raise ApiError(400, "bad_request", "files: exactly one zip archive")
+    entry = objects.ENTRY_POINTS.get(body.language_id)
+    if entry is not None and body.entry_point not in (None, entry[1]):
+        raise ApiError(400, "bad_request", f"entry_point: Arena runs {entry[1]!r}")
+    source = _unzip(body.files[0].data)
+    submission_id = await contest_submission(
+        state, user, info.id, body.problem_id, body.language_id, source
+    )
+    async with state.db.acquire() as conn:
+        row = await conn.fetchrow(
+            "SELECT id, user_id, problem_id, language, submitted_at, status::text AS status,"
+            " attempt, verdict, score, time_ms, judging_started_at, judged_at"
+            " FROM submissions WHERE id = $1",
+            submission_id,
+        )
+    problem = next(p for p in info.problems if p.problem_id == row["problem_id"])
+    made = submission(SubmissionFacts(**dict(row)), problem.slug, info.clock, _view(info, user))
+    location = f"{BASE}/contests/{contest_key(info)}/submissions/{submission_id}"
+    return json(made, 201, {"Location": location})
+
+
+async def submission_files(request: Request) -> Response:
+    """A submission's source as the zip archive its ``files`` link names (moderators only)."""
+    state = _state(request)
+    user = await ccs_auth.viewer(state, request)
+    info = await ccs_auth.contest_for(state, request, user)
+    raw_id = request.path_params["submission_id"]
+    row = None
+    if auth.is_moderator(user) and raw_id.isdigit():
+        async with state.db.acquire() as conn:
+            row = await conn.fetchrow(
+                "SELECT language, source FROM submissions WHERE id = $1 AND contest_id = $2",
+                int(raw_id),
+                info.id,
+            )
+    if row is None:
+        raise not_found(f"submission {raw_id!r}")
+    try:
+        filename = state.languages.get(row["language"]).source_file
+    except ValueError:
+        filename = "source.txt"
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(filename, bytes(row["source"]))
+    return Response(packed.getvalue(), media_type="application/zip")
+
+
+_CONTEST = BASE + "/contests/{contest_id}"
+routes = [
+    Route(BASE, _ccs(api_info), methods=["GET"]),
+    Route(BASE + "/", _ccs(api_info), methods=["GET"]),
+    Route(BASE + "/contests", _ccs(list_contests), methods=["GET"]),
+    Route(_CONTEST, _ccs(get_contest), methods=["GET"]),
+    Route(_CONTEST + "/access", _ccs(access), methods=["GET"]),
+    Route(_CONTEST + "/state", _ccs(contest_state), methods=["GET"]),
+    Route(_CONTEST + "/scoreboard", _ccs(get_scoreboard), methods=["GET"]),
+    Route(_CONTEST + "/event-feed", _ccs(ccs_feed.event_feed), methods=["GET"]),
+    Route(_CONTEST + "/submissions", _ccs(submit), methods=["POST"]),
+    Route(_CONTEST + "/submissions/{submission_id}/files", _ccs(submission_files), methods=["GET"]),
+    Route(_CONTEST + "/{kind}", _ccs(collection), methods=["GET"]),
+    Route(_CONTEST + "/{kind}/{object_id}", _ccs(single), methods=["GET"]),
+]

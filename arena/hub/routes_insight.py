@@ -1,0 +1,199 @@
+"""What the browser's contest pages read besides the board: submission lists, per-problem
+statistics (public ones respect the freeze) and, for moderators, the registrations."""
+
+from __future__ import annotations
+
+import math
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from arena.contest_time import Phase
+from arena.hub import auth, views
+from arena.hub.endpoints import Endpoint, Param, routes_for
+from arena.hub.http import ApiError, int_param, json, path_int
+from arena.hub.state import HubState
+from arena.protocol import (
+    ContestStats,
+    ContestSubmission,
+    ProblemStats,
+    Registration,
+)
+
+LIST_LIMIT = 200
+MAX_BUCKETS = 60
+PENDING = "pending"
+
+
+def _state(request: Request) -> HubState:
+    state: HubState = request.app.state.hub
+    return state
+
+
+def bucket_seconds(duration_s: int, max_buckets: int = MAX_BUCKETS) -> int:
+    """Whole minutes per bucket, so that the contest fits in at most ``max_buckets``."""
+    minutes = max(1, math.ceil(duration_s / 60 / max_buckets))
+    return minutes * 60
+
+
+async def submissions(request: Request) -> Response:
+    """``?mine=1`` (the default for contestants): the caller's; moderators get everyone's."""
+    state = _state(request)
+    user = await auth.require_user(state, request)
+    info = await views.contest(state, path_int(request, "contest_id"))
+    views.require_visible(info, user)
+    everyone = auth.is_moderator(user) and request.query_params.get("mine") not in ("1", "true")
+    limit = int_param(request, "limit", 100, high=LIST_LIMIT)
+    async with state.db.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT s.id, s.user_id, u.username, cp.label, s.language, s.status::text AS status,"
+            " s.verdict, s.score, s.time_ms, s.submitted_at FROM submissions s"
+            " JOIN users u ON u.id = s.user_id"
+            " JOIN contest_problems cp ON cp.contest_id = s.contest_id"
+            " AND cp.problem_id = s.problem_id"
+            " WHERE s.contest_id = $1 AND ($2 OR s.user_id = $3)"
+            " ORDER BY s.id DESC LIMIT $4",
+            info.id,
+            everyone,
+            user.id,
+            limit,
+        )
+    return json(
+        [
+            ContestSubmission(
+                id=r["id"],
+                user_id=r["user_id"],
+                username=r["username"],
+                problem=r["label"],
+                language=r["language"],
+                status=r["status"],
+                verdict=r["verdict"],
+                score=r["score"],
+                time_ms=r["time_ms"],
+                submitted_at=views.iso(r["submitted_at"]) or "",
+            )
+            for r in rows
+        ]
+    )
+
+
+async def stats(request: Request) -> Response:
+    """Per problem: submissions over time and the verdict mix. On the public view a submission
+    made during the freeze counts, but its verdict stays ``pending`` like its board cell."""
+    state = _state(request)
+    user = await auth.current_user(state, request)
+    info = await views.contest(state, path_int(request, "contest_id"))
+    views.require_visible(info, user)
+    jury = auth.is_moderator(user)
+    at = views.now()
+    if info.clock.phase(at) == Phase.UPCOMING and not jury:
+        raise ApiError(403, "not_started", "statistics are shown when the contest starts")
+    duration_s = int((info.clock.end - info.clock.start).total_seconds())
+    bucket_s = bucket_seconds(duration_s)
+    buckets = max(1, math.ceil(duration_s / bucket_s))
+    cutoff = None
+    if not jury and info.clock.frozen(at):
+        cutoff = info.clock.freeze_time()
+    async with state.db.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT s.problem_id,"
+            " floor(extract(epoch FROM s.submitted_at - $2) / $3)::int AS bucket,"
+            " CASE WHEN s.status = 'done' AND ($4::timestamptz IS NULL OR s.submitted_at < $4)"
+            "  THEN s.verdict WHEN s.status = 'failed' THEN 'JE' ELSE NULL END AS shown,"
+            " count(*)::int AS n"
+            " FROM submissions s JOIN registrations r"
+            " ON r.contest_id = s.contest_id AND r.user_id = s.user_id AND NOT r.disqualified"
+            " WHERE s.contest_id = $1 GROUP BY 1, 2, 3",
+            info.id,
+            info.clock.start,
+            float(bucket_s),
+            cutoff,
+        )
+    by_problem = {p.problem_id: ProblemStats(p.label, {}, [0] * buckets) for p in info.problems}
+    for r in rows:
+        found = by_problem.get(r["problem_id"])
+        if found is None:
+            continue
+        verdict = r["shown"] or PENDING
+        found.verdicts[verdict] = found.verdicts.get(verdict, 0) + r["n"]
+        found.timeline[min(max(r["bucket"], 0), buckets - 1)] += r["n"]
+    return json(
+        ContestStats(
+            contest_id=info.id,
+            board="jury" if jury else "public",
+            bucket_s=bucket_s,
+            buckets=buckets,
+            problems=list(by_problem.values()),
+        )
+    )
+
+
+async def registrations(request: Request) -> Response:
+    """Moderators: who is registered (``?q=`` a username prefix), for disqualify / reinstate."""
+    state = _state(request)
+    user = await auth.require_user(state, request)
+    if not auth.is_moderator(user):
+        raise ApiError(403, "forbidden", "the registrations are for moderators")
+    info = await views.contest(state, path_int(request, "contest_id"))
+    prefix = (request.query_params.get("q") or "").lower()
+    like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    async with state.db.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT r.user_id, u.username, r.registered_at, r.disqualified FROM registrations r"
+            " JOIN users u ON u.id = r.user_id WHERE r.contest_id = $1"
+            " AND lower(u.username) LIKE $2 ORDER BY u.username LIMIT $3",
+            info.id,
+            like,
+            LIST_LIMIT,
+        )
+    return json(
+        [
+            Registration(
+                user_id=r["user_id"],
+                username=r["username"],
+                registered_at=views.iso(r["registered_at"]) or "",
+                disqualified=r["disqualified"],
+            )
+            for r in rows
+        ]
+    )
+
+
+_TAGS = ("contests",)
+endpoints = [
+    Endpoint(
+        "GET",
+        "/api/contests/{contest_id}/submissions",
+        submissions,
+        "A contest's submissions, newest first: the caller's (everyone's for moderators)",
+        {200: list[ContestSubmission]},
+        auth="required",
+        query=(
+            Param("mine", str, "1: only the caller's, moderators too"),
+            Param("limit", int, "how many", minimum=1, maximum=LIST_LIMIT),
+        ),
+        tags=_TAGS,
+    ),
+    Endpoint(
+        "GET",
+        "/api/contests/{contest_id}/stats",
+        stats,
+        "Per problem: submissions over time and the verdict mix (public: frozen ones pending)",
+        {200: ContestStats},
+        auth="optional",
+        errors=(403,),
+        tags=_TAGS,
+    ),
+    Endpoint(
+        "GET",
+        "/api/contests/{contest_id}/registrations",
+        registrations,
+        "Moderators: the registered contestants (q: a username prefix)",
+        {200: list[Registration]},
+        auth="required",
+        query=(Param("q", str, "username prefix"),),
+        errors=(403,),
+        tags=_TAGS,
+    ),
+]
+routes = routes_for(endpoints)

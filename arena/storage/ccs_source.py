@@ -1,0 +1,88 @@
+"""Reading one contest's rows for the Contest API (arena.ccs turns them into API objects)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arena.ccs.source import (
+    AnnouncementFacts,
+    ClarificationFacts,
+    ContestSource,
+    ProblemFacts,
+    RunFacts,
+    SubmissionFacts,
+    TeamFacts,
+)
+from arena.storage import ranking_cache
+from arena.storage.contest_state import ContestInfo
+
+_PROBLEMS = """
+    SELECT cp.problem_id, p.slug, cp.label, p.title, cp.ordinal, cp.color, cp.rgb, cp.points,
+           coalesce(pv.time_limit_ms, 1000) AS time_limit_ms,
+           coalesce(pv.memory_mib, 0) AS memory_mib, coalesce(pv.output_mib, 0) AS output_mib,
+           (pv.scoring ->> 'max_score')::float8 AS max_score,
+           (SELECT count(*) FROM problem_tests t
+            WHERE t.problem_id = p.id AND t.version = p.current_version) AS test_count
+    FROM contest_problems cp
+    JOIN problems p ON p.id = cp.problem_id
+    LEFT JOIN problem_versions pv ON pv.problem_id = p.id AND pv.version = p.current_version
+    WHERE cp.contest_id = $1
+    ORDER BY cp.ordinal, cp.label
+"""
+_TEAMS = """
+    SELECT r.user_id, u.username, r.disqualified
+    FROM registrations r JOIN users u ON u.id = r.user_id
+    WHERE r.contest_id = $1 ORDER BY r.user_id
+"""
+_SUBMISSIONS = """
+    SELECT id, user_id, problem_id, language, submitted_at, status::text AS status, attempt,
+           verdict, score, time_ms, judging_started_at, judged_at
+    FROM submissions WHERE contest_id = $1 ORDER BY id
+"""
+# The tests of each submission's current attempt (a rejudge keeps the old attempts' rows).
+_RUNS = """
+    SELECT t.submission_id, t.ordinal, t.verdict, t.time_ms
+    FROM test_results t JOIN submissions s ON s.id = t.submission_id AND s.attempt = t.attempt
+    WHERE s.contest_id = $1
+"""
+_CLARIFICATIONS = """
+    SELECT id, user_id, problem_id, question, answer, public, asked_at, answered_at
+    FROM clarifications WHERE contest_id = $1 ORDER BY id
+"""
+_ANNOUNCEMENTS = "SELECT id, body, created_at FROM announcements WHERE contest_id = $1 ORDER BY id"
+
+
+async def load_source(
+    conn: Any, info: ContestInfo, *, cutoff_ms: int | None, live: bool, board: bool
+) -> ContestSource:
+    """The contest's rows: always problems and teams; ``live``: submissions, tests and
+    clarifications; ``board``: the ranking rows as a board with this cutoff shows them."""
+    problems = [ProblemFacts(**dict(r)) for r in await conn.fetch(_PROBLEMS, info.id)]
+    teams = [TeamFacts(**dict(r)) for r in await conn.fetch(_TEAMS, info.id)]
+    if not live and not board:
+        return ContestSource(info=info, problems=problems, teams=teams)
+    submissions = [SubmissionFacts(**dict(r)) for r in await conn.fetch(_SUBMISSIONS, info.id)]
+    runs = [RunFacts(**dict(r)) for r in await conn.fetch(_RUNS, info.id)] if live else []
+    clarifications = []
+    announcements = []
+    if live:
+        clarifications = [
+            ClarificationFacts(**dict(r)) for r in await conn.fetch(_CLARIFICATIONS, info.id)
+        ]
+        announcements = [
+            AnnouncementFacts(**dict(r)) for r in await conn.fetch(_ANNOUNCEMENTS, info.id)
+        ]
+    rows = {}
+    if board:
+        computed = await ranking_cache.compute_board(conn, info, cutoff_ms)
+        rows = {user: stored.row for user, stored in computed.items()}
+    return ContestSource(
+        info=info,
+        problems=problems,
+        teams=teams,
+        submissions=submissions,
+        runs=runs,
+        clarifications=clarifications,
+        announcements=announcements,
+        board=rows,
+    )

@@ -1,0 +1,2 @@
+a, b = input().split()
+print("yes" if sorted(a) == sorted(b) else "no")

@@ -1,0 +1,3 @@
+# Pi is not 3.14.
+r = float(input())
+print(3.14 * r * r)

@@ -1,0 +1,2 @@
+# The Julian rule.
+print("leap" if int(input()) % 4 == 0 else "common")

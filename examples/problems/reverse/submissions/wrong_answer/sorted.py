@@ -1,0 +1,2 @@
+# Sorting the letters is not reversing them.
+print("".join(sorted(input().strip(), reverse=True)))

@@ -1,0 +1,3 @@
+# The other diagonal.
+n = int(input())
+print(sum(int(input().split()[n - 1 - i]) for i in range(n)))

@@ -1,0 +1,3 @@
+# The cross product is negative for clockwise corners.
+x1, y1, x2, y2, x3, y3 = map(int, input().split())
+print(((x2 - x1) * (y3 - y1) - (x3 - x1) * (y2 - y1)) / 2)

@@ -1,0 +1,2 @@
+# Counting spaces goes wrong with runs of spaces.
+print(input().count(" ") + 1)

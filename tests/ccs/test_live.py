@@ -1,0 +1,80 @@
+"""Submissions, judgements, runs and clarifications: the jury's and the public's (frozen) views."""
+
+from __future__ import annotations
+
+import msgspec
+from ccs_sample import at, info, source
+from ccs_support import validate
+
+from arena.ccs import live
+from arena.ccs.source import view_for
+
+
+def test_every_live_object_matches_its_schema() -> None:
+    contest = source()
+    for jury in (True, False):
+        view = view_for(contest.info, jury=jury, now=at(260))
+        for name, items in (
+            ("submission", live.submissions(contest, view)),
+            ("judgement", live.judgements(contest, view)),
+            ("run", live.runs(contest, view)),
+            ("clarification", live.clarifications(contest, view)),
+        ):
+            assert items, name
+            for item in items:
+                validate(name, msgspec.to_builtins(item))
+
+
+def test_the_freeze_hides_verdicts_from_the_public() -> None:
+    contest = source()
+    jury = view_for(contest.info, jury=True, now=at(260))
+    public = view_for(contest.info, jury=False, now=at(260))
+    assert public.cutoff_ms == 240 * 60_000
+    # Every submission is listed for both; only the jury may download files.
+    assert [s.id for s in live.submissions(contest, public)] == ["1", "2", "3", "4", "5", "6"]
+    assert all(s.files == [] for s in live.submissions(contest, public))
+    files = live.submissions(contest, jury)[0].files
+    assert files[0].href == "contests/wf26/submissions/1/files"
+    assert live.submissions(contest, jury)[1].entry_point == "Main"  # java
+    jury_judgements = {j.submission_id: j for j in live.judgements(contest, jury)}
+    public_judgements = {j.submission_id: j for j in live.judgements(contest, public)}
+    assert set(jury_judgements) == {"1", "2", "3", "4", "5", "6"}
+    assert set(public_judgements) == {"1", "2", "3", "4", "6"}  # 5 came during the freeze
+    assert jury_judgements["4"].judgement_type_id is None  # still judging
+    assert jury_judgements["4"].end_time is None
+    assert jury_judgements["2"].judgement_type_id == "WA"
+    assert jury_judgements["2"].id == "2-1"
+    assert {r.judgement_id for r in live.runs(contest, public)} == {"1-1", "2-1", "3-1", "6-1"}
+    runs = [r for r in live.runs(contest, jury) if r.judgement_id == "2-1"]
+    assert [(r.id, r.ordinal, r.judgement_type_id) for r in runs] == [
+        ("2-1-1", 1, "AC"),
+        ("2-1-2", 2, "WA"),
+        ("2-1-3", 3, "WA"),
+    ]
+    # After the thaw the public sees everything again.
+    thawed = msgspec.structs.replace(
+        contest, info=info(clock=msgspec.structs.replace(contest.info.clock, unfrozen_at=at(300)))
+    )
+    later = view_for(thawed.info, jury=False, now=at(301))
+    assert {j.submission_id for j in live.judgements(thawed, later)} == set(jury_judgements)
+
+
+def test_clarifications_for_the_jury_and_the_public() -> None:
+    contest = source()
+    jury = live.clarifications(contest, view_for(contest.info, jury=True, now=at(100)))
+    assert [(c.id, c.from_team_id, c.to_team_id, c.reply_to_id) for c in jury] == [
+        ("a1", None, None, None),  # the announcement, before the start
+        ("11", "2", None, None),
+        ("11-r", None, None, "11"),  # answered to everyone
+        ("12", "3", None, None),
+        ("12-r", None, "3", "12"),  # answered to the asker alone
+        ("13", "1", None, None),
+    ]
+    assert jury[0].contest_time == "-0:15:00.000"
+    public = live.clarifications(contest, view_for(contest.info, jury=False, now=at(100)))
+    assert [(c.id, c.from_team_id, c.to_team_id, c.reply_to_id) for c in public] == [
+        ("a1", None, None, None),
+        ("11-r", None, None, None),
+    ]
+    assert public[1].text == "> Are apples round?\n> Really?\n\nYes."
+    assert public[1].problem_id == "apples"

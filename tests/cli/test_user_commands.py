@@ -1,0 +1,98 @@
+"""``arena user role|disable|enable|list`` against the real Postgres and Redis."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from typing import Any
+
+from redis.asyncio import Redis
+
+from arena.hub.auth import session_cache_key
+from arena.storage import users
+
+REDIS_DB = 9
+
+
+def arena(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "arena", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def cli_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        ARENA_DATABASE_URL=database_url,
+        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        ARENA_PASSWORD_MEMORY_KIB="8192",
+        ARENA_PASSWORD_TIME_COST="1",
+    )
+    return env
+
+
+async def test_role_disable_enable_and_list(db: Any, database_url: str) -> None:
+    env = cli_env(database_url)
+    name = f"op{uuid.uuid4().hex[:8]}"
+    made = arena(env, "user", "add", name, stdin="a long password\n")
+    assert made.returncode == 0, made.stderr
+    user_id = await db.fetchval("SELECT id FROM users WHERE username = $1", name)
+    token = uuid.uuid4().hex
+    async with db.acquire() as conn:
+        await users.create_session(conn, user_id, token, 3600)
+    cache_key = session_cache_key(users.token_hash(token))
+    redis = Redis(db=REDIS_DB)
+    try:
+        # What a hub caches for the session: the role change must not wait for it to expire.
+        await redis.set(cache_key, b'{"id":1,"username":"x","role":"contestant"}', ex=300)
+        done = arena(env, "user", "role", name.upper(), "moderator")
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == f"{name} (id {user_id}): contestant -> moderator"
+        assert await db.fetchval("SELECT role::text FROM users WHERE id = $1", user_id) == (
+            "moderator"
+        )
+        assert await redis.get(cache_key) is None
+
+        done = arena(env, "user", "disable", name)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == f"disabled {name} (id {user_id}); ended 1 sessions"
+        row = await db.fetchrow("SELECT disabled FROM users WHERE id = $1", user_id)
+        assert row["disabled"] is True
+        assert await db.fetchval("SELECT count(*) FROM sessions WHERE user_id = $1", user_id) == 0
+        assert await redis.get(cache_key) == b"-"  # every hub sees the logout at once
+    finally:
+        await redis.delete(cache_key)
+        await redis.aclose()
+
+    listed = arena(env, "user", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    mine = [u for u in json.loads(listed.stdout) if u["id"] == user_id]
+    assert mine and (mine[0]["role"], mine[0]["disabled"]) == ("moderator", True)
+    table = arena(env, "user", "list", "--role", "moderator")
+    line = next(line for line in table.stdout.splitlines() if f" {name} " in line)
+    assert line.split()[-2:] == ["moderator", "disabled"]
+    others = arena(env, "user", "list", "--role", "admin", "--json")
+    assert all(u["id"] != user_id for u in json.loads(others.stdout))
+
+    done = arena(env, "user", "enable", name)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"enabled {name} (id {user_id})"
+    assert await db.fetchval("SELECT disabled FROM users WHERE id = $1", user_id) is False
+
+
+def test_user_commands_refuse_unknown_users_and_roles(database_url: str) -> None:
+    env = cli_env(database_url)
+    missing = arena(env, "user", "disable", "nobody-like-this")
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "arena: error: no user 'nobody-like-this'"
+    bad_role = arena(env, "user", "role", "whoever", "superuser")
+    assert bad_role.returncode == 2
+    assert "invalid choice: 'superuser'" in bad_role.stderr

@@ -1,0 +1,30 @@
+"""Throwaway Postgres databases for tests: created with the schema migrated, dropped after."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+
+from arena.storage.migrate import migrate
+
+ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@asynccontextmanager
+async def fresh_database(prefix: str = "arena_test") -> AsyncIterator[str]:
+    """The URL of a new, migrated database, dropped (with its connections) on exit."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(ADMIN_DSN)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    try:
+        conn = await asyncpg.connect(url)
+        await migrate(conn)
+        await conn.close()
+        yield url
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()

@@ -1,0 +1,287 @@
+"""The ICPC Contest API (/api/v4) of two real hubs, judged by a real worker, against the schemas.
+
+Every answer and every event-feed line is validated with the JSON schemas of
+../shared/conformance/ccs-specs; a contest goes from registration through judged submissions, a
+clarification and a freeze to its final results and the feed's end_of_updates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import json
+import time
+import uuid
+import zipfile
+from typing import Any
+
+import httpx
+import pytest
+from ccs_support import validate, validate_event_line
+from hub_support import PASSWORD, bearer, new_contest, new_user
+
+from arena.storage import moderation
+
+AC = "a, b = map(int, input().split())\nprint(a + b)\n"
+WA = "print(0)\n"
+COLLECTIONS = [
+    "judgement-types", "languages", "problems", "organizations", "teams", "submissions",
+    "judgements", "runs", "clarifications", "awards",
+]  # fmt: skip
+
+
+def zipped(source: str, name: str = "main.py") -> str:
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr(name, source)
+    return base64.b64encode(packed.getvalue()).decode()
+
+
+def basic(username: str) -> dict[str, str]:
+    raw = base64.b64encode(f"{username}:{PASSWORD}".encode()).decode()
+    return {"Authorization": f"Basic {raw}"}
+
+
+async def get_valid(http: httpx.AsyncClient, path: str, schema: str, **kw: Any) -> Any:
+    answer = await http.get("/api/v4" + path, **kw)
+    assert answer.status_code == 200, (path, answer.text)
+    assert answer.headers["access-control-allow-origin"] == "*"
+    validate(schema, answer.json())
+    return answer.json()
+
+
+async def all_endpoints(http: httpx.AsyncClient, key: str, **kw: Any) -> dict[str, Any]:
+    """Every endpoint of the contest, each validated; a few single objects too."""
+    base = f"/contests/{key}"
+    found = {"contest": await get_valid(http, base, "contest", **kw)}
+    for name, schema in (("access", "access"), ("state", "state"), ("scoreboard", "scoreboard")):
+        found[name] = await get_valid(http, f"{base}/{name}", schema, **kw)
+    for name in COLLECTIONS:
+        found[name] = await get_valid(http, f"{base}/{name}", name, **kw)
+    singles = {"submissions": "submission", "teams": "team", "judgements": "judgement"}
+    for name, schema in singles.items():
+        for item in found[name][:2]:
+            one = await get_valid(http, f"{base}/{name}/{item['id']}", schema, **kw)
+            assert one == item
+    return found
+
+
+async def feed(http: httpx.AsyncClient, key: str, query: str = "", **kw: Any) -> list[Any]:
+    """The event feed without streaming: every line validated, tokens increasing."""
+    answer = await http.get(f"/api/v4/contests/{key}/event-feed?stream=false{query}", **kw)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/x-ndjson")
+    events = [validate_event_line(line.encode()) for line in answer.text.splitlines() if line]
+    tokens = [int(e["token"]) for e in events]
+    assert tokens == sorted(set(tokens))
+    return events
+
+
+async def wait_judged(http: httpx.AsyncClient, token: str, submission_id: int) -> str:
+    deadline = time.monotonic() + 300  # a busy machine's sandboxes can be slow
+    while time.monotonic() < deadline:
+        view = (await http.get(f"/api/submissions/{submission_id}", headers=bearer(token))).json()
+        if view["status"] in ("done", "failed"):
+            return str(view["verdict"])
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"submission {submission_id} was not judged in time")
+
+
+async def wait_state(http: httpx.AsyncClient, key: str, milestone: str) -> None:
+    deadline = time.monotonic() + 60
+    while (await get_valid(http, f"/contests/{key}/state", "state"))[milestone] is None:
+        assert time.monotonic() < deadline, f"the contest's state never got {milestone}"
+        await asyncio.sleep(0.2)
+
+
+async def submit(http: httpx.AsyncClient, key: str, source: str, **kw: Any) -> Any:
+    body = {"problem_id": kw.pop("problem"), "language_id": "python3", "files": [{"data": source}]}
+    return await http.post(f"/api/v4/contests/{key}/submissions", json=body, **kw)
+
+
+@pytest.mark.sandbox
+async def test_contest_api_from_registration_to_end_of_updates(
+    hubs: list[Any], hub_worker: Any, hub_problem: tuple[int, str], db: Any
+) -> None:
+    hub_a, hub_b = hubs
+    problem_id, slug = hub_problem
+    contest_id = await new_contest(db, problem_id)
+    key = f"ccs-{uuid.uuid4().hex[:8]}"
+    await db.execute("UPDATE contests SET external_id = $2 WHERE id = $1", contest_id, key)
+    alice, alice_name, alice_token = await new_user(hub_a, db)
+    bob, _, bob_token = await new_user(hub_a, db)
+    mod_id, _, mod_token = await new_user(hub_a, db, role="moderator")
+    jury = bearer(mod_token)
+    async with (
+        httpx.AsyncClient(base_url=hub_a.url, timeout=60) as http,
+        httpx.AsyncClient(base_url=hub_b.url, timeout=60) as other,
+    ):
+        for token in (alice_token, bob_token):
+            made = await http.post(f"/api/contests/{contest_id}/register", headers=bearer(token))
+            assert made.status_code == 201, made.text
+
+        info = await get_valid(http, "/", "api_information")
+        assert info["version"] == "draft"
+        contests = await get_valid(http, "/contests", "contests")
+        assert key in [c["id"] for c in contests]
+        # The numeric id names the contest too; its API id is contest.yaml's.
+        assert (await get_valid(http, f"/contests/{contest_id}", "contest"))["id"] == key
+        access = await get_valid(
+            http, f"/contests/{key}/access", "access", headers=basic(alice_name)
+        )
+        assert access["capabilities"] == ["team_submit"]
+        missing = await http.get("/api/v4/contests/no-such-contest/teams")
+        assert missing.status_code == 404
+        assert missing.json()["code"] == 404 and missing.json()["message"]
+
+        # Submitting: the spec's POST (HTTP basic auth, a zip) and the hub's own route.
+        refused = await submit(http, key, zipped(AC), problem=slug)
+        assert refused.status_code == 401 and refused.json()["code"] == 401
+        refused = await http.post(
+            f"/api/v4/contests/{key}/submissions",
+            json={
+                "problem_id": slug,
+                "language_id": "python3",
+                "files": [{"data": zipped(AC)}],
+                "time": "2026-01-01T00:00:00.000Z",
+            },
+            headers=basic(alice_name),
+        )
+        assert refused.status_code == 400, refused.text
+        refused = await submit(http, key, "not base64!", problem=slug, headers=basic(alice_name))
+        assert refused.status_code == 400
+        refused = await submit(http, key, zipped(AC), problem="nope", headers=basic(alice_name))
+        assert refused.status_code == 422  # the hub's own check, shared
+        sent = await submit(http, key, zipped(AC), problem=slug, headers=basic(alice_name))
+        assert sent.status_code == 201, sent.text
+        validate("submission", sent.json())
+        assert sent.headers["location"] == f"/api/v4/contests/{key}/submissions/{sent.json()['id']}"
+        alice_ac = int(sent.json()["id"])
+        bob_wa = (
+            await http.post(
+                f"/api/contests/{contest_id}/submissions",
+                json={"problem": "A", "language": "python3", "source": WA},
+                headers=bearer(bob_token),
+            )
+        ).json()["id"]
+        assert await wait_judged(http, alice_token, alice_ac) == "AC"
+        assert await wait_judged(http, bob_token, bob_wa) == "WA"
+
+        # A clarification, answered to everyone.
+        asked = await http.post(
+            f"/api/contests/{contest_id}/clarifications",
+            json={"problem": "A", "question": "Is a + b small?"},
+            headers=bearer(bob_token),
+        )
+        async with db.acquire() as conn:
+            await moderation.answer(conn, mod_id, asked.json()["id"], "It fits.", True)
+
+        public = await all_endpoints(other, key)
+        verdicts = {j["submission_id"]: j["judgement_type_id"] for j in public["judgements"]}
+        assert verdicts == {str(alice_ac): "AC", str(bob_wa): "WA"}
+        assert {r["judgement_id"] for r in public["runs"]} == {f"{alice_ac}-1", f"{bob_wa}-1"}
+        assert {t["id"] for t in public["teams"]} == {str(alice), str(bob)}
+        assert {c["id"] for c in public["clarifications"]} == {f"{asked.json()['id']}-r"}
+        assert all(s["files"] == [] for s in public["submissions"])
+        moderator = await all_endpoints(other, key, headers=jury)
+        assert len(moderator["clarifications"]) == 2  # the question and its answer
+        files = moderator["submissions"][0]["files"][0]["href"]
+        archive = await http.get(f"/api/v4/{files}", headers=jury)
+        assert zipfile.ZipFile(io.BytesIO(archive.content)).read("main.py").decode() == AC
+        assert (await http.get(f"/api/v4/{files}")).status_code == 404
+        board = public["scoreboard"]["rows"]
+        assert [(r["team_id"], r["score"]["num_solved"]) for r in board] == [
+            (str(alice), 1),
+            (str(bob), 0),
+        ]
+        only_bob = await get_valid(
+            http, f"/contests/{key}/submissions?team_id={bob}", "submissions"
+        )
+        assert [s["id"] for s in only_bob] == [str(bob_wa)]
+
+        # The freeze: Bob's accepted answer is the jury's business until the thaw.
+        await db.execute("UPDATE contests SET frozen_at = now() WHERE id = $1", contest_id)
+        await wait_state(http, key, "frozen")  # the hubs cache a contest for a second
+        sent = await submit(http, key, zipped(AC), problem=slug, headers=bearer(bob_token))
+        assert sent.status_code == 201, sent.text
+        bob_ac = sent.json()["id"]
+        assert await wait_judged(http, bob_token, int(bob_ac)) == "AC"
+        frozen = await all_endpoints(http, key)
+        assert frozen["state"]["frozen"] is not None and frozen["state"]["thawed"] is None
+        assert bob_ac in {s["id"] for s in frozen["submissions"]}
+        assert bob_ac not in {j["submission_id"] for j in frozen["judgements"]}
+        assert not any(r["judgement_id"].startswith(f"{bob_ac}-") for r in frozen["runs"])
+        bob_row = next(r for r in frozen["scoreboard"]["rows"] if r["team_id"] == str(bob))
+        assert bob_row["score"]["num_solved"] == 0 and bob_row["problems"][0]["num_pending"] == 1
+        seen = await all_endpoints(http, key, headers=jury)
+        assert bob_ac in {j["submission_id"] for j in seen["judgements"]}
+        bob_row = next(r for r in seen["scoreboard"]["rows"] if r["team_id"] == str(bob))
+        assert bob_row["score"]["num_solved"] == 1
+
+        # The public feed hides the same; the jury's shows it; a resume is exact.
+        events = await feed(http, key)
+        assert events[0]["type"] == "contest" and events[0]["id"] is None
+        judged = {e["data"]["submission_id"] for e in events if e["type"] == "judgements"}
+        assert bob_ac not in judged and str(alice_ac) in judged
+        jury_events = await feed(other, key, headers=jury)
+        judged = {e["data"]["submission_id"] for e in jury_events if e["type"] == "judgements"}
+        assert bob_ac in judged
+        middle = events[len(events) // 2]["token"]
+        resumed = await feed(other, key, f"&since_token={middle}")
+        assert resumed == events[len(events) // 2 + 1 :]
+        bad = await http.get(f"/api/v4/contests/{key}/event-feed?stream=false&since_token=x")
+        assert bad.status_code == 400 and bad.json()["code"] == 400
+
+        # The thaw and the end: final results, awards, and end_of_updates as the last event.
+        await db.execute(
+            "UPDATE contests SET duration_s = ceil(extract(epoch FROM now() - start_time))::int"
+            " WHERE id = $1",
+            contest_id,
+        )
+        await wait_state(http, key, "ended")
+        await db.execute("UPDATE contests SET unfrozen_at = now() WHERE id = $1", contest_id)
+        await wait_state(http, key, "end_of_updates")  # finalized by a hub's ticker, and thawed
+        final = await all_endpoints(http, key)
+        assert final["state"]["end_of_updates"] is not None
+        awards = {a["id"]: a["team_ids"] for a in final["awards"]}
+        assert awards["winner"] == [str(alice)]
+        assert awards["gold-medal"] == [str(alice), str(bob)]
+        assert awards[f"first-to-solve-{slug}"] == [str(alice)]
+        async with other.stream(
+            "GET", f"/api/v4/contests/{key}/event-feed?since_token={middle}"
+        ) as live:
+            lines = [line async for line in live.aiter_lines() if line]  # ends by itself
+        rest = [validate_event_line(line.encode()) for line in lines]
+        assert rest[: len(resumed)] == resumed
+        last = rest[-1]
+        assert last["type"] == "state" and last["data"]["end_of_updates"] is not None
+        assert bob_ac in {e["data"]["submission_id"] for e in rest if e["type"] == "judgements"}
+        assert (await feed(http, key))[-1] == last
+
+
+async def test_keep_alive_newlines(
+    hub_env: dict[str, str], hub_problem: tuple[int, str], db: Any, tmp_path: Any
+) -> None:
+    from hub_support import start_hub, stop_process
+
+    env = dict(hub_env, ARENA_CCS_KEEPALIVE_S="0.5", ARENA_CCS_POLL_S="0.2")
+    hub = start_hub(env, tmp_path / "hub.log")
+    try:
+        contest_id = await new_contest(db, hub_problem[0])
+        async with (
+            httpx.AsyncClient(base_url=hub.url, timeout=30) as http,
+            http.stream("GET", f"/api/v4/contests/{contest_id}/event-feed") as live,
+        ):
+            assert live.status_code == 200
+            lines = live.aiter_lines()
+            seen = []
+            while True:
+                line = await asyncio.wait_for(anext(lines), 30)
+                if line == "":
+                    break  # the keep-alive: an empty line while nothing happens
+                seen.append(json.loads(line))
+            assert [e["type"] for e in seen][:1] == ["contest"]
+            assert "state" in {e["type"] for e in seen}
+    finally:
+        stop_process(hub.process)

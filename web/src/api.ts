@@ -1,0 +1,167 @@
+// The typed HTTP client. The session is the hub's httpOnly cookie, so no token is kept here.
+import type {
+  Accepted,
+  Announcement,
+  Clarification,
+  ContestList,
+  ContestStats,
+  ContestSubmission,
+  ContestView,
+  ErrorBody,
+  Leaderboard,
+  LoginResult,
+  ProblemDetail,
+  ProblemList,
+  Profile,
+  Registration,
+  RunOutcome,
+  SubmissionView,
+  UserInfo,
+} from "./protocol";
+
+export const MAX_SOURCE_BYTES = 64 * 1024;
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody,
+    readonly retryAfterS: number | null,
+  ) {
+    super(friendly(status, body, retryAfterS));
+  }
+}
+
+/** The hub's error in words a contestant understands. */
+export function friendly(status: number, body: ErrorBody, retryAfterS: number | null): string {
+  switch (body.error) {
+    case "not_running":
+      return "The contest is not running: submissions are closed.";
+    case "contest_ended":
+      return "Contest has ended.";
+    case "not_started":
+      return "The contest has not started yet.";
+    case "too_large":
+      return body.message.includes("source") ? "Code is larger than 64 KiB." : body.message;
+    case "empty_source":
+      return "The code is empty.";
+    case "rate_limited":
+      return `Too many requests: try again in ${retryAfterS ?? 60} s.`;
+    case "not_registered":
+      return "Register for the contest first.";
+    case "registration_closed":
+      return "Registration for this contest is closed.";
+    case "disqualified":
+      return "You are disqualified from this contest.";
+    case "bad_credentials":
+      return "Wrong username or password.";
+    case "taken":
+      return "This username is already taken.";
+    case "unauthenticated":
+      return "Please log in first.";
+    case "busy":
+      return "All sandboxes are busy: try again in a moment.";
+    case "bad_language":
+      return `This language is not accepted (${(body.allowed ?? []).join(", ")}).`;
+    default:
+      return status >= 500 ? "The server had a problem; try again." : body.message;
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, credentials: "same-origin", headers: {} };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    (init.headers as Record<string, string>)["Content-Type"] = "application/json";
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiFailure(0, { error: "offline", message: "Cannot reach Arena: check your connection." }, null);
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = { error: "bad_response", message: text.slice(0, 200) };
+  }
+  if (!response.ok) {
+    const retry = response.headers.get("Retry-After");
+    const err = (data ?? { error: "http", message: response.statusText }) as ErrorBody;
+    throw new ApiFailure(response.status, err, retry ? Number(retry) : null);
+  }
+  return data as T;
+}
+
+const q = (params: Record<string, string | number | undefined>): string => {
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== "")
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  return parts.length ? `?${parts.join("&")}` : "";
+};
+
+export const api = {
+  register: (username: string, password: string) =>
+    call<UserInfo>("POST", "/api/auth/register", { username, password }),
+  login: (username: string, password: string) =>
+    call<LoginResult>("POST", "/api/auth/login", { username, password }),
+  logout: () => call<void>("POST", "/api/auth/logout"),
+  me: () => call<Profile>("GET", "/api/me"),
+  problems: (page: number, tag?: string, difficulty?: string) =>
+    call<ProblemList>("GET", `/api/problems${q({ page, tag, difficulty })}`),
+  problem: (slug: string) => call<ProblemDetail>("GET", `/api/problems/${encodeURIComponent(slug)}`),
+  like: (slug: string, on: boolean) =>
+    call<{ likes: number; liked: boolean }>(on ? "POST" : "DELETE", `/api/problems/${encodeURIComponent(slug)}/like`),
+  practiceSubmit: (slug: string, language: string, source: string) =>
+    call<Accepted>("POST", `/api/problems/${encodeURIComponent(slug)}/submissions`, { language, source }),
+  run: (slug: string, language: string, source: string, input?: string) =>
+    call<RunOutcome>("POST", `/api/problems/${encodeURIComponent(slug)}/run`, { language, source, input }),
+  contestRun: (cid: number, label: string, language: string, source: string, input?: string) =>
+    call<RunOutcome>("POST", `/api/contests/${cid}/problems/${encodeURIComponent(label)}/run`, {
+      language,
+      source,
+      input,
+    }),
+  submission: (id: number) => call<SubmissionView>("GET", `/api/submissions/${id}`),
+  contests: () => call<ContestList>("GET", "/api/contests"),
+  contest: (cid: number) => call<ContestView>("GET", `/api/contests/${cid}`),
+  registerFor: (cid: number) => call<ContestView>("POST", `/api/contests/${cid}/register`),
+  contestProblem: (cid: number, label: string) =>
+    call<ProblemDetail>("GET", `/api/contests/${cid}/problems/${encodeURIComponent(label)}`),
+  contestSubmit: (cid: number, problem: string, language: string, source: string) =>
+    call<Accepted>("POST", `/api/contests/${cid}/submissions`, { problem, language, source }),
+  leaderboard: (cid: number, page: number, board?: string) =>
+    call<Leaderboard>("GET", `/api/contests/${cid}/leaderboard${q({ page, board })}`),
+  mySubmissions: (cid: number) =>
+    call<ContestSubmission[]>("GET", `/api/contests/${cid}/submissions?mine=1`),
+  allSubmissions: (cid: number) => call<ContestSubmission[]>("GET", `/api/contests/${cid}/submissions`),
+  clarifications: (cid: number) => call<Clarification[]>("GET", `/api/contests/${cid}/clarifications`),
+  ask: (cid: number, question: string, problem?: string) =>
+    call<Clarification>("POST", `/api/contests/${cid}/clarifications`, { question, problem }),
+  announcements: (cid: number) => call<Announcement[]>("GET", `/api/contests/${cid}/announcements`),
+  stats: (cid: number) => call<ContestStats>("GET", `/api/contests/${cid}/stats`),
+  registrations: (cid: number, prefix: string) =>
+    call<Registration[]>("GET", `/api/contests/${cid}/registrations${q({ q: prefix })}`),
+};
+
+/** Who is logged in: read from /api/me once, then kept; null when logged out. */
+let current: UserInfo | null | undefined;
+
+export async function whoami(): Promise<UserInfo | null> {
+  if (current !== undefined) return current;
+  try {
+    current = (await api.me()).user;
+  } catch {
+    current = null;
+  }
+  return current;
+}
+
+export function setUser(user: UserInfo | null): void {
+  current = user;
+}
+
+export const isModerator = (user: UserInfo | null): boolean =>
+  user !== null && (user.role === "moderator" || user.role === "admin");

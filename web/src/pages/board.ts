@@ -1,0 +1,92 @@
+// The leaderboard page and the spectators' read-only, full-screen view.
+import { api, isModerator, whoami } from "../api";
+import { BoardView } from "../board";
+import { statsPanel } from "../charts";
+import { h, link, replace, toast } from "../dom";
+import { LiveSocket, stateBadge } from "../live";
+import type { UserInfo } from "../protocol";
+import { Announcements, ContestHeader } from "./common";
+import type { Cleanup } from "./simple";
+
+/** The leaderboard page and the spectators' full-screen view share this. */
+export async function boardPage(app: HTMLElement, cid: number, spectate: boolean): Promise<Cleanup> {
+  const user: UserInfo | null = spectate ? null : await whoami();
+  let contest = await api.contest(cid);
+  const jury = !spectate && isModerator(user);
+  const contestant = !spectate && (contest.registered || jury);
+  const board = new BoardView({
+    scoring: contest.scoring,
+    labels: contest.problems.map((p) => p.label),
+    meId: user?.id ?? null,
+    fetchPage: (page) => api.leaderboard(cid, page, jury ? "jury" : "public"),
+  });
+  const announcements = new Announcements();
+  const stats = h("div", { class: "stats-box" });
+  const loadStats = () =>
+    api.stats(cid).then(
+      (s) => replace(stats, h("h2", {}, "Problems"), statsPanel(s)),
+      () => undefined,
+    );
+  let statsTimer = 0;
+  const live = new LiveSocket(contestant ? `/ws/contests/${cid}` : `/ws/contests/${cid}/spectate`, {
+    snapshot: (snap) => {
+      contest = snap.contest;
+      header.update(contest);
+      board.setLabels(contest.problems.map((p) => p.label));
+      board.load(snap.leaderboard, true);
+      announcements.set(snap.announcements);
+    },
+    event: (event) => {
+      if (event.kind === "leaderboard_delta" && event.board === (jury ? "jury" : "public")) {
+        board.applyDelta(event);
+        clearTimeout(statsTimer);
+        statsTimer = window.setTimeout(loadStats, 2000);
+      } else if (event.kind === "announcement") announcements.add(event.announcement);
+      else if (event.kind === "contest") {
+        header.update(event.contest);
+        toast(`Contest ${event.reason}`);
+        if (event.reason === "unfrozen") board.refreshVisible();
+      }
+    },
+    closed: (reason) => toast(reason, "error"),
+  });
+  const full = h(
+    "button",
+    {
+      type: "button",
+      class: "secondary",
+      "aria-pressed": "false",
+      onclick: () => {
+        const on = !document.body.classList.contains("board-mode");
+        document.body.classList.toggle("board-mode", on);
+        full.setAttribute("aria-pressed", String(on));
+        full.textContent = on ? "Exit full screen" : "Full screen";
+        if (on) void document.documentElement.requestFullscreen?.().catch(() => undefined);
+        else if (document.fullscreenElement) void document.exitFullscreen();
+      },
+    },
+    "Full screen",
+  );
+  const extras = [stateBadge(live), full];
+  if (!spectate && contest.public) extras.push(link(`/spectate/${cid}`, "Spectator view"));
+  if (!spectate && contestant && contest.phase === "running") extras.push(link(`/contest/${cid}`, "Arena"));
+  const header = new ContestHeader(contest, extras);
+  replace(
+    app,
+    h("div", { class: spectate ? "spectate" : "board-page" }, header.el, spectate ? h("p", { class: "muted read-only" }, "Spectator view (read-only)") : null, board.el, h("div", { class: "below-board" }, stats, h("section", {}, h("h2", {}, "Announcements"), announcements.el))),
+  );
+  live.start();
+  void loadStats();
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === "Escape" && document.body.classList.contains("board-mode")) full.click();
+  };
+  document.addEventListener("keydown", onKey);
+  return () => {
+    live.stop();
+    header.stop();
+    clearTimeout(statsTimer);
+    document.body.classList.remove("board-mode");
+    document.removeEventListener("keydown", onKey);
+  };
+}
+

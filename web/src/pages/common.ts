@@ -1,0 +1,72 @@
+// Pieces of every live contest page: the header with its countdown, the announcements.
+import { clock, h, replace, toast, when } from "../dom";
+import type { Announcement, ContestView } from "../protocol";
+
+/** The contest's name, phase and a countdown that follows extensions. */
+export class ContestHeader {
+  readonly el: HTMLElement;
+  private readonly countdown = h("span", { class: "countdown", "data-testid": "countdown", "aria-live": "off" });
+  private readonly flags = h("span", { class: "flags" });
+  private readonly title = h("h1", {});
+  private timer: number;
+
+  constructor(
+    public contest: ContestView,
+    extra: HTMLElement[],
+  ) {
+    this.el = h("div", { class: "contest-bar" }, this.title, this.flags, this.countdown, ...extra);
+    this.timer = window.setInterval(() => this.tick(), 1000);
+    this.update(contest);
+  }
+
+  update(contest: ContestView): void {
+    this.contest = contest;
+    this.title.textContent = contest.name;
+    replace(this.flags, contest.frozen ? h("span", { class: "pill pill-frozen" }, "frozen") : null, h("span", { class: `pill phase-${contest.phase}` }, contest.phase));
+    this.tick();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const start = Date.parse(this.contest.start);
+    const end = Date.parse(this.contest.end);
+    if (now < start) this.countdown.textContent = `starts in ${clock(start - now)}`;
+    else if (now < end) this.countdown.textContent = `${clock(end - now)} left`;
+    else this.countdown.textContent = "ended";
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+function announcementsList(items: Announcement[]): HTMLElement {
+  return h(
+    "ul",
+    { class: "announcements", "data-testid": "announcements" },
+    items.length === 0 ? h("li", { class: "muted" }, "No announcements.") : null,
+    [...items].reverse().map((a) => h("li", {}, h("time", { datetime: a.created_at }, when(a.created_at)), " ", a.body)),
+  );
+}
+
+/** Announcements: listed, and a toast for each one that arrives live (not for the backlog). */
+export class Announcements {
+  readonly el = h("div", {});
+  private known = new Set<number>();
+  private items: Announcement[] = [];
+  private primed = false;
+
+  set(items: Announcement[]): void {
+    for (const a of items) if (this.primed && !this.known.has(a.id)) toast(a.body, "announcement");
+    this.items = items;
+    items.forEach((a) => this.known.add(a.id));
+    this.primed = true;
+    replace(this.el, announcementsList(items));
+  }
+
+  add(a: Announcement): void {
+    if (this.known.has(a.id)) return;
+    this.set([...this.items, a]);
+  }
+}
+

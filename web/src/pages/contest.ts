@@ -1,0 +1,186 @@
+// The contestant's arena: problems, workspace, my submissions, standings, clarifications.
+import { api, isModerator, whoami } from "../api";
+import { BoardView } from "../board";
+import { field, h, link, navigate, replace, toast, verdictBadge, when } from "../dom";
+import { LiveSocket, stateBadge } from "../live";
+import type { Clarification, ContestEvent, ContestSubmission, Snapshot } from "../protocol";
+import { Announcements, ContestHeader } from "./common";
+import type { Cleanup } from "./simple";
+import { Workspace } from "./workspace";
+
+export async function arenaPage(app: HTMLElement, cid: number, label: string | null): Promise<Cleanup> {
+  const user = await whoami();
+  if (!user) return navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
+  let contest = await api.contest(cid);
+  const jury = isModerator(user);
+  if (!contest.registered && !jury) {
+    replace(
+      app,
+      h("h1", {}, contest.name),
+      h("p", {}, "You are not registered for this contest."),
+      contest.registration_open
+        ? h("button", { type: "button", class: "primary", onclick: async () => { try { await api.registerFor(cid); navigate(location.pathname); } catch (err) { toast(err instanceof Error ? err.message : String(err), "error"); } } }, "Register")
+        : h("p", { class: "error" }, contest.phase === "ended" ? "Contest has ended." : "Registration is closed."),
+    );
+    return;
+  }
+  const current = label ?? contest.problems[0]?.label ?? null;
+  const announcements = new Announcements();
+  const problemNav = h("nav", { class: "problem-nav", "aria-label": "Problems" });
+  const mine = h("div", { "data-testid": "arena-submissions" });
+  const clarBox = h("div", {});
+  const body = h("div", { class: "arena-main" });
+  let submissions: ContestSubmission[] = [];
+  let workspace: Workspace | null = null;
+
+  const board = new BoardView({
+    scoring: contest.scoring,
+    labels: contest.problems.map((p) => p.label),
+    meId: user.id,
+    fetchPage: (page) => api.leaderboard(cid, page),
+    label: "Standings",
+  });
+  board.el.classList.add("compact");
+
+  const renderNav = () => {
+    const status = (l: string) => {
+      const mineFor = submissions.filter((s) => s.problem === l);
+      if (mineFor.some((s) => s.verdict === "AC")) return h("span", { class: "st st-ok", title: "solved" }, "✓");
+      if (mineFor.some((s) => s.status === "queued" || s.status === "judging")) return h("span", { class: "st st-wait", title: "pending" }, "…");
+      if (mineFor.length) return h("span", { class: "st st-bad", title: "tried" }, "✗");
+      return h("span", { class: "st" }, "");
+    };
+    replace(
+      problemNav,
+      contest.problems.map((p) =>
+        link(`/contest/${cid}/problem/${p.label}`, h("b", {}, p.label), " ", p.title, " ", status(p.label)),
+      ),
+    );
+    problemNav.querySelectorAll("a").forEach((a, i) => a.classList.toggle("active", contest.problems[i]?.label === current));
+  };
+  const renderMine = () =>
+    replace(
+      mine,
+      h("h3", {}, "My submissions"),
+      submissions.length === 0
+        ? h("p", { class: "muted" }, "None yet.")
+        : h(
+            "table",
+            { class: "list small" },
+            h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "Problem"), h("th", {}, "Lang"), h("th", {}, "Verdict"), h("th", { class: "num" }, "Time"))),
+            h(
+              "tbody",
+              {},
+              submissions.map((s) =>
+                h("tr", { "data-submission": s.id }, h("td", {}, s.id), h("td", {}, s.problem), h("td", {}, s.language), h("td", {}, verdictBadge(s.verdict, s.status)), h("td", { class: "num" }, s.time_ms === null ? "" : `${s.time_ms} ms`)),
+              ),
+            ),
+          ),
+    );
+  const reloadMine = async () => {
+    submissions = await api.mySubmissions(cid);
+    renderMine();
+    renderNav();
+  };
+  const renderClarifications = (items: Clarification[]) => {
+    const question = h("textarea", { id: "question", rows: 2, maxlength: 4000, placeholder: "Ask the jury…" });
+    const about = h("select", { id: "question-problem" }, h("option", { value: "" }, "General"), contest.problems.map((p) => h("option", { value: p.label }, `Problem ${p.label}`)));
+    replace(
+      clarBox,
+      h("h3", {}, "Clarifications"),
+      h(
+        "ul",
+        { class: "clarifications" },
+        items.length === 0 ? h("li", { class: "muted" }, "No clarifications.") : null,
+        items.map((c) => h("li", {}, h("p", {}, h("b", {}, c.problem ? `[${c.problem}] ` : "[general] "), c.question), h("p", { class: c.answer ? "answer" : "muted" }, c.answer ?? "Not answered yet."))),
+      ),
+      h(
+        "form",
+        {
+          class: "ask",
+          onsubmit: async (e: Event) => {
+            e.preventDefault();
+            try {
+              await api.ask(cid, question.value, about.value || undefined);
+              toast("Question sent to the jury");
+              renderClarifications(await api.clarifications(cid));
+            } catch (err) {
+              toast(err instanceof Error ? err.message : String(err), "error");
+            }
+          },
+        },
+        field("Question", question),
+        field("About", about),
+        h("button", { type: "submit", class: "secondary" }, "Ask"),
+      ),
+    );
+  };
+
+  if (current !== null && contest.phase !== "upcoming") {
+    const detail = await api.contestProblem(cid, current);
+    workspace = new Workspace(detail, {
+      scope: `contest${cid}:${current}`,
+      heading: h("h2", {}, `${current}. ${detail.title}`),
+      run: (language, source, input) => api.contestRun(cid, current, language, source, input),
+      submit: async (language, source) => (await api.contestSubmit(cid, current, language, source)).id,
+      onSubmitted: () => void reloadMine(),
+    });
+    body.append(workspace.el);
+  } else {
+    body.append(h("p", { class: "muted" }, contest.phase === "upcoming" ? `The problems appear when the contest starts (${when(contest.start)}).` : "This contest has no problems."));
+  }
+
+  const live = new LiveSocket(`/ws/contests/${cid}`, {
+    snapshot: (snap: Snapshot) => {
+      contest = snap.contest.problems.length ? snap.contest : { ...snap.contest, problems: contest.problems };
+      header.update(contest);
+      board.load(snap.leaderboard, true);
+      announcements.set(snap.announcements);
+    },
+    event: (event: ContestEvent) => {
+      switch (event.kind) {
+        case "submission_progress":
+        case "submission_judged":
+          if (event.user_id !== user.id) return;
+          workspace?.event(event);
+          if (event.kind === "submission_judged") void reloadMine();
+          return;
+        case "leaderboard_delta":
+          if (event.board === (jury ? "jury" : "public")) board.applyDelta(event);
+          return;
+        case "announcement":
+          announcements.add(event.announcement);
+          return;
+        case "clarification":
+          toast(`Clarification${event.clarification.problem ? ` on ${event.clarification.problem}` : ""}: ${event.clarification.answer ?? event.clarification.question}`);
+          void api.clarifications(cid).then(renderClarifications);
+          return;
+        case "contest":
+          header.update(event.contest.problems.length ? event.contest : { ...event.contest, problems: contest.problems });
+          toast(`Contest ${event.reason}`);
+          return;
+      }
+    },
+    closed: (reason) => toast(reason, "error"),
+  });
+  const header = new ContestHeader(contest, [stateBadge(live), link(`/contest/${cid}/board`, "Leaderboard")]);
+  replace(
+    app,
+    header.el,
+    h(
+      "div",
+      { class: "arena" },
+      h("aside", { class: "arena-side" }, h("h3", {}, "Problems"), problemNav, h("h3", {}, "Standings"), board.el, mine),
+      body,
+      h("aside", { class: "arena-info" }, h("h3", {}, "Announcements"), announcements.el, clarBox),
+    ),
+  );
+  live.start();
+  renderNav();
+  await Promise.all([reloadMine(), api.clarifications(cid).then(renderClarifications)]);
+  return () => {
+    live.stop();
+    header.stop();
+  };
+}
+

@@ -1,0 +1,327 @@
+// The moderator console: announce, clarifications, rejudge, disqualify, extend, freeze and the
+// step-by-step reveal of the frozen results, jury board and per-problem charts.
+import { api, isModerator, whoami } from "../api";
+import { BoardView } from "../board";
+import { statsPanel } from "../charts";
+import { field, h, navigate, replace, toast, verdictBadge } from "../dom";
+import { LiveSocket, stateBadge } from "../live";
+import type { Ack, AdminCommand, BoardRow, Clarification, ContestView, ErrorFrame, Leaderboard } from "../protocol";
+import { Announcements, ContestHeader } from "./common";
+import type { Cleanup } from "./simple";
+
+/** /ws/admin: each command carries a request id and resolves with its ack (or rejects). */
+class AdminChannel {
+  private socket: WebSocket | null = null;
+  private pending = new Map<string, { resolve: (a: Ack) => void; reject: (e: Error) => void }>();
+  private next = 1;
+  private opened: Promise<void> | null = null;
+  private stopped = false;
+
+  private open(): Promise<void> {
+    if (this.opened && this.socket && this.socket.readyState <= WebSocket.OPEN) return this.opened;
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const socket = new WebSocket(`${scheme}://${location.host}/ws/admin`);
+    this.socket = socket;
+    this.opened = new Promise((resolve, reject) => {
+      socket.onopen = () => resolve();
+      socket.onerror = () => reject(new Error("The moderator channel is not reachable."));
+    });
+    socket.onmessage = (m) => {
+      const reply = JSON.parse(String(m.data)) as Ack | ErrorFrame;
+      const waiter = reply.request_id ? this.pending.get(reply.request_id) : undefined;
+      if (!waiter) return;
+      this.pending.delete(reply.request_id as string);
+      if (reply.kind === "ack") waiter.resolve(reply);
+      else waiter.reject(new Error(reply.message));
+    };
+    socket.onclose = (event) => {
+      this.pending.forEach((w) => w.reject(new Error(event.reason || "The moderator channel closed.")));
+      this.pending.clear();
+      this.opened = null;
+    };
+    return this.opened;
+  }
+
+  async send(command: AdminCommand): Promise<Ack> {
+    if (this.stopped) throw new Error("closed");
+    await this.open();
+    const request_id = `r${this.next++}`;
+    return new Promise((resolve, reject) => {
+      this.pending.set(request_id, { resolve, reject });
+      this.socket?.send(JSON.stringify({ ...command, request_id }));
+    });
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.socket?.close(1000);
+  }
+}
+
+async function allRows(cid: number, board: string, limit = 2000): Promise<BoardRow[]> {
+  const rows: BoardRow[] = [];
+  for (let page = 1; rows.length < limit; page++) {
+    const got: Leaderboard = await api.leaderboard(cid, page, board);
+    rows.push(...got.rows);
+    if (got.rows.length < got.page_size || rows.length >= got.total) break;
+  }
+  return rows;
+}
+
+/** ICPC-resolver style: from the bottom up, each step reveals one row's pending cells. */
+class Resolver {
+  readonly el = h("section", { class: "panel resolver", "data-testid": "resolver" });
+  private rows: BoardRow[] = [];
+  private jury = new Map<number, BoardRow>();
+  private view: BoardView;
+  private cursor = -1;
+  private readonly note = h("p", { class: "muted", "aria-live": "polite" });
+
+  constructor(
+    private readonly contest: ContestView,
+    private readonly unfreeze: () => Promise<void>,
+  ) {
+    this.view = new BoardView({
+      scoring: contest.scoring,
+      labels: contest.problems.map((p) => p.label),
+      meId: null,
+      fetchPage: async () => ({ contest_id: contest.id, board: "public", frozen: true, seq: 0, page: 1, page_size: 1e9, total: this.rows.length, rows: this.rows, me: null }),
+      label: "Reveal",
+    });
+    this.view.el.classList.add("compact");
+    replace(
+      this.el,
+      h("h2", {}, "Reveal the frozen results"),
+      h("p", { class: "muted" }, "Loads the public (frozen) board, then reveals it from the bottom up, one contestant per step, as in the ICPC resolver. Finish publishes it by unfreezing."),
+      h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: () => void this.load() }, "Load frozen board"), h("button", { type: "button", class: "secondary", onclick: () => this.step() }, "Reveal next"), h("button", { type: "button", class: "primary", onclick: () => void this.finish() }, "Finish: unfreeze")),
+      this.note,
+      this.view.el,
+    );
+  }
+
+  async load(): Promise<void> {
+    const [publicRows, juryRows] = await Promise.all([allRows(this.contest.id, "public"), allRows(this.contest.id, "jury")]);
+    this.rows = publicRows;
+    this.jury = new Map(juryRows.map((r) => [r.user_id, r]));
+    this.cursor = this.rows.length - 1;
+    this.show();
+    const pending = this.rows.filter((r) => Object.values(r.cells).some((c) => c.pending)).length;
+    this.note.textContent = `${this.rows.length} contestants, ${pending} with pending submissions.`;
+  }
+
+  step(): void {
+    while (this.cursor >= 0) {
+      const row = this.rows[this.cursor];
+      const hidden = Object.values(row.cells).some((c) => c.pending);
+      const revealed = this.jury.get(row.user_id);
+      if (hidden && revealed) {
+        this.rows[this.cursor] = revealed;
+        this.rows.sort((a, b) => b.key - a.key || a.username.localeCompare(b.username));
+        this.note.textContent = `Revealed ${row.username}: ${revealed.solved} solved, ${this.contest.scoring === "score" ? `score ${revealed.score}` : `penalty ${revealed.penalty}`}.`;
+        this.show();
+        return; // the cursor stays: the row now at this place is the next to consider
+      }
+      this.cursor -= 1;
+    }
+    this.note.textContent = "Everything is revealed. Finish to publish the board.";
+  }
+
+  private show(): void {
+    let previous: BoardRow | undefined;
+    this.rows = this.rows.map((r, i) => {
+      const rank = previous && previous.key === r.key ? previous.rank : i + 1;
+      previous = { ...r, rank };
+      return previous;
+    });
+    this.view.load({ contest_id: this.contest.id, board: "public", frozen: true, seq: 0, page: 1, page_size: Math.max(1, this.rows.length), total: this.rows.length, rows: this.rows, me: null }, false);
+  }
+
+  private async finish(): Promise<void> {
+    await this.unfreeze();
+    this.note.textContent = "Unfrozen: the public board now shows every verdict.";
+  }
+}
+
+export async function moderatePage(app: HTMLElement, cid: number): Promise<Cleanup> {
+  const user = await whoami();
+  if (!user) return navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
+  if (!isModerator(user)) {
+    replace(app, h("h1", {}, "Moderators only"), h("p", {}, "This console is for the contest's moderators."));
+    return;
+  }
+  let contest = await api.contest(cid);
+  const admin = new AdminChannel();
+  const run = async (command: AdminCommand, done?: string) => {
+    try {
+      const ack = await admin.send(command);
+      toast(done ?? ack.detail);
+      return true;
+    } catch (err) {
+      toast(err instanceof Error ? err.message : String(err), "error");
+      return false;
+    }
+  };
+
+  // Announce
+  const text = h("textarea", { id: "announcement", rows: 2, maxlength: 10000, placeholder: "Message to every contestant and spectator" });
+  const announce = h(
+    "form",
+    { class: "panel", onsubmit: async (e: Event) => { e.preventDefault(); if (await run({ action: "announce", contest_id: cid, body: text.value })) text.value = ""; } },
+    h("h2", {}, "Announce"),
+    field("Announcement", text),
+    h("button", { type: "submit", class: "primary" }, "Announce"),
+  );
+
+  // Clarification queue
+  const queue = h("section", { class: "panel", "data-testid": "clarification-queue" });
+  const renderQueue = (items: Clarification[]) => {
+    const open = items.filter((c) => c.answer === null);
+    replace(
+      queue,
+      h("h2", {}, `Clarifications (${open.length} open)`),
+      items.length === 0 ? h("p", { class: "muted" }, "No questions yet.") : null,
+      [...open, ...items.filter((c) => c.answer !== null)].map((c) => {
+        const answer = h("textarea", { rows: 2, "aria-label": `Answer to question ${c.id}` });
+        const pub = h("input", { type: "checkbox" });
+        return h(
+          "div",
+          { class: `clar ${c.answer ? "answered" : "open"}` },
+          h("p", {}, h("b", {}, c.problem ? `[${c.problem}] ` : "[general] "), c.question),
+          c.answer
+            ? h("p", { class: "answer" }, c.answer, c.public ? h("span", { class: "pill" }, "public") : null)
+            : h(
+                "form",
+                { onsubmit: async (e: Event) => { e.preventDefault(); if (await run({ action: "answer", clarification_id: c.id, answer: answer.value, public: pub.checked })) void api.clarifications(cid).then(renderQueue); } },
+                answer,
+                h("label", { class: "check" }, pub, " answer to everyone"),
+                h("button", { type: "submit", class: "secondary" }, "Answer"),
+              ),
+        );
+      }),
+    );
+  };
+
+  // Submissions + rejudge
+  const subs = h("section", { class: "panel" });
+  const renderSubs = async () => {
+    const items = await api.allSubmissions(cid);
+    const problem = h("select", { "aria-label": "Problem to rejudge" }, contest.problems.map((p) => h("option", { value: p.label }, `Problem ${p.label}`)));
+    replace(
+      subs,
+      h("h2", {}, "Submissions"),
+      h("div", { class: "actions" }, problem, h("button", { type: "button", class: "secondary", onclick: () => void run({ action: "rejudge", contest_id: cid, problem: problem.value }) }, "Rejudge problem")),
+      h(
+        "div",
+        { class: "scroll" },
+        h(
+          "table",
+          { class: "list small" },
+          h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "Who"), h("th", {}, "Problem"), h("th", {}, "Verdict"), h("th", {}, ""))),
+          h(
+            "tbody",
+            {},
+            items.map((s) =>
+              h("tr", {}, h("td", {}, s.id), h("td", {}, s.username), h("td", {}, s.problem), h("td", {}, verdictBadge(s.verdict, s.status)), h("td", {}, h("button", { type: "button", class: "link", onclick: () => void run({ action: "rejudge", contest_id: cid, submission_id: s.id }) }, "Rejudge"))),
+            ),
+          ),
+        ),
+      ),
+    );
+  };
+
+  // Contestants: disqualify / reinstate
+  const people = h("section", { class: "panel" });
+  const search = h("input", { id: "contestant-search", placeholder: "username prefix" });
+  const peopleList = h("div", { class: "scroll" });
+  const renderPeople = async () => {
+    const items = await api.registrations(cid, search.value.trim());
+    replace(
+      peopleList,
+      h(
+        "table",
+        { class: "list small" },
+        h("tbody", {}, items.map((r) =>
+          h(
+            "tr",
+            {},
+            h("td", {}, r.username, " ", h("span", { class: "muted" }, `#${r.user_id}`)),
+            h("td", {}, r.disqualified ? h("span", { class: "pill pill-bad" }, "disqualified") : ""),
+            h("td", {}, h("button", { type: "button", class: "link", onclick: async () => { if (await run({ action: r.disqualified ? "reinstate" : "disqualify", contest_id: cid, user_id: r.user_id })) void renderPeople(); } }, r.disqualified ? "Reinstate" : "Disqualify")),
+          ),
+        )),
+      ),
+    );
+  };
+  replace(people, h("h2", {}, "Contestants"), field("Find", search), peopleList);
+  search.addEventListener("input", () => void renderPeople());
+
+  // Time and freeze
+  const minutes = h("input", { id: "extend-minutes", type: "number", min: 1, max: 600, value: 5 });
+  const timePanel = h(
+    "section",
+    { class: "panel" },
+    h("h2", {}, "Time and board"),
+    h("form", { class: "inline", onsubmit: (e: Event) => { e.preventDefault(); void run({ action: "extend", contest_id: cid, seconds: Number(minutes.value) * 60 }); } }, field("Extend by (minutes)", minutes), h("button", { type: "submit", class: "secondary" }, "Extend")),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "button", class: "secondary", onclick: () => void run({ action: "freeze", contest_id: cid }) }, "Freeze board"),
+      h("button", { type: "button", class: "secondary", onclick: () => void run({ action: "unfreeze", contest_id: cid }) }, "Unfreeze board"),
+      h("button", { type: "button", class: "secondary", onclick: () => void run({ action: "registration", contest_id: cid, open: !contest.registration_open }) }, "Open / close registration"),
+    ),
+  );
+
+  const board = new BoardView({ scoring: contest.scoring, labels: contest.problems.map((p) => p.label), meId: null, fetchPage: (page) => api.leaderboard(cid, page, "jury"), label: "Jury board" });
+  board.el.classList.add("compact");
+  const stats = h("section", { class: "panel wide" });
+  const loadStats = () => api.stats(cid).then((s) => replace(stats, h("h2", {}, "Per-problem charts (jury)"), statsPanel(s)), () => undefined);
+  const resolver = new Resolver(contest, async () => void (await run({ action: "unfreeze", contest_id: cid })));
+  const announcements = new Announcements();
+  let refresh = 0;
+  const live = new LiveSocket(`/ws/contests/${cid}`, {
+    snapshot: (snap) => {
+      contest = snap.contest;
+      header.update(contest);
+      board.load(snap.leaderboard, true);
+      announcements.set(snap.announcements);
+    },
+    event: (event) => {
+      if (event.kind === "leaderboard_delta" && event.board === "jury") board.applyDelta(event);
+      else if (event.kind === "announcement") announcements.add(event.announcement);
+      else if (event.kind === "clarification") void api.clarifications(cid).then(renderQueue);
+      else if (event.kind === "contest") {
+        contest = { ...event.contest, problems: contest.problems };
+        header.update(contest);
+      } else if (event.kind === "submission_judged") {
+        clearTimeout(refresh);
+        refresh = window.setTimeout(() => void Promise.all([renderSubs(), loadStats()]), 1000);
+      }
+    },
+    closed: (reason) => toast(reason, "error"),
+  });
+  const header = new ContestHeader(contest, [stateBadge(live), h("span", { class: "pill" }, "moderator")]);
+  replace(
+    app,
+    header.el,
+    h(
+      "div",
+      { class: "console", "data-testid": "console" },
+      announce,
+      timePanel,
+      queue,
+      h("section", { class: "panel" }, h("h2", {}, "Jury board"), board.el),
+      subs,
+      people,
+      resolver.el,
+      h("section", { class: "panel" }, h("h2", {}, "Announcements"), announcements.el),
+      stats,
+    ),
+  );
+  live.start();
+  await Promise.all([api.clarifications(cid).then(renderQueue), renderSubs(), renderPeople(), loadStats()]);
+  return () => {
+    live.stop();
+    admin.close();
+    header.stop();
+  };
+}

@@ -1,0 +1,335 @@
+// The problem workspace: statement with math, samples with copy buttons, limits, the editor,
+// Run (samples or custom input, with an output diff), Submit and the live per-test progress.
+import { ApiFailure, MAX_SOURCE_BYTES } from "../api";
+import { api } from "../api";
+import { VERDICT_NAMES, field, h, replace, toast, verdictBadge } from "../dom";
+import { CodeEditor, LANGUAGE_NAMES } from "../editor";
+import { typeset } from "../math";
+import type { ProblemDetail, RunOutcome, SubmissionJudged, SubmissionProgress, SubmissionView, TestResult } from "../protocol";
+
+export interface WorkspaceOptions {
+  scope: string; // drafts are kept per scope and language
+  run: (language: string, source: string, input?: string) => Promise<RunOutcome>;
+  submit: (language: string, source: string) => Promise<number>;
+  onSubmitted?: (id: number) => void;
+  heading?: HTMLElement | null;
+}
+
+const POLL_MS = 1500;
+
+export class Workspace {
+  readonly el: HTMLElement;
+  private readonly editor: CodeEditor;
+  private readonly output: HTMLElement;
+  private readonly progress: HTMLElement;
+  private tracking: SubmissionTracker | null = null;
+  private busy = false;
+
+  constructor(
+    readonly detail: ProblemDetail,
+    private readonly options: WorkspaceOptions,
+  ) {
+    const statement = h("div", { class: "statement" });
+    statement.innerHTML = detail.statement_html; // sanitized by the hub (ammonia) at import
+    typeset(statement);
+    const samples = detail.samples.map((s, i) =>
+      h(
+        "div",
+        { class: "sample" },
+        h("h4", {}, `Sample ${i + 1}`),
+        h("div", { class: "sample-io" }, copyable("Input", s.input), copyable("Output", s.output)),
+      ),
+    );
+    const limits = h(
+      "p",
+      { class: "limits" },
+      h("span", {}, `Time limit: ${(detail.time_limit_ms / 1000).toFixed(1)} s`),
+      h("span", {}, `Memory limit: ${detail.memory_mib} MiB`),
+      detail.difficulty ? h("span", { class: `difficulty d-${detail.difficulty}` }, detail.difficulty) : null,
+      detail.tags.map((t) => h("span", { class: "tag" }, t)),
+    );
+    const host = h("div", { class: "editor-host" });
+    this.editor = new CodeEditor(host, options.scope, detail.code_stubs, detail.languages, () => void this.submit());
+    const picker = h(
+      "select",
+      { id: "language", name: "language", onchange: () => this.editor.switchLanguage(picker.value) },
+      detail.languages.map((l) => h("option", { value: l, selected: l === this.editor.languageId }, LANGUAGE_NAMES[l] ?? l)),
+    );
+    const custom = h("textarea", { id: "custom-input", rows: 3, placeholder: "Custom input (leave empty to run on the samples)", spellcheck: "false" });
+    this.output = h("div", { class: "run-output", "data-testid": "run-output", "aria-live": "polite" });
+    this.progress = h("div", { class: "submission-progress", "data-testid": "progress", "aria-live": "polite" });
+    const runButton = h("button", { type: "button", class: "secondary", onclick: () => void this.run(custom.value) }, "Run");
+    const submitButton = h("button", { type: "button", class: "primary", title: "Ctrl/Cmd+Enter", onclick: () => void this.submit() }, "Submit");
+    const reset = h("button", { type: "button", class: "link", onclick: () => this.editor.resetToStub() }, "Reset to stub");
+    this.el = h(
+      "div",
+      { class: "workspace" },
+      h(
+        "section",
+        { class: "problem-text", "aria-label": "Statement" },
+        options.heading ?? h("h1", {}, detail.title, detail.solved ? h("span", { class: "solved-mark", title: "solved" }, " ✓") : null),
+        limits,
+        statement,
+        samples,
+      ),
+      h(
+        "section",
+        { class: "code-side", "aria-label": "Code" },
+        h("div", { class: "toolbar" }, field("Language", picker), reset),
+        host,
+        field("Custom input", custom),
+        h("div", { class: "actions" }, runButton, submitButton, h("span", { class: "hint" }, "Ctrl/⌘+Enter submits")),
+        this.output,
+        this.progress,
+      ),
+    );
+  }
+
+  get source(): string {
+    return this.editor.source;
+  }
+
+  setSource(text: string): void {
+    this.editor.setSource(text);
+  }
+
+  private check(): boolean {
+    const size = new TextEncoder().encode(this.editor.source).length;
+    if (size > MAX_SOURCE_BYTES) {
+      this.say("Code is larger than 64 KiB.");
+      return false;
+    }
+    if (!this.editor.source.trim()) {
+      this.say("The code is empty.");
+      return false;
+    }
+    return true;
+  }
+
+  private say(text: string): void {
+    toast(text, "error");
+    replace(this.output, h("p", { class: "error", role: "alert" }, text));
+  }
+
+  async run(input: string): Promise<void> {
+    if (this.busy || !this.check()) return;
+    this.busy = true;
+    replace(this.output, h("p", { class: "muted" }, "Running…"));
+    try {
+      const custom = input.trim() ? input : undefined;
+      const language = this.editor.languageId;
+      const source = this.editor.source;
+      const outcome = await this.options.run(language, source, custom);
+      const rerun = (sampleInput: string) => this.options.run(language, source, sampleInput);
+      replace(this.output, runReport(outcome, this.detail, custom, rerun));
+    } catch (err) {
+      this.say(err instanceof Error ? err.message : String(err));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async submit(): Promise<void> {
+    if (this.busy || !this.check()) return;
+    this.busy = true;
+    this.editor.save();
+    try {
+      const id = await this.options.submit(this.editor.languageId, this.editor.source);
+      this.tracking?.stop();
+      this.tracking = new SubmissionTracker(id, this.progress);
+      this.options.onSubmitted?.(id);
+    } catch (err) {
+      this.say(err instanceof ApiFailure || err instanceof Error ? err.message : String(err));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Socket events of the caller's submissions (contest pages); practice polls only. */
+  event(body: SubmissionProgress | SubmissionJudged): void {
+    if (this.tracking?.id === body.submission_id) this.tracking.event(body);
+  }
+}
+
+function copyable(title: string, text: string): HTMLElement {
+  const button = h("button", {
+    type: "button",
+    class: "copy",
+    "aria-label": `Copy ${title.toLowerCase()}`,
+    onclick: () => {
+      void navigator.clipboard?.writeText(text).then(() => toast(`${title} copied`));
+    },
+  }, "Copy");
+  return h("div", { class: "io" }, h("div", { class: "io-head" }, h("span", {}, title), button), h("pre", {}, text));
+}
+
+/** The run's verdict per sample; a failing sample's diff comes from running its input again
+ * (the sample run reports verdicts, a custom run reports the output). */
+function runReport(
+  outcome: RunOutcome,
+  detail: ProblemDetail,
+  custom: string | undefined,
+  rerun: (input: string) => Promise<RunOutcome>,
+): HTMLElement {
+  const parts: HTMLElement[] = [h("p", { class: "run-verdict" }, "Run: ", verdictBadge(outcome.verdict), " ", VERDICT_NAMES[outcome.verdict] ?? "")];
+  if (outcome.compile_output) parts.push(h("pre", { class: "compile" }, outcome.compile_output));
+  outcome.tests.forEach((test, i) => {
+    const head = h("h4", {}, custom === undefined ? `Sample ${i + 1}` : "Custom input", " ", verdictBadge(test.verdict), ` ${test.time_ms} ms`);
+    const message = test.message ? h("pre", { class: "compile" }, test.message) : null;
+    if (custom !== undefined) {
+      const got = outcome.outputs[i] ?? "";
+      const sample = detail.samples.find((s) => s.input.trim() === custom.trim());
+      parts.push(h("div", { class: "run-test" }, head, message, sample ? diff(got, sample.output) : h("pre", {}, got)));
+      return;
+    }
+    const sample = detail.samples[i];
+    if (test.verdict === "AC" || !sample) {
+      parts.push(h("div", { class: "run-test" }, head, h("p", { class: "muted" }, "Output matches the expected output.")));
+      return;
+    }
+    const box = h("div", {});
+    const show = h("button", {
+      type: "button",
+      class: "secondary",
+      onclick: async () => {
+        replace(box, h("p", { class: "muted" }, "Running the sample again for its output…"));
+        try {
+          const again = await rerun(sample.input);
+          replace(box, diff(again.outputs[0] ?? "", sample.output));
+        } catch (err) {
+          replace(box, h("p", { class: "error" }, err instanceof Error ? err.message : String(err)));
+        }
+      },
+    }, "Show the diff");
+    replace(box, show);
+    parts.push(h("div", { class: "run-test" }, head, message, box));
+  });
+  return h("div", {}, parts);
+}
+
+/** Line by line: the program's output against the expected one, differing lines marked. */
+export function diff(got: string, expected: string): HTMLElement {
+  const a = got.replace(/\s+$/, "").split("\n");
+  const b = expected.replace(/\s+$/, "").split("\n");
+  const rows: HTMLElement[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const same = (a[i] ?? "").trimEnd() === (b[i] ?? "").trimEnd();
+    rows.push(
+      h("tr", { class: same ? "same" : "differs" }, h("td", { class: "ln" }, i + 1), h("td", {}, a[i] ?? ""), h("td", {}, b[i] ?? "")),
+    );
+  }
+  return h(
+    "table",
+    { class: "diff", "data-testid": "diff" },
+    h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "Your output"), h("th", {}, "Expected"))),
+    h("tbody", {}, rows),
+  );
+}
+
+/** One submission's live progress: test chips from socket events, polling as a fallback. */
+export class SubmissionTracker {
+  private tests: TestResult[] = [];
+  private total = 0;
+  private done = false;
+  private timer = 0;
+
+  constructor(
+    readonly id: number,
+    private readonly el: HTMLElement,
+  ) {
+    this.render("queued");
+    this.poll();
+  }
+
+  stop(): void {
+    this.done = true;
+    clearTimeout(this.timer);
+  }
+
+  event(body: SubmissionProgress | SubmissionJudged): void {
+    if (this.done) return;
+    if (body.kind === "submission_progress") {
+      if (body.index === 0 || body.index < this.tests.length) this.tests = this.tests.slice(0, body.index);
+      this.tests[body.index] = body.result;
+      this.total = body.total;
+      this.render("judging");
+    } else {
+      void this.finish();
+    }
+  }
+
+  private poll(): void {
+    this.timer = window.setTimeout(async () => {
+      if (this.done) return;
+      try {
+        const view = await api.submission(this.id);
+        if (view.status === "done" || view.status === "failed") return void this.show(view);
+        if (view.status === "judging" && this.tests.length === 0) this.render("judging");
+      } catch {
+        /* keep polling */
+      }
+      this.poll();
+    }, POLL_MS);
+  }
+
+  private async finish(): Promise<void> {
+    try {
+      this.show(await api.submission(this.id));
+    } catch {
+      this.poll();
+    }
+  }
+
+  private show(view: SubmissionView): void {
+    if (this.done) return;
+    this.stop();
+    this.tests = view.tests;
+    this.total = view.tests.length;
+    const verdict = view.status === "failed" ? "JE" : (view.verdict ?? "JE");
+    const failing = view.tests.findIndex((t) => t.verdict !== "AC");
+    const summary =
+      verdict === "AC"
+        ? `Accepted: all ${view.tests.length} tests passed`
+        : verdict === "CE"
+          ? "Compilation Error"
+          : failing >= 0
+            ? `${VERDICT_NAMES[verdict] ?? verdict} on test ${failing + 1} (${view.tests[failing].name})`
+            : (VERDICT_NAMES[verdict] ?? verdict);
+    replace(
+      this.el,
+      h(
+        "div",
+        { class: `final final-${verdict}`, "data-testid": "final-verdict", "data-verdict": verdict },
+        verdictBadge(verdict),
+        " ",
+        h("span", { class: "summary" }, summary),
+        view.time_ms !== null ? h("span", { class: "muted" }, ` · ${view.time_ms} ms · ${Math.round((view.memory_kib ?? 0) / 1024)} MiB`) : null,
+      ),
+      this.chips(),
+      view.compile_output && verdict === "CE" ? h("pre", { class: "compile" }, view.compile_output) : null,
+      failing >= 0 && view.tests[failing].message ? h("pre", { class: "compile" }, view.tests[failing].message ?? "") : null,
+    );
+  }
+
+  private chips(): HTMLElement {
+    return h(
+      "ol",
+      { class: "chips", "aria-label": "Tests" },
+      this.tests.map((t, i) =>
+        h("li", { class: `chip chip-${t.verdict}`, title: `${t.name}: ${VERDICT_NAMES[t.verdict]} (${t.time_ms} ms)` }, `${i + 1}`),
+      ),
+      Array.from({ length: Math.max(0, this.total - this.tests.length) }, () => h("li", { class: "chip chip-wait" }, "·")),
+    );
+  }
+
+  private render(status: string): void {
+    const passed = this.tests.length;
+    const text =
+      status === "queued"
+        ? `Submission ${this.id}: queued…`
+        : this.total
+          ? `Submission ${this.id}: judging, test ${Math.min(passed + 1, this.total)} of ${this.total}`
+          : `Submission ${this.id}: judging…`;
+    replace(this.el, h("p", { class: "judging", "data-testid": "judging" }, h("span", { class: "spinner", "aria-hidden": "true" }), text), this.chips());
+  }
+}

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 from arq.connections import RedisSettings, create_pool
+from redis import exceptions as redis_errors
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -30,7 +31,7 @@ from arena.hub import (
 )
 from arena.hub.endpoints import Endpoint
 from arena.hub.fanout import Fanout
-from arena.hub.http import ApiError, api_error_handler, json
+from arena.hub.http import ApiError, api_error_handler, json, unavailable_handler
 from arena.hub.middleware import RequestContext
 from arena.hub.state import HubState
 from arena.judge.languages import LanguageTable
@@ -64,6 +65,18 @@ def api_endpoints() -> list[Endpoint]:
         *routes_submissions.endpoints,
         *routes_insight.endpoints,
     ]
+
+
+# A backing service that cannot be reached is a 503 the client may retry, not a 500.
+_UNAVAILABLE: tuple[type[Exception], ...] = (
+    redis_errors.ConnectionError,
+    redis_errors.TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    ConnectionError,
+)
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -120,5 +133,10 @@ def create_app(settings: Settings) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         middleware=[Middleware(RequestContext, access_log=settings.hub_access_log)],
-        exception_handlers={ApiError: api_error_handler, 404: _not_found, 405: _method},
+        exception_handlers={
+            ApiError: api_error_handler,
+            404: _not_found,
+            405: _method,
+            **{kind: unavailable_handler for kind in _UNAVAILABLE},
+        },
     )

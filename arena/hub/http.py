@@ -104,6 +104,12 @@ def path_int(request: Request, name: str) -> int:
     return value
 
 
+async def unavailable_handler(request: Request, exc: Exception) -> Response:
+    """Postgres or Redis unreachable: the client may retry; nothing was half-done."""
+    body = ErrorBody("unavailable", "a backing service is unavailable; try again in a moment")
+    return json(body, 503, {"Retry-After": "5"})
+
+
 async def api_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     headers = None

@@ -6,6 +6,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
+
 from arena.contest_time import Phase
 from arena.hub.http import ApiError, not_found
 from arena.hub.state import HubState
@@ -19,6 +21,7 @@ from arena.protocol import (
     Leaderboard,
     Snapshot,
     UserInfo,
+    json_encoder,
 )
 from arena.storage import events, ranking_cache
 from arena.storage.contest_state import ContestInfo, load_contest
@@ -211,6 +214,35 @@ async def snapshot(state: HubState, info: ContestInfo, user: UserInfo | None) ->
         leaderboard=board,
         announcements=await announcements(state, info.id),
     )
+
+
+class SnapshotText(msgspec.Struct, frozen=True):
+    seq: int
+    text: str
+    made_at: float = 0.0  # time.monotonic()
+
+
+# Anonymous snapshots of a contest at a given seq are identical: spectators connecting (or
+# resyncing) together share one, instead of each reading Redis and Postgres.
+_shared_snapshots: dict[int, SnapshotText] = {}
+
+
+async def snapshot_text(state: HubState, info: ContestInfo, user: UserInfo | None) -> SnapshotText:
+    if user is not None:
+        snap = await snapshot(state, info, user)
+        return SnapshotText(snap.seq, json_encoder.encode(snap).decode())
+    seq = await events.current_seq(state.redis, info.id)
+    cached = _shared_snapshots.get(info.id)
+    # Some changes come without an event (the clock reaching the freeze): a second at most.
+    if cached is not None and cached.seq == seq and time.monotonic() - cached.made_at < 1.0:
+        return cached
+    snap = await snapshot(state, info, None)
+    made = SnapshotText(snap.seq, json_encoder.encode(snap).decode(), time.monotonic())
+    # Never replace a newer snapshot with an older one built concurrently.
+    current = _shared_snapshots.get(info.id)
+    if current is None or current.seq <= made.seq:
+        _shared_snapshots[info.id] = made
+    return made
 
 
 def require_visible(info: ContestInfo, user: UserInfo | None) -> None:

@@ -55,10 +55,14 @@ def _since(ws: WebSocket) -> int | None:
 async def _send_snapshot(
     ws: WebSocket, state: HubState, info: ContestInfo, user: UserInfo | None, sub: Subscriber
 ) -> int:
-    snap = await views.snapshot(state, await views.contest(state, info.id), user)
-    sub.last_seq = max(sub.last_seq, snap.seq)
-    await ws.send_text(json_encoder.encode(snap).decode())
-    return snap.seq
+    # Building the snapshot may wait for the database (a thousand sockets resyncing at once);
+    # only the send counts against the socket's send timeout.
+    text = await views.snapshot_text(state, await views.contest(state, info.id), user)
+    seq = text.seq
+    sub.last_seq = max(sub.last_seq, seq)
+    async with asyncio.timeout(state.settings.ws_send_timeout_s):
+        await ws.send_text(text.text)
+    return seq
 
 
 async def _catch_up(
@@ -86,11 +90,13 @@ async def _pump(
     while True:
         item = await sub.queue.get()
         if item == RESYNC:
-            covered = await asyncio.wait_for(_send_snapshot(ws, state, info, user, sub), timeout_s)
+            covered = await _send_snapshot(ws, state, info, user, sub)
             continue
         seq, data = item
         if seq == REPLY_SEQ or seq > covered:
-            await asyncio.wait_for(ws.send_text(data.decode()), timeout_s)
+            # asyncio.timeout, not wait_for: no extra task per socket per message.
+            async with asyncio.timeout(timeout_s):
+                await ws.send_text(data.decode())
 
 
 _PING = frozenset({'{"kind":"ping"}', '{"kind": "ping"}'})

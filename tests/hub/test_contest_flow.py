@@ -75,11 +75,29 @@ def body_is(kind: str, **fields: Any) -> Callable[[Frame], bool]:
     return match
 
 
-def row_of(user_id: int) -> Callable[[Frame], bool]:
+def row_of(user_id: int, **fields: Any) -> Callable[[Frame], bool]:
+    """A board delta with the user's row, having these values (registration makes one too)."""
+
     def match(frame: Frame) -> bool:
         body = frame.get("body") or {}
         rows = body.get("rows", []) if body.get("kind") == "leaderboard_delta" else []
-        return any(r["user_id"] == user_id for r in rows)
+        return any(
+            r["user_id"] == user_id and all(r.get(k) == v for k, v in fields.items()) for r in rows
+        )
+
+    return match
+
+
+def cell_of(user_id: int, board: str, **cell: Any) -> Callable[[Frame], bool]:
+    """A delta of this board where the user's cell for problem A has these values."""
+
+    def match(frame: Frame) -> bool:
+        body = frame.get("body") or {}
+        if body.get("kind") != "leaderboard_delta" or body.get("board") != board:
+            return False
+        rows = [r for r in body["rows"] if r["user_id"] == user_id]
+        found = rows[0]["cells"].get("A") if rows else None
+        return found is not None and all(found.get(k) == v for k, v in cell.items())
 
     return match
 
@@ -136,11 +154,11 @@ async def test_contest_from_registration_to_results(
             b for b in contestant.bodies("submission_progress") if b["submission_id"] == alice_sub
         ]
         assert [p["index"] for p in progress] == [0, 1, 2]
-        delta = await spectator.wait_for(row_of(alice))
+        delta = await spectator.wait_for(row_of(alice, solved=1))
         row = delta_row(delta, alice)
         assert (row["rank"], row["solved"], row["cells"]["A"]["solved"]) == (1, 1, True)
         assert row["cells"]["A"]["first"] is True
-        await contestant.wait_for(row_of(alice))
+        await contestant.wait_for(row_of(alice, solved=1))
 
         # Bob's wrong answer: his verdict is his alone; the board shows the attempt.
         sent = await http.post(
@@ -150,7 +168,7 @@ async def test_contest_from_registration_to_results(
         )
         bob_wa = sent.json()["id"]
         await jury.wait_for(body_is("submission_judged", submission_id=bob_wa))
-        delta = await spectator.wait_for(row_of(bob))
+        delta = await spectator.wait_for(cell_of(bob, "public", attempts=1))
         assert delta_row(delta, bob)["cells"]["A"]["attempts"] == 1
         assert not [b for b in contestant.bodies("submission_judged") if b["user_id"] == bob]
         assert not spectator.bodies("submission_judged")
@@ -167,22 +185,10 @@ async def test_contest_from_registration_to_results(
         bob_ac = sent.json()["id"]
         await jury.wait_for(body_is("submission_judged", submission_id=bob_ac))
 
-        def bob_cell(board: str, **cell: Any) -> Callable[[Frame], bool]:
-            def match(frame: Frame) -> bool:
-                body = frame.get("body") or {}
-                if body.get("kind") != "leaderboard_delta" or body.get("board") != board:
-                    return False
-                rows = [r for r in body["rows"] if r["user_id"] == bob]
-                return bool(rows) and all(
-                    rows[0]["cells"]["A"].get(k) == v for k, v in cell.items()
-                )
-
-            return match
-
-        frozen_delta = await spectator.wait_for(bob_cell("public", pending=1))
+        frozen_delta = await spectator.wait_for(cell_of(bob, "public", pending=1))
         assert frozen_delta["body"]["frozen"] is True
         assert delta_row(frozen_delta, bob)["solved"] == 0
-        await jury.wait_for(bob_cell("jury", solved=True))
+        await jury.wait_for(cell_of(bob, "jury", solved=True))
         public = (await http.get(f"/api/contests/{contest_id}/leaderboard")).json()
         assert public["frozen"] is True
         assert [r["solved"] for r in public["rows"]] == [1, 0]

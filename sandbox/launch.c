@@ -44,8 +44,8 @@ int main(int argc, char **argv) {
       if (kill(-1, SIGKILL) != 0 && errno == ESRCH) break;
     return 0;
   }
-  if (argc < 10 || strcmp(argv[1], "run") != 0 || strcmp(argv[8], "--") != 0) {
-    dprintf(3, "usage: launch run CPU_S FSIZE NPROC STACK UID DIR -- PROGRAM ARGS...");
+  if (argc < 11 || strcmp(argv[1], "run") != 0 || strcmp(argv[9], "--") != 0) {
+    dprintf(3, "usage: launch run CPU_S FSIZE NPROC STACK AS UID DIR -- PROGRAM ARGS...");
     return 127;
   }
   rlim_t cpu = strtoull(argv[2], NULL, 10);
@@ -57,10 +57,12 @@ int main(int argc, char **argv) {
   rlim_t stack = strtoull(argv[5], NULL, 10);
   limit(RLIMIT_STACK, stack, stack, "RLIMIT_STACK");
   limit(RLIMIT_CORE, 0, 0, "RLIMIT_CORE");
-  become((uid_t)strtoul(argv[6], NULL, 10));
-  if (chdir(argv[7]) != 0) fail("chdir");
+  rlim_t address_space = strtoull(argv[6], NULL, 10);  /* 0: no limit */
+  if (address_space > 0) limit(RLIMIT_AS, address_space, address_space, "RLIMIT_AS");
+  become((uid_t)strtoul(argv[7], NULL, 10));
+  if (chdir(argv[8]) != 0) fail("chdir");
   if (fcntl(3, F_SETFD, FD_CLOEXEC) != 0) fail("fcntl");
-  execvp(argv[9], argv + 9);
-  fail(argv[9]);
+  execvp(argv[10], argv + 10);
+  fail(argv[10]);
   return 127;
 }

@@ -160,8 +160,12 @@ def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd, wait=time.sleep, o
     ``over_output()`` says whether the process wrote more than its output limit."""
     error_r, error_w = os.pipe()
     cpu_s = -(-limits["cpu_time_ms"] // 1000) + 1  # a backstop; the poll below is exact
+    # RLIMIT_AS (0: none) is for native languages, as Kattis limits them; runtimes that reserve
+    # far more address space than they use (JVM, V8) are held to resident memory only.
+    address_space = limits.get("address_space_kib", 0) * 1024
     args = ["run", str(cpu_s), str(limits["file_size_kib"] * 1024), str(limits["processes"]),
-            str(limits["memory_kib"] * 1024), str(USER_ID), BOX_DIR, "--", *argv]
+            str(limits["memory_kib"] * 1024), str(address_space), str(USER_ID), BOX_DIR, "--",
+            *argv]
     start = time.monotonic()
     pid = spawn(args, (stdin_fd, stdout_fd, stderr_fd, error_w), setsid=True)
     os.close(error_w)

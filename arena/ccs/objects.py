@@ -102,7 +102,8 @@ def _command(argv: list[str], source_file: str) -> CcsCommand | None:
 
 def languages(table: Iterable[Language]) -> list[CcsLanguage]:
     out = []
-    for lang in sorted(table, key=lambda item: item.id):
+    for row in sorted(table, key=lambda item: item.id):
+        lang = row.for_source(b"")  # the commands as they run for the default entry point
         entry = ENTRY_POINTS.get(lang.id)
         out.append(
             CcsLanguage(

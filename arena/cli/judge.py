@@ -116,7 +116,8 @@ async def judge_once(
 async def measure_time_limit(
     settings: Settings, languages: LanguageTable, problem: ProblemPackage
 ) -> float:
-    """The package gives no time limit: twice the slowest accepted submission (Kattis rule)."""
+    """The package gives no time limit: the slowest accepted submission times the package's
+    multiplier (5 in legacy packages, 2 in 2023-07), rounded up to its time resolution (1 s)."""
     slowest_ms: int | None = None
     plan = plan_for(problem, INFERENCE_TIME_LIMIT_S, languages)
     for path in problem.accepted_submissions:
@@ -133,7 +134,12 @@ async def measure_time_limit(
             print(f"time limit: {path.name} is not accepted ({result.verdict})", file=sys.stderr)
             continue
         slowest_ms = max(slowest_ms or 0, result.time_ms)
-    limit = infer_time_limit(None if slowest_ms is None else slowest_ms / 1000)
+    limits = problem.limits
+    limit = infer_time_limit(
+        None if slowest_ms is None else slowest_ms / 1000,
+        multiplier=limits.time_multiplier,
+        resolution_s=limits.time_resolution_s,
+    )
     print(f"time limit: {limit:g} s (none given by the package; inferred)", file=sys.stderr)
     return limit
 

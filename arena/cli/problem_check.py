@@ -31,7 +31,8 @@ EXPECTED: dict[str, frozenset[Verdict]] = {
     "accepted": frozenset({Verdict.AC}),
     "wrong_answer": frozenset({Verdict.WA}),
     "time_limit_exceeded": frozenset({Verdict.TLE}),
-    "run_time_error": frozenset({Verdict.RTE}),
+    # Kattis judges a program over its memory limit as a run-time error: it has no MLE verdict.
+    "run_time_error": frozenset({Verdict.RTE, Verdict.MLE}),
     "memory_limit_exceeded": frozenset({Verdict.MLE}),
     "output_limit_exceeded": frozenset({Verdict.OLE}),
     "compile_error": frozenset({Verdict.CE}),

@@ -246,7 +246,8 @@ async def submission_files(request: Request) -> Response:
     if row is None:
         raise not_found(f"submission {raw_id!r}")
     try:
-        filename = state.languages.get(row["language"]).source_file
+        language = state.languages.get(row["language"])
+        filename = language.for_source(bytes(row["source"])).source_file
     except ValueError:
         filename = "source.txt"
     packed = io.BytesIO()

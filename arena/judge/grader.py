@@ -101,17 +101,28 @@ def plan_for(
     )
 
 
+# gVisor maps a process's stack whole at exec: the stack rlimit (the memory limit), at most this.
+GVISOR_STACK_MAP_KIB = 128 * 1024
+
+
+def address_space_kib(memory_kib: int) -> int:
+    """RLIMIT_AS for native code: the memory limit for code and data, plus the mapped stack."""
+    return memory_kib + min(memory_kib, GVISOR_STACK_MAP_KIB)
+
+
 def run_limits(language: Language, plan: GradingPlan) -> ProcessLimits:
     cpu_ms = language.cpu_limit_ms(plan.time_limit_s)
     output_kib = plan.output_mib * 1024
+    memory_kib = (plan.memory_mib + language.memory_extra_mib) * 1024
     return ProcessLimits(
         cpu_time_ms=cpu_ms,
         # Wall time only catches programs that sleep or block; CPU time is the real limit.
         wall_time_ms=2 * cpu_ms + 1000,
-        memory_kib=(plan.memory_mib + language.memory_extra_mib) * 1024,
+        memory_kib=memory_kib,
         output_kib=output_kib,
         file_size_kib=output_kib + 1,
         processes=language.processes,
+        address_space_kib=address_space_kib(memory_kib) if language.address_space_limit else 0,
     )
 
 
@@ -126,6 +137,7 @@ async def grade(
 
     A problem with its own output validator runs it in a second container from ``helpers``.
     """
+    language = language.for_source(source)
     yield CompileStarted(language=language.id)
     report, output = await asyncio.to_thread(
         session.compile,
@@ -221,7 +233,7 @@ async def _run_test(
         )
         return lost, True
     verdict = run_verdict(report, limits.cpu_time_ms, limits.memory_kib, language.oom_markers)
-    message = report.stderr_tail[-300:] if verdict == Verdict.RTE else ""
+    message = report.stderr_tail[-300:] if verdict in (Verdict.RTE, Verdict.MLE) else ""
     if verdict is None:
         answer = await asyncio.to_thread(test.answer_path.read_bytes)
         if validator is None:

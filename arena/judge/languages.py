@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,8 +30,37 @@ class Language(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     time_extra_ms: int = 0
     memory_extra_mib: int = 0
     oom_markers: list[str] = []
+    # Native code is held to the memory limit in address space too (RLIMIT_AS), as in Kattis:
+    # an allocation past the limit fails at once instead of paging towards it.
+    address_space_limit: bool = False
     # Starting code for the editor: reads stdin, writes nothing yet.
     stub: str = ""
+    # Languages whose file name must match a name in the source (Java's public class): the
+    # regex's first group fills ``{entry}`` in source_file, compile and run; else entry_default.
+    entry_pattern: str = ""
+    entry_default: str = ""
+
+    def for_source(self, source: bytes) -> Language:
+        """This row with ``{entry}`` resolved for one source (itself when it has none)."""
+        if not self.entry_default:
+            return self
+        entry = self.entry_default
+        if self.entry_pattern:
+            found = re.search(self.entry_pattern, source.decode(errors="replace"))
+            if found is not None:
+                entry = found.group(1)
+
+        def fill(text: str) -> str:
+            return text.replace("{entry}", entry)
+
+        return msgspec.structs.replace(
+            self,
+            source_file=fill(self.source_file),
+            compile=[fill(a) for a in self.compile],
+            run=[fill(a) for a in self.run],
+            entry_pattern="",
+            entry_default="",
+        )
 
     def compile_argv(self, memory_mib: int) -> list[str]:
         return self._expand(self.compile, memory_mib)

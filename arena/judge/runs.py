@@ -70,7 +70,7 @@ async def run_code(
     stdin: bytes | None,
 ) -> bytes:
     state = ctx["arena"]
-    language = state.languages.get(language_id)
+    language = state.languages.get(language_id).for_source(source)
     plan = await state.plans.get(problem_id, version)
     if stdin is None:
         outcome = await _samples(state, language, source, plan)

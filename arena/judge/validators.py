@@ -191,7 +191,7 @@ def _compile_argv(plan: ProgramPlan, memory_mib: int) -> list[str]:
 
 
 def _run_argv(plan: ProgramPlan, memory_mib: int) -> list[str]:
-    language = plan.language
+    language = plan.language.for_source(b"")
     stem = Path(plan.entry).stem
     default_stem = Path(language.source_file).stem
     renamed = {f"{default_stem}.js": f"{stem}.js", default_stem: stem}

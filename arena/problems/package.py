@@ -48,12 +48,15 @@ class Limits(msgspec.Struct, frozen=True):
 
     ``time_multiplier`` and ``time_safety_margin`` are legacy ``limits.time_multiplier`` and
     ``limits.time_safety_margin``, or in 2023-07 ``limits.time_multipliers.ac_to_time_limit`` and
-    ``time_limit_to_tle``, which mean the same thing (with defaults 2 and 1.5 instead of 5 and 2).
+    ``time_limit_to_tle``, which mean the same thing (with defaults 2 and 1.5 instead of 5 and 2);
+    ``time_resolution_s`` is 2023-07's ``limits.time_resolution``, applied to legacy ones too.
     """
 
     time_limit_s: float | None = None
     time_multiplier: float = 5.0
     time_safety_margin: float = 2.0
+    # An inferred time limit is rounded up to a multiple of this (2023-07 ``time_resolution``).
+    time_resolution_s: float = 1.0
     memory_mib: int = DEFAULT_MEMORY_MIB
     output_mib: int = 8
     # The package format gives the source-size limit in KiB, not MiB.
@@ -107,18 +110,22 @@ class ProblemPackage(msgspec.Struct, frozen=True):
     input_validators: list[ProgramSource] = []
 
 
-def infer_time_limit(slowest_accepted_s: float | None, *, multiplier: float = 2.0) -> float:
-    """The time limit for a package that sets none: the slowest accepted run times
-    ``multiplier``, rounded up to a tenth of a second; 1 s without accepted runs."""
+def infer_time_limit(
+    slowest_accepted_s: float | None, *, multiplier: float = 2.0, resolution_s: float = 0.1
+) -> float:
+    """The time limit for a package that sets none, as the package specs define it: the slowest
+    accepted run times ``multiplier``, rounded up to a multiple of ``resolution_s`` (at least
+    one); ``resolution_s`` (at least 1 s) without accepted runs."""
     if slowest_accepted_s is None:
-        return 1.0
+        return max(1.0, resolution_s)
     if not math.isfinite(slowest_accepted_s) or slowest_accepted_s < 0:
         raise ValueError(f"invalid run time {slowest_accepted_s!r}")
     # Integer microseconds keep float noise out of the rounding: 0.35 * 2 must give 0.7, not 0.8.
     slowest_us = round(slowest_accepted_s * 1_000_000)
     limit_us = round(slowest_us * multiplier)
-    tenths = max(1, -(-limit_us // 100_000))
-    return tenths / 10
+    step_us = max(1, round(resolution_s * 1_000_000))
+    steps = max(1, -(-limit_us // step_us))
+    return round(steps * step_us / 1_000_000, 6)
 
 
 def _format(doc: YamlDoc) -> PackageFormat:
@@ -259,6 +266,7 @@ def _limits(doc: YamlDoc, root: Path, is_2023: bool) -> Limits:
         time_limit_s=_time_limit(doc, root),
         time_multiplier=multipliers[0],
         time_safety_margin=multipliers[1],
+        time_resolution_s=doc.number(("limits", "time_resolution"), positive=True) or 1.0,
         memory_mib=integer("memory", DEFAULT_MEMORY_MIB),
         output_mib=integer("output", 8),
         code_kib=integer("code", 128),

@@ -46,6 +46,7 @@ class ProcessLimits(msgspec.Struct, frozen=True):
     output_kib: int  # stdout kept and compared; writing more is an OLE
     file_size_kib: int  # RLIMIT_FSIZE for every file the process writes, stdout included
     processes: int = 64
+    address_space_kib: int = 0  # RLIMIT_AS; 0 for none
 
 
 class CompileRequest(msgspec.Struct, frozen=True, tag="compile", tag_field="kind"):

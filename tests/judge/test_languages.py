@@ -111,3 +111,20 @@ async def test_a_plus_b(judge, a_plus_b_problem, lang: str) -> None:
     r = await judge(a_plus_b_problem, A_PLUS_B[lang], lang)
     assert r.verdict == Verdict.AC, r
     assert [t.verdict for t in r.tests] == [Verdict.AC] * len(A_PLUS_B_TESTS)
+
+
+async def test_java_files_are_named_after_their_public_class(judge, hello_problem) -> None:
+    # Kattis packages name Java files after their class (Different.java); so does Arena.
+    source = HELLO["java"].replace("class Main", "final class Different")
+    result = await judge(hello_problem, source, "java")
+    assert result.verdict == Verdict.AC, result
+
+
+def test_entry_point_detection(languages) -> None:
+    java = languages.get("java")
+    named = java.for_source(b"import x;\n\npublic final class Solver {\n}\n")
+    assert named.source_file == "Solver.java"
+    assert named.run[-1] == "Solver"
+    assert java.for_source(b"class Hidden {}").source_file == "Main.java"  # not public: default
+    python = languages.get("python3")
+    assert python.for_source(b"print(1)") is python

@@ -42,11 +42,11 @@ PROGRAMS = {
     "MLE": {
         "python3": "blocks = []\nwhile True:\n    blocks.append(bytearray(1 << 20))\n",
         "cpp": (
-            "#include <cstdlib>\n#include <cstring>\n#include <vector>\n"
+            "#include <cstring>\n#include <vector>\n"
             "int main() {\n"
             "    std::vector<char*> keep;\n"
             "    for (;;) {\n"
-            "        char* p = static_cast<char*>(std::malloc(1 << 20));\n"
+            "        char* p = new char[1 << 20];\n"
             "        std::memset(p, 1, 1 << 20);\n"
             "        keep.push_back(p);\n"
             "    }\n"
@@ -102,7 +102,10 @@ async def test_verdict(judge, ab_problem, verdict: str, lang: str) -> None:
     if verdict == "TLE":
         assert r.time_ms >= 1000, r  # CPU time: the limit is 1 s for these languages
         assert r.tests[0].wall_ms >= 1000, r
-    if verdict == "MLE":
+    if verdict == "MLE" and lang == "cpp":
+        # Native code meets RLIMIT_AS first: the allocation fails before the pages are resident.
+        assert "bad_alloc" in r.tests[0].message, r
+    elif verdict == "MLE":
         assert r.memory_kib >= LIMIT_KIB, r
     if verdict == "RTE" and lang == "python3":
         assert "ZeroDivisionError" in r.tests[0].message, r
@@ -285,3 +288,41 @@ async def test_time_is_measured(judge, tmp_path) -> None:
     assert 250 <= test.time_ms < 900, r
     assert test.wall_ms >= 550, r
     assert test.memory_kib > 1024, r
+
+
+# Native code is held to the memory limit in address space as well (RLIMIT_AS).
+ALLOCATE_PAST_LIMIT = (
+    "#include <cstdio>\n"
+    "int main() {\n"
+    # The whole limit: with code and libraries, too much. (volatile: GCC may elide a new.)
+    "    char* volatile big = new char[64u << 20];\n"
+    "    big[0] = 1;\n"
+    '    std::puts("allocated");\n'
+    "}\n"
+)
+DEEP_RECURSION = (
+    "#include <cstdio>\n"
+    "static long depth(long n) { volatile char pad[16]; pad[0] = (char)n;"
+    " return n == 0 ? pad[0] : 1 + depth(n - 1); }\n"
+    'int main() { long a, b; if (std::scanf("%ld %ld", &a, &b) != 2) return 1;\n'
+    '    std::printf("%ld\\n", a + b + depth(300000) - 300000); }\n'
+)
+
+
+async def test_an_allocation_past_the_limit_fails_at_once(judge, ab_problem) -> None:
+    r = await judge(ab_problem, ALLOCATE_PAST_LIMIT, "cpp")
+    assert r.verdict == Verdict.MLE, r
+    assert "bad_alloc" in r.tests[0].message
+    assert r.time_ms < 1000, r  # it did not page its way towards the limit
+
+
+async def test_deep_recursion_fits_in_the_stack(judge, ab_problem) -> None:
+    r = await judge(ab_problem, DEEP_RECURSION, "cpp")
+    assert r.verdict == Verdict.AC, r
+
+
+def test_address_space_is_the_limit_plus_the_mapped_stack() -> None:
+    from arena.judge.grader import GVISOR_STACK_MAP_KIB, address_space_kib
+
+    assert address_space_kib(64 * 1024) == 128 * 1024
+    assert address_space_kib(1024 * 1024) == 1024 * 1024 + GVISOR_STACK_MAP_KIB

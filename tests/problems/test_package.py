@@ -326,13 +326,18 @@ def test_bad_timelimit_file(tmp_path: Path, text: str) -> None:
         (3.0, 6.0),
     ],
 )
-def test_infer_time_limit(slowest: float | None, limit: float) -> None:
-    assert infer_time_limit(slowest) == limit
+def test_infer_time_limit_in_tenths(slowest: float | None, limit: float) -> None:
+    assert infer_time_limit(slowest, multiplier=2.0, resolution_s=0.1) == limit
 
 
-def test_infer_time_limit_with_multiplier() -> None:
-    assert infer_time_limit(0.35, multiplier=1.1) == 0.4  # 0.385 -> 0.4, not 0.5
-    assert infer_time_limit(0.2, multiplier=5) == 1.0
+def test_infer_time_limit_as_the_specs_define_it() -> None:
+    # Legacy: times 5, whole seconds (at least one).
+    assert infer_time_limit(0.03, multiplier=5, resolution_s=1.0) == 1.0
+    assert infer_time_limit(0.25, multiplier=5, resolution_s=1.0) == 2.0
+    # 2023-07: times 2, in steps of the package resolution.
+    assert infer_time_limit(0.35, multiplier=1.1, resolution_s=0.1) == 0.4  # 0.385, not 0.5
+    assert infer_time_limit(0.7, multiplier=2, resolution_s=0.5) == 1.5
+    assert infer_time_limit(None, multiplier=2, resolution_s=2.0) == 2.0
 
 
 @pytest.mark.parametrize("bad", [-0.1, math.nan, math.inf])

@@ -35,7 +35,8 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 async def shot(page: Page, folder: Path, name: str, *, full_page: bool = False) -> None:
     await page.evaluate("() => window.scrollTo(0, 0)")
-    await page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
+    path = str(folder / f"{name}.png")
+    await page.screenshot(path=path, full_page=full_page, animations="disabled")
     size = (folder / f"{name}.png").stat().st_size
     assert size < 300 * 1024, f"screenshot {name} is {size} bytes"
 
@@ -260,6 +261,7 @@ async def test_bank_problem_page_and_phone_width(
     await expect(bank.get_by_role("link", name=titles[0])).to_have_count(0)
     await expect(bank.get_by_role("link", name=titles[1])).to_be_visible()
     await page.goto("/problems")
+    await expect(bank.get_by_role("link", name=bank_problems[2].title)).to_be_visible()
     await shot(page, screenshots, "problem-bank")
 
     first = bank_problems[0]

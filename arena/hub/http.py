@@ -89,6 +89,8 @@ def no_nul(value: str, what: str) -> str:
 
 def parse_id(raw: object) -> int | None:
     """A database id (a bigint), or None: larger numbers would fail in Postgres, not here."""
+    if isinstance(raw, str) and not (raw.isascii() and raw.isdigit()):
+        return None  # int() would take " 7", "1_0" and non-ASCII digits
     try:
         value = int(raw)  # type: ignore[call-overload]
     except (TypeError, ValueError):

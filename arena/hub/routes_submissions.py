@@ -31,6 +31,7 @@ from arena.protocol import (
 )
 
 MAX_SOURCE_BYTES = 64 * 1024
+SAMPLE_PREFIX = "sample/"  # test names are paths under data/
 MAX_INPUT_BYTES = 1024 * 1024
 
 
@@ -215,6 +216,11 @@ async def _run(request: Request, state: HubState, user: UserInfo, row: Any) -> R
     return Response(raw, media_type="application/json")
 
 
+def shown_message(test_name: str, own: bool, jury: bool) -> bool:
+    """A checker's message quotes the expected answer: contestants see it for samples only."""
+    return jury or (own and test_name.startswith(SAMPLE_PREFIX))
+
+
 async def get_submission(request: Request) -> Response:
     state = _state(request)
     user = await auth.require_user(state, request)
@@ -227,12 +233,16 @@ async def get_submission(request: Request) -> Response:
         )
         if row is None:
             raise not_found(f"submission {submission_id}")
-        own = row["user_id"] == user.id or auth.is_moderator(user)
+        jury = auth.is_moderator(user)
+        own = row["user_id"] == user.id or jury
         if not own:
             ended = False
             if row["contest_id"] is not None:
                 info = await views.contest(state, row["contest_id"])
-                ended = info.clock.phase(views.now()) == Phase.ENDED
+                at = views.now()
+                # Verdicts of a frozen board stay hidden until the reveal, even after the end.
+                ended = info.clock.phase(at) == Phase.ENDED and not info.clock.frozen(at)
+                ended = ended and views.can_see(info, user)
             if not ended:  # others' code stays private during a contest and in practice
                 raise not_found(f"submission {submission_id}")
         tests = await conn.fetch(
@@ -261,7 +271,7 @@ async def get_submission(request: Request) -> Response:
                 time_ms=t["time_ms"],
                 memory_kib=t["memory_kib"],
                 wall_ms=t["wall_ms"],
-                message=t["message"] if own else "",
+                message=t["message"] if shown_message(t["name"], own, jury) else "",
             )
             for t in tests
         ],

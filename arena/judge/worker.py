@@ -128,6 +128,10 @@ async def _grade(
     state: WorkerState, claimed: submissions.Claim, language: Language, plan: GradingPlan
 ) -> JudgeResult:
     async def progress(event: TestFinished) -> None:
+        result = event.result
+        if not plan.tests[event.index].is_sample:
+            # A checker's message quotes the expected answer of a secret test: not for the author.
+            result = msgspec.structs.replace(result, message="")
         await _publish(
             state,
             claimed.contest_id,
@@ -138,7 +142,7 @@ async def _grade(
                 contest_id=claimed.contest_id,
                 index=event.index,
                 total=event.total,
-                result=event.result,
+                result=result,
             ),
         )
 

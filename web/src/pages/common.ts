@@ -9,18 +9,25 @@ export class ContestHeader {
   private readonly flags = h("span", { class: "flags" });
   private readonly title = h("h1", {});
   private timer: number;
+  private startTimer = 0;
+  private started: boolean;
 
+  /** `onStart` fires once when the clock passes the start (nothing on the socket says so), after
+   * a random 0–3 s so that every open page does not reload at the same instant. */
   constructor(
     public contest: ContestView,
     extra: HTMLElement[],
+    private readonly onStart?: () => void,
   ) {
     this.el = h("div", { class: "contest-bar" }, this.title, this.flags, this.countdown, ...extra);
+    this.started = Date.now() >= Date.parse(contest.start);
     this.timer = window.setInterval(() => this.tick(), 1000);
     this.update(contest);
   }
 
   update(contest: ContestView): void {
     this.contest = contest;
+    if (Date.now() < Date.parse(contest.start)) this.started = false; // a start moved later
     this.title.textContent = contest.name;
     replace(this.flags, contest.frozen ? h("span", { class: "pill pill-frozen" }, "frozen") : null, h("span", { class: `pill phase-${contest.phase}` }, contest.phase));
     this.tick();
@@ -33,10 +40,15 @@ export class ContestHeader {
     if (now < start) this.countdown.textContent = `starts in ${clock(start - now)}`;
     else if (now < end) this.countdown.textContent = `${clock(end - now)} left`;
     else this.countdown.textContent = "ended";
+    if (!this.started && now >= start) {
+      this.started = true;
+      if (this.onStart) this.startTimer = window.setTimeout(this.onStart, Math.random() * 3000);
+    }
   }
 
   stop(): void {
     clearInterval(this.timer);
+    clearTimeout(this.startTimer);
   }
 }
 

@@ -49,10 +49,11 @@ def feed_objects(inputs: Inputs) -> list[FeedObject]:
     return out
 
 
-def _ends_updates(change: Change) -> bool:
-    if change.type != "state" or change.data is None:
+def ends_updates(type_: str, data: bytes | str | None) -> bool:
+    """Whether an event (its type and JSON data) is the state saying the feed is over."""
+    if type_ != "state" or data is None:
         return False
-    return _state_decoder.decode(change.data).end_of_updates is not None
+    return _state_decoder.decode(data).end_of_updates is not None
 
 
 def changes(
@@ -69,5 +70,5 @@ def changes(
     )
     deletions = [Change(type_, object_id or None, None) for type_, object_id in gone]
     out = updates + deletions
-    last = [c for c in out if _ends_updates(c)]
-    return [c for c in out if not _ends_updates(c)] + last
+    last = [c for c in out if ends_updates(c.type, c.data)]
+    return [c for c in out if not ends_updates(c.type, c.data)] + last

@@ -11,6 +11,7 @@ from msgspec import UNSET
 
 from arena.ccs.source import ContestSource, View, contest_key
 from arena.ccs.times import abstime, maybe_abstime, minutes, reltime
+from arena.hub.routes_submissions import MAX_SOURCE_BYTES
 from arena.judge.languages import Language
 from arena.protocol.ccs import (
     CcsCommand,
@@ -25,7 +26,7 @@ from arena.storage.contest_state import ContestInfo
 
 API_VERSION = "draft"
 API_VERSION_URL = "https://ccs-specs.icpc.io/draft/contest_api"
-CODE_LIMIT_KIB = 64  # the hub refuses larger sources
+CODE_LIMIT_KIB = MAX_SOURCE_BYTES // 1024  # the hub refuses larger sources
 _RGB = re.compile(r"^#[0-9A-Fa-f]{3}([0-9A-Fa-f]{3})?$")
 # (id, name, solved, penalty): Arena's verdicts are already the spec's ids.
 _JUDGEMENT_TYPES = (

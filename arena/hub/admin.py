@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import asyncpg
 import msgspec
 
 from arena.hub import views
@@ -159,5 +160,7 @@ async def handle(state: HubState, user: UserInfo, data: bytes) -> Ack | ErrorFra
         return ErrorFrame(str(exc), command.request_id)
     except ApiError as exc:
         return ErrorFrame(exc.body.message, command.request_id)
+    except asyncpg.DataError as exc:  # an id out of range, a NUL in a text
+        return ErrorFrame(f"invalid value: {exc}", command.request_id)
     action = msgspec.inspect.type_info(type(command)).tag  # type: ignore[attr-defined]
     return Ack(command.request_id, str(action), detail)

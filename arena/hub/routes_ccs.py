@@ -38,7 +38,7 @@ from arena.protocol import (
 )
 from arena.storage.ccs_source import load_source
 from arena.storage.contest_state import CONTEST_COLUMNS, ContestInfo, contest_from_row
-from arena.storage.contest_state import contest_problems as load_problems
+from arena.storage.contest_state import contest_problems as load_problems  # noqa
 
 BASE = "/api/v4"
 _BASIC_CACHE_S = 300

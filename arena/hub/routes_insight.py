@@ -4,6 +4,7 @@ statistics (public ones respect the freeze) and, for moderators, the registratio
 from __future__ import annotations
 
 import math
+import time
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -11,14 +12,16 @@ from starlette.responses import Response
 from arena.contest_time import Phase
 from arena.hub import auth, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
-from arena.hub.http import ApiError, int_param, json, path_int
+from arena.hub.http import ApiError, int_param, json, no_nul, path_int
 from arena.hub.state import HubState
 from arena.protocol import (
     ContestStats,
     ContestSubmission,
     ProblemStats,
     Registration,
+    json_encoder,
 )
+from arena.storage import events
 
 LIST_LIMIT = 200
 MAX_BUCKETS = 60
@@ -77,6 +80,10 @@ async def submissions(request: Request) -> Response:
     )
 
 
+_STATS_CACHE_S = 1.0
+_stats_cache: dict[tuple[int, bool, int], tuple[float, bytes]] = {}
+
+
 async def stats(request: Request) -> Response:
     """Per problem: submissions over time and the verdict mix. On the public view a submission
     made during the freeze counts, but its verdict stays ``pending`` like its board cell."""
@@ -94,12 +101,20 @@ async def stats(request: Request) -> Response:
     cutoff = None
     if not jury and info.clock.frozen(at):
         cutoff = info.clock.freeze_time()
+    # Every open board asks for these after a change: one computation per contest, view and
+    # event seq serves them all (and at most one per second while nothing is sequenced).
+    seq = await events.current_seq(state.redis, info.id)
+    key = (info.id, jury, seq)
+    cached = _stats_cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] < _STATS_CACHE_S:
+        return Response(cached[1], media_type="application/json")
     async with state.db.acquire() as conn:
         rows = await conn.fetch(
             "SELECT s.problem_id,"
             " floor(extract(epoch FROM s.submitted_at - $2) / $3)::int AS bucket,"
-            " CASE WHEN s.status = 'done' AND ($4::timestamptz IS NULL OR s.submitted_at < $4)"
-            "  THEN s.verdict WHEN s.status = 'failed' THEN 'JE' ELSE NULL END AS shown,"
+            " CASE WHEN $4::timestamptz IS NOT NULL AND s.submitted_at >= $4 THEN NULL"
+            "  WHEN s.status = 'done' THEN s.verdict WHEN s.status = 'failed' THEN 'JE'"
+            "  ELSE NULL END AS shown,"
             " count(*)::int AS n"
             " FROM submissions s JOIN registrations r"
             " ON r.contest_id = s.contest_id AND r.user_id = s.user_id AND NOT r.disqualified"
@@ -117,7 +132,7 @@ async def stats(request: Request) -> Response:
         verdict = r["shown"] or PENDING
         found.verdicts[verdict] = found.verdicts.get(verdict, 0) + r["n"]
         found.timeline[min(max(r["bucket"], 0), buckets - 1)] += r["n"]
-    return json(
+    body = json_encoder.encode(
         ContestStats(
             contest_id=info.id,
             board="jury" if jury else "public",
@@ -126,6 +141,10 @@ async def stats(request: Request) -> Response:
             problems=list(by_problem.values()),
         )
     )
+    for old in [k for k in _stats_cache if k[0] == info.id and k[1] == jury]:
+        del _stats_cache[old]
+    _stats_cache[key] = (time.monotonic(), body)
+    return Response(body, media_type="application/json")
 
 
 async def registrations(request: Request) -> Response:
@@ -135,7 +154,7 @@ async def registrations(request: Request) -> Response:
     if not auth.is_moderator(user):
         raise ApiError(403, "forbidden", "the registrations are for moderators")
     info = await views.contest(state, path_int(request, "contest_id"))
-    prefix = (request.query_params.get("q") or "").lower()
+    prefix = no_nul(request.query_params.get("q") or "", "q").lower()
     like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     async with state.db.acquire() as conn:
         rows = await conn.fetch(

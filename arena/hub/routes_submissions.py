@@ -6,6 +6,7 @@ from pathlib import PurePath
 from typing import Any
 
 from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -31,7 +32,10 @@ from arena.protocol import (
 )
 
 MAX_SOURCE_BYTES = 64 * 1024
-SAMPLE_PREFIX = "sample/"  # test names are paths under data/
+SAMPLE_PREFIX = "sample/"
+MAX_FORM_BYTES = (
+    2 * MAX_SOURCE_BYTES + 16 * 1024
+)  # the source plus multipart framing  # test names are paths under data/
 MAX_INPUT_BYTES = 1024 * 1024
 
 
@@ -126,19 +130,27 @@ async def multipart_submit(request: Request) -> Response:
     user = await auth.require_user(state, request)
     if path_int(request, "user_id") != user.id:
         raise ApiError(403, "forbidden", "you can only submit as yourself")
+    # Starlette spools file parts to disk without a size cap: refuse big bodies before parsing.
+    declared = request.headers.get("content-length")
+    if declared is None or not declared.isascii() or not declared.isdigit():
+        raise ApiError(411, "length_required", "send the form with a Content-Length")
+    if int(declared) > MAX_FORM_BYTES:
+        raise ApiError(413, "too_large", f"the source is larger than {MAX_SOURCE_BYTES} bytes")
     try:
-        form = await request.form(max_files=1, max_fields=8)
-    except Exception as exc:
+        async with request.form(max_files=1, max_fields=8) as form:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                raise ApiError(400, "bad_request", "the form needs a 'file' field with the source")
+            source = await upload.read(MAX_SOURCE_BYTES + 1)
+            filename = upload.filename or ""
+            problem_ref = str(form.get("problem") or PurePath(filename).stem)
+            language = str(form.get("language") or "")
+    except MultiPartException as exc:
         raise ApiError(400, "bad_request", f"a multipart form is expected: {exc}") from None
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise ApiError(400, "bad_request", "the form needs a 'file' field with the source")
-    source = await upload.read(MAX_SOURCE_BYTES + 1)
-    problem_ref = str(form.get("problem") or PurePath(upload.filename or "").stem)
-    language = str(form.get("language") or "")
+    upload_name = PurePath(filename)
     if not language:
         try:
-            language = state.languages.for_path(PurePath(upload.filename or "")).id  # type: ignore[arg-type]
+            language = state.languages.for_path(upload_name).id  # type: ignore[arg-type]
         except LanguageError as exc:
             raise ApiError(422, "bad_language", str(exc), allowed=state.languages.ids) from None
     return await _contest_submit(

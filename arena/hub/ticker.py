@@ -40,6 +40,19 @@ async def tick_contest(state: HubState, contest_id: int) -> int:
     users = await ranking_cache.take_dirty(state.redis, contest_id)
     if not users:
         return 0
+    try:
+        await _publish_rows(state, contest_id, users)
+    except ApiError:
+        raise  # the contest is gone: nothing to put back
+    except Exception:
+        # Put the rows back for the next tick (or the next leader): a delta is never lost.
+        await state.redis.sadd(ranking_cache.dirty_key(contest_id), *[str(u) for u in users])
+        await state.redis.sadd(ranking_cache.DIRTY_CONTESTS, str(contest_id))
+        raise
+    return len(users)
+
+
+async def _publish_rows(state: HubState, contest_id: int, users: list[int]) -> None:
     info = await views.contest(state, contest_id)
     frozen = info.clock.frozen(views.now())
     for board in ranking_cache.BOARDS:
@@ -56,7 +69,6 @@ async def tick_contest(state: HubState, contest_id: int) -> int:
         )
         audience = events.public() if board == "public" else events.jury()
         await events.publish(state.redis, contest_id, audience, delta)
-    return len(users)
 
 
 async def tick(state: HubState) -> None:

@@ -38,7 +38,19 @@ The HTTP API is served under <code>/api/</code>.</p></body></html>
 """
 # Vite names the built assets by content hash, so they never change under one name.
 _IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
-_NO_CACHE = {"Cache-Control": "no-cache"}
+# The page: never cached, never framed (the moderator console must not be clickjacked), and
+# scripts only from the app itself, so statement HTML cannot run code even if it slipped past
+# the sanitizer. KaTeX sets inline styles; images may be data: URIs from statements.
+_NO_CACHE = {
+    "Cache-Control": "no-cache",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
+        " font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none';"
+        " frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 
 class _ImmutableFiles(StaticFiles):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from urllib.parse import urlsplit
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -49,7 +50,8 @@ def _since(ws: WebSocket) -> int | None:
     raw = ws.query_params.get("since")
     if raw is None or raw == "":
         return None
-    return int(raw) if raw.isdigit() else -1
+    value = parse_id(raw)
+    return -1 if value is None else value
 
 
 async def _send_snapshot(
@@ -67,26 +69,32 @@ async def _send_snapshot(
 
 async def _catch_up(
     ws: WebSocket, state: HubState, info: ContestInfo, user: UserInfo | None, sub: Subscriber
-) -> None:
+) -> int:
+    """The snapshot or the missed events; returns the last seq sent (the pump skips up to it:
+    events published meanwhile arrive both live and from the history)."""
     since = _since(ws)
     missed = None if since is None or since < 0 else await events.since(state.redis, info.id, since)
     if missed is None:
-        await _send_snapshot(ws, state, info, user, sub)
-        return
-    sub.last_seq = max(sub.last_seq, since or 0)
-    for envelope in missed:
-        if sub.accepts(envelope.audience) and envelope.seq > (since or 0):
-            await ws.send_text(json_encoder.encode(envelope).decode())
-    if missed:
-        sub.last_seq = max(sub.last_seq, missed[-1].seq)
+        return await _send_snapshot(ws, state, info, user, sub)
+    async with asyncio.timeout(state.settings.ws_send_timeout_s):
+        for envelope in missed:
+            if sub.accepts(envelope.audience):
+                await ws.send_text(json_encoder.encode(envelope).decode())
+    return missed[-1].seq if missed else since or 0
 
 
 async def _pump(
-    ws: WebSocket, state: HubState, info: ContestInfo, user: UserInfo | None, sub: Subscriber
+    ws: WebSocket,
+    state: HubState,
+    info: ContestInfo,
+    user: UserInfo | None,
+    sub: Subscriber,
+    covered: int,
 ) -> None:
-    """The socket's only sender; a send that stalls past the timeout drops the client."""
+    """The socket's only sender; a send that stalls past the timeout drops the client.
+
+    ``covered``: events up to this seq were already sent (in a snapshot or the catch-up)."""
     timeout_s = state.settings.ws_send_timeout_s
-    covered = 0  # events up to this seq are already in the last snapshot sent
     while True:
         item = await sub.queue.get()
         if item == RESYNC:
@@ -109,7 +117,7 @@ async def _receive(ws: WebSocket, sub: Subscriber, *, read_only: bool) -> None:
         if message["type"] == "websocket.disconnect":
             return
         text = message.get("text") or ""
-        if not read_only and text.strip() in _PING:
+        if text.strip() in _PING:  # keep-alives are welcome on every stream
             sub.reply(b'{"kind":"pong"}')
             continue
         reason = (
@@ -132,9 +140,9 @@ async def _stream(
     await state.fanout.join(info.id, sub)
     tasks: list[asyncio.Task[None]] = []
     try:
-        await _catch_up(ws, state, info, user, sub)
+        covered = await _catch_up(ws, state, info, user, sub)
         tasks = [
-            asyncio.create_task(_pump(ws, state, info, user, sub)),
+            asyncio.create_task(_pump(ws, state, info, user, sub, covered)),
             asyncio.create_task(_receive(ws, sub, read_only=read_only)),
         ]
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -172,8 +180,20 @@ async def _open_contest(
     return info, user
 
 
+def _same_origin(ws: WebSocket) -> bool:
+    """Browsers send the session cookie with any page's socket: only our own pages may use it
+    (clients without a browser send no Origin and authenticate by bearer token)."""
+    origin = ws.headers.get("origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc.lower() == ws.headers.get("host", "").lower()
+
+
 async def contestant(ws: WebSocket) -> None:
     state = _state(ws)
+    if not _same_origin(ws):
+        await _refuse(ws, CLOSE_FORBIDDEN, "cross-site socket")
+        return
     opened = await _open_contest(ws, state)
     if opened is None:
         return
@@ -207,6 +227,9 @@ async def spectator(ws: WebSocket) -> None:
 
 async def moderator(ws: WebSocket) -> None:
     state = _state(ws)
+    if not _same_origin(ws):
+        await _refuse(ws, CLOSE_FORBIDDEN, "cross-site socket")
+        return
     user = await auth.current_user(state, ws)
     if user is None:
         await _refuse(ws, CLOSE_UNAUTHORIZED, "log in first")
@@ -229,5 +252,11 @@ async def _moderate(ws: WebSocket, state: HubState, user: UserInfo) -> None:
         if len(data) > state.settings.ws_max_frame_bytes:
             await _send_error(ws, f"frame larger than {state.settings.ws_max_frame_bytes} bytes")
             continue
-        reply = await admin.handle(state, user, data)
+        # The role is checked again for every command: a demoted or disabled moderator loses
+        # the channel at once (the session lookup is cached in Redis, so this is cheap).
+        current = await auth.current_user(state, ws)
+        if current is None or not auth.is_moderator(current):
+            await ws.close(CLOSE_FORBIDDEN, "no longer a moderator")
+            return
+        reply = await admin.handle(state, current, data)
         await ws.send_text(json_encoder.encode(reply).decode())

@@ -35,6 +35,7 @@ from arena.protocol import (
     JudgeResult,
     JudgingFinished,
     ProcessLimits,
+    ProcessReport,
     TestFinished,
     TestResult,
     TestStarted,
@@ -196,6 +197,34 @@ async def grade(
     )
 
 
+async def run_or_lost(
+    session: SandboxSession, argv: list[str], stdin: bytes, limits: ProcessLimits, name: str
+) -> tuple[ProcessReport, bytes] | TestResult:
+    """Run once; a program that took its container down gets its verdict here (the session is
+    then gone)."""
+    try:
+        return await asyncio.to_thread(session.run, argv, stdin, limits)
+    except SandboxOutOfMemory:
+        # The whole container was killed for memory: the program's doing, after the runner's
+        # own sampling missed a very fast allocation.
+        return TestResult(
+            name=name,
+            verdict=Verdict.MLE,
+            time_ms=0,
+            memory_kib=limits.memory_kib,
+            message="memory limit exceeded",
+        )
+    except SandboxRunaway as runaway:
+        return TestResult(
+            name=name,
+            verdict=Verdict.TLE,
+            time_ms=limits.cpu_time_ms,
+            memory_kib=0,
+            wall_ms=runaway.elapsed_ms,
+            message="stopped from outside the sandbox",
+        )
+
+
 async def _run_test(
     session: SandboxSession,
     language: Language,
@@ -209,29 +238,10 @@ async def _run_test(
     if validator is not None and validator.plan.interactive:
         return await run_interactive_test(session, validator, language, argv, limits, test)
     stdin = await asyncio.to_thread(test.input_path.read_bytes)
-    try:
-        report, output = await asyncio.to_thread(session.run, argv, stdin, limits)
-    except SandboxOutOfMemory:
-        # The whole container was killed for memory: the program's doing, after the runner's
-        # own sampling missed a very fast allocation.
-        lost = TestResult(
-            name=test.name,
-            verdict=Verdict.MLE,
-            time_ms=0,
-            memory_kib=limits.memory_kib,
-            message="memory limit exceeded",
-        )
-        return lost, True
-    except SandboxRunaway as runaway:
-        lost = TestResult(
-            name=test.name,
-            verdict=Verdict.TLE,
-            time_ms=limits.cpu_time_ms,
-            memory_kib=0,
-            wall_ms=runaway.elapsed_ms,
-            message="stopped from outside the sandbox",
-        )
-        return lost, True
+    ran = await run_or_lost(session, argv, stdin, limits, test.name)
+    if isinstance(ran, TestResult):
+        return ran, True
+    report, output = ran
     verdict = run_verdict(report, limits.cpu_time_ms, limits.memory_kib, language.oom_markers)
     message = report.stderr_tail[-300:] if verdict in (Verdict.RTE, Verdict.MLE) else ""
     if verdict is None:

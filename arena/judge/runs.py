@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from arena.judge.grader import compile_limits, grade, run_limits
+from arena.judge.grader import compile_limits, grade, run_limits, run_or_lost
 from arena.judge.verdicts import compile_failed, run_verdict
 from arena.protocol import JudgingFinished, RunOutcome, TestResult, Verdict, json_encoder
 
@@ -44,9 +44,12 @@ async def _custom(state: Any, language: Any, source: bytes, plan: Any, stdin: by
         if compile_failed(report):
             return RunOutcome(Verdict.CE, compile_output, [], [])
         limits = run_limits(language, plan)
-        report, output = await asyncio.to_thread(
-            session.run, language.run_argv(plan.memory_mib), stdin, limits
+        ran = await run_or_lost(
+            session, language.run_argv(plan.memory_mib), stdin, limits, "custom"
         )
+    if isinstance(ran, TestResult):  # a fork bomb or a flash allocation took the sandbox down
+        return RunOutcome(ran.verdict, compile_output, [ran], [""])
+    report, output = ran
     failed = run_verdict(report, limits.cpu_time_ms, limits.memory_kib, language.oom_markers)
     verdict = failed or Verdict.AC  # AC here means "ran within the limits": no answer to check
     test = TestResult(

@@ -14,7 +14,7 @@ from arena.ccs.source import (
     TeamFacts,
 )
 from arena.storage import ranking_cache
-from arena.storage.contest_state import ContestInfo
+from arena.storage.contest_state import ContestInfo, ContestProblemInfo
 
 _PROBLEMS = """
     SELECT cp.problem_id, p.slug, cp.label, p.title, cp.ordinal, cp.color, cp.rgb, cp.points,
@@ -50,6 +50,29 @@ _CLARIFICATIONS = """
     FROM clarifications WHERE contest_id = $1 ORDER BY id
 """
 _ANNOUNCEMENTS = "SELECT id, body, created_at FROM announcements WHERE contest_id = $1 ORDER BY id"
+_PROBLEMS_OF = """
+    SELECT cp.contest_id, cp.problem_id, p.slug, cp.label, p.title, cp.points, cp.color
+    FROM contest_problems cp JOIN problems p ON p.id = cp.problem_id
+    WHERE cp.contest_id = ANY($1::bigint[])
+    ORDER BY cp.contest_id, cp.ordinal, cp.label
+"""
+
+
+async def problems_of(conn: Any, contest_ids: list[int]) -> dict[int, list[ContestProblemInfo]]:
+    """The problem sets of many contests in one query (each contest's in ordinal order)."""
+    out: dict[int, list[ContestProblemInfo]] = {contest_id: [] for contest_id in contest_ids}
+    for r in await conn.fetch(_PROBLEMS_OF, contest_ids):
+        out[r["contest_id"]].append(
+            ContestProblemInfo(
+                problem_id=r["problem_id"],
+                slug=r["slug"],
+                label=r["label"],
+                title=r["title"],
+                points=r["points"],
+                color=r["color"],
+            )
+        )
+    return out
 
 
 async def load_source(

@@ -76,8 +76,12 @@ async def current_seq(redis: Any, contest_id: int) -> int:
 async def since(redis: Any, contest_id: int, last_seq: int) -> list[Envelope] | None:
     """Events after ``last_seq`` in order, or None when some of them are no longer kept."""
     current = await current_seq(redis, contest_id)
-    if last_seq >= current:
+    if last_seq == current:
         return []
+    if last_seq > current:
+        # A seq from the future: Redis lost its counter (restarted without persistence), so
+        # the client's state belongs to numbers that no longer mean anything; start over.
+        return None
     entries = await redis.xrange(history_key(contest_id), min=f"{last_seq + 1}-0", max="+")
     envelopes = [envelope_decoder.decode(fields[b"e"]) for _, fields in entries]
     # Complete only if the history still starts right after last_seq and reaches current.

@@ -158,12 +158,41 @@ async def compute_board(
     }
 
 
+def _cutoffs(info: ContestInfo) -> dict[str, int | None]:
+    return {"jury": None, "public": info.clock.public_cutoff_ms(datetime.now(UTC))}
+
+
+async def _first_changes(
+    conn: Any, redis: Redis, info: ContestInfo, cutoffs: dict[str, int | None]
+) -> tuple[dict[str, dict[str, str]], set[str]]:
+    """First solvers per board from Postgres, and the contestants who gained or lost a mark
+    (their rows must be sent again, though nothing else in them changed)."""
+    firsts: dict[str, dict[str, str]] = {}
+    moved: set[str] = set()
+    for board, cutoff in cutoffs.items():
+        now = await _first_solvers(conn, info, cutoff)
+        before: dict[bytes, bytes] = await redis.hgetall(first_key(info.id, board))  # type: ignore[misc]
+        old = {k.decode(): v.decode() for k, v in before.items()}
+        for problem in set(now) | set(old):
+            if now.get(problem) != old.get(problem):
+                moved.update(u for u in (now.get(problem), old.get(problem)) if u is not None)
+        firsts[board] = now
+    return firsts, moved
+
+
+def _store_first(pipe: Any, contest_id: int, board: str, first: dict[str, str]) -> None:
+    pipe.delete(first_key(contest_id, board))
+    if first:
+        pipe.hset(first_key(contest_id, board), mapping=first)
+
+
 async def _write(
     conn: Any, redis: Redis, info: ContestInfo, users: list[Any], *, replace: bool
 ) -> None:
     by_user = await _submissions(conn, info, users)
     names = {u["user_id"]: u["username"] for u in users}
-    cutoffs = {"jury": None, "public": info.clock.public_cutoff_ms(datetime.now(UTC))}
+    cutoffs = _cutoffs(info)
+    firsts, moved = await _first_changes(conn, redis, info, cutoffs)
     async with redis.pipeline(transaction=True) as pipe:
         if replace:
             pipe.delete(*_all_keys(info.id))
@@ -178,13 +207,11 @@ async def _write(
             if scores:
                 pipe.zadd(ranking_key(info.id, board), scores)
                 pipe.hset(rows_key(info.id, board), mapping=contents)
-            first = await _first_solvers(conn, info, cutoff)
-            pipe.delete(first_key(info.id, board))
-            if first:
-                pipe.hset(first_key(info.id, board), mapping=first)
+            _store_first(pipe, info.id, board, firsts[board])
         # A rebuild is announced as a whole (clients reload the board), not row by row.
-        if by_user and not replace:
-            pipe.sadd(dirty_key(info.id), *[str(u) for u in by_user])
+        changed = {str(u) for u in by_user} | moved
+        if changed and not replace:
+            pipe.sadd(dirty_key(info.id), *changed)
             pipe.sadd(DIRTY_CONTESTS, str(info.id))
         pipe.set(built_key(info.id), "1")
         await pipe.execute()
@@ -210,11 +237,14 @@ async def refresh_user(conn: Any, redis: Redis, contest_id: int, user_id: int) -
             return
         users = await _users(conn, contest_id, [user_id])
         if not users:  # not registered, or disqualified: off both boards
+            # A disqualified first solver hands the mark on to the next one.
+            firsts, moved = await _first_changes(conn, redis, info, _cutoffs(info))
             async with redis.pipeline(transaction=True) as pipe:
                 for board in BOARDS:
                     pipe.zrem(ranking_key(contest_id, board), str(user_id))
                     pipe.hdel(rows_key(contest_id, board), str(user_id))
-                pipe.sadd(dirty_key(contest_id), str(user_id))
+                    _store_first(pipe, contest_id, board, firsts[board])
+                pipe.sadd(dirty_key(contest_id), str(user_id), *moved)
                 pipe.sadd(DIRTY_CONTESTS, str(contest_id))
                 await pipe.execute()
             return

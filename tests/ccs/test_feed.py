@@ -50,3 +50,15 @@ def test_changes_send_only_differences_and_end_of_updates_last() -> None:
     assert state["end_of_updates"] is not None  # never frozen: final once finalized
     # The contest and the state changed (ended, finalized); the contest itself did not.
     assert [c.type for c in found].count("contest") == 0
+
+
+def test_ends_updates_reads_stored_and_computed_states() -> None:
+    final = objects_at(
+        400, clock=ContestClock(start=START, duration_s=5 * 3600), finalized_at=at(330)
+    )
+    state = next(o.data for o in final if o.type == "state")
+    running = next(o.data for o in objects_at(260) if o.type == "state")
+    assert feed.ends_updates("state", state) and feed.ends_updates("state", state.decode())
+    assert not feed.ends_updates("state", running)
+    assert not feed.ends_updates("state", None)  # a deletion
+    assert not feed.ends_updates("contest", state)

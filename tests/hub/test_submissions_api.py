@@ -169,6 +169,9 @@ async def test_a_file_upload_submits_as_the_user(
         assert_error(no_file, 400, "bad_request")
         large = await client.post(url, files={"file": ("a.py", b"#" * (64 * 1024 + 1))})
         assert_error(large, 413, "too_large")
+        # Refused from its Content-Length, before anything is spooled to disk.
+        huge = await client.post(url, files={"file": ("a.py", b"#" * (4 << 20))})
+        assert_error(huge, 413, "too_large")
     async with httpx.AsyncClient(base_url=hubs[1].url) as client:
         anonymous = await client.post(url, files={"file": ("a.py", AC_SOURCE.encode())})
     assert_error(anonymous, 401, "unauthenticated")

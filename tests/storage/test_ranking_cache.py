@@ -133,8 +133,12 @@ async def test_a_refresh_moves_one_row_and_marks_it_for_the_ticker(
     await judged(conn, contest_id, chaser, a, "AC", 10)
     await ranking_cache.refresh_user(conn, redis, contest_id, chaser)
     assert await board(redis, contest_id) == [(chaser, 1, 1), (leader, 2, 1)]
-    assert await ranking_cache.take_dirty(redis, contest_id) == [chaser]
+    # The chaser's earlier solve also takes the first-to-solve mark from the leader.
+    assert await ranking_cache.take_dirty(redis, contest_id) == sorted([chaser, leader])
     assert await ranking_cache.take_dirty(redis, contest_id) == []
+    await judged(conn, contest_id, leader, a, "WA", 60)
+    await ranking_cache.refresh_user(conn, redis, contest_id, leader)
+    assert await ranking_cache.take_dirty(redis, contest_id) == [leader]
 
 
 async def test_the_public_board_hides_what_was_submitted_during_the_freeze(
@@ -218,3 +222,20 @@ async def test_final_results_wait_for_pending_submissions(
     )
     assert [tuple(r) for r in rows] == [(winner, 1, 1, 3), (runner_up, 2, 0, 0)]
     assert contest_id not in await results.due(conn)
+
+
+async def test_a_disqualified_first_solver_hands_the_mark_on(
+    conn: Any, redis: Redis, tmp_path: Path
+) -> None:
+    contest_id, (a,) = await contest_with(conn, tmp_path, 1)
+    cheat, honest = await contestant(conn, contest_id), await contestant(conn, contest_id)
+    await judged(conn, contest_id, cheat, a, "AC", 1)
+    await judged(conn, contest_id, honest, a, "AC", 2)
+    await ranking_cache.rebuild(conn, redis, contest_id)
+    assert await ranking_cache.first_solvers(redis, contest_id, "jury") == {a: cheat}
+    await conn.execute("UPDATE registrations SET disqualified = true WHERE user_id = $1", cheat)
+    await ranking_cache.refresh_user(conn, redis, contest_id, cheat)
+    for board in ranking_cache.BOARDS:
+        assert await ranking_cache.first_solvers(redis, contest_id, board) == {a: honest}
+    # Both rows are sent again: one left the board, the other gained the mark.
+    assert await ranking_cache.take_dirty(redis, contest_id) == sorted([cheat, honest])

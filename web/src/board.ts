@@ -30,6 +30,8 @@ export class BoardView {
   private readonly status: HTMLElement;
   private frame = 0;
   private refreshTimer = 0;
+  private disposed = false;
+  private readonly resize: ResizeObserver;
   private labels: string[];
 
   constructor(private readonly options: BoardOptions) {
@@ -40,7 +42,17 @@ export class BoardView {
     this.status = h("div", { class: "board-status" });
     this.el = h("div", { class: "board", role: "table", "data-testid": "board" }, this.header(), this.pinned, this.viewport, this.status);
     this.viewport.addEventListener("scroll", () => this.schedule(), { passive: true });
-    new ResizeObserver(() => this.schedule()).observe(this.viewport);
+    this.resize = new ResizeObserver(() => this.schedule());
+    this.resize.observe(this.viewport);
+  }
+
+  /** Leaving the page: no more timers, frames, observers or fetches. */
+  dispose(): void {
+    this.disposed = true;
+    this.resize.disconnect();
+    clearTimeout(this.refreshTimer);
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
   }
 
   setLabels(labels: string[]): void {
@@ -86,7 +98,7 @@ export class BoardView {
     this.schedule();
     // Rows between a mover's old and new place shifted by one: refetch what is in view.
     clearTimeout(this.refreshTimer);
-    this.refreshTimer = window.setTimeout(() => this.refreshVisible(), REFRESH_AFTER_DELTA_MS);
+    if (!this.disposed) this.refreshTimer = window.setTimeout(() => this.refreshVisible(), REFRESH_AFTER_DELTA_MS);
   }
 
   /** Ranks from positions: equal keys share a rank. */
@@ -116,7 +128,7 @@ export class BoardView {
   }
 
   private fetch(page: number): void {
-    if (this.loading.has(page)) return;
+    if (this.disposed || this.loading.has(page)) return;
     this.loading.add(page);
     this.options
       .fetchPage(page)
@@ -134,7 +146,7 @@ export class BoardView {
   }
 
   schedule(): void {
-    if (this.frame) return;
+    if (this.frame || this.disposed) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       this.render();

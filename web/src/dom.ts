@@ -46,6 +46,11 @@ export function navigate(path: string): void {
   window.dispatchEvent(new Event("arena:navigate"));
 }
 
+/** Runs the current route again (the page is rebuilt from the API), without a history entry. */
+export function rerun(): void {
+  window.dispatchEvent(new Event("arena:navigate"));
+}
+
 export function toast(text: string, kind: "info" | "error" | "announcement" = "info"): void {
   const box = document.getElementById("toasts");
   if (!box) return;

@@ -129,4 +129,10 @@ export class CodeEditor {
     clearTimeout(this.saveTimer);
     localStorage.setItem(draftKey(this.scope, this.current), this.source);
   }
+
+  /** Keeps the last keystrokes (the save is debounced) and releases the view. */
+  destroy(): void {
+    this.save();
+    this.view.destroy();
+  }
 }

@@ -1,7 +1,7 @@
 // The contest socket: a snapshot, then sequenced envelopes; on a drop it reconnects with backoff
 // and `?since=<last seq>`, so the hub sends exactly what was missed (or a fresh snapshot).
 import { h } from "./dom";
-import type { ContestEvent, Envelope, Snapshot } from "./protocol";
+import type { ContestEvent, Snapshot } from "./protocol";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "resynced" | "closed";
 
@@ -85,14 +85,16 @@ export class LiveSocket {
   }
 
   private receive(text: string): void {
-    let data: { kind?: string } & Partial<Envelope> & Partial<Snapshot>;
+    let data: { kind?: string; seq?: number; body?: ContestEvent };
     try {
       data = JSON.parse(text);
     } catch {
       return;
     }
+    // The answer to the keep-alive ping: it only proves the line is up, so nothing to show.
+    if (data.kind === "pong") return;
     if (data.kind === "snapshot") {
-      const snap = data as Snapshot;
+      const snap = data as unknown as Snapshot;
       // Also mid-stream: the hub resyncs a client that fell behind with a fresh snapshot.
       this.lastSeq = snap.seq;
       this.handlers.snapshot(snap);

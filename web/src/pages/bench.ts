@@ -46,4 +46,5 @@ export async function benchPage(app: HTMLElement): Promise<Cleanup> {
     board.el,
   );
   board.load(page(1), true);
+  return () => board.dispose();
 }

@@ -2,10 +2,10 @@
 import { api, isModerator, whoami } from "../api";
 import { BoardView } from "../board";
 import { statsPanel } from "../charts";
-import { h, link, replace, toast } from "../dom";
+import { h, link, replace, rerun, toast } from "../dom";
 import { LiveSocket, stateBadge } from "../live";
 import type { UserInfo } from "../protocol";
-import { Announcements, ContestHeader } from "./common";
+import { Announcements, ContestHeader, ThrottledRefresh } from "./common";
 import type { Cleanup } from "./simple";
 
 /** The leaderboard page and the spectators' full-screen view share this. */
@@ -27,10 +27,11 @@ export async function boardPage(app: HTMLElement, cid: number, spectate: boolean
       (s) => replace(stats, h("h2", {}, "Problems"), statsPanel(s)),
       () => undefined,
     );
-  let statsTimer = 0;
+  // Every open board would otherwise ask for the stats after every change.
+  const statsRefresh = new ThrottledRefresh(loadStats);
   const live = new LiveSocket(contestant ? `/ws/contests/${cid}` : `/ws/contests/${cid}/spectate`, {
     snapshot: (snap) => {
-      contest = snap.contest;
+      contest = snap.contest.problems.length ? snap.contest : { ...snap.contest, problems: contest.problems };
       header.update(contest);
       board.setLabels(contest.problems.map((p) => p.label));
       board.load(snap.leaderboard, true);
@@ -39,11 +40,12 @@ export async function boardPage(app: HTMLElement, cid: number, spectate: boolean
     event: (event) => {
       if (event.kind === "leaderboard_delta" && event.board === (jury ? "jury" : "public")) {
         board.applyDelta(event);
-        clearTimeout(statsTimer);
-        statsTimer = window.setTimeout(loadStats, 2000);
+        statsRefresh.changed();
       } else if (event.kind === "announcement") announcements.add(event.announcement);
       else if (event.kind === "contest") {
-        header.update(event.contest);
+        contest = event.contest.problems.length ? event.contest : { ...event.contest, problems: contest.problems };
+        header.update(contest);
+        board.setLabels(contest.problems.map((p) => p.label));
         toast(`Contest ${event.reason}`);
         if (event.reason === "unfrozen") board.refreshVisible();
       }
@@ -70,7 +72,8 @@ export async function boardPage(app: HTMLElement, cid: number, spectate: boolean
   const extras = [stateBadge(live), full];
   if (!spectate && contest.public) extras.push(link(`/spectate/${cid}`, "Spectator view"));
   if (!spectate && contestant && contest.phase === "running") extras.push(link(`/contest/${cid}`, "Arena"));
-  const header = new ContestHeader(contest, extras);
+  // The problems (the board's columns) are hidden until the start, which no event announces.
+  const header = new ContestHeader(contest, extras, rerun);
   replace(
     app,
     h("div", { class: spectate ? "spectate" : "board-page" }, header.el, spectate ? h("p", { class: "muted read-only" }, "Spectator view (read-only)") : null, board.el, h("div", { class: "below-board" }, stats, h("section", {}, h("h2", {}, "Announcements"), announcements.el))),
@@ -84,7 +87,8 @@ export async function boardPage(app: HTMLElement, cid: number, spectate: boolean
   return () => {
     live.stop();
     header.stop();
-    clearTimeout(statsTimer);
+    board.dispose();
+    statsRefresh.stop();
     document.body.classList.remove("board-mode");
     document.removeEventListener("keydown", onKey);
   };

@@ -2,6 +2,8 @@
 import { clock, h, replace, toast, when } from "../dom";
 import type { Announcement, ContestView } from "../protocol";
 
+let startRetries = 0;
+
 /** The contest's name, phase and a countdown that follows extensions. */
 export class ContestHeader {
   readonly el: HTMLElement;
@@ -20,14 +22,15 @@ export class ContestHeader {
     private readonly onStart?: () => void,
   ) {
     this.el = h("div", { class: "contest-bar" }, this.title, this.flags, this.countdown, ...extra);
-    this.started = Date.now() >= Date.parse(contest.start);
+    this.started = contest.phase !== "upcoming";
     this.timer = window.setInterval(() => this.tick(), 1000);
     this.update(contest);
   }
 
   update(contest: ContestView): void {
     this.contest = contest;
-    if (Date.now() < Date.parse(contest.start)) this.started = false; // a start moved later
+    if (contest.phase === "upcoming" && Date.now() < Date.parse(contest.start)) this.started = false; // a start moved later
+    else if (contest.phase !== "upcoming") startRetries = 0;
     this.title.textContent = contest.name;
     replace(this.flags, contest.frozen ? h("span", { class: "pill pill-frozen" }, "frozen") : null, h("span", { class: `pill phase-${contest.phase}` }, contest.phase));
     this.tick();
@@ -42,13 +45,58 @@ export class ContestHeader {
     else this.countdown.textContent = "ended";
     if (!this.started && now >= start) {
       this.started = true;
-      if (this.onStart) this.startTimer = window.setTimeout(this.onStart, Math.random() * 3000);
+      // A clock ahead of the hub's gets "upcoming" again after the reload: back off then.
+      const backoff = startRetries ? Math.min(30_000, 1000 * 2 ** startRetries) : 0;
+      if (this.onStart) {
+        startRetries += 1;
+        this.startTimer = window.setTimeout(this.onStart, backoff + Math.random() * 3000);
+      }
     }
   }
 
   stop(): void {
     clearInterval(this.timer);
     clearTimeout(this.startTimer);
+  }
+}
+
+/** Refreshes something derived from the results (the per-problem stats) after they change: at
+ * most every `everyMs` plus a random jitter (so the open boards do not all ask at once), and
+ * only while the page is visible (a hidden tab catches up when it is shown again). */
+export class ThrottledRefresh {
+  private stale = false;
+  private timer = 0;
+  private last = Date.now();
+  private readonly onVisibility = () => this.arm();
+
+  constructor(
+    private readonly load: () => unknown,
+    private readonly everyMs = 30_000,
+    private readonly jitterMs = 5_000,
+  ) {
+    document.addEventListener("visibilitychange", this.onVisibility);
+  }
+
+  changed(): void {
+    this.stale = true;
+    this.arm();
+  }
+
+  private arm(): void {
+    if (!this.stale || this.timer || document.visibilityState !== "visible") return;
+    const wait = Math.max(0, this.last + this.everyMs - Date.now()) + Math.random() * this.jitterMs;
+    this.timer = window.setTimeout(() => {
+      this.timer = 0;
+      if (document.visibilityState !== "visible") return; // stays stale until shown
+      this.stale = false;
+      this.last = Date.now();
+      void this.load();
+    }, wait);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    document.removeEventListener("visibilitychange", this.onVisibility);
   }
 }
 

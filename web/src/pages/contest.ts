@@ -1,9 +1,9 @@
 // The contestant's arena: problems, workspace, my submissions, standings, clarifications.
 import { api, isModerator, whoami } from "../api";
 import { BoardView } from "../board";
-import { field, h, link, navigate, replace, toast, verdictBadge, when } from "../dom";
+import { field, h, link, navigate, replace, rerun, toast, verdictBadge, when } from "../dom";
 import { LiveSocket, stateBadge } from "../live";
-import type { Clarification, ContestEvent, ContestSubmission, Snapshot } from "../protocol";
+import type { Clarification, ContestEvent, ContestSubmission, ContestView, Snapshot } from "../protocol";
 import { Announcements, ContestHeader } from "./common";
 import type { Cleanup } from "./simple";
 import { Workspace } from "./workspace";
@@ -25,6 +25,7 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
     return;
   }
   const current = label ?? contest.problems[0]?.label ?? null;
+  const detail = current !== null && contest.phase !== "upcoming" ? await api.contestProblem(cid, current) : null;
   const announcements = new Announcements();
   const problemNav = h("nav", { class: "problem-nav", "aria-label": "Problems" });
   const mine = h("div", { "data-testid": "arena-submissions" });
@@ -82,57 +83,67 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
     renderMine();
     renderNav();
   };
-  const renderClarifications = (items: Clarification[]) => {
-    const question = h("textarea", { id: "question", rows: 2, maxlength: 4000, placeholder: "Ask the jury…" });
-    const about = h("select", { id: "question-problem" }, h("option", { value: "" }, "General"), contest.problems.map((p) => h("option", { value: p.label }, `Problem ${p.label}`)));
+  // The form is built once (a half-typed question survives updates); only the list is redrawn.
+  const clarList = h("ul", { class: "clarifications" });
+  const renderClarifications = (items: Clarification[]) =>
     replace(
-      clarBox,
-      h("h3", {}, "Clarifications"),
-      h(
-        "ul",
-        { class: "clarifications" },
-        items.length === 0 ? h("li", { class: "muted" }, "No clarifications.") : null,
-        items.map((c) => h("li", {}, h("p", {}, h("b", {}, c.problem ? `[${c.problem}] ` : "[general] "), c.question), h("p", { class: c.answer ? "answer" : "muted" }, c.answer ?? "Not answered yet."))),
-      ),
-      h(
-        "form",
-        {
-          class: "ask",
-          onsubmit: async (e: Event) => {
-            e.preventDefault();
-            try {
-              await api.ask(cid, question.value, about.value || undefined);
-              toast("Question sent to the jury");
-              renderClarifications(await api.clarifications(cid));
-            } catch (err) {
-              toast(err instanceof Error ? err.message : String(err), "error");
-            }
-          },
-        },
-        field("Question", question),
-        field("About", about),
-        h("button", { type: "submit", class: "secondary" }, "Ask"),
-      ),
+      clarList,
+      items.length === 0 ? h("li", { class: "muted" }, "No clarifications.") : null,
+      items.map((c) => h("li", { "data-clarification": c.id }, h("p", {}, h("b", {}, c.problem ? `[${c.problem}] ` : "[general] "), c.question), h("p", { class: c.answer ? "answer" : "muted" }, c.answer ?? "Not answered yet."))),
     );
+  let clarRequest = 0;
+  const reloadClarifications = async () => {
+    const mine = ++clarRequest;
+    const items = await api.clarifications(cid);
+    if (mine === clarRequest) renderClarifications(items); // an older answer arriving late is dropped
   };
+  const question = h("textarea", { id: "question", rows: 2, maxlength: 4000, placeholder: "Ask the jury…" });
+  const about = h("select", { id: "question-problem" }, h("option", { value: "" }, "General"), contest.problems.map((p) => h("option", { value: p.label }, `Problem ${p.label}`)));
+  replace(
+    clarBox,
+    h("h3", {}, "Clarifications"),
+    clarList,
+    h(
+      "form",
+      {
+        class: "ask",
+        onsubmit: async (e: Event) => {
+          e.preventDefault();
+          try {
+            await api.ask(cid, question.value, about.value || undefined);
+            question.value = "";
+            toast("Question sent to the jury");
+            await reloadClarifications();
+          } catch (err) {
+            toast(err instanceof Error ? err.message : String(err), "error");
+          }
+        },
+      },
+      field("Question", question),
+      field("About", about),
+      h("button", { type: "submit", class: "secondary" }, "Ask"),
+    ),
+  );
 
-  if (current !== null && contest.phase !== "upcoming") {
-    const detail = await api.contestProblem(cid, current);
+  if (current !== null && detail !== null) {
     workspace = new Workspace(detail, {
       scope: `contest${cid}:${current}`,
       heading: h("h2", {}, `${current}. ${detail.title}`),
       run: (language, source, input) => api.contestRun(cid, current, language, source, input),
       submit: async (language, source) => (await api.contestSubmit(cid, current, language, source)).id,
       onSubmitted: () => void reloadMine(),
+      isLive: () => live.state === "live" || live.state === "resynced",
     });
     body.append(workspace.el);
   } else {
     body.append(h("p", { class: "muted" }, contest.phase === "upcoming" ? `The problems appear when the contest starts (${when(contest.start)}).` : "This contest has no problems."));
   }
 
+  // Events and snapshots may leave out the problem list: keep the one known.
+  const withProblems = (next: ContestView): ContestView => (next.problems.length ? next : { ...next, problems: contest.problems });
   const live = new LiveSocket(`/ws/contests/${cid}`, {
     snapshot: (snap: Snapshot) => {
-      contest = snap.contest.problems.length ? snap.contest : { ...snap.contest, problems: contest.problems };
+      contest = withProblems(snap.contest);
       header.update(contest);
       board.load(snap.leaderboard, true);
       announcements.set(snap.announcements);
@@ -153,17 +164,20 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
           return;
         case "clarification":
           toast(`Clarification${event.clarification.problem ? ` on ${event.clarification.problem}` : ""}: ${event.clarification.answer ?? event.clarification.question}`);
-          void api.clarifications(cid).then(renderClarifications);
+          void reloadClarifications().catch(() => undefined);
           return;
         case "contest":
-          header.update(event.contest.problems.length ? event.contest : { ...event.contest, problems: contest.problems });
+          contest = withProblems(event.contest);
+          header.update(contest);
           toast(`Contest ${event.reason}`);
           return;
       }
     },
     closed: (reason) => toast(reason, "error"),
   });
-  const header = new ContestHeader(contest, [stateBadge(live), link(`/contest/${cid}/board`, "Leaderboard")]);
+  // Nothing on the socket says the contest started: the header's clock does, and the page is
+  // built again with the problems.
+  const header = new ContestHeader(contest, [stateBadge(live), link(`/contest/${cid}/board`, "Leaderboard")], rerun);
   replace(
     app,
     header.el,
@@ -175,12 +189,20 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
       h("aside", { class: "arena-info" }, h("h3", {}, "Announcements"), announcements.el, clarBox),
     ),
   );
-  live.start();
-  renderNav();
-  await Promise.all([reloadMine(), api.clarifications(cid).then(renderClarifications)]);
-  return () => {
+  const cleanup = () => {
     live.stop();
     header.stop();
+    board.dispose();
+    workspace?.stop();
   };
+  live.start();
+  renderNav();
+  try {
+    await Promise.all([reloadMine(), reloadClarifications()]);
+  } catch (err) {
+    // The page works without these lists; what must not happen is a socket left running.
+    toast(err instanceof Error ? err.message : String(err), "error");
+  }
+  return cleanup;
 }
 

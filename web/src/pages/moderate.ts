@@ -58,14 +58,14 @@ class AdminChannel {
   }
 }
 
-async function allRows(cid: number, board: string, limit = 2000): Promise<BoardRow[]> {
+/** Every row of a board, page by page (a board of any size: the resolver needs all of it). */
+async function allRows(cid: number, board: string): Promise<BoardRow[]> {
   const rows: BoardRow[] = [];
-  for (let page = 1; rows.length < limit; page++) {
+  for (let page = 1; ; page++) {
     const got: Leaderboard = await api.leaderboard(cid, page, board);
     rows.push(...got.rows);
-    if (got.rows.length < got.page_size || rows.length >= got.total) break;
+    if (got.rows.length === 0 || rows.length >= got.total) return rows;
   }
-  return rows;
 }
 
 /** ICPC-resolver style: from the bottom up, each step reveals one row's pending cells. */
@@ -73,8 +73,9 @@ class Resolver {
   readonly el = h("section", { class: "panel resolver", "data-testid": "resolver" });
   private rows: BoardRow[] = [];
   private jury = new Map<number, BoardRow>();
-  private view: BoardView;
-  private cursor = -1;
+  // A revealed row may still hold pending cells (a submission not judged yet): it is not revealed twice.
+  private revealed = new Set<number>();
+  readonly view: BoardView;
   private readonly note = h("p", { class: "muted", "aria-live": "polite" });
 
   constructor(
@@ -103,27 +104,28 @@ class Resolver {
     const [publicRows, juryRows] = await Promise.all([allRows(this.contest.id, "public"), allRows(this.contest.id, "jury")]);
     this.rows = publicRows;
     this.jury = new Map(juryRows.map((r) => [r.user_id, r]));
-    this.cursor = this.rows.length - 1;
+    this.revealed.clear();
     this.show();
     const pending = this.rows.filter((r) => Object.values(r.cells).some((c) => c.pending)).length;
     this.note.textContent = `${this.rows.length} contestants, ${pending} with pending submissions.`;
   }
 
   step(): void {
-    while (this.cursor >= 0) {
-      const row = this.rows[this.cursor];
+    // The lowest row not revealed yet that hides something: rows move up as they are revealed.
+    for (let i = this.rows.length - 1; i >= 0; i--) {
+      const row = this.rows[i];
+      if (this.revealed.has(row.user_id)) continue;
       const hidden = Object.values(row.cells).some((c) => c.pending);
       const revealed = this.jury.get(row.user_id);
-      if (hidden && revealed) {
-        this.rows[this.cursor] = revealed;
-        this.rows.sort((a, b) => b.key - a.key || a.username.localeCompare(b.username));
-        this.note.textContent = `Revealed ${row.username}: ${revealed.solved} solved, ${this.contest.scoring === "score" ? `score ${revealed.score}` : `penalty ${revealed.penalty}`}.`;
-        this.show();
-        return; // the cursor stays: the row now at this place is the next to consider
-      }
-      this.cursor -= 1;
+      if (!hidden || !revealed) continue;
+      this.revealed.add(row.user_id);
+      this.rows[i] = revealed;
+      this.rows.sort((a, b) => b.key - a.key || a.username.localeCompare(b.username));
+      this.note.textContent = `Revealed ${row.username}: ${revealed.solved} solved, ${this.contest.scoring === "score" ? `score ${revealed.score}` : `penalty ${revealed.penalty}`}.`;
+      this.show();
+      return;
     }
-    this.note.textContent = "Everything is revealed. Finish to publish the board.";
+    this.note.textContent = this.rows.length ? "Everything is revealed. Finish to publish the board." : "Load the frozen board first.";
   }
 
   private show(): void {
@@ -172,33 +174,48 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
     h("button", { type: "submit", class: "primary" }, "Announce"),
   );
 
-  // Clarification queue
+  // Clarification queue: each open question's answer form is made once and kept (by id), so a
+  // new question arriving does not wipe an answer being typed.
   const queue = h("section", { class: "panel", "data-testid": "clarification-queue" });
+  const forms = new Map<number, HTMLFormElement>();
+  const answerForm = (c: Clarification): HTMLFormElement => {
+    const known = forms.get(c.id);
+    if (known) return known;
+    const answer = h("textarea", { rows: 2, "aria-label": `Answer to question ${c.id}` });
+    const pub = h("input", { type: "checkbox" });
+    const form = h(
+      "form",
+      { onsubmit: async (e: Event) => { e.preventDefault(); if (await run({ action: "answer", clarification_id: c.id, answer: answer.value, public: pub.checked })) void reloadQueue(); } },
+      answer,
+      h("label", { class: "check" }, pub, " answer to everyone"),
+      h("button", { type: "submit", class: "secondary" }, "Answer"),
+    );
+    forms.set(c.id, form);
+    return form;
+  };
   const renderQueue = (items: Clarification[]) => {
     const open = items.filter((c) => c.answer === null);
+    const stillOpen = new Set(open.map((c) => c.id));
+    for (const id of forms.keys()) if (!stillOpen.has(id)) forms.delete(id);
     replace(
       queue,
       h("h2", {}, `Clarifications (${open.length} open)`),
       items.length === 0 ? h("p", { class: "muted" }, "No questions yet.") : null,
-      [...open, ...items.filter((c) => c.answer !== null)].map((c) => {
-        const answer = h("textarea", { rows: 2, "aria-label": `Answer to question ${c.id}` });
-        const pub = h("input", { type: "checkbox" });
-        return h(
+      [...open, ...items.filter((c) => c.answer !== null)].map((c) =>
+        h(
           "div",
-          { class: `clar ${c.answer ? "answered" : "open"}` },
+          { class: `clar ${c.answer ? "answered" : "open"}`, "data-clarification": c.id },
           h("p", {}, h("b", {}, c.problem ? `[${c.problem}] ` : "[general] "), c.question),
-          c.answer
-            ? h("p", { class: "answer" }, c.answer, c.public ? h("span", { class: "pill" }, "public") : null)
-            : h(
-                "form",
-                { onsubmit: async (e: Event) => { e.preventDefault(); if (await run({ action: "answer", clarification_id: c.id, answer: answer.value, public: pub.checked })) void api.clarifications(cid).then(renderQueue); } },
-                answer,
-                h("label", { class: "check" }, pub, " answer to everyone"),
-                h("button", { type: "submit", class: "secondary" }, "Answer"),
-              ),
-        );
-      }),
+          c.answer ? h("p", { class: "answer" }, c.answer, c.public ? h("span", { class: "pill" }, "public") : null) : answerForm(c),
+        ),
+      ),
     );
+  };
+  let queueRequest = 0;
+  const reloadQueue = async () => {
+    const mine = ++queueRequest;
+    const items = await api.clarifications(cid);
+    if (mine === queueRequest) renderQueue(items); // an older answer arriving late is dropped
   };
 
   // Submissions + rejudge
@@ -288,13 +305,13 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
     event: (event) => {
       if (event.kind === "leaderboard_delta" && event.board === "jury") board.applyDelta(event);
       else if (event.kind === "announcement") announcements.add(event.announcement);
-      else if (event.kind === "clarification") void api.clarifications(cid).then(renderQueue);
+      else if (event.kind === "clarification") void reloadQueue().catch(() => undefined);
       else if (event.kind === "contest") {
         contest = { ...event.contest, problems: contest.problems };
         header.update(contest);
       } else if (event.kind === "submission_judged") {
         clearTimeout(refresh);
-        refresh = window.setTimeout(() => void Promise.all([renderSubs(), loadStats()]), 1000);
+        refresh = window.setTimeout(() => void Promise.all([renderSubs(), loadStats()]).catch(() => undefined), 1000);
       }
     },
     closed: (reason) => toast(reason, "error"),
@@ -317,11 +334,20 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
       stats,
     ),
   );
-  live.start();
-  await Promise.all([api.clarifications(cid).then(renderQueue), renderSubs(), renderPeople(), loadStats()]);
-  return () => {
+  const cleanup = () => {
     live.stop();
     admin.close();
     header.stop();
+    clearTimeout(refresh);
+    board.dispose();
+    resolver.view.dispose();
   };
+  live.start();
+  try {
+    await Promise.all([reloadQueue(), renderSubs(), renderPeople(), loadStats()]);
+  } catch (err) {
+    // The console works without these panels; what must not happen is a socket left running.
+    toast(err instanceof Error ? err.message : String(err), "error");
+  }
+  return cleanup;
 }

@@ -29,6 +29,7 @@ export async function problemPage(app: HTMLElement, slug: string): Promise<Clean
     submit: async (language, source) => requireLogin(user, async () => (await api.practiceSubmit(slug, language, source)).id),
   });
   replace(app, workspace.el);
+  return () => workspace.stop();
 }
 
 async function requireLogin<T>(user: unknown, action: () => Promise<T>): Promise<T> {

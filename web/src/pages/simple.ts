@@ -36,7 +36,7 @@ export async function authPage(app: HTMLElement, mode: "login" | "register"): Pr
           const result = await api.login(username.value, password.value);
           setUser(result.user);
           window.dispatchEvent(new Event("arena:user"));
-          navigate(next.startsWith("/") ? next : "/contests");
+          navigate(safeNext(next));
         } catch (err) {
           error.textContent = err instanceof Error ? err.message : String(err);
         }
@@ -58,6 +58,19 @@ export async function authPage(app: HTMLElement, mode: "login" | "register"): Pr
   replace(app, form);
   if (registered) username.value = registered;
   (registered ? password : username).focus();
+}
+
+/** Only a path of this site: browsers read `//host` and `/\host` as another site (and drop tabs
+ * and newlines first), so those are refused and what is left must resolve to this origin. */
+export function safeNext(next: string): string {
+  const fallback = "/contests";
+  if (!next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return fallback;
+  try {
+    const url = new URL(next, location.origin);
+    return url.origin === location.origin ? `${url.pathname}${url.search}${url.hash}` : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 export async function bankPage(app: HTMLElement): Promise<Cleanup> {

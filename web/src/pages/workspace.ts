@@ -13,9 +13,12 @@ export interface WorkspaceOptions {
   submit: (language: string, source: string) => Promise<number>;
   onSubmitted?: (id: number) => void;
   heading?: HTMLElement | null;
+  /** Whether the page's socket is live: then it brings the progress, and polling only backs it up. */
+  isLive?: () => boolean;
 }
 
 const POLL_MS = 1500;
+const SAFETY_POLL_MS = 10_000;
 
 export class Workspace {
   readonly el: HTMLElement;
@@ -23,6 +26,8 @@ export class Workspace {
   private readonly output: HTMLElement;
   private readonly progress: HTMLElement;
   private tracking: SubmissionTracker | null = null;
+  // Events that came before the submit call returned the id they belong to.
+  private early: (SubmissionProgress | SubmissionJudged)[] = [];
   private busy = false;
 
   constructor(
@@ -136,7 +141,10 @@ export class Workspace {
     try {
       const id = await this.options.submit(this.editor.languageId, this.editor.source);
       this.tracking?.stop();
-      this.tracking = new SubmissionTracker(id, this.progress);
+      this.tracking = new SubmissionTracker(id, this.progress, this.options.isLive ?? (() => false));
+      const early = this.early.filter((e) => e.submission_id === id);
+      this.early = [];
+      early.forEach((e) => this.tracking?.event(e));
       this.options.onSubmitted?.(id);
     } catch (err) {
       this.say(err instanceof ApiFailure || err instanceof Error ? err.message : String(err));
@@ -145,9 +153,17 @@ export class Workspace {
     }
   }
 
+  /** Leaving the page: no more polling, the draft saved, the editor released. */
+  stop(): void {
+    this.tracking?.stop();
+    this.tracking = null;
+    this.editor.destroy();
+  }
+
   /** Socket events of the caller's submissions (contest pages); practice polls only. */
   event(body: SubmissionProgress | SubmissionJudged): void {
     if (this.tracking?.id === body.submission_id) this.tracking.event(body);
+    else if (this.busy) this.early = [...this.early.slice(-99), body];
   }
 }
 
@@ -163,8 +179,9 @@ function copyable(title: string, text: string): HTMLElement {
   return h("div", { class: "io" }, h("div", { class: "io-head" }, h("span", {}, title), button), h("pre", {}, text));
 }
 
-/** The run's verdict per sample; a failing sample's diff comes from running its input again
- * (the sample run reports verdicts, a custom run reports the output). */
+/** The run's verdict per sample. A failing sample's diff, on request, comes from the program's
+ * outputs when the hub sent them (aligned with the tests); an older hub sent none for a sample
+ * run, and then the sample's input is run again as custom input for its output. */
 function runReport(
   outcome: RunOutcome,
   detail: ProblemDetail,
@@ -173,11 +190,12 @@ function runReport(
 ): HTMLElement {
   const parts: HTMLElement[] = [h("p", { class: "run-verdict" }, "Run: ", verdictBadge(outcome.verdict), " ", VERDICT_NAMES[outcome.verdict] ?? "")];
   if (outcome.compile_output) parts.push(h("pre", { class: "compile" }, outcome.compile_output));
+  const outputs = outcome.outputs ?? [];
   outcome.tests.forEach((test, i) => {
     const head = h("h4", {}, custom === undefined ? `Sample ${i + 1}` : "Custom input", " ", verdictBadge(test.verdict), ` ${test.time_ms} ms`);
     const message = test.message ? h("pre", { class: "compile" }, test.message) : null;
     if (custom !== undefined) {
-      const got = outcome.outputs[i] ?? "";
+      const got = outputs[i] ?? "";
       const sample = detail.samples.find((s) => s.input.trim() === custom.trim());
       parts.push(h("div", { class: "run-test" }, head, message, sample ? diff(got, sample.output) : h("pre", {}, got)));
       return;
@@ -187,11 +205,13 @@ function runReport(
       parts.push(h("div", { class: "run-test" }, head, h("p", { class: "muted" }, "Output matches the expected output.")));
       return;
     }
+    const known = outputs.length === outcome.tests.length ? outputs[i] : undefined;
     const box = h("div", {});
     const show = h("button", {
       type: "button",
       class: "secondary",
       onclick: async () => {
+        if (known !== undefined) return replace(box, diff(known, sample.output));
         replace(box, h("p", { class: "muted" }, "Running the sample again for its output…"));
         try {
           const again = await rerun(sample.input);
@@ -226,16 +246,19 @@ export function diff(got: string, expected: string): HTMLElement {
   );
 }
 
-/** One submission's live progress: test chips from socket events, polling as a fallback. */
+/** One submission's live progress: test chips from socket events; the API is asked every 1.5 s
+ * while the socket is not live, and every 10 s while it is (in case an event was lost). */
 export class SubmissionTracker {
   private tests: TestResult[] = [];
   private total = 0;
   private done = false;
   private timer = 0;
+  private lastAsked = Date.now();
 
   constructor(
     readonly id: number,
     private readonly el: HTMLElement,
+    private readonly isLive: () => boolean = () => false,
   ) {
     this.render("queued");
     this.poll();
@@ -259,8 +282,11 @@ export class SubmissionTracker {
   }
 
   private poll(): void {
+    clearTimeout(this.timer);
     this.timer = window.setTimeout(async () => {
       if (this.done) return;
+      if (this.isLive() && Date.now() - this.lastAsked < SAFETY_POLL_MS) return this.poll();
+      this.lastAsked = Date.now();
       try {
         const view = await api.submission(this.id);
         if (view.status === "done" || view.status === "failed") return void this.show(view);
@@ -268,7 +294,7 @@ export class SubmissionTracker {
       } catch {
         /* keep polling */
       }
-      this.poll();
+      if (!this.done) this.poll();
     }, POLL_MS);
   }
 

@@ -18,6 +18,8 @@ missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# The browser app's build needs Node.js with npm (bookworm's 18 suffices for Vite 6).
+command -v npm >/dev/null || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   log "installing ${missing[*]}"
   apt-get update -qq
@@ -93,9 +95,13 @@ if [[ $(cat web/node_modules/.arena-hash 2>/dev/null) != "$web_lock_hash" ]]; th
   log "installing the web app's packages (npm ci)"
   # `npm install` (which follows the lock) when `npm ci` refuses a lock that lacks the optional
   # per-platform packages a registry mirror does not carry (rollup's, for other systems).
+  # The fallback may rewrite the lock with what it resolved: the committed lock is put back, so
+  # the tree stays clean and the next run sees the same hash.
+  cp web/package-lock.json "$STATE/package-lock.json"
   (cd web && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; }) \
     >"$STATE/npm.log" 2>&1 \
     || { tail -30 "$STATE/npm.log" >&2; log "npm install failed (log: $STATE/npm.log)"; exit 1; }
+  cp "$STATE/package-lock.json" web/package-lock.json
   echo "$web_lock_hash" > web/node_modules/.arena-hash
 fi
 web_src_hash=$( (cd web && find src public index.html package-lock.json tsconfig.json vite.config.ts \

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -20,7 +22,10 @@ from arena.storage.problems import import_problem
 
 REPO = Path(__file__).resolve().parent.parent
 WEB_DIST = REPO / "web" / "dist"
-SCREENSHOTS = REPO / "docs" / "screenshots"
+# Every run writes its screenshots under artifacts/ (ignored by git); the ones in the docs change
+# only on request (ARENA_UPDATE_SCREENSHOTS=1), not as a side effect of running the tests.
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+DOC_SCREENSHOTS = REPO / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
 STATEMENT = """Given two integers $a$ and $b$, print their sum \\(a + b\\).
@@ -140,6 +145,13 @@ async def past_contest_for(
         return contest_id
     finally:
         await db.close()
+
+
+def publish_screenshot(path: Path) -> None:
+    """Copies a screenshot into docs/screenshots/ when ARENA_UPDATE_SCREENSHOTS=1."""
+    if os.environ.get("ARENA_UPDATE_SCREENSHOTS") == "1":
+        DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOC_SCREENSHOTS / path.name)
 
 
 async def new_page(browser: Browser, hub: Hub, **options: Any) -> Page:

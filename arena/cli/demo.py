@@ -15,7 +15,7 @@ from redis.exceptions import RedisError
 
 from arena.cli.common import UsageError
 from arena.cli.demo_bank import Bank, parse_bank
-from arena.cli.demo_seed import SeedResult, describe, seed
+from arena.cli.demo_seed import NotADemoAccount, SeedResult, describe, seed
 from arena.cli.demo_sim import simulate
 from arena.cli.problem import run_with_database
 from arena.hub.auth import password_hasher
@@ -104,6 +104,8 @@ def run_seed(args: argparse.Namespace) -> int:
         except RedisError as exc:
             message = f"cannot update the ranking cache in Redis ({settings.redis_url}): {exc}"
             raise UsageError(message) from exc
+        except NotADemoAccount as exc:
+            raise UsageError(str(exc)) from exc
         finally:
             await redis.aclose()
 

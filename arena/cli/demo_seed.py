@@ -74,12 +74,29 @@ async def _restart_contest(conn: Any, contest_id: int) -> int:
     return int(moved)
 
 
+class NotADemoAccount(ValueError):
+    """A real account has a demo account's name: the seed will not take it over."""
+
+
+def demo_email(username: str) -> str:
+    # The mark of an account the seed made (".invalid" can never be a real address).
+    return f"{username}@demo.arena.invalid"
+
+
 async def _account(conn: Any, redis: Any, username: str, role: str, password_hash: str) -> int:
-    """Creates the account, or gives an existing one this role and password and logs it out."""
+    """Creates the account, or gives an existing demo one this role and password and logs it
+    out. Accounts the seed did not make are left alone."""
     found = await users.find_user(conn, username)
     if found is None:
-        return (await users.create_user(conn, username, password_hash, None, role)).id
+        made = await users.create_user(conn, username, password_hash, demo_email(username), role)
+        return made.id
     user_id = found.info.id
+    email = await conn.fetchval("SELECT email FROM users WHERE id = $1", user_id)
+    if email != demo_email(username):
+        raise NotADemoAccount(
+            f"user {username!r} exists and was not made by the demo seed; refusing to reset it"
+            " (use a fresh database for the demo)"
+        )
     async with conn.transaction():
         await users.set_password_hash(conn, user_id, password_hash)
         await conn.execute(

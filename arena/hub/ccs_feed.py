@@ -2,9 +2,11 @@
 
 Design. The feed is a log in Postgres (``ccs_events``, see arena.storage.ccs_events), one per
 contest and audience (``public``: what the freeze allows; ``jury``: moderators). A connection
-first refreshes the log, then sends its events after ``since_token`` (or all of them), then keeps
-polling: every ``ARENA_CCS_POLL_S`` it refreshes the log, at most once per interval per feed
-across all hub processes (a Redis key), and sends the new events. A refresh computes every object
+refreshes the log, then sends its events after ``since_token`` (or all of them), then keeps
+polling: every ``ARENA_CCS_POLL_S`` it refreshes the log and sends the new events. Refreshes, on
+connecting as when polling, happen at most once per interval per feed across all hub processes
+(a Redis key): a crowd of connections costs one recompute per interval, not one each, and what a
+new connection sees is about one interval old at worst. A refresh computes every object
 from the contest's rows (arena.ccs) and appends the ones that differ from what the log last said,
 under an advisory lock, so an event's token is the log's row id, tokens of one feed grow in commit
 order, and ``since_token=N`` resumes with exactly the events after N. Events are full objects
@@ -30,24 +32,22 @@ from arena.ccs import feed
 from arena.ccs.catalog import Inputs
 from arena.ccs.source import view_for
 from arena.hub import auth, ccs_auth
-from arena.hub.http import ApiError
+from arena.hub.http import ApiError, parse_id
 from arena.hub.state import HubState
-from arena.protocol import CcsEvent, CcsState, json_encoder
+from arena.protocol import CcsEvent, json_encoder
 from arena.storage import ccs_events
 from arena.storage.ccs_source import load_source
 from arena.storage.contest_state import load_contest
 
 _BATCH = 1000
-_state_decoder = msgspec.json.Decoder(CcsState)
 
 
-async def refresh(state: HubState, contest_id: int, audience: str, *, force: bool) -> None:
+async def refresh(state: HubState, contest_id: int, audience: str) -> None:
     """Bring the feed's log up to date (unless another connection did within the interval)."""
-    if not force:
-        fresh_ms = max(1, int(state.settings.ccs_poll_s * 1000))
-        key = f"arena:ccs:{contest_id}:{audience}:fresh"
-        if not await state.redis.set(key, b"1", nx=True, px=fresh_ms):
-            return
+    fresh_ms = max(1, int(state.settings.ccs_poll_s * 1000))
+    key = f"arena:ccs:{contest_id}:{audience}:fresh"
+    if not await state.redis.set(key, b"1", nx=True, px=fresh_ms):
+        return
 
     async def build(conn: Any) -> list[feed.FeedObject]:
         # Read fresh inside the locked transaction: the objects are only ever a function of rows
@@ -74,19 +74,14 @@ def _line(record: Any) -> bytes:
     return json_encoder.encode(event) + b"\n"
 
 
-def _ends_updates(record: Any) -> bool:
-    if record["type"] != "state" or record["data"] is None:
-        return False
-    return _state_decoder.decode(record["data"]).end_of_updates is not None
-
-
 def _since(request: Request) -> int | None:
     raw = request.query_params.get("since_token")
     if raw is None:
         return None
-    if not raw.isdigit():
+    token = parse_id(raw)
+    if token is None:
         raise ApiError(400, "bad_request", f"since_token {raw!r} is not a token of this feed")
-    return int(raw)
+    return token
 
 
 async def event_feed(request: Request) -> Response:
@@ -96,7 +91,7 @@ async def event_feed(request: Request) -> Response:
     audience = "jury" if auth.is_moderator(user) else "public"
     since = _since(request)
     stream = request.query_params.get("stream", "true").lower() not in ("false", "0", "no")
-    await refresh(state, info.id, audience, force=True)
+    await refresh(state, info.id, audience)
     if since is not None:
         async with state.db.acquire() as conn:
             if not await ccs_events.known(conn, info.id, audience, since):
@@ -109,7 +104,7 @@ async def event_feed(request: Request) -> Response:
         first = True
         while True:
             if not first:
-                await refresh(state, info.id, audience, force=False)
+                await refresh(state, info.id, audience)
             first = False
             async with state.db.acquire() as conn:
                 batch = await ccs_events.since(conn, info.id, audience, last, _BATCH)
@@ -118,7 +113,7 @@ async def event_feed(request: Request) -> Response:
             if batch:
                 last = batch[-1]["token"]
                 quiet_since = time.monotonic()
-                if _ends_updates(batch[-1]):
+                if feed.ends_updates(batch[-1]["type"], batch[-1]["data"]):
                     return
                 if len(batch) == _BATCH:
                     continue  # more is waiting: no sleep, no refresh needed first

@@ -9,10 +9,14 @@ the hub's OpenAPI description (a plain ``routes`` list, no ``Endpoint`` entries)
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import io
+import lzma
+import time
 import zipfile
+import zlib
 from collections.abc import Awaitable, Callable
 from importlib import metadata
 from typing import Any
@@ -24,9 +28,9 @@ from starlette.routing import Route
 
 from arena.ccs import catalog, objects, scoreboard
 from arena.ccs.live import submission
-from arena.ccs.source import SubmissionFacts, View, contest_key, view_for
+from arena.ccs.source import ContestSource, SubmissionFacts, View, contest_key, view_for
 from arena.hub import auth, ccs_auth, ccs_feed, views
-from arena.hub.http import ApiError, json, not_found, read_body
+from arena.hub.http import ApiError, json, not_found, parse_id, read_body
 from arena.hub.routes_submissions import MAX_SOURCE_BYTES, contest_submission
 from arena.hub.state import HubState
 from arena.protocol import (
@@ -36,14 +40,17 @@ from arena.protocol import (
     CcsSubmitBody,
     UserInfo,
 )
-from arena.storage.ccs_source import load_source
+from arena.storage.ccs_source import load_source, problems_of
 from arena.storage.contest_state import CONTEST_COLUMNS, ContestInfo, contest_from_row
-from arena.storage.contest_state import contest_problems as load_problems  # noqa
 
 BASE = "/api/v4"
-_BASIC_CACHE_S = 300
-_user_decoder = msgspec.json.Decoder(UserInfo)
 Handler = Callable[[Request], Awaitable[Response]]
+MAX_LISTED_CONTESTS = 1000  # the most recent ones
+_SOURCE_CACHE_S = 1.0
+_SOURCE_CACHE_SIZE = 1000
+_SourceKey = tuple[int, int | None, bool, bool]  # contest, cutoff, live, board
+# Per process: (expiry, the contest as read, the read itself, done or still running).
+_sources: dict[_SourceKey, tuple[float, ContestInfo, asyncio.Task[ContestSource]]] = {}
 
 
 def _state(request: Request) -> HubState:
@@ -74,12 +81,40 @@ def _view(info: ContestInfo, user: UserInfo | None) -> View:
     return view_for(info, jury=auth.is_moderator(user), now=views.now())
 
 
+async def _read_source(
+    state: HubState, info: ContestInfo, cutoff_ms: int | None, *, live: bool, board: bool
+) -> ContestSource:
+    async with state.db.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+        return await load_source(conn, info, cutoff_ms=cutoff_ms, live=live, board=board)
+
+
 async def _inputs(
     state: HubState, info: ContestInfo, view: View, *, live: bool, board: bool
 ) -> catalog.Inputs:
-    async with state.db.acquire() as conn, conn.transaction(isolation="repeatable_read"):
-        source = await load_source(conn, info, cutoff_ms=view.cutoff_ms, live=live, board=board)
+    """What a collection is computed from. A contest's rows are read at most once a second per
+    process and view (concurrent requests share one read), so a crowd polling the API costs a
+    read a second, not one each; a change to the contest itself is seen at once."""
+    key = (info.id, view.cutoff_ms, live, board)
+    now = time.monotonic()
+    hit = _sources.get(key)
+    if hit is None or hit[0] <= now or hit[1] != info:
+        if len(_sources) >= _SOURCE_CACHE_SIZE:
+            for old in [k for k, v in _sources.items() if v[0] <= now] or list(_sources):
+                del _sources[old]
+        task = asyncio.create_task(
+            _read_source(state, info, view.cutoff_ms, live=live, board=board)
+        )
+        hit = _sources[key] = (now + _SOURCE_CACHE_S, info, task)
+        task.add_done_callback(lambda done: _forget_failed(key, done))
+    # Shielded: one caller going away must not cancel the read the others wait for.
+    source = await asyncio.shield(hit[2])
     return catalog.Inputs(source, view, list(state.languages))
+
+
+def _forget_failed(key: _SourceKey, task: asyncio.Task[ContestSource]) -> None:
+    entry = _sources.get(key)
+    if entry is not None and entry[2] is task and (task.cancelled() or task.exception()):
+        del _sources[key]  # the next request reads again rather than repeat the failure
 
 
 async def api_info(request: Request) -> Response:
@@ -96,10 +131,13 @@ async def list_contests(request: Request) -> Response:
     user = await ccs_auth.viewer(state, request)
     async with state.db.acquire() as conn:
         rows = await conn.fetch(
-            f"SELECT {CONTEST_COLUMNS} FROM contests WHERE public OR $1 ORDER BY start_time, id",
+            f"SELECT {CONTEST_COLUMNS} FROM contests WHERE public OR $1"
+            " ORDER BY start_time DESC, id DESC LIMIT $2",
             auth.is_moderator(user),
+            MAX_LISTED_CONTESTS,
         )
-        infos = [contest_from_row(r, await load_problems(conn, r["id"])) for r in rows]
+        problems = await problems_of(conn, [r["id"] for r in rows])
+    infos = [contest_from_row(r, problems[r["id"]]) for r in reversed(rows)]
     return json([objects.contest(info) for info in infos])
 
 
@@ -190,6 +228,12 @@ def _unzip(encoded: str) -> bytes:
             source = member.read(MAX_SOURCE_BYTES + 1)
     except (binascii.Error, zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ApiError(400, "bad_request", f"files: not a base64 zip archive ({exc})") from None
+    except NotImplementedError as exc:
+        raise ApiError(400, "bad_request", f"files: unsupported zip compression ({exc})") from None
+    except RuntimeError:  # zipfile's word for an encrypted member
+        raise ApiError(400, "bad_request", "files: the zip archive is encrypted") from None
+    except (zlib.error, lzma.LZMAError, EOFError) as exc:
+        raise ApiError(400, "bad_request", f"files: corrupt zip archive ({exc})") from None
     if len(source) > MAX_SOURCE_BYTES:
         raise ApiError(413, "too_large", f"the source is larger than {MAX_SOURCE_BYTES} bytes")
     return source
@@ -235,12 +279,13 @@ async def submission_files(request: Request) -> Response:
     user = await ccs_auth.viewer(state, request)
     info = await ccs_auth.contest_for(state, request, user)
     raw_id = request.path_params["submission_id"]
+    submission_id = parse_id(raw_id)
     row = None
-    if auth.is_moderator(user) and raw_id.isdigit():
+    if auth.is_moderator(user) and submission_id is not None:
         async with state.db.acquire() as conn:
             row = await conn.fetchrow(
                 "SELECT language, source FROM submissions WHERE id = $1 AND contest_id = $2",
-                int(raw_id),
+                submission_id,
                 info.id,
             )
     if row is None:

@@ -314,3 +314,24 @@ def test_a_bank_without_an_example_is_refused_naming_the_file(tmp_path: Path) ->
     assert done.stderr.strip() == (
         f"arena: error: {bank}: problems: no entry for the package 'extra'"
     )
+
+
+async def test_seed_refuses_to_take_over_a_real_account(tmp_path: Path) -> None:
+    async with fresh_database("arena_test_demo_guard") as url:
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(
+                "INSERT INTO users (username, email, password_hash, role)"
+                " VALUES ('judge', 'head.judge@example.org', 'kept', 'admin')"
+            )
+        finally:
+            await conn.close()
+        done = _arena(_env(url, tmp_path), "demo", "seed")
+        assert done.returncode == 2, done.stdout
+        assert "'judge' exists and was not made by the demo seed" in done.stderr
+        conn = await asyncpg.connect(url)
+        try:
+            row = await conn.fetchrow("SELECT password_hash, role::text FROM users")
+        finally:
+            await conn.close()
+        assert (row["password_hash"], row["role"]) == ("kept", "admin")

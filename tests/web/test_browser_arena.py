@@ -26,6 +26,7 @@ from web_support import (
     log_in,
     new_page,
     past_contest_for,
+    publish_screenshot,
 )
 
 VERDICT_TIMEOUT_MS = 120_000
@@ -35,10 +36,11 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 async def shot(page: Page, folder: Path, name: str, *, full_page: bool = False) -> None:
     await page.evaluate("() => window.scrollTo(0, 0)")
-    path = str(folder / f"{name}.png")
-    await page.screenshot(path=path, full_page=full_page, animations="disabled")
-    size = (folder / f"{name}.png").stat().st_size
+    path = folder / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+    size = path.stat().st_size
     assert size < 300 * 1024, f"screenshot {name} is {size} bytes"
+    publish_screenshot(path)
 
 
 async def register_and_log_in(page: Page, username: str) -> None:
@@ -183,7 +185,10 @@ async def test_wrong_answer_names_the_failing_test(
     await expect(final).to_contain_text("Wrong Answer on test 1 (sample/1)")
     await expect(page.locator("[data-testid=progress] .chip-WA")).to_have_count(1)
     await expect(page.locator(".problem-nav .st-bad")).to_have_count(1)
-    assert user_id > 0
+    # The own standings row (this user's, by id) counts the wrong try.
+    my_row = page.get_by_test_id("my-row")
+    await expect(my_row).to_have_attribute("data-user", str(user_id))
+    await expect(my_row.locator('.c-cell[data-label="A"]')).to_have_class("c-cell cell-failed")
     await page.context.close()
 
 

@@ -43,6 +43,7 @@ from arena.protocol import (
 )
 
 COMPILE_OUTPUT_SHOWN = 16 * 1024
+KEPT_OUTPUT_BYTES = 64 * 1024
 
 
 class GradingPlan(msgspec.Struct, frozen=True, kw_only=True):
@@ -58,6 +59,8 @@ class GradingPlan(msgspec.Struct, frozen=True, kw_only=True):
     scoring: ScoringPlan | None = None
     # The package's own output validator (the interactor of an interactive problem).
     validator: ValidatorPlan | None = None
+    # Report each test's output with its result (runs on the samples; never for judging).
+    keep_outputs: bool = False
 
 
 def validator_plan(
@@ -167,11 +170,15 @@ async def grade(
     async with validator_session(plan.validator, helpers) as validator:
         for index, test in enumerate(plan.tests):
             yield TestStarted(index=index, total=total, name=test.name)
+            outputs: list[bytes] = []
             result, container_lost = await _run_test(
-                session, language, argv, limits, plan, test, validator
+                session, language, argv, limits, plan, test, validator, outputs
             )
             results.append(result)
-            yield TestFinished(index=index, total=total, result=result)
+            shown = None
+            if plan.keep_outputs:
+                shown = b"".join(outputs)[:KEPT_OUTPUT_BYTES].decode(errors="replace")
+            yield TestFinished(index=index, total=total, result=result, output=shown)
             # A judging error ends judging: the verdict could not be trusted.
             if container_lost or result.verdict == Verdict.JE:
                 break
@@ -233,8 +240,10 @@ async def _run_test(
     plan: GradingPlan,
     test: TestCase,
     validator: ValidatorRun | None = None,
+    outputs: list[bytes] | None = None,
 ) -> tuple[TestResult, bool]:
-    """The test's result, and whether the program took its container down with it."""
+    """The test's result, and whether the program took its container down with it; the
+    program's output goes to ``outputs`` when given (not for interactive problems)."""
     if validator is not None and validator.plan.interactive:
         return await run_interactive_test(session, validator, language, argv, limits, test)
     stdin = await asyncio.to_thread(test.input_path.read_bytes)
@@ -242,6 +251,8 @@ async def _run_test(
     if isinstance(ran, TestResult):
         return ran, True
     report, output = ran
+    if outputs is not None:
+        outputs.append(output)
     verdict = run_verdict(report, limits.cpu_time_ms, limits.memory_kib, language.oom_markers)
     message = report.stderr_tail[-300:] if verdict in (Verdict.RTE, Verdict.MLE) else ""
     if verdict is None:

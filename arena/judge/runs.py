@@ -13,7 +13,14 @@ import msgspec
 
 from arena.judge.grader import compile_limits, grade, run_limits, run_or_lost
 from arena.judge.verdicts import compile_failed, run_verdict
-from arena.protocol import JudgingFinished, RunOutcome, TestResult, Verdict, json_encoder
+from arena.protocol import (
+    JudgingFinished,
+    RunOutcome,
+    TestFinished,
+    TestResult,
+    Verdict,
+    json_encoder,
+)
 
 RUN_FUNCTION = "run_code"
 OUTPUT_SHOWN_BYTES = 64 * 1024
@@ -22,12 +29,17 @@ run_reply_decoder = msgspec.json.Decoder(RunOutcome)
 
 async def _samples(state: Any, language: Any, source: bytes, plan: Any) -> RunOutcome:
     samples = [t for t in plan.tests if t.is_sample]
-    plan = msgspec.structs.replace(plan, tests=samples, stop_at_first_failure=False, scoring=None)
+    plan = msgspec.structs.replace(
+        plan, tests=samples, stop_at_first_failure=False, scoring=None, keep_outputs=True
+    )
+    outputs: list[str] = []
     async with state.pool.session() as session:
         async for event in grade(session, language, source, plan, state.pool.helpers):
+            if isinstance(event, TestFinished):
+                outputs.append(event.output or "")
             if isinstance(event, JudgingFinished):
                 result = event.result
-                return RunOutcome(result.verdict, result.compile_output, result.tests, [])
+                return RunOutcome(result.verdict, result.compile_output, result.tests, outputs)
     return RunOutcome(Verdict.JE, "", [], [])
 
 

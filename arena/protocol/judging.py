@@ -212,6 +212,8 @@ class TestFinished(msgspec.Struct, frozen=True, tag="test_finished", tag_field="
     index: int
     total: int
     result: TestResult
+    # The program's output (cut), only when the plan keeps outputs (runs on the samples).
+    output: str | None = None
 
 
 class JudgingFinished(msgspec.Struct, frozen=True, tag="judging_finished", tag_field="kind"):

@@ -272,6 +272,7 @@ async def test_a_run_judges_the_samples_or_runs_a_custom_input(
         assert samples.status_code == 200, samples.text
         assert samples.json()["verdict"] == "AC"
         assert [t["verdict"] for t in samples.json()["tests"]] == ["AC"]  # the one sample only
+        assert samples.json()["outputs"] == ["3\n"]  # for the editor's diff
         custom = await c.post(
             url, json={"language": "python3", "source": AC_SOURCE, "input": "2 3\n"}
         )
@@ -279,6 +280,7 @@ async def test_a_run_judges_the_samples_or_runs_a_custom_input(
         assert (custom.json()["verdict"], custom.json()["outputs"]) == ("AC", ["5\n"])
         wrong = await c.post(url, json={"language": "python3", "source": WA_SOURCE})
         assert wrong.json()["verdict"] == "WA", wrong.text
+        assert wrong.json()["outputs"] != ["3\n"]
         assert_error(
             await c.post(url, json={"language": "python3", "source": ""}), 422, "empty_source"
         )

@@ -8,6 +8,8 @@ announcement reaching both; a wrong answer naming its failing test; phone width;
 
 from __future__ import annotations
 
+import asyncio
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -85,6 +87,52 @@ async def my_id(page: Page) -> int:
 
 def board_row(page: Page, user_id: int) -> Any:
     return page.locator(f'.board-viewport .row[data-user="{user_id}"]')
+
+
+async def submit_and_wait(client: httpx.AsyncClient, token: str, cid: int, source: str) -> str:
+    """A contest submission through the API, judged by the worker; returns its verdict."""
+    made = await client.post(
+        f"/api/contests/{cid}/submissions",
+        json={"problem": "A", "language": "python3", "source": source},
+        headers=bearer(token),
+    )
+    assert made.status_code == 202, made.text
+    for _ in range(VERDICT_TIMEOUT_MS // 250):
+        got = await client.get(f"/api/submissions/{made.json()['id']}", headers=bearer(token))
+        assert got.status_code == 200, got.text
+        if got.json()["status"] in ("done", "failed"):
+            return str(got.json()["verdict"])
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"submission {made.json()['id']} was not judged")
+
+
+async def wait_for_cells(
+    client: httpx.AsyncClient, token: str, cid: int, board: str, pending: bool, users: set[int]
+) -> None:
+    """Until the board shows problem A of each of `users` pending (or settled)."""
+    for _ in range(VERDICT_TIMEOUT_MS // 250):
+        got = await client.get(
+            f"/api/contests/{cid}/leaderboard", params={"board": board}, headers=bearer(token)
+        )
+        assert got.status_code == 200, got.text
+        cells = {r["user_id"]: r["cells"].get("A") or {} for r in got.json()["rows"]}
+        if all(bool(cells.get(u, {}).get("pending")) == pending for u in users):
+            return
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"the {board} board never showed {users} with pending={pending}")
+
+
+async def pending_rows_bottom_up(page: Page) -> list[int]:
+    """The resolver's rows that hide a verdict, lowest place first (rows are placed by transform,
+    so the DOM order is not the visual one)."""
+    found: list[int] = await page.evaluate(
+        """() => [...document.querySelectorAll('.resolver .board-viewport .row')]
+            .filter((r) => r.querySelector('.cell-pending'))
+            .map((r) => [Number(r.dataset.user), parseFloat(r.style.transform.slice(11))])
+            .sort((a, b) => b[1] - a[1])
+            .map(([user]) => user)"""
+    )
+    return found
 
 
 @pytest.mark.sandbox
@@ -188,7 +236,9 @@ async def test_wrong_answer_names_the_failing_test(
     # The own standings row (this user's, by id) counts the wrong try.
     my_row = page.get_by_test_id("my-row")
     await expect(my_row).to_have_attribute("data-user", str(user_id))
-    await expect(my_row.locator('.c-cell[data-label="A"]')).to_have_class("c-cell cell-failed")
+    failed_cell = my_row.locator('.c-cell[data-label="A"]')
+    await expect(failed_cell).to_have_class(re.compile(r"\bcell-failed\b"))
+    await expect(failed_cell).to_have_text("\u22121")  # one wrong try
     await page.context.close()
 
 
@@ -204,13 +254,15 @@ async def test_moderator_announcement_reaches_contestant_and_spectator(
     cid = web_contest.contest_id
     db = await asyncpg.connect(database_url)
     try:
-        _, contestant, token = await new_user(hubs[0], db)
+        player_id, contestant, token = await new_user(hubs[0], db)
+        other_id, _, other_token = await new_user(hubs[0], db)
         _, moderator, _ = await new_user(hubs[0], db, role="moderator")
     finally:
         await db.close()
     async with httpx.AsyncClient(base_url=hubs[0].url) as client:
-        made = await client.post(f"/api/contests/{cid}/register", headers=bearer(token))
-        assert made.status_code == 201, made.text
+        for who in (token, other_token):
+            made = await client.post(f"/api/contests/{cid}/register", headers=bearer(who))
+            assert made.status_code == 201, made.text
         asked = await client.post(
             f"/api/contests/{cid}/clarifications",
             json={"question": "Can a and b be negative?", "problem": "A"},
@@ -243,11 +295,106 @@ async def test_moderator_announcement_reaches_contestant_and_spectator(
     await queue.get_by_label("Answer to question").fill("Yes: |a|, |b| ≤ 10^9.")
     await queue.get_by_role("button", name="Answer").click()
     await expect(player.locator(".clarifications")).to_contain_text("Yes: |a|, |b|")
-    await expect(mod.get_by_test_id("resolver")).to_be_visible()
-    await mod.get_by_role("button", name="Load frozen board").click()
-    await expect(mod.locator(".resolver .board-viewport .row")).to_have_count(6)
+
+    # Freeze from the console; two contestants submit behind the freeze, judged by the worker.
+    await mod.get_by_role("button", name="Freeze board").click()
+    await expect(mod.locator(".contest-bar .pill-frozen")).to_be_visible()
+    async with httpx.AsyncClient(base_url=hubs[0].url, timeout=30) as client:
+        assert await submit_and_wait(client, token, cid, AC_SOURCE) == "AC"
+        assert await submit_and_wait(client, other_token, cid, WA_SOURCE) == "WA"
+        late = {player_id, other_id}
+        await wait_for_cells(client, token, cid, "public", True, late)
+
+    resolver = mod.get_by_test_id("resolver")
+    await expect(resolver).to_be_visible()
+    await resolver.get_by_role("button", name="Load frozen board").click()
+    await expect(resolver.locator(".board-viewport .row")).to_have_count(7)
+    order = await pending_rows_bottom_up(mod)
+    assert sorted(order) == sorted(late), order
+    verdict_class = {player_id: "cell-solved", other_id: "cell-failed"}
+    for step, user in enumerate(order):
+        await resolver.get_by_role("button", name="Reveal next").click()
+        # The lowest hidden row is the one revealed: its pending cell now shows the verdict.
+        cell = resolver.locator(f'.board-viewport .row[data-user="{user}"] .c-cell[data-label="A"]')
+        await expect(cell).to_have_class(re.compile(rf"\b{verdict_class[user]}\b"))
+        remaining = resolver.locator(".board-viewport .row .cell-pending")
+        await expect(remaining).to_have_count(len(order) - step - 1)
+    # Solved at minute ~60 with no wrong try: second, ahead of the bot with 40 + 2 x 20.
+    await expect(resolver.locator(f'.row[data-user="{player_id}"]')).to_have_attribute(
+        "data-rank", "2"
+    )
+    await resolver.get_by_role("button", name="Reveal next").click()
+    await expect(resolver).to_contain_text("Everything is revealed")
     await shot(mod, screenshots, "moderator-console", full_page=True)
+
+    await resolver.get_by_role("button", name="Finish: unfreeze").click()
+    await expect(mod.locator(".contest-bar .pill-frozen")).to_have_count(0)
+    await expect(spectator.locator(".contest-bar .pill-frozen")).to_have_count(0)
+    await expect(board_row(spectator, player_id)).to_have_attribute("data-rank", "2")
+    async with httpx.AsyncClient(base_url=hubs[1].url) as client:
+        await wait_for_cells(client, token, cid, "public", False, late)
     for page in (player, spectator, mod):
+        await page.context.close()
+
+
+async def test_free_text_stays_text(
+    hubs: list[Hub], web_contest: WebContest, browser: Any, database_url: str
+) -> None:
+    """Markup in an announcement, a question and an answer is shown as the characters typed."""
+    cid = web_contest.contest_id
+    markup = "<img src=x onerror=alert(1)>"
+    db = await asyncpg.connect(database_url)
+    try:
+        _, contestant, token = await new_user(hubs[0], db)
+        _, moderator, _ = await new_user(hubs[0], db, role="moderator")
+    finally:
+        await db.close()
+    async with httpx.AsyncClient(base_url=hubs[0].url) as client:
+        made = await client.post(f"/api/contests/{cid}/register", headers=bearer(token))
+        assert made.status_code == 201, made.text
+        asked = await client.post(
+            f"/api/contests/{cid}/clarifications",
+            json={"question": f"Is {markup} allowed?"},
+            headers=bearer(token),
+        )
+        assert asked.status_code == 201, asked.text
+
+    dialogs: list[str] = []
+
+    async def refuse(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        await dialog.dismiss()
+
+    player = await new_page(browser, hubs[0], **DESKTOP)
+    mod = await new_page(browser, hubs[1], **DESKTOP)
+    for page in (player, mod):
+        page.on("dialog", refuse)
+    await log_in(player, contestant, PASSWORD)
+    await player.goto(f"/contest/{cid}")
+    await expect(player.get_by_test_id("conn")).to_have_attribute("data-state", "live")
+    await log_in(mod, moderator, PASSWORD)
+    await mod.goto(f"/moderate/{cid}")
+    await expect(mod.get_by_test_id("conn")).to_have_attribute("data-state", "live")
+
+    announcement = f"Announced {markup}"
+    await mod.get_by_label("Announcement").fill(announcement)
+    await mod.get_by_role("button", name="Announce", exact=True).click()
+    answer = f"Answered {markup}"
+    queue = mod.get_by_test_id("clarification-queue")
+    await queue.get_by_label("Answer to question").fill(answer)
+    await queue.get_by_role("button", name="Answer").click()
+
+    await expect(player.locator(".toast-announcement")).to_contain_text(announcement)
+    await expect(player.get_by_test_id("announcements")).to_contain_text(announcement)
+    await expect(player.locator(".clarifications")).to_contain_text(answer)
+    await expect(player.locator(".clarifications")).to_contain_text(f"Is {markup} allowed?")
+    await expect(mod.get_by_test_id("announcements")).to_contain_text(announcement)
+    await expect(queue.locator(".answer")).to_contain_text(answer)
+    for page in (player, mod):
+        await expect(page.locator('img[src="x"]')).to_have_count(0)
+        assert await page.locator("#app img, #toasts img").count() == 0
+    assert dialogs == []
+    for page in (player, mod):
         await page.context.close()
 
 

@@ -297,7 +297,7 @@ async def test_moderator_announcement_reaches_contestant_and_spectator(
     await expect(player.locator(".clarifications")).to_contain_text("Yes: |a|, |b|")
 
     # Freeze from the console; two contestants submit behind the freeze, judged by the worker.
-    await mod.get_by_role("button", name="Freeze board").click()
+    await mod.get_by_role("button", name="Freeze board", exact=True).click()
     await expect(mod.locator(".contest-bar .pill-frozen")).to_be_visible()
     async with httpx.AsyncClient(base_url=hubs[0].url, timeout=30) as client:
         assert await submit_and_wait(client, token, cid, AC_SOURCE) == "AC"

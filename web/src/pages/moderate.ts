@@ -220,26 +220,28 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
 
   // Submissions + rejudge
   const subs = h("section", { class: "panel" });
+  // Made once: a refresh of the list keeps the chosen problem.
+  const problem = h("select", { "aria-label": "Problem to rejudge" }, contest.problems.map((p) => h("option", { value: p.label }, `Problem ${p.label}`)));
+  const subsList = h("div", { class: "scroll" });
+  replace(
+    subs,
+    h("h2", {}, "Submissions"),
+    h("div", { class: "actions" }, problem, h("button", { type: "button", class: "secondary", onclick: () => void run({ action: "rejudge", contest_id: cid, problem: problem.value }) }, "Rejudge problem")),
+    subsList,
+  );
   const renderSubs = async () => {
     const items = await api.allSubmissions(cid);
-    const problem = h("select", { "aria-label": "Problem to rejudge" }, contest.problems.map((p) => h("option", { value: p.label }, `Problem ${p.label}`)));
     replace(
-      subs,
-      h("h2", {}, "Submissions"),
-      h("div", { class: "actions" }, problem, h("button", { type: "button", class: "secondary", onclick: () => void run({ action: "rejudge", contest_id: cid, problem: problem.value }) }, "Rejudge problem")),
+      subsList,
       h(
-        "div",
-        { class: "scroll" },
+        "table",
+        { class: "list small" },
+        h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "Who"), h("th", {}, "Problem"), h("th", {}, "Verdict"), h("th", {}, ""))),
         h(
-          "table",
-          { class: "list small" },
-          h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "Who"), h("th", {}, "Problem"), h("th", {}, "Verdict"), h("th", {}, ""))),
-          h(
-            "tbody",
-            {},
-            items.map((s) =>
-              h("tr", {}, h("td", {}, s.id), h("td", {}, s.username), h("td", {}, s.problem), h("td", {}, verdictBadge(s.verdict, s.status)), h("td", {}, h("button", { type: "button", class: "link", onclick: () => void run({ action: "rejudge", contest_id: cid, submission_id: s.id }) }, "Rejudge"))),
-            ),
+          "tbody",
+          {},
+          items.map((s) =>
+            h("tr", {}, h("td", {}, s.id), h("td", {}, s.username), h("td", {}, s.problem), h("td", {}, verdictBadge(s.verdict, s.status)), h("td", {}, h("button", { type: "button", class: "link", onclick: () => void run({ action: "rejudge", contest_id: cid, submission_id: s.id }) }, "Rejudge"))),
           ),
         ),
       ),
@@ -295,6 +297,10 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
   const resolver = new Resolver(contest, async () => void (await run({ action: "unfreeze", contest_id: cid })));
   const announcements = new Announcements();
   let refresh = 0;
+  const refreshSoon = () => {
+    clearTimeout(refresh);
+    refresh = window.setTimeout(() => void Promise.all([renderSubs(), loadStats()]).catch(() => undefined), 1000);
+  };
   const live = new LiveSocket(`/ws/contests/${cid}`, {
     snapshot: (snap) => {
       contest = snap.contest;
@@ -303,16 +309,15 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
       announcements.set(snap.announcements);
     },
     event: (event) => {
-      if (event.kind === "leaderboard_delta" && event.board === "jury") board.applyDelta(event);
-      else if (event.kind === "announcement") announcements.add(event.announcement);
+      if (event.kind === "leaderboard_delta" && event.board === "jury") {
+        board.applyDelta(event);
+        refreshSoon(); // the socket tells a moderator of others' verdicts through the jury board
+      } else if (event.kind === "announcement") announcements.add(event.announcement);
       else if (event.kind === "clarification") void reloadQueue().catch(() => undefined);
       else if (event.kind === "contest") {
         contest = { ...event.contest, problems: contest.problems };
         header.update(contest);
-      } else if (event.kind === "submission_judged") {
-        clearTimeout(refresh);
-        refresh = window.setTimeout(() => void Promise.all([renderSubs(), loadStats()]).catch(() => undefined), 1000);
-      }
+      } else if (event.kind === "submission_judged") refreshSoon();
     },
     closed: (reason) => toast(reason, "error"),
   });

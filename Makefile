@@ -16,7 +16,7 @@ lint: setup
 	$(VENV)/mypy
 
 test: lint
-	$(VENV)/pytest -q
+	$(VENV)/pytest -q --durations=25
 
 bench: setup
 	$(VENV)/python bench/judge_latency.py

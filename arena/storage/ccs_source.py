@@ -62,16 +62,8 @@ async def problems_of(conn: Any, contest_ids: list[int]) -> dict[int, list[Conte
     """The problem sets of many contests in one query (each contest's in ordinal order)."""
     out: dict[int, list[ContestProblemInfo]] = {contest_id: [] for contest_id in contest_ids}
     for r in await conn.fetch(_PROBLEMS_OF, contest_ids):
-        out[r["contest_id"]].append(
-            ContestProblemInfo(
-                problem_id=r["problem_id"],
-                slug=r["slug"],
-                label=r["label"],
-                title=r["title"],
-                points=r["points"],
-                color=r["color"],
-            )
-        )
+        fields = {name: r[name] for name in ContestProblemInfo.__struct_fields__}
+        out[r["contest_id"]].append(ContestProblemInfo(**fields))
     return out
 
 

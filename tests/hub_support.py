@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import msgspec
+from pipeline_support import die_with_parent
 
 PASSWORD = "correct horse battery"
 
@@ -39,6 +40,7 @@ def start_hub(env: dict[str, str], log: Path) -> Hub:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -97,6 +97,14 @@ def worker_env(database_url: str, blob_dir: Path, **extra: str) -> dict[str, str
     return env
 
 
+def die_with_parent() -> None:
+    """In the child before exec: SIGKILL when the test process dies, so that a killed test run
+    leaves no worker or hub behind to take the next run's jobs (PR_SET_PDEATHSIG)."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+
+
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(
@@ -105,6 +113,7 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
 
 

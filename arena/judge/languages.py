@@ -63,10 +63,13 @@ class Language(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         )
 
     def compile_argv(self, memory_mib: int) -> list[str]:
-        return self._expand(self.compile, memory_mib)
+        # A row not resolved for a source runs with its default entry point.
+        resolved = self.for_source(b"")
+        return resolved._expand(resolved.compile, memory_mib)
 
     def run_argv(self, memory_mib: int) -> list[str]:
-        return self._expand(self.run, memory_mib)
+        resolved = self.for_source(b"")
+        return resolved._expand(resolved.run, memory_mib)
 
     def cpu_limit_ms(self, time_limit_s: float) -> int:
         return round(time_limit_s * 1000 * self.time_multiplier) + self.time_extra_ms

@@ -10,6 +10,7 @@ import asyncpg
 from arq.connections import RedisSettings, create_pool
 from redis import exceptions as redis_errors
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -54,6 +55,14 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 async def _method(request: Request, exc: Exception) -> Response:
     return json(ErrorBody("method_not_allowed", f"{request.method} is not allowed here"), 405)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (a malformed multipart form, say) in the API's error shape."""
+    assert isinstance(exc, HTTPException)
+    return json(
+        ErrorBody("bad_request" if exc.status_code == 400 else "error", exc.detail), exc.status_code
+    )
 
 
 def api_endpoints() -> list[Endpoint]:
@@ -137,6 +146,7 @@ def create_app(settings: Settings) -> Starlette:
             ApiError: api_error_handler,
             404: _not_found,
             405: _method,
+            HTTPException: _http_error,
             **{kind: unavailable_handler for kind in _UNAVAILABLE},
         },
     )

@@ -24,7 +24,7 @@ from arena.judge.validators import (
 
 # Re-exported: one compile limit for submissions and package programs.
 from arena.judge.validators import compile_limits as compile_limits
-from arena.judge.verdicts import compile_failed, pass_fail_verdict, run_verdict
+from arena.judge.verdicts import compile_failed, pass_fail_verdict, result_of, run_verdict
 from arena.problems.checker import DefaultValidatorFlags, check_output
 from arena.problems.package import PackageError, ProblemPackage, TestCase
 from arena.problems.scoring import ScoringPlan, score_submission, scoring_plan
@@ -263,12 +263,4 @@ async def _run_test(
             message = check.message
         else:
             verdict, message = await validator.check(test.group, stdin, answer, output)
-    result = TestResult(
-        name=test.name,
-        verdict=verdict,
-        time_ms=report.cpu_ms,
-        memory_kib=report.memory_kib,
-        wall_ms=report.wall_ms,
-        message=message,
-    )
-    return result, False
+    return result_of(test.name, verdict, report, message), False

@@ -48,7 +48,7 @@ from arena.judge.validators import (
     validator_limits,
     validator_verdict,
 )
-from arena.judge.verdicts import run_verdict
+from arena.judge.verdicts import result_of, run_verdict
 from arena.problems.package import TestCase
 from arena.protocol import (
     ProcessLimits,
@@ -292,16 +292,7 @@ async def run_interactive_test(
     verdict = interactive_verdict(own_verdict, validator_says, outcome.validator_first)
     if verdict == Verdict.RTE:
         message = outcome.submission.stderr_tail[-300:]
-    report = outcome.submission
-    result = TestResult(
-        name=test.name,
-        verdict=verdict,
-        time_ms=report.cpu_ms,
-        memory_kib=report.memory_kib,
-        wall_ms=report.wall_ms,
-        message=message,
-    )
-    return result, False
+    return result_of(test.name, verdict, outcome.submission, message), False
 
 
 def _lost(

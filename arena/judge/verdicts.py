@@ -33,6 +33,18 @@ def run_verdict(
     return None
 
 
+def result_of(name: str, verdict: Verdict, report: ProcessReport, message: str) -> TestResult:
+    """A test's result as the contestant sees it: the verdict and what the run measured."""
+    return TestResult(
+        name=name,
+        verdict=verdict,
+        time_ms=report.cpu_ms,
+        memory_kib=report.memory_kib,
+        wall_ms=report.wall_ms,
+        message=message,
+    )
+
+
 def compile_failed(report: ProcessReport) -> bool:
     return report.stopped != StopReason.NONE or report.exit_code != 0 or report.signal is not None
 

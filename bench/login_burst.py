@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import ssl
 import tempfile
 import time
@@ -41,6 +40,7 @@ import httpx
 from hub_support import (
     claim_redis_db,
     cpu_s,
+    free_port,
     fresh_database,
     hub_env,
     line,
@@ -160,12 +160,6 @@ def hash_cost_s(settings: Settings, samples: int = 20) -> float:
     for _ in range(samples):
         hasher.verify(stored, PASSWORD)
     return (time.perf_counter() - started) / samples
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import contextlib
 import multiprocessing as mp
-import socket
 import tempfile
 import time
 from multiprocessing.connection import Connection
@@ -38,6 +37,7 @@ import msgspec
 from hub_support import (
     claim_redis_db,
     cpu_s,
+    free_port,
     fresh_database,
     hub_env,
     line,
@@ -264,12 +264,6 @@ def report(label: str, result: dict[str, Any]) -> None:
         f"  CPU over the {wall:.1f} s delivery phase, in cores: hub {cpu['hub']:.2f}, client"
         f" processes {cpu['clients']:.2f}, whole machine {cpu['machine']:.2f} of 2"
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def main(args: argparse.Namespace) -> None:

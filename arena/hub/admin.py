@@ -46,7 +46,7 @@ async def _contest_changed(state: HubState, contest_id: int, reason: str) -> Non
     views.forget_contest(contest_id)
     info = await views.contest(state, contest_id, fresh=True)
     view = views.contest_view(info, registered=False, jury=False)
-    await events.publish(state.redis, contest_id, events.public(), ContestChanged(view, reason))
+    await events.publish(state.redis, contest_id, events.PUBLIC, ContestChanged(view, reason))
 
 
 async def _announce(state: HubState, user: UserInfo, cmd: Announce) -> str:
@@ -56,7 +56,7 @@ async def _announce(state: HubState, user: UserInfo, cmd: Announce) -> str:
     async with state.db.acquire() as conn:
         row = await moderation.announce(conn, user.id, cmd.contest_id, body)
     made = Announcement(row["id"], row["body"], views.iso(row["created_at"]) or "")
-    await events.publish(state.redis, cmd.contest_id, events.public(), AnnouncementMade(made))
+    await events.publish(state.redis, cmd.contest_id, events.PUBLIC, AnnouncementMade(made))
     return f"announcement {made.id}"
 
 
@@ -71,11 +71,11 @@ async def _answer(state: HubState, user: UserInfo, cmd: Answer) -> str:
         )
     update = ClarificationUpdate(views.clarification(row))
     audience = (
-        events.public() if cmd.public or row["user_id"] is None else events.user(row["user_id"])
+        events.PUBLIC if cmd.public or row["user_id"] is None else events.user(row["user_id"])
     )
     await events.publish(state.redis, contest_id, audience, update)
-    if audience != events.public():
-        await events.publish(state.redis, contest_id, events.jury(), update)
+    if audience != events.PUBLIC:
+        await events.publish(state.redis, contest_id, events.JURY, update)
     return f"clarification {cmd.clarification_id} answered"
 
 

@@ -51,7 +51,7 @@ async def read_body(request: Request, kind: type[T], max_bytes: int = MAX_BODY_B
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
         raise ApiError(413, "too_large", f"the request body is larger than {max_bytes} bytes")
-    body = b""
+    body = bytearray()  # appended in place: bytes += bytes would copy the body on every chunk
     async for chunk in request.stream():
         body += chunk
         if len(body) > max_bytes:

@@ -189,7 +189,7 @@ async def ask(request: Request) -> Response:
         )
         row = await conn.fetchrow(views.CLARIFICATION_SELECT + " WHERE c.id = $1", new_id)
     clarification = views.clarification(row)
-    await events.publish(state.redis, info.id, events.jury(), ClarificationUpdate(clarification))
+    await events.publish(state.redis, info.id, events.JURY, ClarificationUpdate(clarification))
     return json(clarification, 201)
 
 

@@ -67,7 +67,7 @@ async def _publish_rows(state: HubState, contest_id: int, users: list[int]) -> N
             rows=[views.board_row(info, r, first) for r in ranked],
             removed=[u for u in users if u not in present],
         )
-        audience = events.public() if board == "public" else events.jury()
+        audience = events.PUBLIC if board == "public" else events.JURY
         await events.publish(state.redis, contest_id, audience, delta)
 
 
@@ -92,7 +92,7 @@ async def finalize_due(state: HubState) -> None:
             info = await views.contest(state, contest_id, fresh=True)
             view = views.contest_view(info, registered=False, jury=False)
             await events.publish(
-                state.redis, contest_id, events.public(), ContestChanged(view, "finalized")
+                state.redis, contest_id, events.PUBLIC, ContestChanged(view, "finalized")
             )
 
 

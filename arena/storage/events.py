@@ -39,12 +39,9 @@ def channel(contest_id: int) -> str:
     return f"arena:contest:{contest_id}:events"
 
 
-def public() -> str:
-    return "public"
-
-
-def jury() -> str:
-    return "jury"
+# Audiences: everyone, moderators, or one contestant (``user(id)``).
+PUBLIC = "public"
+JURY = "jury"
 
 
 def user(user_id: int) -> str:

@@ -150,11 +150,19 @@ async def compute_board(
 ) -> dict[int, StoredRow]:
     """Rows straight from Postgres, as a board with this cutoff shows them."""
     users = await _users(conn, info.id, user_ids)
+    return _rows(info, users, await _submissions(conn, info, users), cutoff_ms)
+
+
+def _rows(
+    info: ContestInfo,
+    users: list[Any],
+    by_user: dict[int, list[RankedSubmission]],
+    cutoff_ms: int | None,
+) -> dict[int, StoredRow]:
     names = {u["user_id"]: u["username"] for u in users}
     rules = info.rules(cutoff_ms)
     return {
-        user: StoredRow(names[user], contestant_row(subs, rules))
-        for user, subs in (await _submissions(conn, info, users)).items()
+        user: StoredRow(names[user], contestant_row(subs, rules)) for user, subs in by_user.items()
     }
 
 
@@ -190,20 +198,15 @@ async def _write(
     conn: Any, redis: Redis, info: ContestInfo, users: list[Any], *, replace: bool
 ) -> None:
     by_user = await _submissions(conn, info, users)
-    names = {u["user_id"]: u["username"] for u in users}
     cutoffs = _cutoffs(info)
     firsts, moved = await _first_changes(conn, redis, info, cutoffs)
     async with redis.pipeline(transaction=True) as pipe:
         if replace:
             pipe.delete(*_all_keys(info.id))
         for board, cutoff in cutoffs.items():
-            rules = info.rules(cutoff)
-            scores: dict[str, float] = {}
-            contents: dict[str, bytes] = {}
-            for user_id, subs in by_user.items():
-                row = contestant_row(subs, rules)
-                scores[str(user_id)] = pack(row, info.scoring)
-                contents[str(user_id)] = _row_encoder.encode(StoredRow(names[user_id], row))
+            rows = _rows(info, users, by_user, cutoff)
+            scores = {str(u): pack(stored.row, info.scoring) for u, stored in rows.items()}
+            contents = {str(u): _row_encoder.encode(stored) for u, stored in rows.items()}
             if scores:
                 pipe.zadd(ranking_key(info.id, board), scores)
                 pipe.hset(rows_key(info.id, board), mapping=contents)

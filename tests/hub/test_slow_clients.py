@@ -64,7 +64,7 @@ async def test_a_socket_that_stops_reading_is_dropped_and_others_get_everything(
     published = []
     for i in range(300):
         made = AnnouncementMade(Announcement(i, body, "2026-01-01T00:00:00Z"))
-        published.append(await events.publish(hub_redis, contest_id, events.public(), made))
+        published.append(await events.publish(hub_redis, contest_id, events.PUBLIC, made))
     got: list[int] = []
     deadline = time.monotonic() + 60
     while len(got) < len(published) and time.monotonic() < deadline:

@@ -42,11 +42,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     judge_job_timeout_s: int = 600
     judge_max_errors: int = 3
     judge_requeue_after_s: float = 120.0
+    # On SIGTERM a worker takes no new job and gives its judgings this long to finish; the rest
+    # are handed back (a new attempt, queued at once). The orchestrator's kill must come later.
+    worker_grace_s: float = 25.0
     database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     # The hub (HTTP API + WebSockets).
     hub_host: str = "127.0.0.1"
     hub_port: int = 8000
     hub_db_pool_size: int = 10
+    # On SIGTERM a hub reports not ready and tells its sockets to reconnect elsewhere, keeps
+    # serving for ``hub_drain_s`` (while balancers take it out), then stops listening and gives
+    # the HTTP requests in flight ``hub_grace_s`` to finish.
+    hub_drain_s: float = 0.0
+    hub_grace_s: float = 10.0
     session_ttl_s: int = 14 * 24 * 3600
     # OWASP's argon2id floor (19 MiB, 2 passes): a login burst is CPU-bound on hashing.
     password_time_cost: int = 2

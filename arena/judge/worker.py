@@ -19,6 +19,7 @@ import msgspec
 from arq import Retry, cron
 from arq.connections import RedisSettings
 from arq.worker import Worker, func
+from redis.exceptions import RedisError
 
 from arena import logs
 from arena.judge import metrics
@@ -29,6 +30,7 @@ from arena.judge.pool import WarmPool
 from arena.judge.queue import JUDGE_FUNCTION, enqueue
 from arena.judge.runs import RUN_FUNCTION, run_code
 from arena.judge.sandbox import SandboxError, docker_client
+from arena.judge.stopping import GracefulStop, HandBack, serve
 from arena.protocol import (
     JudgeResult,
     JudgingFinished,
@@ -61,6 +63,7 @@ class WorkerState(msgspec.Struct, kw_only=True):
     plans: PlanCache
     name: str
     docker: Any
+    stop: GracefulStop
 
 
 async def judge_submission(ctx: dict[str, Any], submission_id: int, attempt: int) -> str:
@@ -90,7 +93,11 @@ async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int) -> str:
     try:
         language = state.languages.get(claimed.language)
         plan = await state.plans.get(claimed.problem_id, claimed.problem_version)
-        result = await _grade(state, claimed, language, plan)
+        async with state.stop.guard():
+            result = await _grade(state, claimed, language, plan)
+    except HandBack:
+        await _hand_back(state, claimed)
+        return "handed back: the worker is stopping"
     except (SandboxError, OSError) as exc:
         async with state.db.acquire() as conn:
             retry = await submissions.record_judging_error(
@@ -122,6 +129,23 @@ async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int) -> str:
     )
     await _publish(state, claimed.contest_id, judged)
     return result.verdict.value
+
+
+async def _hand_back(state: WorkerState, claimed: submissions.Claim) -> None:
+    state.stop.handed_back += 1
+    async with state.db.acquire() as conn:
+        attempt = await submissions.hand_back(conn, claimed)
+        if attempt is None:
+            return
+        try:
+            await enqueue(state.redis, conn, claimed.submission_id, attempt)
+        except (OSError, RedisError) as exc:
+            log.warning(
+                "handed-back submission %s stays queued for the sweeper: %s",
+                claimed.submission_id,
+                exc,
+            )
+    log.info("submission %s handed back as attempt %s", claimed.submission_id, attempt)
 
 
 async def _grade(
@@ -205,7 +229,9 @@ async def _startup(ctx: dict[str, Any]) -> None:
         plans=PlanCache(db, blobs, languages),
         name=f"{socket.gethostname()}:{os.getpid()}",
         docker=client,
+        stop=ctx["stop"],
     )
+    ctx["stop"].started.set()
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
@@ -237,8 +263,9 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
         keep_result=3600,
         on_startup=_startup,
         on_shutdown=_shutdown,
-        ctx={"settings": settings},
+        ctx={"settings": settings, "stop": GracefulStop()},
         burst=burst,
+        # True only keeps arq's close() from faking a signal: serve() installs the handlers.
         handle_signals=True,
     )
 
@@ -247,9 +274,6 @@ def run_worker(settings: Settings) -> None:
     async def main() -> None:
         # arq binds the worker to the loop that is current when it is built.
         worker = build_worker(settings)
-        try:
-            await worker.async_run()
-        finally:
-            await worker.close()
+        await serve(worker, worker.ctx["stop"], settings.worker_grace_s)
 
     asyncio.run(main())

@@ -113,14 +113,17 @@ async def finish(conn: asyncpg.Connection, claim: Claim, result: JudgeResult) ->
     if result.verdict == Verdict.JE:
         raise SubmissionError("a judging error is never a final verdict")
     async with conn.transaction():
-        won = await conn.fetchval(
+        first = await conn.fetchval(
             """
-            UPDATE submissions
+            UPDATE submissions s
             SET status = 'done', verdict = $4, time_ms = $5, memory_kib = $6,
                 compile_output = $7, judged_at = now(), needs_attention = false,
-                score = $8, group_scores = $9::jsonb
-            WHERE id = $1 AND attempt = $2 AND claim_token = $3 AND status = 'judging'
-            RETURNING true
+                score = $8, group_scores = $9::jsonb, counted = true
+            FROM (SELECT id, counted FROM submissions WHERE id = $1) before
+            WHERE s.id = before.id AND s.attempt = $2 AND s.claim_token = $3
+              AND s.status = 'judging'
+            -- True at the submission's first verdict: it counts in the problem's statistics.
+            RETURNING NOT before.counted
             """,
             claim.submission_id,
             claim.attempt,
@@ -133,7 +136,7 @@ async def finish(conn: asyncpg.Connection, claim: Claim, result: JudgeResult) ->
             # Pass-fail results (no score) keep NULL, not an empty list.
             None if result.score is None else msgspec.json.encode(result.groups).decode(),
         )
-        if not won:
+        if first is None:
             return False
         await conn.executemany(
             """
@@ -157,7 +160,7 @@ async def finish(conn: asyncpg.Connection, claim: Claim, result: JudgeResult) ->
                 for i, t in enumerate(result.tests)
             ],
         )
-        if claim.attempt == 1:
+        if first:
             await conn.execute(
                 """
                 UPDATE problems SET submission_count = submission_count + 1,
@@ -196,6 +199,26 @@ async def record_judging_error(
         message[:4000],
     )
     return row is not None and row["status"] == "queued"
+
+
+async def hand_back(conn: asyncpg.Connection, claim: Claim) -> int | None:
+    """Give up a claim unfinished (the worker is stopping): a new attempt, queued for any worker.
+
+    Returns the new attempt to enqueue, or None when the claim is no longer ours.
+    """
+    attempt: int | None = await conn.fetchval(
+        """
+        UPDATE submissions
+        SET attempt = attempt + 1, status = 'queued', worker = NULL, claim_token = NULL,
+            enqueued_at = NULL, judging_started_at = NULL
+        WHERE id = $1 AND attempt = $2 AND claim_token = $3 AND status = 'judging'
+        RETURNING attempt
+        """,
+        claim.submission_id,
+        claim.attempt,
+        claim.token,
+    )
+    return attempt
 
 
 async def new_attempt(

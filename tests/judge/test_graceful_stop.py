@@ -79,6 +79,22 @@ async def wait_for(db: Any, sid: int, condition: str, timeout_s: float = 90) -> 
     raise AssertionError(f"submission {sid} never got {condition}: {dict(row)}")
 
 
+async def submit_to(
+    db: Any, redis: Any, problem_id: int, source: bytes, pid: int
+) -> tuple[int, str]:
+    """A new user's submission, once the worker ``pid`` judges it; returns (id, worker name)."""
+    user_id = await db.fetchval(
+        "INSERT INTO users (username, password_hash) VALUES ($1, 'x') RETURNING id",
+        f"stop-{uuid.uuid4().hex[:8]}",
+    )
+    sid = await submit(
+        db, redis, user_id=user_id, problem_id=problem_id, language="python3", source=source
+    )
+    owner = f"{socket.gethostname()}:{pid}"
+    await wait_for(db, sid, f"status = 'judging' AND worker = '{owner}'")
+    return sid, owner
+
+
 def wait_warm(pid: int, count: int, timeout_s: float = 90) -> None:
     deadline = time.monotonic() + timeout_s
     while len(sandbox_containers([pid])) < count:
@@ -93,16 +109,7 @@ async def test_a_judging_in_flight_finishes_within_the_grace(
     worker = start_worker(env_for(database_url, tmp_path, grace_s=60), log)
     try:
         wait_warm(worker.pid, 2)
-        user_id = await db.fetchval(
-            "INSERT INTO users (username, password_hash) VALUES ($1, 'x') RETURNING id",
-            f"stop-{uuid.uuid4().hex[:8]}",
-        )
-        sid = await submit(
-            db, arq_redis, user_id=user_id, problem_id=problem_id, language="python3",
-            source=slow_source(1.0),
-        )  # fmt: skip
-        owner = f"{socket.gethostname()}:{worker.pid}"
-        await wait_for(db, sid, f"status = 'judging' AND worker = '{owner}'")
+        sid, owner = await submit_to(db, arq_redis, problem_id, slow_source(1.0), worker.pid)
         status = await asyncio.to_thread(terminate, worker)
     finally:
         if worker.poll() is None:
@@ -132,16 +139,7 @@ async def test_a_judging_past_the_grace_is_handed_back_to_another_worker(
     other = None
     try:
         wait_warm(worker.pid, 2)
-        user_id = await db.fetchval(
-            "INSERT INTO users (username, password_hash) VALUES ($1, 'x') RETURNING id",
-            f"stop-{uuid.uuid4().hex[:8]}",
-        )
-        sid = await submit(
-            db, arq_redis, user_id=user_id, problem_id=problem_id, language="python3",
-            source=slow_source(4.0),
-        )  # fmt: skip
-        owner = f"{socket.gethostname()}:{worker.pid}"
-        await wait_for(db, sid, f"status = 'judging' AND worker = '{owner}'")
+        sid, _ = await submit_to(db, arq_redis, problem_id, slow_source(4.0), worker.pid)
         await asyncio.sleep(0.5)  # into the first test's run
         status = await asyncio.to_thread(terminate, worker)
         assert_clean_exit(status, log)

@@ -59,7 +59,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # OWASP's argon2id floor (19 MiB, 2 passes): a login burst is CPU-bound on hashing.
     password_time_cost: int = 2
     password_memory_kib: int = 19 * 1024
-    login_attempts: int = 10  # per username and per client address, per window
+    # Failed logins per window: per (username, client address), and per address (IPv6: /64).
+    login_attempts: int = 10
+    login_address_failures: int = 100
+    # Session tokens per minute per client address that match no session (guessing).
+    unknown_tokens_per_minute: int = 60
     login_window_s: int = 300
     registrations_per_hour: int = 100  # per client address
     submissions_per_window: int = 12  # per contestant

@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from starlette.requests import HTTPConnection
 
 from arena.hub.http import ApiError
+from arena.hub.login_limits import address_bucket
 from arena.hub.state import HubState
 from arena.protocol import UserInfo
 from arena.settings import Settings
@@ -21,6 +22,8 @@ COOKIE = "arena_session"
 _USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 # No control characters: Postgres text cannot hold NUL.
 _EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]{1,255}$")
+# Tokens are token_urlsafe(32); anything far from that shape is not looked up at all.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
 _session_cache = msgspec.json.Decoder(UserInfo)
 SESSION_CACHE_S = 300
 
@@ -84,18 +87,34 @@ def session_cache_key(token_hash: bytes) -> str:
     return f"arena:session:{token_hash.hex()}"
 
 
+def _misses_key(conn: HTTPConnection) -> str:
+    host = conn.client.host if conn.client is not None else "unknown"
+    return f"arena:limit:token-miss:{address_bucket(host)}"
+
+
 async def current_user(state: HubState, conn: HTTPConnection) -> UserInfo | None:
+    """The session's user. Only known sessions (and logged-out ones) are cached: an unknown
+    token costs one database lookup, and an address that sends more than
+    ``unknown_tokens_per_minute`` of them gets none at all until the minute is over."""
     token = _token(conn)
-    if token is None:
+    if token is None or not _TOKEN.fullmatch(token):
         return None
     cache_key = session_cache_key(users.token_hash(token))
     cached = await state.redis.get(cache_key)
     if cached is not None:
         return _session_cache.decode(cached) if cached != b"-" else None
+    misses = await state.redis.get(_misses_key(conn))
+    if misses is not None and int(misses) >= state.settings.unknown_tokens_per_minute:
+        return None
     async with state.db.acquire() as db:
         user = await users.session_user(db, token)
-    value = msgspec.json.encode(user) if user is not None else b"-"
-    await state.redis.set(cache_key, value, ex=SESSION_CACHE_S, nx=True)
+    if user is None:
+        async with state.redis.pipeline(transaction=True) as pipe:
+            pipe.incr(_misses_key(conn))
+            pipe.expire(_misses_key(conn), 60, nx=True)
+            await pipe.execute()
+        return None
+    await state.redis.set(cache_key, msgspec.json.encode(user), ex=SESSION_CACHE_S, nx=True)
     return user
 
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from arena.hub import auth, views
 from arena.hub.http import ApiError, not_found, parse_id
+from arena.hub.login_limits import LoginGuard
 from arena.hub.state import HubState
 from arena.protocol import UserInfo
 from arena.storage import users
@@ -29,13 +30,16 @@ def _digest(username: str, password: str, stored_hash: str) -> bytes:
     return hashlib.blake2b(raw, key=_DIGEST_KEY, digest_size=32).digest()
 
 
-async def _basic_user(state: HubState, encoded: str) -> UserInfo:
+async def _basic_user(state: HubState, encoded: str, host: str) -> UserInfo:
     try:
         raw = base64.b64decode(encoded, validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):
         raise ApiError(401, "unauthenticated", "malformed basic credentials") from None
     username, _, password = raw.partition(":")
+    guard = LoginGuard(state, "ccs-basic", host)
     if not auth.valid_username(username):
+        await guard.check(username, valid_name=False)
+        await guard.failed()
         raise ApiError(401, "unauthenticated", "wrong username or password")
     # The account is read on every request, so disabling or demoting it takes effect at once;
     # only Argon2's verdict is remembered (Argon2 per request would be the hub's whole CPU), in
@@ -43,32 +47,29 @@ async def _basic_user(state: HubState, encoded: str) -> UserInfo:
     async with state.db.acquire() as conn:
         record = await users.find_user(conn, username)
     if record is None or record.disabled:
-        await _limit(state, username)
+        await guard.check(username, valid_name=True)
+        await guard.failed()
         raise ApiError(401, "unauthenticated", "wrong username or password")
     key = _digest(username, password, record.password_hash)
     expiry = _verified.get(key)
     if expiry is not None and expiry > time.monotonic():
         return record.info
-    await _limit(state, username)
+    await guard.check(username, valid_name=True)
     if not await auth.verify_password(state, record.password_hash, password):
+        await guard.failed()
         raise ApiError(401, "unauthenticated", "wrong username or password")
+    await guard.succeeded()
     if len(_verified) >= _VERIFIED_SIZE:
         _verified.clear()
     _verified[key] = time.monotonic() + _VERIFIED_S
     return record.info
 
 
-async def _limit(state: HubState, username: str) -> None:
-    settings = state.settings
-    limit_key = f"ccs-basic:{username.lower()}"
-    if not await auth.allow(state, limit_key, settings.login_attempts, settings.login_window_s):
-        raise ApiError(429, "rate_limited", "too many attempts", retry_after_s=60)
-
-
 async def viewer(state: HubState, request: Request) -> UserInfo | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("basic "):
-        return await _basic_user(state, header[6:].strip())
+        host = request.client.host if request.client is not None else "unknown"
+        return await _basic_user(state, header[6:].strip(), host)
     return await auth.current_user(state, request)
 
 

@@ -9,6 +9,7 @@ from arena.hub import auth
 from arena.hub.auth import is_moderator
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, read_body
+from arena.hub.login_limits import LoginGuard, address_bucket
 from arena.hub.state import HubState
 from arena.hub.views import iso, now
 from arena.protocol import (
@@ -38,7 +39,7 @@ async def register(request: Request) -> Response:
     body = await read_body(request, RegisterBody, max_bytes=4096)
     auth.check_registration(body.username, body.password, body.email)
     per_hour = state.settings.registrations_per_hour
-    if not await auth.allow(state, f"register:{_client(request)}", per_hour, 3600):
+    if not await auth.allow(state, f"register:{address_bucket(_client(request))}", per_hour, 3600):
         raise ApiError(
             429, "rate_limited", "too many registrations from this address", retry_after_s=3600
         )
@@ -59,24 +60,20 @@ async def login(request: Request) -> Response:
     state = _state(request)
     settings = state.settings
     body = await read_body(request, LoginBody, max_bytes=4096)
-    window = settings.login_window_s
-    for key in (f"login:user:{body.username.lower()}", f"login:addr:{_client(request)}"):
-        if not await auth.allow(state, key, settings.login_attempts, window):
-            raise ApiError(
-                429,
-                "rate_limited",
-                f"too many login attempts; wait {window} s",
-                retry_after_s=window,
-            )
+    guard = LoginGuard(state, "login", _client(request))
+    valid_name = auth.valid_username(body.username)
+    await guard.check(body.username, valid_name=valid_name)
     record = None
-    if auth.valid_username(body.username):  # no other name can exist (nor reach Postgres)
+    if valid_name:  # no other name can exist (nor reach Postgres)
         async with state.db.acquire() as conn:
             record = await users.find_user(conn, body.username)
     valid = record is not None and await auth.verify_password(
         state, record.password_hash, body.password
     )
     if record is None or not valid or record.disabled:
+        await guard.failed()
         raise ApiError(401, "bad_credentials", "wrong username or password")
+    await guard.succeeded()
     token = auth.new_token()
     async with state.db.acquire() as conn:
         await users.create_session(conn, record.info.id, token, settings.session_ttl_s)

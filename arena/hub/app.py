@@ -34,6 +34,7 @@ from arena.hub.endpoints import Endpoint
 from arena.hub.fanout import Fanout
 from arena.hub.http import ApiError, api_error_handler, json, unavailable_handler
 from arena.hub.middleware import RequestContext
+from arena.hub.same_origin import SameOriginWrites
 from arena.hub.state import HubState
 from arena.judge.languages import LanguageTable
 from arena.protocol import ErrorBody, json_encoder
@@ -141,7 +142,10 @@ def create_app(settings: Settings) -> Starlette:
     return Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(RequestContext, access_log=settings.hub_access_log)],
+        middleware=[
+            Middleware(RequestContext, access_log=settings.hub_access_log),
+            Middleware(SameOriginWrites),
+        ],
         exception_handlers={
             ApiError: api_error_handler,
             404: _not_found,

@@ -22,13 +22,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import asyncpg
-from arq.connections import RedisSettings, create_pool
 from judge_latency import SOURCES, bare_once, write_problem
 
 from arena.judge.languages import LanguageTable
 from arena.judge.queue import submit
 from arena.problems.package import load_package
 from arena.settings import Settings
+from arena.storage import jobs
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.migrate import migrate
 from arena.storage.problems import import_problem
@@ -42,7 +42,7 @@ async def pipeline_rate(args: argparse.Namespace, problem_dir: Path, work: Path)
     await admin.execute(f'CREATE DATABASE "{name}"')
     url = f"postgresql://postgres@127.0.0.1:5432/{name}"
     db = await asyncpg.create_pool(url, min_size=1, max_size=4)
-    redis = await create_pool(RedisSettings(database=REDIS_DB))
+    redis = await jobs.connect(f"redis://127.0.0.1:6379/{REDIS_DB}")
     await redis.flushdb()
     workers: list[subprocess.Popen[bytes]] = []
     try:

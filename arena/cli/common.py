@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import asyncpg
-from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.connections import ArqRedis
+
+from arena.storage import jobs
 
 
 class UsageError(Exception):
@@ -21,7 +21,6 @@ async def connect_db(url: str) -> asyncpg.Connection:
 
 async def connect_queue(url: str) -> ArqRedis:
     try:
-        redis: Any = await create_pool(RedisSettings.from_dsn(url), retry=1)
+        return await jobs.connect(url, retry=1)
     except (OSError, ConnectionError) as exc:
         raise UsageError(f"cannot connect to Redis ({url}): {exc}") from exc
-    return redis  # type: ignore[no-any-return]

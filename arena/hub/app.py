@@ -7,7 +7,6 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import asyncpg
-from arq.connections import RedisSettings, create_pool
 from redis import exceptions as redis_errors
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -39,6 +38,7 @@ from arena.hub.state import HubState
 from arena.judge.languages import LanguageTable
 from arena.protocol import ErrorBody, json_encoder
 from arena.settings import Settings
+from arena.storage import jobs
 from arena.storage.blobs import DiskBlobStore
 
 
@@ -100,7 +100,7 @@ def create_app(settings: Settings) -> Starlette:
         db = await asyncpg.create_pool(
             settings.database_url, min_size=1, max_size=settings.hub_db_pool_size
         )
-        redis = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+        redis = await jobs.connect(settings.redis_url)
         fanout = Fanout(redis)
         state = HubState(
             settings=settings,

@@ -42,7 +42,7 @@ from arena.protocol import (
     json_encoder,
 )
 from arena.settings import Settings
-from arena.storage import events, ranking_cache, submissions
+from arena.storage import events, jobs, ranking_cache, submissions
 from arena.storage.blobs import DiskBlobStore
 
 log = logging.getLogger(__name__)
@@ -257,6 +257,8 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
         ],
         cron_jobs=[cron(sweep, second=set(range(0, 60, 5)), run_at_startup=True)],
         redis_settings=redis_settings(settings),
+        job_serializer=jobs.serialize,
+        job_deserializer=jobs.deserialize,
         max_jobs=slots,
         poll_delay=0.05,
         job_timeout=settings.judge_job_timeout_s,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,17 +14,28 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def compose() -> dict[str, Any]:
+REDIS_PASSWORD = "0123456789abcdef-test-secret"
+
+
+def _config(password: str | None) -> subprocess.CompletedProcess[str]:
     tool = shutil.which("docker-compose")
     assert tool is not None, "docker-compose is missing: scripts/setup.sh installs it"
-    done = subprocess.run(
+    env = {k: v for k, v in os.environ.items() if k != "ARENA_REDIS_PASSWORD"}
+    if password is not None:
+        env["ARENA_REDIS_PASSWORD"] = password
+    return subprocess.run(
         [tool, "-f", str(REPO / "docker-compose.yml"), "config"],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=60,
+        env=env,
     )
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    done = _config(REDIS_PASSWORD)
     assert done.returncode == 0, done.stderr
     config: dict[str, Any] = yaml.safe_load(done.stdout)
     return config
@@ -76,3 +88,15 @@ def test_healthchecks(compose: dict[str, Any]) -> None:
         assert check and check["test"][0] in ("CMD", "CMD-SHELL"), name
     assert "/api/health" in " ".join(services["hub"]["healthcheck"]["test"])
     assert services["postgres"]["healthcheck"]["test"][1] == "pg_isready"
+
+
+def test_redis_requires_a_password(compose: dict[str, Any]) -> None:
+    refused = _config(None)
+    assert refused.returncode != 0 and "ARENA_REDIS_PASSWORD" in refused.stderr
+    redis = compose["services"]["redis"]
+    assert "--requirepass" in " ".join(redis["command"])
+    assert redis["environment"]["ARENA_REDIS_PASSWORD"] == REDIS_PASSWORD
+    assert redis["environment"]["REDISCLI_AUTH"] == REDIS_PASSWORD  # the healthcheck's
+    for name in ("migrate", "hub", "worker"):
+        url = compose["services"][name]["environment"]["ARENA_REDIS_URL"]
+        assert url.startswith(f"redis://:{REDIS_PASSWORD}@redis:"), (name, url)

@@ -183,5 +183,3 @@ async def test_me_shows_recent_submissions(
     assert summary["status"] in ("queued", "judging", "done")
     assert summary["submitted_at"].endswith("Z")
     assert me.json()["user"]["id"] == user_id
-
-

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.connections import ArqRedis
 from pipeline_support import (
     REDIS_TEST_DB,
     kill_worker,
@@ -30,7 +30,7 @@ from arena.protocol import (
 )
 from arena.ranking import pack
 from arena.storage import events as contest_events
-from arena.storage import ranking_cache
+from arena.storage import jobs, ranking_cache
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.contest_state import load_contest
 
@@ -47,7 +47,7 @@ REDIS_START = [
 
 @pytest.fixture
 async def arq_redis() -> Any:
-    redis = await create_pool(RedisSettings(database=REDIS_TEST_DB))
+    redis = await jobs.connect(f"redis://127.0.0.1:6379/{REDIS_TEST_DB}")
     await redis.flushdb()
     yield redis
     await redis.aclose()

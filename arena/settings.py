@@ -70,6 +70,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     submission_window_s: int = 60
     run_timeout_s: float = 60.0  # POST .../run waits this long for a sandbox
     ws_queue_messages: int = 512  # per socket; a client further behind is resynced
+    # A reconnect further behind than this many events gets a snapshot, not a replay.
+    ws_replay_max_events: int = 1000
+    spectator_sockets_per_address: int = 200  # anonymous ones, per hub process (IPv6: /64)
+    ccs_feeds_per_address: int = 10  # open event feeds per hub process (IPv6: /64)
     ws_max_frame_bytes: int = 64 * 1024
     ws_send_timeout_s: float = 10.0  # a socket that takes longer to accept a frame is dropped
     leaderboard_tick_s: float = 0.25

@@ -19,6 +19,7 @@ shows up on the next connection). ``?stream=false`` sends what there is and ends
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -31,21 +32,38 @@ from starlette.responses import Response, StreamingResponse
 from arena.ccs import feed
 from arena.ccs.catalog import Inputs
 from arena.ccs.source import view_for
-from arena.hub import auth, ccs_auth
+from arena.contest_time import Phase
+from arena.hub import auth, ccs_auth, views
 from arena.hub.http import ApiError, parse_id
 from arena.hub.state import HubState
 from arena.protocol import CcsEvent, json_encoder
-from arena.storage import ccs_events
+from arena.storage import ccs_events, events
 from arena.storage.ccs_source import load_source
-from arena.storage.contest_state import load_contest
+from arena.storage.contest_state import ContestInfo, load_contest
 
 _BATCH = 1000
+_SETTLED_S = 24 * 3600
+
+
+def _settled_marker(info: ContestInfo, seq: int) -> bytes:
+    """What an ended contest's feed depends on: its row and its events (a rejudge, an answer,
+    the reveal all publish one); the clock no longer moves anything."""
+    digest = hashlib.blake2b(msgspec.msgpack.encode(info), digest_size=16).hexdigest()
+    return f"{seq}:{digest}".encode()
 
 
 async def refresh(state: HubState, contest_id: int, audience: str) -> None:
-    """Bring the feed's log up to date (unless another connection did within the interval)."""
+    """Bring the feed's log up to date (unless another connection did within the interval, or
+    the contest has ended and nothing happened to it since the last refresh)."""
     fresh_ms = max(1, int(state.settings.ccs_poll_s * 1000))
     key = f"arena:ccs:{contest_id}:{audience}:fresh"
+    settled_key = f"arena:ccs:{contest_id}:{audience}:settled"
+    marker = None
+    info = await views.contest(state, contest_id)
+    if info.clock.phase(datetime.now(UTC)) == Phase.ENDED:
+        marker = _settled_marker(info, await events.current_seq(state.redis, contest_id))
+        if await state.redis.get(settled_key) == marker:
+            return
     if not await state.redis.set(key, b"1", nx=True, px=fresh_ms):
         return
 
@@ -61,6 +79,8 @@ async def refresh(state: HubState, contest_id: int, audience: str) -> None:
 
     async with state.db.acquire() as conn:
         await ccs_events.refresh(conn, contest_id, audience, build)
+    if marker is not None:
+        await state.redis.set(settled_key, marker, ex=_SETTLED_S)
 
 
 def _line(record: Any) -> bytes:
@@ -91,6 +111,12 @@ async def event_feed(request: Request) -> Response:
     audience = "jury" if auth.is_moderator(user) else "public"
     since = _since(request)
     stream = request.query_params.get("stream", "true").lower() not in ("false", "0", "no")
+    host = request.client.host if request.client is not None else "unknown"
+    cap = state.settings.ccs_feeds_per_address
+    if stream and state.feeds.count(host) >= cap:
+        raise ApiError(
+            429, "rate_limited", f"at most {cap} open event feeds per address", retry_after_s=60
+        )
     await refresh(state, info.id, audience)
     if since is not None:
         async with state.db.acquire() as conn:
@@ -98,6 +124,12 @@ async def event_feed(request: Request) -> Response:
                 raise ApiError(400, "bad_request", f"since_token {since} is not of this feed")
 
     async def lines() -> AsyncIterator[bytes]:
+        with state.feeds.hold(host, cap if stream else 1 << 30) as allowed:
+            if allowed:
+                async for line in _lines():
+                    yield line
+
+    async def _lines() -> AsyncIterator[bytes]:
         settings = state.settings
         last = since or 0
         quiet_since = time.monotonic()

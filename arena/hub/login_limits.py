@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+from typing import TYPE_CHECKING
 
 from arena.hub.http import ApiError
-from arena.hub.state import HubState
+
+if TYPE_CHECKING:
+    from arena.hub.state import HubState
 
 
 def address_bucket(host: str) -> str:

@@ -29,6 +29,7 @@ from starlette.routing import Route
 from arena.ccs import catalog, objects, scoreboard
 from arena.ccs.live import submission
 from arena.ccs.source import ContestSource, SubmissionFacts, View, contest_key, view_for
+from arena.contest_time import Phase
 from arena.hub import auth, ccs_auth, ccs_feed, views
 from arena.hub.http import ApiError, json, not_found, parse_id, read_body
 from arena.hub.routes_submissions import MAX_SOURCE_BYTES, contest_submission
@@ -39,7 +40,9 @@ from arena.protocol import (
     CcsProvider,
     CcsSubmitBody,
     UserInfo,
+    json_encoder,
 )
+from arena.storage import events
 from arena.storage.ccs_source import load_source, problems_of
 from arena.storage.contest_state import CONTEST_COLUMNS, ContestInfo, contest_from_row
 
@@ -49,6 +52,9 @@ MAX_LISTED_CONTESTS = 1000  # the most recent ones
 _SOURCE_CACHE_S = 1.0
 _SOURCE_CACHE_SIZE = 1000
 _SourceKey = tuple[int, int | None, bool, bool]  # contest, cutoff, live, board
+_ENDED_CACHE_S = 60.0
+# Per process: (expiry, the contest as read, the encoded answer).
+_encodings: dict[tuple[int, str, bool, int | None, int], tuple[float, ContestInfo, bytes]] = {}
 # Per process: (expiry, the contest as read, the read itself, done or still running).
 _sources: dict[_SourceKey, tuple[float, ContestInfo, asyncio.Task[ContestSource]]] = {}
 
@@ -111,6 +117,29 @@ async def _inputs(
     return catalog.Inputs(source, view, list(state.languages))
 
 
+async def _encoded(
+    state: HubState, info: ContestInfo, view: View, what: str, make: Callable[[], Awaitable[Any]]
+) -> Response:
+    """``make()`` encoded, shared by every request for the same contest, view and event seq.
+
+    A crowd polling /api/v4 costs one build and one encoding per event (and at most one a
+    second while the contest runs, for changes that publish no event: registrations); an
+    ended contest's collections are rebuilt only when an event (a rejudge, the reveal) or the
+    contest itself changes."""
+    seq = await events.current_seq(state.redis, info.id)
+    key = (info.id, what, view.jury, view.cutoff_ms, seq)
+    now = time.monotonic()
+    hit = _encodings.get(key)
+    if hit is None or hit[0] <= now or hit[1] != info:
+        if len(_encodings) >= _SOURCE_CACHE_SIZE:
+            for old in [k for k, v in _encodings.items() if v[0] <= now] or list(_encodings):
+                del _encodings[old]
+        ended = info.clock.phase(view.now) == Phase.ENDED and what != "scoreboard"
+        body = json_encoder.encode(await make())
+        hit = _encodings[key] = (now + (_ENDED_CACHE_S if ended else _SOURCE_CACHE_S), info, body)
+    return Response(hit[2], media_type="application/json")
+
+
 def _forget_failed(key: _SourceKey, task: asyncio.Task[ContestSource]) -> None:
     entry = _sources.get(key)
     if entry is not None and entry[2] is task and (task.cancelled() or task.exception()):
@@ -166,11 +195,14 @@ async def get_scoreboard(request: Request) -> Response:
     user = await ccs_auth.viewer(state, request)
     info = await ccs_auth.contest_for(state, request, user)
     view = _view(info, user)
-    inputs = await _inputs(state, info, view, live=False, board=True)
-    board = scoreboard.scoreboard(
-        inputs.source, view, objects.state(info, view.now), catalog.problem_ids(inputs)
-    )
-    return json(board)
+
+    async def make() -> Any:
+        inputs = await _inputs(state, info, view, live=False, board=True)
+        return scoreboard.scoreboard(
+            inputs.source, view, objects.state(info, view.now), catalog.problem_ids(inputs)
+        )
+
+    return await _encoded(state, info, view, "scoreboard", make)
 
 
 def _filtered(items: list[Any], request: Request) -> list[Any]:
@@ -192,21 +224,31 @@ def _filtered(items: list[Any], request: Request) -> list[Any]:
     return out
 
 
-async def _collection_items(request: Request) -> list[Any]:
+async def _collection_of(request: Request) -> tuple[HubState, ContestInfo, View, str]:
     kind = request.path_params["kind"]
     if kind not in catalog.COLLECTIONS:
         raise not_found(f"endpoint {kind!r}")
     state = _state(request)
     user = await ccs_auth.viewer(state, request)
     info = await ccs_auth.contest_for(state, request, user)
-    view = _view(info, user)
+    return state, info, _view(info, user), kind
+
+
+async def _items(state: HubState, info: ContestInfo, view: View, kind: str) -> list[Any]:
     live = kind in catalog.NEEDS_LIVE
     inputs = await _inputs(state, info, view, live=live, board=kind in catalog.NEEDS_BOARD)
     return catalog.collection(kind, inputs)
 
 
+async def _collection_items(request: Request) -> list[Any]:
+    return await _items(*await _collection_of(request))
+
+
 async def collection(request: Request) -> Response:
-    return json(_filtered(await _collection_items(request), request))
+    state, info, view, kind = await _collection_of(request)
+    if request.query_params:  # filtered: built per request from the shared read
+        return json(_filtered(await _items(state, info, view, kind), request))
+    return await _encoded(state, info, view, kind, lambda: _items(state, info, view, kind))
 
 
 async def single(request: Request) -> Response:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from argon2 import PasswordHasher
 
+from arena.hub.per_address import PerAddress
 from arena.judge.languages import LanguageTable
 from arena.settings import Settings
 from arena.storage.blobs import BlobStore
@@ -23,3 +24,6 @@ class HubState(msgspec.Struct, kw_only=True):
     languages: LanguageTable
     blobs: BlobStore
     fanout: Fanout
+    # Long-lived connections per client address in this process.
+    spectators: PerAddress = msgspec.field(default_factory=PerAddress)
+    feeds: PerAddress = msgspec.field(default_factory=PerAddress)

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_MANY = 4429  # anonymous sockets per address
 CLOSE_TOO_SLOW = 1013  # "try again later": the client reconnects with its last seq
 
 
@@ -73,7 +74,10 @@ async def _catch_up(
     """The snapshot or the missed events; returns the last seq sent (the pump skips up to it:
     events published meanwhile arrive both live and from the history)."""
     since = _since(ws)
-    missed = None if since is None or since < 0 else await events.since(state.redis, info.id, since)
+    bound = state.settings.ws_replay_max_events
+    missed = None
+    if since is not None and since >= 0:
+        missed = await events.since(state.redis, info.id, since, bound)
     if missed is None:
         return await _send_snapshot(ws, state, info, user, sub)
     async with asyncio.timeout(state.settings.ws_send_timeout_s):
@@ -217,12 +221,18 @@ async def spectator(ws: WebSocket) -> None:
     opened = await _open_contest(ws, state)
     if opened is None:
         return
-    info, _ = opened
-    await ws.accept()
-    sub = Subscriber(["public"], state.settings.ws_queue_messages)
-    # Spectators always see the public board, even when a moderator watches this way.
-    with open_socket("spectator"):
-        await _stream(ws, state, info, None, sub, read_only=True)
+    info, user = opened
+    host = ws.client.host if ws.client is not None else "unknown"
+    cap = state.settings.spectator_sockets_per_address if user is None else 1 << 30
+    with state.spectators.hold(host, cap) as allowed:
+        if not allowed:
+            await _refuse(ws, CLOSE_TOO_MANY, "too many sockets from this address")
+            return
+        await ws.accept()
+        sub = Subscriber(["public"], state.settings.ws_queue_messages)
+        # Spectators always see the public board, even when a moderator watches this way.
+        with open_socket("spectator"):
+            await _stream(ws, state, info, None, sub, read_only=True)
 
 
 async def moderator(ws: WebSocket) -> None:

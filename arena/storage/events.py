@@ -70,12 +70,15 @@ async def current_seq(redis: Any, contest_id: int) -> int:
     return int(value) if value is not None else 0
 
 
-async def since(redis: Any, contest_id: int, last_seq: int) -> list[Envelope] | None:
-    """Events after ``last_seq`` in order, or None when some of them are no longer kept."""
+async def since(
+    redis: Any, contest_id: int, last_seq: int, max_events: int = HISTORY_LENGTH
+) -> list[Envelope] | None:
+    """Events after ``last_seq`` in order, or None when some of them are no longer kept or
+    there are more than ``max_events`` (a snapshot is then cheaper than the replay)."""
     current = await current_seq(redis, contest_id)
     if last_seq == current:
         return []
-    if last_seq > current:
+    if last_seq > current or current - last_seq > max_events:
         # A seq from the future: Redis lost its counter (restarted without persistence), so
         # the client's state belongs to numbers that no longer mean anything; start over.
         return None

@@ -104,9 +104,7 @@ async def _inputs(
     now = time.monotonic()
     hit = _sources.get(key)
     if hit is None or hit[0] <= now or hit[1] != info:
-        if len(_sources) >= _SOURCE_CACHE_SIZE:
-            for old in [k for k, v in _sources.items() if v[0] <= now] or list(_sources):
-                del _sources[old]
+        _make_room(_sources, now)
         task = asyncio.create_task(
             _read_source(state, info, view.cutoff_ms, live=live, board=board)
         )
@@ -115,6 +113,13 @@ async def _inputs(
     # Shielded: one caller going away must not cancel the read the others wait for.
     source = await asyncio.shield(hit[2])
     return catalog.Inputs(source, view, list(state.languages))
+
+
+def _make_room(cache: dict[Any, Any], now: float) -> None:
+    """Entries are (expiry, ...): a full cache drops its expired ones, or all of them."""
+    if len(cache) >= _SOURCE_CACHE_SIZE:
+        for old in [k for k, v in cache.items() if v[0] <= now] or list(cache):
+            del cache[old]
 
 
 async def _encoded(
@@ -131,9 +136,7 @@ async def _encoded(
     now = time.monotonic()
     hit = _encodings.get(key)
     if hit is None or hit[0] <= now or hit[1] != info:
-        if len(_encodings) >= _SOURCE_CACHE_SIZE:
-            for old in [k for k, v in _encodings.items() if v[0] <= now] or list(_encodings):
-                del _encodings[old]
+        _make_room(_encodings, now)
         ended = info.clock.phase(view.now) == Phase.ENDED and what != "scoreboard"
         body = json_encoder.encode(await make())
         hit = _encodings[key] = (now + (_ENDED_CACHE_S if ended else _SOURCE_CACHE_S), info, body)

@@ -127,17 +127,23 @@ async def _ended_contest_with_team(db: Any, hub: Hub, problem_id: int) -> tuple[
     return contest_id, user_id
 
 
+async def _rename(db: Any, user_id: int) -> str:
+    """A change that publishes no event (the team's name in the Contest API)."""
+    renamed = f"r{uuid.uuid4().hex[:10]}"
+    await db.execute("UPDATE users SET username = $2 WHERE id = $1", user_id, renamed)
+    return renamed
+
+
 async def test_an_ended_contests_api_answers_are_rebuilt_only_on_an_event(
     capped_hub: Hub, hub_problem: tuple[int, str], db: Any, hub_redis: Any
 ) -> None:
     contest_id, user_id = await _ended_contest_with_team(db, capped_hub, hub_problem[0])
     url = f"/api/v4/contests/{contest_id}/teams"
-    renamed = f"r{uuid.uuid4().hex[:10]}"
     async with httpx.AsyncClient(base_url=capped_hub.url) as http:
         before = await http.get(url)
         assert before.status_code == 200, before.text
         # A change that publishes no event is not seen by an ended contest's cached answer ...
-        await db.execute("UPDATE users SET username = $2 WHERE id = $1", user_id, renamed)
+        renamed = await _rename(db, user_id)
         await asyncio.sleep(1.5)  # past the running contests' one-second bound
         cached = await http.get(url)
         assert cached.content == before.content
@@ -152,11 +158,10 @@ async def test_an_ended_contests_feed_is_not_refreshed_without_an_event(
 ) -> None:
     contest_id, user_id = await _ended_contest_with_team(db, capped_hub, hub_problem[0])
     url = f"/api/v4/contests/{contest_id}/event-feed?stream=false"
-    renamed = f"r{uuid.uuid4().hex[:10]}"
     async with httpx.AsyncClient(base_url=capped_hub.url) as http:
         first = await http.get(url)
         assert first.status_code == 200
-        await db.execute("UPDATE users SET username = $2 WHERE id = $1", user_id, renamed)
+        renamed = await _rename(db, user_id)
         await asyncio.sleep(1.5)  # several poll intervals (0.2 s)
         assert renamed not in (await http.get(url)).text  # no recompute for a settled contest
         await _announce(hub_redis, contest_id, 1)

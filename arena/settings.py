@@ -54,7 +54,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # serving for ``hub_drain_s`` (while balancers take it out), then stops listening and gives
     # the HTTP requests in flight ``hub_grace_s`` to finish.
     hub_drain_s: float = 0.0
-    hub_grace_s: float = 10.0
+    hub_grace_s: int = 10
     session_ttl_s: int = 14 * 24 * 3600
     # OWASP's argon2id floor (19 MiB, 2 passes): a login burst is CPU-bound on hashing.
     password_time_cost: int = 2

@@ -8,6 +8,7 @@ from typing import Any
 import uvicorn
 
 from arena.hub.app import create_app
+from arena.hub.serve import serve
 from arena.logs import configure_logging
 from arena.settings import Settings
 
@@ -22,8 +23,9 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     configure_logging(settings)
-    uvicorn.run(
-        create_app(settings),
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
         host=args.host or settings.hub_host,
         port=args.port or settings.hub_port,
         # Compression would cost a zlib context per socket: 10k spectators are the common case.
@@ -33,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
         ws_ping_timeout=20.0,
         access_log=False,
         log_config=None,  # uvicorn's loggers propagate to ours (text or JSON)
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=settings.hub_grace_s,
         backlog=4096,
     )
+    serve(app, config, settings.hub_drain_s)
     return 0

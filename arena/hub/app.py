@@ -42,12 +42,32 @@ from arena.storage import jobs
 from arena.storage.blobs import DiskBlobStore
 
 
-async def health(request: Request) -> Response:
-    state: HubState = request.app.state.hub
+async def _check_backends(state: HubState) -> None:
+    """Raises (a 503, through the handlers below) when Redis or Postgres cannot be reached."""
     await state.redis.ping()
     async with state.db.acquire() as conn:
         await conn.fetchval("SELECT 1")
+
+
+async def health(request: Request) -> Response:
+    state: HubState = request.app.state.hub
+    await _check_backends(state)
     return json({"ok": True, "sockets": state.fanout.sockets()})
+
+
+async def ready(request: Request) -> Response:
+    """Readiness: may this hub take new clients? Not while stopping, nor without its backends."""
+    state: HubState = request.app.state.hub
+    if state.draining:
+        return json(ErrorBody("draining", "this hub is stopping"), 503)
+    await _check_backends(state)
+    return json({"ok": True})
+
+
+async def live(request: Request) -> Response:
+    """Liveness: the process serves requests (its backends are readiness's business: a Redis
+    outage must not restart every hub)."""
+    return json({"ok": True})
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -126,6 +146,8 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         Route("/api/health", health, methods=["GET"]),
+        Route("/api/ready", ready, methods=["GET"]),
+        Route("/api/live", live, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/metrics", metrics.metrics, methods=["GET"]),
         *routes_accounts.routes,

@@ -31,6 +31,8 @@ class _Header(msgspec.Struct):
 _header_decoder = msgspec.json.Decoder(_Header)
 # Queue items are (seq, frame). Direct replies carry seq 0; RESYNC stands in for lost events.
 RESYNC: tuple[int, bytes] = (-1, b"")
+# The hub is stopping: the socket is closed with "reconnect now" and resumes on another hub.
+RESTART: tuple[int, bytes] = (-2, b"")
 REPLY_SEQ = 0
 
 
@@ -43,12 +45,13 @@ class Subscriber:
         self.queue: asyncio.Queue[tuple[int, bytes]] = asyncio.Queue(max_messages)
         self.last_seq = 0
         self.resyncs = 0
+        self.restarting = False  # the last item it gets: nothing may push it out
 
     def accepts(self, audience: str) -> bool:
         return self.everything or audience in self.audiences
 
     def offer(self, seq: int, audience: str, data: bytes) -> None:
-        if seq <= self.last_seq or not self.accepts(audience):
+        if seq <= self.last_seq or self.restarting or not self.accepts(audience):
             return
         self.last_seq = seq
         try:
@@ -58,6 +61,8 @@ class Subscriber:
 
     def reply(self, data: bytes) -> None:
         """A direct answer to this socket (an error frame, a pong), in line with its events."""
+        if self.restarting:
+            return
         try:
             self.queue.put_nowait((REPLY_SEQ, data))
         except asyncio.QueueFull:
@@ -65,10 +70,20 @@ class Subscriber:
 
     def resync(self) -> None:
         """Drop what is queued: the sender replaces it with a fresh snapshot."""
+        if self.restarting:
+            return
+        self._replace_queue(RESYNC)
+        self.resyncs += 1
+
+    def restart(self) -> None:
+        """Drop what is queued: the client resumes from its last seq on another hub."""
+        self.restarting = True
+        self._replace_queue(RESTART)
+
+    def _replace_queue(self, item: tuple[int, bytes]) -> None:
         while not self.queue.empty():
             self.queue.get_nowait()
-        self.resyncs += 1
-        self.queue.put_nowait(RESYNC)
+        self.queue.put_nowait(item)
 
 
 class Fanout:
@@ -79,6 +94,7 @@ class Fanout:
         self._lock = asyncio.Lock()
         self._reader: asyncio.Task[None] | None = None
         self.delivered = 0
+        self.restarting = False
 
     def start(self) -> None:
         self._reader = asyncio.create_task(self._read(), name="fanout-reader")
@@ -89,6 +105,13 @@ class Fanout:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reader
         await self._pubsub.aclose()
+
+    def restart_all(self) -> None:
+        """The hub is stopping: every socket, and any that joins from now on, reconnects."""
+        self.restarting = True
+        for topic in self._topics.values():
+            for subscriber in topic:
+                subscriber.restart()
 
     def sockets(self, contest_id: int | None = None) -> int:
         if contest_id is not None:
@@ -103,6 +126,8 @@ class Fanout:
                 topic = self._topics[contest_id] = set()
                 await self._pubsub.subscribe(events.channel(contest_id))
             topic.add(subscriber)
+        if self.restarting:
+            subscriber.restart()
 
     async def leave(self, contest_id: int, subscriber: Subscriber) -> None:
         async with self._lock:

@@ -27,3 +27,5 @@ class HubState(msgspec.Struct, kw_only=True):
     # Long-lived connections per client address in this process.
     spectators: PerAddress = msgspec.field(default_factory=PerAddress)
     feeds: PerAddress = msgspec.field(default_factory=PerAddress)
+    # Set on SIGTERM: readiness fails, sockets are told to reconnect, the ticker lets go.
+    draining: bool = False

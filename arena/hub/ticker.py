@@ -28,11 +28,25 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0
 """
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
 
 
 async def _lead(state: HubState, me: str) -> bool:
     held = await state.redis.eval(_RENEW, 1, _LEASE_KEY, me, _LEASE_MS)
     return bool(held)
+
+
+async def _release(state: HubState, me: str) -> None:
+    """A stopping hub lets go at once: the next hub to try (within a tick) takes the lease."""
+    try:
+        await state.redis.eval(_RELEASE, 1, _LEASE_KEY, me)
+    except Exception as exc:  # the lease then simply expires
+        log.warning("could not release the ticker lease: %s", exc)
 
 
 async def tick_contest(state: HubState, contest_id: int) -> int:
@@ -98,8 +112,15 @@ async def finalize_due(state: HubState) -> None:
 
 async def run(state: HubState) -> None:
     me = uuid.uuid4().hex
+    try:
+        await _lead_while_serving(state, me)
+    finally:
+        await _release(state, me)
+
+
+async def _lead_while_serving(state: HubState, me: str) -> None:
     last_finalize = 0.0
-    while True:
+    while not state.draining:
         started = time.monotonic()
         try:
             if await _lead(state, me):

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from arena.hub import admin, auth, views
-from arena.hub.fanout import REPLY_SEQ, RESYNC, Subscriber
+from arena.hub.fanout import REPLY_SEQ, RESTART, RESYNC, Subscriber
 from arena.hub.http import ApiError, not_found, parse_id
 from arena.hub.metrics import open_socket
 from arena.hub.state import HubState
@@ -30,6 +30,7 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_MANY = 4429  # anonymous sockets per address
 CLOSE_TOO_SLOW = 1013  # "try again later": the client reconnects with its last seq
+CLOSE_RESTART = 1012  # "service restart": the client reconnects at once with its last seq
 
 
 def _state(ws: WebSocket) -> HubState:
@@ -104,6 +105,9 @@ async def _pump(
         if item == RESYNC:
             covered = await _send_snapshot(ws, state, info, user, sub)
             continue
+        if item == RESTART:
+            await ws.close(CLOSE_RESTART, "the hub is restarting")
+            return
         seq, data = item
         if seq == REPLY_SEQ or seq > covered:
             # asyncio.timeout, not wait_for: no extra task per socket per message.

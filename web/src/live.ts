@@ -1,5 +1,6 @@
 // The contest socket: a snapshot, then sequenced envelopes; on a drop it reconnects with backoff
-// and `?since=<last seq>`, so the hub sends exactly what was missed (or a fresh snapshot).
+// and `?since=<last seq>`, so the hub sends exactly what was missed (or a fresh snapshot). A hub
+// that stops closes with 1012: reconnect at once (no backoff), with the same `?since=`.
 import { h } from "./dom";
 import type { ContestEvent, Snapshot } from "./protocol";
 
@@ -18,6 +19,10 @@ const REFUSALS: Record<number, string> = {
 };
 const PING_MS = 25_000;
 const MAX_BACKOFF_MS = 10_000;
+// 1012 "service restart": the hub is stopping (an upgrade); another one takes the socket at once.
+// The reconnects of a hub's sockets are spread over this window rather than all in one instant.
+const RESTART_CLOSE = 1012;
+const RESTART_SPREAD_MS = 1_000;
 
 export class LiveSocket {
   lastSeq = -1;
@@ -78,7 +83,10 @@ export class LiveSocket {
         return;
       }
       this.setState("reconnecting");
-      const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt) * (0.75 + Math.random() / 2);
+      const restart = event.code === RESTART_CLOSE && this.attempt === 0;
+      const delay = restart
+        ? Math.random() * RESTART_SPREAD_MS
+        : Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt) * (0.75 + Math.random() / 2);
       this.attempt += 1;
       this.timers.push(window.setTimeout(() => this.open(), delay));
     };

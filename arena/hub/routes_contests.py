@@ -22,7 +22,8 @@ from arena.protocol import (
     ProblemDetail,
 )
 from arena.storage import events, ranking_cache
-from arena.storage.contest_state import CONTEST_COLUMNS, contest_from_row, contest_problems
+from arena.storage.ccs_source import problems_of
+from arena.storage.contest_state import CONTEST_COLUMNS, contest_from_row
 
 MAX_QUESTION = 4000
 
@@ -51,7 +52,8 @@ async def list_contests(request: Request) -> Response:
                     user.id,
                 )
             }
-        infos = [contest_from_row(r, await contest_problems(conn, r["id"])) for r in rows]
+        problems = await problems_of(conn, [r["id"] for r in rows])  # one query, not one each
+    infos = [contest_from_row(r, problems[r["id"]]) for r in rows]
     buckets: dict[str, list[ContestView]] = {"upcoming": [], "running": [], "ended": []}
     for info in infos:
         view = views.contest_view(info, registered=info.id in mine, jury=jury)

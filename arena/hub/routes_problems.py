@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import msgspec
@@ -99,9 +100,21 @@ async def visible_problem(state: HubState, slug: str, user: UserInfo | None) -> 
     return row
 
 
-def _text(state: HubState, digest: str) -> str:
-    data = state.blobs.get(digest)[:SAMPLE_BYTES]
-    return data.decode(errors="replace")
+_SAMPLE_CACHE_SIZE = 2048
+# Blobs never change (content-addressed): a sample's text is read once per process.
+_sample_texts: dict[str, str] = {}
+
+
+async def _text(state: HubState, digest: str) -> str:
+    """The first SAMPLE_BYTES of a sample file, read off the event loop (never whole)."""
+    text = _sample_texts.get(digest)
+    if text is None:
+        data = await asyncio.to_thread(state.blobs.get_prefix, digest, SAMPLE_BYTES)
+        text = data.decode(errors="replace")
+        if len(_sample_texts) >= _SAMPLE_CACHE_SIZE:
+            _sample_texts.clear()
+        _sample_texts[digest] = text
+    return text
 
 
 async def problem_detail(state: HubState, row: Any, user: UserInfo | None) -> ProblemDetail:
@@ -134,7 +147,9 @@ async def problem_detail(state: HubState, row: Any, user: UserInfo | None) -> Pr
         tags=list(row["tags"]),
         statement_html=row["statement_html"],
         samples=[
-            Sample(s["name"], _text(state, s["input_hash"]), _text(state, s["answer_hash"]))
+            Sample(
+                s["name"], await _text(state, s["input_hash"]), await _text(state, s["answer_hash"])
+            )
             for s in samples
         ],
         time_limit_ms=version["time_limit_ms"],

@@ -83,6 +83,10 @@ class BlobStore(Protocol):
 
     def get(self, digest: str) -> bytes: ...
 
+    def get_prefix(self, digest: str, limit: int) -> bytes:
+        """At most the first ``limit`` bytes (blocking: call it in a thread from async code)."""
+        ...
+
     def path_for(self, digest: str) -> Path | None:
         """A local file holding the blob, or None when it is absent or the store is remote."""
         ...
@@ -116,6 +120,13 @@ class DiskBlobStore:
     def get(self, digest: str) -> bytes:
         try:
             return self._path(digest).read_bytes()
+        except FileNotFoundError:
+            raise BlobNotFoundError(digest) from None
+
+    def get_prefix(self, digest: str, limit: int) -> bytes:
+        try:
+            with self._path(digest).open("rb") as blob:
+                return blob.read(limit)
         except FileNotFoundError:
             raise BlobNotFoundError(digest) from None
 

@@ -17,7 +17,12 @@ from jsonschema.validators import extend
 from referencing import Registry, Resource
 
 REPO = Path(__file__).resolve().parent.parent
-SCHEMA_DIR = REPO.parent / "shared" / "conformance" / "ccs-specs" / "json-schema"
+_SCHEMAS = Path("shared", "conformance", "ccs-specs", "json-schema")
+# Next to the repository; a git worktree further down (../wt/<name>) finds them higher up.
+SCHEMA_DIR = next(
+    (base / _SCHEMAS for base in REPO.parents if (base / _SCHEMAS).is_dir()),
+    REPO.parent / _SCHEMAS,
+)
 
 
 def _multiple_of(validator: Any, step: Any, instance: Any, schema: Any) -> Any:

@@ -3,8 +3,9 @@
 Ids: a submission is its number; its judgement is ``<submission>-<attempt>`` (a rejudge is a new
 judgement); a run is ``<judgement>-<test ordinal>``. A question is its number, its answer
 ``<question>-r``, an announcement ``a<number>``. The public sees no verdicts (no judgements, no
-runs) of submissions made during the freeze, and of the clarifications only announcements and
-answers made public (quoting the question, without who asked).
+runs) of submissions made during the freeze, no runs and no ``max_run_time`` until the contest is
+over and unfrozen (``View.details``), and of the clarifications only announcements and answers
+made public (quoting the question, without who asked).
 """
 
 from __future__ import annotations
@@ -101,7 +102,9 @@ def judgements(source: ContestSource, view: View) -> list[CcsJudgement]:
                 start_contest_time=reltime(clock.contest_ms(start)),
                 end_time=None if end is None else abstime(end),
                 end_contest_time=None if end is None else reltime(clock.contest_ms(end)),
-                max_run_time=None if not final or max_ms is None else max_ms / 1000,
+                max_run_time=(
+                    None if not final or max_ms is None or not view.details else max_ms / 1000
+                ),
                 score=max(0.0, score) if score_contest else UNSET,
             )
         )
@@ -109,6 +112,8 @@ def judgements(source: ContestSource, view: View) -> list[CcsJudgement]:
 
 
 def runs(source: ContestSource, view: View) -> list[CcsRun]:
+    if not view.details:
+        return []
     clock = source.info.clock
     by_submission = _runs_by_submission(source)
     out = []

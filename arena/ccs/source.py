@@ -93,6 +93,10 @@ class View(msgspec.Struct, frozen=True, kw_only=True):
     # Contest milliseconds from which the public sees no verdicts (None: no freeze in force).
     cutoff_ms: int | None
     contest_key: str  # the contest's id in the API, for file links
+    # Runs (each test's verdict and time) and judgements' max_run_time: how far a rival's
+    # submission got is the jury's while the contest runs (the ICPC's public feed shows
+    # judgements, not runs). The public gets them once the contest is over and unfrozen.
+    details: bool
 
 
 def contest_key(info: ContestInfo) -> str:
@@ -102,7 +106,10 @@ def contest_key(info: ContestInfo) -> str:
 
 def view_for(info: ContestInfo, *, jury: bool, now: datetime) -> View:
     cutoff = None if jury else info.clock.public_cutoff_ms(now)
-    return View(jury=jury, now=now, cutoff_ms=cutoff, contest_key=contest_key(info))
+    details = jury or (cutoff is None and now >= info.clock.end)
+    return View(
+        jury=jury, now=now, cutoff_ms=cutoff, contest_key=contest_key(info), details=details
+    )
 
 
 def hidden_verdict(view: View, info: ContestInfo, submitted_at: datetime) -> bool:

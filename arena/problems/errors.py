@@ -2,16 +2,28 @@
 
 Problem setters fix packages from these messages, so every error names the file (relative to the
 package root), the dotted key and the line whenever they are known.
+
+An uploaded package is untrusted: a statement ``problem.en.md -> /proc/self/environ`` would
+publish the importing process's environment as the public statement, and ``.timelimit`` or
+``problem.yaml`` pointing at a host file would put it in an error message. Every file a package
+names is read through ``confined``; ``check_links`` refuses any symbolic link in the tree that
+leaves the package, whether or not anything names it yet; YAML is bounded by its size with
+aliases expanded.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import shlex
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+# Far above any real problem.yaml or contest.yaml (a few hundred nodes); a "billion laughs"
+# document of nested aliases passes it within a few lines.
+MAX_YAML_NODES = 100_000
 
 
 class PackageError(Exception):
@@ -62,6 +74,72 @@ class PackageError(Exception):
         return ": ".join(parts)
 
 
+def check_yaml_size(node: yaml.Node | None, limit: int = MAX_YAML_NODES) -> int | None:
+    """None when the document, with every alias expanded, has at most ``limit`` nodes; else the
+    line where the document starts. Each distinct node is sized once, so a document of nested
+    aliases ("billion laughs") is measured in linear time without being expanded."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(current: yaml.Node) -> int:
+        key = id(current)
+        known = sizes.get(key)
+        if known is not None:
+            return known
+        if key in open_nodes:
+            # An alias to an ancestor of itself: infinite when expanded.
+            return limit + 1
+        open_nodes.add(key)
+        total = 1
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                total += size(key_node) + size(value_node)
+                if total > limit:
+                    break
+        elif isinstance(current, yaml.SequenceNode):
+            for item in current.value:
+                total += size(item)
+                if total > limit:
+                    break
+        open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    if node is None or size(node) <= limit:
+        return None
+    return int(node.start_mark.line) + 1
+
+
+def confined(path: Path, root: Path) -> Path:
+    """``path`` resolved; PackageError when it (through symbolic links) lies outside ``root``."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise PackageError(path, "symbolic link points outside the package", root=root)
+    return resolved
+
+
+def read_confined(path: Path, root: Path) -> bytes:
+    return confined(path, root).read_bytes()
+
+
+def check_links(root: Path) -> None:
+    """PackageError for the first symbolic link under ``root`` that resolves outside it (or
+    cannot be resolved at all). Links are not followed, so a loop costs nothing here."""
+    real_root = root.resolve()
+    for directory, dirs, files in os.walk(root, followlinks=False):
+        dirs.sort()
+        for name in sorted(dirs + files):
+            path = Path(directory, name)
+            if not path.is_symlink():
+                continue
+            try:
+                target = path.resolve(strict=False)
+            except (OSError, RuntimeError) as exc:
+                raise PackageError(path, f"unusable symbolic link ({exc})", root=root) from exc
+            if not target.is_relative_to(real_root):
+                raise PackageError(path, "symbolic link points outside the package", root=root)
+
+
 Key = tuple[str, ...]
 
 
@@ -92,7 +170,7 @@ class YamlDoc:
     def load(cls, path: Path, root: Path) -> YamlDoc:
         """Parse ``path``; an empty file is an empty mapping, anything but a mapping is an error."""
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            text = read_confined(path, root).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise PackageError(path, f"not valid UTF-8 ({exc.reason})", root=root) from exc
         except OSError as exc:
@@ -100,7 +178,13 @@ class YamlDoc:
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
+            too_large_at = check_yaml_size(node)
+            if too_large_at is not None:
+                message = f"expands to more than {MAX_YAML_NODES} values through aliases"
+                raise PackageError(path, message, line=too_large_at, root=root)
             data = loader.construct_document(node) if node is not None else None
+        except RecursionError as exc:
+            raise PackageError(path, "invalid YAML: nested too deeply", root=root) from exc
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None

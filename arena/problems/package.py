@@ -15,7 +15,7 @@ from typing import Literal
 import msgspec
 
 from .checker import DefaultValidatorFlags, parse_default_validator_flags, parse_float
-from .errors import PackageError, YamlDoc
+from .errors import PackageError, YamlDoc, check_links, read_confined
 from .groups import GroupSettings, TestGroup, read_group_settings
 from .programs import ProgramSource, find_programs, program_in
 
@@ -286,7 +286,7 @@ def _time_limit(doc: YamlDoc, root: Path) -> float | None:
     path = root / ".timelimit"
     if not path.is_file():
         return None
-    text = path.read_bytes().strip()
+    text = read_confined(path, root).strip()
     value = parse_float(text)
     if value is None or value <= 0:
         shown = text[:40].decode("utf-8", "replace")
@@ -379,6 +379,7 @@ def load_package(root: Path) -> ProblemPackage:
         raise PackageError(root, "not a problem package directory")
     # resolve() so that a root given as "." still has its directory name.
     short_name = root.resolve().name
+    check_links(root)
     yaml_path = root / "problem.yaml"
     # A legacy package may leave out problem.yaml entirely: every setting has a default.
     doc = YamlDoc.load(yaml_path, root) if yaml_path.is_file() else YamlDoc.empty(yaml_path, root)

@@ -24,7 +24,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from .errors import PackageError, YamlDoc
+from .errors import PackageError, YamlDoc, confined
 from .package import ProblemPackage
 from .statement_latex import ImageSource, latex_to_html
 
@@ -78,10 +78,11 @@ def _titles(package: ProblemPackage) -> dict[str, str]:
 
 
 def _render_file(path: Path, root: Path) -> tuple[str | None, str]:
-    if path.stat().st_size > MAX_STATEMENT_BYTES:
+    real = confined(path, root)
+    if real.stat().st_size > MAX_STATEMENT_BYTES:
         raise PackageError(path, f"larger than {MAX_STATEMENT_BYTES >> 10} KiB", root=root)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = real.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PackageError(path, f"not valid UTF-8 ({exc.reason})", root=root) from exc
     images = _image_source(path.parent)

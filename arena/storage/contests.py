@@ -19,7 +19,7 @@ from typing import Any
 import msgspec
 import yaml
 
-from arena.problems.errors import PackageError
+from arena.problems.errors import MAX_YAML_NODES, PackageError, check_yaml_size
 from arena.storage.blobs import BlobStore
 from arena.storage.errors import ImportFailure
 from arena.storage.problems import SLUG_RE, ImportedProblem, import_problem, unpacked
@@ -88,13 +88,23 @@ def _load(path: Path, file: str) -> object:
         except json.JSONDecodeError as exc:
             message = f"invalid JSON at line {exc.lineno}: {exc.msg}"
             raise ImportFailure(file, None, message) from exc
+    loader = _Loader(text)
     try:
-        return yaml.load(text, Loader=_Loader)
+        node = loader.get_single_node()
+        too_large_at = check_yaml_size(node)
+        if too_large_at is not None:
+            message = f"expands to more than {MAX_YAML_NODES} values through aliases"
+            raise ImportFailure(file, None, f"line {too_large_at}: {message}")
+        return loader.construct_document(node) if node is not None else None
+    except RecursionError as exc:
+        raise ImportFailure(file, None, "invalid YAML: nested too deeply") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ImportFailure(file, None, f"invalid YAML{where}: {problem}") from exc
+    finally:
+        loader.dispose()
 
 
 class _Fields:

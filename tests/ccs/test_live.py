@@ -12,13 +12,19 @@ from arena.ccs.source import view_for
 
 def test_every_live_object_matches_its_schema() -> None:
     contest = source()
-    for jury in (True, False):
-        view = view_for(contest.info, jury=jury, now=at(260))
+    # The jury during the contest; the public after the end and the thaw (it sees no runs before).
+    thawed = msgspec.structs.replace(
+        contest, info=info(clock=msgspec.structs.replace(contest.info.clock, unfrozen_at=at(300)))
+    )
+    for seen, view in (
+        (contest, view_for(contest.info, jury=True, now=at(260))),
+        (thawed, view_for(thawed.info, jury=False, now=at(301))),
+    ):
         for name, items in (
-            ("submission", live.submissions(contest, view)),
-            ("judgement", live.judgements(contest, view)),
-            ("run", live.runs(contest, view)),
-            ("clarification", live.clarifications(contest, view)),
+            ("submission", live.submissions(seen, view)),
+            ("judgement", live.judgements(seen, view)),
+            ("run", live.runs(seen, view)),
+            ("clarification", live.clarifications(seen, view)),
         ):
             assert items, name
             for item in items:
@@ -44,7 +50,13 @@ def test_the_freeze_hides_verdicts_from_the_public() -> None:
     assert jury_judgements["4"].end_time is None
     assert jury_judgements["2"].judgement_type_id == "WA"
     assert jury_judgements["2"].id == "2-1"
-    assert {r.judgement_id for r in live.runs(contest, public)} == {"1-1", "2-1", "3-1", "6-1"}
+    # Runs tell which test a rival fails on: the jury's while the contest runs, and so is the
+    # slowest run's time; the public sees the judgement alone (as the ICPC's public feed).
+    assert live.runs(contest, public) == []
+    assert live.runs(contest, view_for(contest.info, jury=False, now=at(200))) == []  # unfrozen
+    assert all(j.max_run_time is None for j in public_judgements.values())
+    assert jury_judgements["2"].max_run_time is not None
+    assert public_judgements["2"].judgement_type_id == "WA"
     runs = [r for r in live.runs(contest, jury) if r.judgement_id == "2-1"]
     assert [(r.id, r.ordinal, r.judgement_type_id) for r in runs] == [
         ("2-1-1", 1, "AC"),
@@ -57,6 +69,17 @@ def test_the_freeze_hides_verdicts_from_the_public() -> None:
     )
     later = view_for(thawed.info, jury=False, now=at(301))
     assert {j.submission_id for j in live.judgements(thawed, later)} == set(jury_judgements)
+    assert live.runs(thawed, later) == live.runs(thawed, jury)
+    assert {j.submission_id: j.max_run_time for j in live.judgements(thawed, later)} == {
+        j.submission_id: j.max_run_time for j in live.judgements(thawed, jury)
+    }
+    # Ended but still frozen: no runs yet; never frozen: runs once it ends.
+    assert live.runs(contest, view_for(contest.info, jury=False, now=at(301))) == []
+    open_contest = msgspec.structs.replace(
+        contest, info=info(clock=msgspec.structs.replace(contest.info.clock, freeze_duration_s=0))
+    )
+    assert live.runs(open_contest, view_for(open_contest.info, jury=False, now=at(299))) == []
+    assert live.runs(open_contest, view_for(open_contest.info, jury=False, now=at(300)))
 
 
 def test_clarifications_for_the_jury_and_the_public() -> None:

@@ -180,11 +180,16 @@ async def test_contest_api_from_registration_to_end_of_updates(
         public = await all_endpoints(other, key)
         verdicts = {j["submission_id"]: j["judgement_type_id"] for j in public["judgements"]}
         assert verdicts == {str(alice_ac): "AC", str(bob_wa): "WA"}
-        assert {r["judgement_id"] for r in public["runs"]} == {f"{alice_ac}-1", f"{bob_wa}-1"}
+        # No runs, no max_run_time for the public while the contest runs (which test a rival
+        # fails on is the jury's); the jury sees them.
+        assert public["runs"] == []
+        assert all(j["max_run_time"] is None for j in public["judgements"])
         assert {t["id"] for t in public["teams"]} == {str(alice), str(bob)}
         assert {c["id"] for c in public["clarifications"]} == {f"{asked.json()['id']}-r"}
         assert all(s["files"] == [] for s in public["submissions"])
         moderator = await all_endpoints(other, key, headers=jury)
+        assert {r["judgement_id"] for r in moderator["runs"]} == {f"{alice_ac}-1", f"{bob_wa}-1"}
+        assert all(j["max_run_time"] is not None for j in moderator["judgements"])
         assert len(moderator["clarifications"]) == 2  # the question and its answer
         files = moderator["submissions"][0]["files"][0]["href"]
         archive = await http.get(f"/api/v4/{files}", headers=jury)
@@ -224,6 +229,8 @@ async def test_contest_api_from_registration_to_end_of_updates(
         assert events[0]["type"] == "contest" and events[0]["id"] is None
         judged = {e["data"]["submission_id"] for e in events if e["type"] == "judgements"}
         assert bob_ac not in judged and str(alice_ac) in judged
+        assert not [e for e in events if e["type"] == "runs"]
+        assert all(e["data"]["max_run_time"] is None for e in events if e["type"] == "judgements")
         jury_events = await feed(other, key, headers=jury)
         judged = {e["data"]["submission_id"] for e in jury_events if e["type"] == "judgements"}
         assert bob_ac in judged
@@ -257,6 +264,12 @@ async def test_contest_api_from_registration_to_end_of_updates(
         last = rest[-1]
         assert last["type"] == "state" and last["data"]["end_of_updates"] is not None
         assert bob_ac in {e["data"]["submission_id"] for e in rest if e["type"] == "judgements"}
+        # Over and thawed: the runs are public now.
+        assert {e["data"]["judgement_id"] for e in rest if e["type"] == "runs"} >= {
+            f"{alice_ac}-1",
+            f"{bob_ac}-1",
+        }
+        assert {r["judgement_id"] for r in final["runs"]} >= {f"{alice_ac}-1", f"{bob_wa}-1"}
         assert (await feed(http, key))[-1] == last
 
 

@@ -706,3 +706,63 @@ def test_package_error_pickles(tmp_path: Path) -> None:
         tmp_path,
     )
     assert str(copy) == "problem.yaml:2: name: bad"
+
+
+# --- files a package names stay in the package (issue 18) ---------------------------------------
+
+
+def test_timelimit_symlink_out_of_package_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "host.txt").write_text("2.5\n")
+    root = make(tmp_path / "hello", cases("secret/1"))
+    (root / ".timelimit").symlink_to(tmp_path / "host.txt")
+    with pytest.raises(PackageError, match="outside the package") as info:
+        load_package(root)
+    assert info.value.path == root / ".timelimit"
+
+
+def test_problem_yaml_symlink_out_of_package_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "host.yaml").write_text("name: host secret\n")
+    root = make(tmp_path / "hello", cases("secret/1"))
+    (root / "problem.yaml").symlink_to(tmp_path / "host.yaml")
+    with pytest.raises(PackageError, match="outside the package") as info:
+        load_package(root)
+    assert str(info.value) == "problem.yaml: symbolic link points outside the package"
+
+
+def test_any_symlink_leaving_the_package_is_refused(tmp_path: Path) -> None:
+    # Nothing names attachments/ yet; a link out of the package is refused anyway, and so is a
+    # directory link (which a walk that follows links would leave the package through).
+    root = make(tmp_path / "hello", cases("secret/1"))
+    (root / "attachments").mkdir()
+    (root / "attachments/notes.txt").symlink_to("/etc/hostname")
+    with pytest.raises(PackageError, match=r"attachments/notes\.txt: symbolic link points outside"):
+        load_package(root)
+    (root / "attachments/notes.txt").unlink()
+    (root / "attachments/etc").symlink_to("/etc")
+    with pytest.raises(PackageError, match="attachments/etc: symbolic link points outside"):
+        load_package(root)
+
+
+BILLION_LAUGHS = "\n".join(
+    ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    + [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]" for i in range(8)]
+)
+
+
+def test_yaml_alias_expansion_is_bounded(tmp_path: Path) -> None:
+    root = make(tmp_path / "hello", {**cases("secret/1"), "problem.yaml": BILLION_LAUGHS + "\n"})
+    with pytest.raises(PackageError, match="expands to more than 100000 values") as info:
+        load_package(root)
+    assert info.value.display_path() == "problem.yaml"
+
+
+def test_yaml_recursive_alias_is_refused(tmp_path: Path) -> None:
+    root = make(tmp_path / "hello", {**cases("secret/1"), "problem.yaml": "a: &a [*a]\n"})
+    with pytest.raises(PackageError, match=r"problem.yaml(:\d+)?: .*"):
+        load_package(root)
+
+
+def test_yaml_with_a_few_aliases_still_loads(tmp_path: Path) -> None:
+    text = "limits: &l {memory: 512}\nextra: *l\nname: Hello\n"
+    root = make(tmp_path / "hello", {**cases("secret/1"), "problem.yaml": text})
+    assert load_package(root).limits.memory_mib == 512

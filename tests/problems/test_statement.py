@@ -208,3 +208,31 @@ def test_example_package_statements() -> None:
     assert "\\(\\lvert a_i \\rvert \\le 10^{12}\\)" in rendered["en"].html
     assert rendered["sv"].title == "Delsumma"
     assert "<h2>Poängsättning</h2>" in rendered["sv"].html
+
+
+def test_statement_symlink_to_a_host_file_is_not_published(tmp_path: Path) -> None:
+    # problem.en.md -> /proc/self/environ would publish the importer's environment.
+    root = tmp_path / "hello"
+    (root / "data/secret").mkdir(parents=True)
+    (root / "data/secret/1.in").write_text("1\n")
+    (root / "data/secret/1.ans").write_text("1\n")
+    (root / "problem_statement").mkdir()
+    (root / "problem_statement/problem.en.md").symlink_to("/proc/self/environ")
+    with pytest.raises(PackageError, match="outside the package") as info:
+        render_statements(load_package(root))
+    assert info.value.display_path() == "problem_statement/problem.en.md"
+
+
+def test_statement_rendering_confines_the_file_itself(tmp_path: Path) -> None:
+    # A link that appears after loading (a package directory changed under the importer).
+    root = tmp_path / "hello"
+    (root / "data/secret").mkdir(parents=True)
+    (root / "data/secret/1.in").write_text("1\n")
+    (root / "data/secret/1.ans").write_text("1\n")
+    (root / "problem_statement").mkdir()
+    (root / "problem_statement/problem.en.md").write_text("# Hello\n")
+    package = load_package(root)
+    (root / "problem_statement/problem.en.md").unlink()
+    (root / "problem_statement/problem.en.md").symlink_to("/etc/hostname")
+    with pytest.raises(PackageError, match="outside the package"):
+        render_statements(package)

@@ -343,3 +343,19 @@ def test_cli_contest_import(
     assert capsys.readouterr().err == (
         "arena: error: contest.yaml: duration: expected h:mm:ss, got '5h'\n"
     )
+
+
+async def test_contest_yaml_alias_bomb_is_refused(
+    conn: Any, blobs: DiskBlobStore, tmp_path: Path
+) -> None:
+    # "Billion laughs": nine lines of nested aliases expanding to a billion strings.
+    laughs = ["lol0: &l0 [x, x, x, x, x, x, x, x, x, x]"] + [
+        f"lol{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 9)
+    ]
+    root = write_contest(tmp_path / "c", [unique("p")], CONTEST_YAML + "\n".join(laughs) + "\n")
+    with pytest.raises(ImportFailure) as info:
+        await import_contest(conn, blobs, root)
+    assert (
+        str(info.value)
+        == "contest.yaml: line 1: expands to more than 100000 values through aliases"
+    )

@@ -22,10 +22,12 @@ from arena.problems.errors import PackageError
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.errors import ImportFailure
 from arena.storage.problems import (
+    ArchiveLimits,
     import_problem,
     load_problem_tests,
     package_hash,
     problem_version,
+    unpacked,
 )
 
 TESTS = {
@@ -352,3 +354,67 @@ def test_cli_import(
     (root / "data" / "sample" / "1.ans").unlink()
     assert main(["problem", "import", str(root)]) == 2
     assert "data/sample/1.in: no answer file 1.ans" in capsys.readouterr().err
+
+
+# --- zip bombs (issue 18) ------------------------------------------------------------------------
+
+
+def bomb(archive: Path, size: int) -> Path:
+    """A package whose one extra member is ``size`` zero bytes (a thousandth of that packed)."""
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("data/secret/1.in", "1\n")
+        zf.writestr("data/secret/1.ans", "1\n")
+        zf.writestr("data/secret/zeros.bin", bytes(size))
+    return archive
+
+
+async def test_zip_unpacking_to_too_many_bytes_is_refused(tmp_path: Path) -> None:
+    archive = bomb(tmp_path / "bomb.zip", 1 << 20)
+    assert archive.stat().st_size < 10_000
+    limits = ArchiveLimits(max_bytes=512 << 10)
+    with pytest.raises(ImportFailure) as info:
+        async with unpacked(archive, limits=limits):
+            pass
+    assert str(info.value) == "bomb.zip: unpacks to more than 524288 bytes"
+    async with unpacked(archive, limits=ArchiveLimits(max_bytes=2 << 20)) as root:
+        assert (root / "data/secret/zeros.bin").stat().st_size == 1 << 20
+
+
+async def test_zip_header_lying_about_its_size_is_caught(tmp_path: Path) -> None:
+    # The sizes in the zip's directory are the attacker's to write: claim 16 bytes for a
+    # member that inflates to a mebibyte. Nothing beyond the claimed size may be written.
+    archive = bomb(tmp_path / "liar.zip", 1 << 20)
+    raw = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.getinfo("data/secret/zeros.bin")
+        central = zf.start_dir  # type: ignore[attr-defined]
+    claimed = (16).to_bytes(4, "little")
+    raw[info.header_offset + 22 : info.header_offset + 26] = claimed  # the local header
+    while raw[central : central + 4] == b"PK\x01\x02":  # the central directory's entries
+        name_len, extra_len, comment_len = (
+            int.from_bytes(raw[central + at : central + at + 2], "little") for at in (28, 30, 32)
+        )
+        if raw[central + 46 : central + 46 + name_len] == b"data/secret/zeros.bin":
+            raw[central + 24 : central + 28] = claimed
+        central += 46 + name_len + extra_len + comment_len
+    archive.write_bytes(bytes(raw))
+    with zipfile.ZipFile(archive) as zf:
+        assert zf.getinfo("data/secret/zeros.bin").file_size == 16
+    with pytest.raises(ImportFailure, match=r"liar.zip: corrupt member 'data/secret/zeros.bin'"):
+        async with unpacked(archive, limits=ArchiveLimits(max_bytes=64 << 10)):
+            pass
+
+
+async def test_zip_with_too_many_files_is_refused(
+    conn: Any, blobs: DiskBlobStore, tmp_path: Path
+) -> None:
+    archive = tmp_path / "many.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("data/secret/1.in", "1\n")
+        zf.writestr("data/secret/1.ans", "1\n")
+        for index in range(ArchiveLimits().max_files):
+            zf.writestr(f"data/extra/{index}", "")
+    with pytest.raises(ImportFailure) as info:
+        await import_problem(conn, blobs, archive)
+    assert str(info.value) == f"many.zip: holds more than {ArchiveLimits().max_files} files"
+    assert not files_named(tmp_path, "1.in")

@@ -52,9 +52,20 @@ class ContestClock(msgspec.Struct, frozen=True, kw_only=True):
             return False
         return self.unfrozen_at is None or self.unfrozen_at < freeze
 
-    def public_cutoff_ms(self, now: datetime) -> int | None:
-        """Contest milliseconds from which the public board shows verdicts as pending."""
+    def public_cutoff(self) -> datetime | None:
+        """From when the public sees verdicts as pending: the freeze time until the reveal.
+
+        Not a function of any host's clock: a submission's own time (Postgres's ``now()`` when
+        it was made) against the stored freeze decides, so a worker or hub whose clock lags
+        cannot put a verdict made after the freeze on the public board. Before the freeze no
+        submission is that late yet, so the answer is the same.
+        """
         freeze = self.freeze_time()
-        if freeze is None or not self.frozen(now):
+        if freeze is None or (self.unfrozen_at is not None and self.unfrozen_at >= freeze):
             return None
-        return max(0, self.contest_ms(freeze))
+        return freeze
+
+    def public_cutoff_ms(self) -> int | None:
+        """``public_cutoff`` in contest milliseconds."""
+        cutoff = self.public_cutoff()
+        return None if cutoff is None else max(0, self.contest_ms(cutoff))

@@ -98,9 +98,7 @@ async def stats(request: Request) -> Response:
     duration_s = int((info.clock.end - info.clock.start).total_seconds())
     bucket_s = bucket_seconds(duration_s)
     buckets = max(1, math.ceil(duration_s / bucket_s))
-    cutoff = None
-    if not jury and info.clock.frozen(at):
-        cutoff = info.clock.freeze_time()
+    cutoff = None if jury else info.clock.public_cutoff()
     # Every open board asks for these after a change: one computation per contest, view and
     # event seq serves them all (and at most one per second while nothing is sequenced).
     seq = await events.current_seq(state.redis, info.id)

@@ -8,7 +8,6 @@ packed scores (one ZADD per update, O(log n)) plus a hash of the rows' contents.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -167,7 +166,7 @@ def _rows(
 
 
 def _cutoffs(info: ContestInfo) -> dict[str, int | None]:
-    return {"jury": None, "public": info.clock.public_cutoff_ms(datetime.now(UTC))}
+    return {"jury": None, "public": info.clock.public_cutoff_ms()}
 
 
 async def _first_changes(

@@ -35,7 +35,7 @@ def test_scoreboard_ranks_and_cells() -> None:
 
 def test_frozen_public_scoreboard_and_exact_ties() -> None:
     contest_info = info()
-    cutoff = contest_info.clock.public_cutoff_ms(at(260))
+    cutoff = contest_info.clock.public_cutoff_ms()
     contest = source(contest_info, cutoff)
     view = view_for(contest.info, jury=False, now=at(260))
     board = scoreboard.scoreboard(contest, view, objects.state(contest.info, at(260)), PROBLEMS)

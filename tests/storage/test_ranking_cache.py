@@ -161,6 +161,23 @@ async def test_the_public_board_hides_what_was_submitted_during_the_freeze(
     assert await board(redis, contest_id, "public") == [(early, 1, 1), (late, 2, 1)]
 
 
+async def test_the_freeze_cutoff_is_the_submissions_own_time_not_this_hosts_clock(
+    conn: Any, redis: Redis, tmp_path: Path
+) -> None:
+    # The freeze starts at minute 240; this host says it is minute 100. A submission that
+    # Postgres stamped at minute 250 (the database's clock is ahead of this worker's) is a
+    # post-freeze verdict all the same and must stay off the public board.
+    contest_id, (a,) = await contest_with(conn, tmp_path, 1, freeze_duration_s=60 * 60)
+    early, late = await contestant(conn, contest_id), await contestant(conn, contest_id)
+    await judged(conn, contest_id, early, a, "AC", 40)
+    await judged(conn, contest_id, late, a, "AC", 250)
+    await ranking_cache.rebuild(conn, redis, contest_id)
+    assert await board(redis, contest_id, "jury") == [(early, 1, 1), (late, 2, 1)]
+    assert await board(redis, contest_id, "public") == [(early, 1, 1), (late, 2, 0)]
+    await ranking_cache.refresh_user(conn, redis, contest_id, late)
+    assert await board(redis, contest_id, "public") == [(early, 1, 1), (late, 2, 0)]
+
+
 async def test_score_contests_sum_the_best_of_each_subtask(
     conn: Any, redis: Redis, tmp_path: Path
 ) -> None:

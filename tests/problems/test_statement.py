@@ -210,13 +210,18 @@ def test_example_package_statements() -> None:
     assert "<h2>Poängsättning</h2>" in rendered["sv"].html
 
 
-def test_statement_symlink_to_a_host_file_is_not_published(tmp_path: Path) -> None:
-    # problem.en.md -> /proc/self/environ would publish the importer's environment.
+def _package_with_statement_dir(tmp_path: Path) -> Path:
     root = tmp_path / "hello"
     (root / "data/secret").mkdir(parents=True)
     (root / "data/secret/1.in").write_text("1\n")
     (root / "data/secret/1.ans").write_text("1\n")
     (root / "problem_statement").mkdir()
+    return root
+
+
+def test_statement_symlink_to_a_host_file_is_not_published(tmp_path: Path) -> None:
+    # problem.en.md -> /proc/self/environ would publish the importer's environment.
+    root = _package_with_statement_dir(tmp_path)
     (root / "problem_statement/problem.en.md").symlink_to("/proc/self/environ")
     with pytest.raises(PackageError, match="outside the package") as info:
         render_statements(load_package(root))
@@ -225,11 +230,7 @@ def test_statement_symlink_to_a_host_file_is_not_published(tmp_path: Path) -> No
 
 def test_statement_rendering_confines_the_file_itself(tmp_path: Path) -> None:
     # A link that appears after loading (a package directory changed under the importer).
-    root = tmp_path / "hello"
-    (root / "data/secret").mkdir(parents=True)
-    (root / "data/secret/1.in").write_text("1\n")
-    (root / "data/secret/1.ans").write_text("1\n")
-    (root / "problem_statement").mkdir()
+    root = _package_with_statement_dir(tmp_path)
     (root / "problem_statement/problem.en.md").write_text("# Hello\n")
     package = load_package(root)
     (root / "problem_statement/problem.en.md").unlink()

@@ -132,7 +132,7 @@ async def _encoded(
     ended contest's collections are rebuilt only when an event (a rejudge, the reveal) or the
     contest itself changes."""
     seq = await events.current_seq(state.redis, info.id)
-    key = (info.id, what, view.jury, view.cutoff_ms, seq)
+    key = (info.id, what, view.jury, view.cutoff_ms, view.details, seq)
     now = time.monotonic()
     hit = _encodings.get(key)
     if hit is None or hit[0] <= now or hit[1] != info:

@@ -54,7 +54,9 @@ _SOURCE_CACHE_SIZE = 1000
 _SourceKey = tuple[int, int | None, bool, bool]  # contest, cutoff, live, board
 _ENDED_CACHE_S = 60.0
 # Per process: (expiry, the contest as read, the encoded answer).
-_encodings: dict[tuple[int, str, bool, int | None, int], tuple[float, ContestInfo, bytes]] = {}
+_encodings: dict[
+    tuple[int, str, bool, int | None, bool, int], tuple[float, ContestInfo, bytes]
+] = {}
 # Per process: (expiry, the contest as read, the read itself, done or still running).
 _sources: dict[_SourceKey, tuple[float, ContestInfo, asyncio.Task[ContestSource]]] = {}
 

@@ -15,6 +15,7 @@ from arena.hub.http import ApiError, int_param, json, no_nul, not_found
 from arena.hub.state import HubState
 from arena.protocol import LikeResult, ProblemDetail, ProblemList, ProblemSummary, Sample, UserInfo
 from arena.storage.problems import SLUG_RE
+from arena.storage.submissions import FROZEN_COUNTS_JOIN
 
 PAGE_SIZE = 20
 SAMPLE_BYTES = 64 * 1024
@@ -61,10 +62,15 @@ async def list_problems(request: Request) -> Response:
     args = (auth.is_moderator(user), tag, difficulty)
     async with state.db.acquire() as conn:
         total = await conn.fetchval(f"SELECT count(*) FROM problems p WHERE {where}", *args)
+        # Moderators ($1) see the counters as they are; others without the frozen verdicts.
         rows = await conn.fetch(
             "SELECT p.id, p.slug, p.title, p.difficulty, p.tags, p.like_count,"
-            " p.accepted_count, p.submission_count"
-            f" FROM problems p WHERE {where} ORDER BY p.id LIMIT $4 OFFSET $5",
+            " greatest(0, p.accepted_count - CASE WHEN $1 THEN 0 ELSE hidden.accepted END)"
+            "  AS accepted_count,"
+            " greatest(0, p.submission_count - CASE WHEN $1 THEN 0 ELSE hidden.submitted END)"
+            "  AS submission_count"
+            f" FROM problems p {FROZEN_COUNTS_JOIN}"
+            f" WHERE {where} ORDER BY p.id LIMIT $4 OFFSET $5",
             *args,
             PAGE_SIZE,
             (page - 1) * PAGE_SIZE,

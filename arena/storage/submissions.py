@@ -173,6 +173,27 @@ async def finish(conn: asyncpg.Connection, claim: Claim, result: JudgeResult) ->
     return True
 
 
+# What ``problems.submission_count`` / ``accepted_count`` counted (at a submission's first
+# judging) that the public must not see yet: submissions to a contest made from its freeze on,
+# until the reveal (the bank lists a contest's problems once it ends, often before the reveal).
+# Joined to ``problems p``; gives ``hidden.submitted`` and ``hidden.accepted``. A rejudge
+# (attempt > 1) is counted with its current verdict, not the first one the counter saw.
+FROZEN_COUNTS_JOIN = """
+LEFT JOIN LATERAL (
+    SELECT count(*) AS submitted, count(*) FILTER (WHERE s.verdict = 'AC') AS accepted
+    FROM contest_problems cp
+    JOIN contests c ON c.id = cp.contest_id
+    CROSS JOIN LATERAL (SELECT COALESCE(c.frozen_at, CASE WHEN c.freeze_duration_s > 0
+        THEN c.start_time + make_interval(secs => c.duration_s - c.freeze_duration_s) END)
+        AS at) frozen_from
+    JOIN submissions s ON s.contest_id = c.id AND s.problem_id = cp.problem_id
+        AND s.submitted_at >= frozen_from.at
+    WHERE cp.problem_id = p.id AND (c.unfrozen_at IS NULL OR c.unfrozen_at < frozen_from.at)
+        AND (s.status = 'done' OR s.attempt > 1)
+) hidden ON true
+"""
+
+
 async def record_judging_error(
     conn: asyncpg.Connection, claim: Claim, message: str, max_errors: int
 ) -> bool:

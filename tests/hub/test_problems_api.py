@@ -215,3 +215,46 @@ async def test_an_accepted_practice_submission_marks_the_problem_solved(
     assert (item["accepted"], item["submissions"]) == (1, 1)
     assert (await _detail(hubs[1], slug, other)).json()["solved"] is False
     assert (await _list(hubs[0], other, tag=tag))["items"][0]["solved"] is False
+
+
+async def test_the_bank_counts_leave_out_the_freeze_until_the_reveal(
+    hubs: list[Hub], hub_env: dict[str, str], database_url: str, db: Any
+) -> None:
+    # A contest that ended an hour ago, frozen from minute 30, not revealed yet: its problem is
+    # in the bank, and the bank's counts must not tell what the frozen board hides.
+    tag = unique("tag")
+    problem_id, _ = await import_aplusb(database_url, hub_env["ARENA_BLOB_DIR"], tags=[tag])
+    contest_id = await new_contest(db, problem_id, started_min_ago=120, freeze_duration_s=1800)
+    for minute, verdict in ((10, "AC"), (40, "AC"), (45, "WA")):
+        user_id = await db.fetchval(
+            "INSERT INTO users (username, password_hash) VALUES ($1, 'x') RETURNING id",
+            unique("u"),
+        )
+        await db.execute(
+            "INSERT INTO submissions (user_id, contest_id, problem_id, problem_version,"
+            " language, source, status, verdict, submitted_at)"
+            " SELECT $1, $2, $3, 1, 'python3', 'x', 'done', $4, c.start_time"
+            " + make_interval(mins => $5) FROM contests c WHERE c.id = $2",
+            user_id,
+            contest_id,
+            problem_id,
+            verdict,
+            minute,
+        )
+        # What the worker's first judging of each did to the counters.
+        await db.execute(
+            "UPDATE problems SET submission_count = submission_count + 1,"
+            " accepted_count = accepted_count + ($2 = 'AC')::int WHERE id = $1",
+            problem_id,
+            verdict,
+        )
+    _, _, moderator = await new_user(hubs[0], db, role="moderator")
+
+    def counts(body: dict[str, Any]) -> tuple[int, int]:
+        [item] = body["items"]
+        return item["accepted"], item["submissions"]
+
+    assert counts(await _list(hubs[0], tag=tag)) == (1, 1)
+    assert counts(await _list(hubs[1], moderator, tag=tag)) == (2, 3)
+    await db.execute("UPDATE contests SET unfrozen_at = now() WHERE id = $1", contest_id)
+    assert counts(await _list(hubs[0], tag=tag)) == (2, 3)

@@ -14,6 +14,7 @@ lint: setup
 	$(VENV)/ruff check arena tests bench
 	$(VENV)/ruff format --check arena tests bench
 	$(VENV)/mypy
+	$(VENV)/lint-imports
 
 test: lint
 	$(VENV)/pytest -q --durations=25

@@ -21,8 +21,8 @@ from pathlib import Path
 import docker
 
 from arena.judge.grader import grade, plan_for
-from arena.judge.languages import Language, LanguageTable
 from arena.judge.pool import WarmPool
+from arena.languages import Language, LanguageTable
 from arena.problems.checker import check_output
 from arena.problems.package import ProblemPackage, load_package
 from arena.protocol import JudgingFinished, Verdict

@@ -24,14 +24,14 @@ from pathlib import Path
 import asyncpg
 from judge_latency import SOURCES, bare_once, write_problem
 
-from arena.judge.languages import LanguageTable
-from arena.judge.queue import submit
+from arena.languages import LanguageTable
 from arena.problems.package import load_package
 from arena.settings import Settings
 from arena.storage import jobs
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.migrate import migrate
 from arena.storage.problems import import_problem
+from arena.storage.queue import submit
 
 REDIS_DB = 14
 

@@ -13,9 +13,9 @@ from arena.ccs.source import (
     SubmissionFacts,
     TeamFacts,
 )
+from arena.contest import ContestInfo, ContestProblemInfo
 from arena.contest_time import ContestClock
 from arena.ranking import RankedSubmission, contestant_row
-from arena.storage.contest_state import ContestInfo, ContestProblemInfo
 
 START = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 

@@ -10,8 +10,8 @@ import docker
 import pytest
 
 from arena.judge.grader import grade, plan_for
-from arena.judge.languages import LanguageTable
 from arena.judge.pool import WarmPool
+from arena.languages import LanguageTable
 from arena.problems.package import load_package
 from arena.protocol import GradingEvent, JudgeResult, JudgingFinished
 from arena.settings import Settings

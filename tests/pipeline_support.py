@@ -70,7 +70,7 @@ async def make_world(conn: Any, blobs: Any, root: Path, users: int) -> World:
 
 async def submit_kind(db: Any, redis: Any, world: World, kind: str, user_id: int = 0) -> int:
     """Submit the python3 program of ``kind`` (AC, WA, TLE, CE) to the world's contest."""
-    from arena.judge.queue import submit
+    from arena.storage.queue import submit
 
     return await submit(
         db,

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from arena.languages import LanguageTable
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def code_stubs() -> dict[str, str]:
+    """The stubs the CLI stores with an imported problem (the language table's)."""
+    return LanguageTable.load(REPO / "sandbox" / "languages.toml").code_stubs()
+
 
 def make_problem(
     root: Path,

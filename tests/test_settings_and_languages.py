@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from arena.judge.languages import LanguageError, LanguageTable
+from arena.languages import LanguageError, LanguageTable
 from arena.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

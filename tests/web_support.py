@@ -14,7 +14,7 @@ import msgspec
 from hub_support import Hub
 from playwright.async_api import Browser, Page
 from redis.asyncio import Redis
-from support import make_problem
+from support import code_stubs, make_problem
 
 from arena.storage import results
 from arena.storage.blobs import DiskBlobStore
@@ -82,6 +82,7 @@ async def import_statement_problem(
                 slug=slug,
                 tags=tags,
                 difficulty=difficulty,
+                code_stubs=code_stubs(),
             )
         finally:
             await conn.close()

@@ -9,7 +9,7 @@ import msgspec
 
 from arena.ccs import awards, live, objects, scoreboard
 from arena.ccs.source import ContestSource, View
-from arena.judge.languages import Language
+from arena.languages import Language
 from arena.protocol.ccs import (
     CcsAccess,
     CcsAward,

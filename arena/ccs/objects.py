@@ -11,8 +11,9 @@ from msgspec import UNSET
 
 from arena.ccs.source import ContestSource, View, contest_key
 from arena.ccs.times import abstime, maybe_abstime, minutes, reltime
-from arena.hub.routes_submissions import MAX_SOURCE_BYTES
-from arena.judge.languages import Language
+from arena.contest import ContestInfo
+from arena.languages import Language
+from arena.limits import MAX_SOURCE_BYTES
 from arena.protocol.ccs import (
     CcsCommand,
     CcsContest,
@@ -22,7 +23,6 @@ from arena.protocol.ccs import (
     CcsState,
     CcsTeam,
 )
-from arena.storage.contest_state import ContestInfo
 
 API_VERSION = "draft"
 API_VERSION_URL = "https://ccs-specs.icpc.io/draft/contest_api"

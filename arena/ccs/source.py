@@ -6,8 +6,8 @@ from datetime import datetime
 
 import msgspec
 
+from arena.contest import ContestInfo
 from arena.ranking import Row
-from arena.storage.contest_state import ContestInfo
 
 
 class ProblemFacts(msgspec.Struct, frozen=True, kw_only=True):

@@ -5,11 +5,21 @@ from __future__ import annotations
 import asyncpg
 from arq.connections import ArqRedis
 
+from arena.languages import LanguageError, LanguageTable
+from arena.settings import Settings
 from arena.storage import jobs
 
 
 class UsageError(Exception):
     """A user-facing error (bad file, unknown language…): one line on stderr, exit status 2."""
+
+
+def code_stubs(settings: Settings) -> dict[str, str]:
+    """The language table's starting code, stored with every imported problem."""
+    try:
+        return LanguageTable.load(settings.sandbox_dir / "languages.toml").code_stubs()
+    except LanguageError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 async def connect_db(url: str) -> asyncpg.Connection:

@@ -6,9 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from arena.cli.common import code_stubs
 from arena.cli.contest_export import add_export
 from arena.cli.problem import run_with_database
 from arena.cli.user import register_contest_actions
+from arena.settings import Settings
 from arena.storage.blobs import BlobStore
 from arena.storage.contests import ImportedContest, import_contest
 
@@ -29,7 +31,8 @@ def register(commands: Any) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     async def job(conn: Any, blobs: BlobStore) -> ImportedContest:
-        return await import_contest(conn, blobs, args.path)
+        stubs = code_stubs(Settings.from_env())
+        return await import_contest(conn, blobs, args.path, code_stubs=stubs)
 
     print(describe(run_with_database(job)))
     return 0

@@ -23,7 +23,7 @@ from arena.ccs.feed import feed_objects
 from arena.ccs.source import view_for
 from arena.cli.common import UsageError, connect_db
 from arena.cli.user import contest_id_for
-from arena.judge.languages import LanguageTable
+from arena.languages import LanguageTable
 from arena.protocol import json_encoder
 from arena.protocol.ccs import CcsEvent
 from arena.settings import Settings

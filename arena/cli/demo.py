@@ -13,7 +13,7 @@ import msgspec
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from arena.cli.common import UsageError
+from arena.cli.common import UsageError, code_stubs
 from arena.cli.demo_bank import Bank, parse_bank
 from arena.cli.demo_seed import NotADemoAccount, SeedResult, describe, seed
 from arena.cli.demo_sim import simulate
@@ -100,6 +100,7 @@ def run_seed(args: argparse.Namespace) -> int:
                 problems_dir,
                 password_hasher(settings),
                 datetime.now(UTC),
+                code_stubs=code_stubs(settings),
             )
         except RedisError as exc:
             message = f"cannot update the ranking cache in Redis ({settings.redis_url}): {exc}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import tempfile
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,8 @@ async def seed(
     problems_dir: Path,
     hasher: PasswordHasher,
     now: datetime,
+    *,
+    code_stubs: Mapping[str, str],
 ) -> SeedResult:
     new_versions = 0
     for problem in bank.problems:
@@ -136,6 +139,7 @@ async def seed(
             slug=problem.slug,
             difficulty=problem.difficulty,
             tags=problem.tags,
+            code_stubs=code_stubs,
         )
         new_versions += imported.created
 
@@ -145,7 +149,7 @@ async def seed(
         package.mkdir()
         for name, text in contest_package(bank.contest, start).items():
             (package / name).write_text(text, encoding="utf-8")
-        contest = await import_contest(conn, blobs, package)
+        contest = await import_contest(conn, blobs, package, code_stubs=code_stubs)
     moved = await _restart_contest(conn, contest.contest_id)
 
     moderator = Account(MODERATOR, "moderator", new_password())

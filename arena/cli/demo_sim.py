@@ -32,13 +32,13 @@ from arena.cli.demo_bots import (
 )
 from arena.cli.demo_seed import new_password
 from arena.hub.auth import password_hasher
-from arena.judge.languages import LanguageError, LanguageTable
+from arena.languages import LanguageError, LanguageTable
+from arena.limits import MAX_SOURCE_BYTES
 from arena.problems.errors import PackageError
 from arena.problems.package import load_package
 from arena.settings import Settings
 from arena.storage import users
 
-MAX_SOURCE_BYTES = 64 * 1024
 SESSION_TTL_S = 24 * 3600
 NOT_RUNNING_WAIT_S = 30.0
 HUB_RETRY_S = 2.0

@@ -13,7 +13,6 @@ from collections.abc import Callable
 
 import msgspec
 
-from arena.judge.languages import LanguageTable
 from arena.judge.sandbox import FreshSessions, SandboxSession, docker_client
 from arena.judge.validators import (
     ACCEPTED_EXIT,
@@ -22,6 +21,7 @@ from arena.judge.validators import (
     build_program,
     program_plan,
 )
+from arena.languages import LanguageTable
 from arena.problems.package import PackageError, ProblemPackage, ProgramSource, TestCase
 from arena.protocol import ProcessLimits, ProcessReport, StopReason
 from arena.settings import Settings

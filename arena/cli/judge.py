@@ -13,8 +13,8 @@ import docker.errors
 
 from arena.cli.common import UsageError
 from arena.judge.grader import GradingPlan, grade, plan_for
-from arena.judge.languages import Language, LanguageError, LanguageTable
 from arena.judge.sandbox import FreshSessions, SandboxError, docker_client, open_session
+from arena.languages import Language, LanguageError, LanguageTable
 from arena.problems.package import PackageError, ProblemPackage, infer_time_limit, load_package
 from arena.problems.scoring import scoring_plan
 from arena.protocol import (

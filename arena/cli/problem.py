@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from arena.cli.common import UsageError, connect_db
+from arena.cli.common import UsageError, code_stubs, connect_db
 from arena.cli.problem_check import add_check
 from arena.problems.errors import PackageError
 from arena.settings import Settings
@@ -41,7 +41,13 @@ def run_import(args: argparse.Namespace) -> int:
 
     async def job(conn: Any, blobs: BlobStore) -> ImportedProblem:
         return await import_problem(
-            conn, blobs, args.path, slug=args.slug, difficulty=args.difficulty, tags=tags
+            conn,
+            blobs,
+            args.path,
+            slug=args.slug,
+            difficulty=args.difficulty,
+            tags=tags,
+            code_stubs=code_stubs(Settings.from_env()),
         )
 
     print(describe(run_with_database(job)))

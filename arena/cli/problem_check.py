@@ -19,8 +19,8 @@ from arena.cli.common import UsageError
 from arena.cli.input_check import check_inputs, format_row
 from arena.cli.judge import judge_once, measure_time_limit
 from arena.judge.grader import plan_for
-from arena.judge.languages import LanguageError, LanguageTable
 from arena.judge.sandbox import SandboxError
+from arena.languages import LanguageError, LanguageTable
 from arena.problems.package import PackageError, ProblemPackage, load_package
 from arena.problems.scoring import ScoringPlan, scoring_plan
 from arena.protocol import JudgeResult, Verdict

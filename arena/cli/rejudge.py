@@ -7,9 +7,9 @@ import asyncio
 from typing import Any
 
 from arena.cli.common import UsageError, connect_db, connect_queue
-from arena.judge.queue import enqueue
 from arena.settings import Settings
 from arena.storage import submissions
+from arena.storage.queue import enqueue
 
 
 def register(commands: Any) -> None:

@@ -15,7 +15,6 @@ import msgspec
 from arena.hub import views
 from arena.hub.http import ApiError
 from arena.hub.state import HubState
-from arena.judge.queue import rejudge
 from arena.protocol import (
     Ack,
     AdminCommand,
@@ -37,6 +36,7 @@ from arena.protocol import (
     admin_command_decoder,
 )
 from arena.storage import events, moderation, ranking_cache, submissions
+from arena.storage.queue import rejudge
 
 Handler = Callable[[HubState, UserInfo, Any], Awaitable[str]]
 MAX_TEXT = 10_000

@@ -35,7 +35,7 @@ from arena.hub.http import ApiError, api_error_handler, json, unavailable_handle
 from arena.hub.middleware import RequestContext
 from arena.hub.same_origin import SameOriginWrites
 from arena.hub.state import HubState
-from arena.judge.languages import LanguageTable
+from arena.languages import LanguageTable
 from arena.protocol import ErrorBody, json_encoder
 from arena.settings import Settings
 from arena.storage import jobs

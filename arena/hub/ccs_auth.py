@@ -10,13 +10,13 @@ import time
 
 from starlette.requests import Request
 
+from arena.contest import ContestInfo
 from arena.hub import auth, views
 from arena.hub.http import ApiError, not_found, parse_id
 from arena.hub.login_limits import LoginGuard
 from arena.hub.state import HubState
 from arena.protocol import UserInfo
 from arena.storage import users
-from arena.storage.contest_state import ContestInfo
 
 _VERIFIED_S = 300
 _VERIFIED_SIZE = 10_000

@@ -32,6 +32,7 @@ from starlette.responses import Response, StreamingResponse
 from arena.ccs import feed
 from arena.ccs.catalog import Inputs
 from arena.ccs.source import view_for
+from arena.contest import ContestInfo
 from arena.contest_time import Phase
 from arena.hub import auth, ccs_auth, views
 from arena.hub.http import ApiError, parse_id
@@ -39,7 +40,7 @@ from arena.hub.state import HubState
 from arena.protocol import CcsEvent, json_encoder
 from arena.storage import ccs_events, events
 from arena.storage.ccs_source import load_source
-from arena.storage.contest_state import ContestInfo, load_contest
+from arena.storage.contest_state import load_contest
 
 _BATCH = 1000
 _SETTLED_S = 24 * 3600

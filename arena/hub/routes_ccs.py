@@ -29,11 +29,13 @@ from starlette.routing import Route
 from arena.ccs import catalog, objects, scoreboard
 from arena.ccs.live import submission
 from arena.ccs.source import ContestSource, SubmissionFacts, View, contest_key, view_for
+from arena.contest import ContestInfo
 from arena.contest_time import Phase
 from arena.hub import auth, ccs_auth, ccs_feed, views
 from arena.hub.http import ApiError, json, not_found, parse_id, read_body
-from arena.hub.routes_submissions import MAX_SOURCE_BYTES, contest_submission
+from arena.hub.routes_submissions import contest_submission
 from arena.hub.state import HubState
+from arena.limits import MAX_SOURCE_BYTES
 from arena.protocol import (
     CcsApiInfo,
     CcsError,
@@ -44,7 +46,7 @@ from arena.protocol import (
 )
 from arena.storage import events
 from arena.storage.ccs_source import load_source, problems_of
-from arena.storage.contest_state import CONTEST_COLUMNS, ContestInfo, contest_from_row
+from arena.storage.contest_state import CONTEST_COLUMNS, contest_from_row
 
 BASE = "/api/v4"
 Handler = Callable[[Request], Awaitable[Response]]

@@ -16,9 +16,8 @@ from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int, read_body
 from arena.hub.routes_problems import visible_problem
 from arena.hub.state import HubState
-from arena.judge.languages import LanguageError
-from arena.judge.queue import submit
-from arena.judge.runs import RUN_FUNCTION
+from arena.languages import LanguageError
+from arena.limits import MAX_SOURCE_BYTES
 from arena.protocol import (
     Accepted,
     PracticeSubmitBody,
@@ -30,8 +29,8 @@ from arena.protocol import (
     UserInfo,
     Verdict,
 )
+from arena.storage.queue import enqueue_run, submit
 
-MAX_SOURCE_BYTES = 64 * 1024
 SAMPLE_PREFIX = "sample/"
 MAX_FORM_BYTES = (
     2 * MAX_SOURCE_BYTES + 16 * 1024
@@ -212,8 +211,8 @@ async def _run(request: Request, state: HubState, user: UserInfo, row: Any) -> R
     if custom is not None and len(custom) > MAX_INPUT_BYTES:
         raise ApiError(413, "too_large", f"the input is larger than {MAX_INPUT_BYTES} bytes")
     await _rate_limit(state, user, "run")
-    job = await state.redis.enqueue_job(
-        RUN_FUNCTION, row["id"], row["current_version"], body.language, source, custom
+    job = await enqueue_run(
+        state.redis, row["id"], row["current_version"], body.language, source, custom
     )
     if job is None:
         raise ApiError(503, "busy", "the run queue is busy; try again")

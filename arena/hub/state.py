@@ -8,7 +8,7 @@ import msgspec
 from argon2 import PasswordHasher
 
 from arena.hub.per_address import PerAddress
-from arena.judge.languages import LanguageTable
+from arena.languages import LanguageTable
 from arena.settings import Settings
 from arena.storage.blobs import BlobStore
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from arena.contest import ContestInfo
 from arena.contest_time import Phase
 from arena.hub.http import ApiError, not_found
 from arena.hub.state import HubState
@@ -24,7 +25,7 @@ from arena.protocol import (
     json_encoder,
 )
 from arena.storage import events, ranking_cache
-from arena.storage.contest_state import ContestInfo, load_contest
+from arena.storage.contest_state import load_contest
 
 _CONTEST_CACHE_S = 1.0
 _contest_cache: dict[int, tuple[float, ContestInfo]] = {}

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from arena.contest import ContestInfo
 from arena.hub import admin, auth, views
 from arena.hub.fanout import REPLY_SEQ, RESTART, RESYNC, Subscriber
 from arena.hub.http import ApiError, not_found, parse_id
@@ -21,7 +22,6 @@ from arena.hub.metrics import open_socket
 from arena.hub.state import HubState
 from arena.protocol import ErrorFrame, UserInfo, json_encoder
 from arena.storage import events
-from arena.storage.contest_state import ContestInfo
 
 log = logging.getLogger(__name__)
 # Application close codes (4000-4999): the client should not retry blindly.

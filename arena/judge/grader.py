@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 import msgspec
 
 from arena.judge.interactive import run_interactive_test
-from arena.judge.languages import Language, LanguageTable
 from arena.judge.sandbox import SandboxOutOfMemory, SandboxRunaway, SandboxSession
 from arena.judge.validators import (
     SessionSource,
@@ -25,6 +24,7 @@ from arena.judge.validators import (
 # Re-exported: one compile limit for submissions and package programs.
 from arena.judge.validators import compile_limits as compile_limits
 from arena.judge.verdicts import compile_failed, pass_fail_verdict, result_of, run_verdict
+from arena.languages import Language, LanguageTable
 from arena.problems.checker import DefaultValidatorFlags, check_output
 from arena.problems.package import PackageError, ProblemPackage, TestCase
 from arena.problems.scoring import ScoringPlan, score_submission, scoring_plan

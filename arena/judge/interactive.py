@@ -38,7 +38,6 @@ import time
 
 import msgspec
 
-from arena.judge.languages import Language
 from arena.judge.sandbox import SandboxError, SandboxOutOfMemory, SandboxSession
 from arena.judge.validators import (
     ValidatorRun,
@@ -49,6 +48,7 @@ from arena.judge.validators import (
     validator_verdict,
 )
 from arena.judge.verdicts import result_of, run_verdict
+from arena.languages import Language
 from arena.problems.package import TestCase
 from arena.protocol import (
     ProcessLimits,

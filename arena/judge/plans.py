@@ -12,8 +12,8 @@ from typing import Any
 import msgspec
 
 from arena.judge.grader import GradingPlan
-from arena.judge.languages import LanguageTable
 from arena.judge.validators import ProgramFile, ValidatorPlan, program_plan
+from arena.languages import LanguageTable
 from arena.problems.checker import DefaultValidatorFlags
 from arena.problems.package import TestCase
 from arena.problems.scoring import ScoringPlan

@@ -22,7 +22,6 @@ from arena.protocol import (
     json_encoder,
 )
 
-RUN_FUNCTION = "run_code"
 OUTPUT_SHOWN_BYTES = 64 * 1024
 run_reply_decoder = msgspec.json.Decoder(RunOutcome)
 

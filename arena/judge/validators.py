@@ -27,7 +27,6 @@ from typing import Protocol
 
 import msgspec
 
-from arena.judge.languages import Language, LanguageError, LanguageTable
 from arena.judge.sandbox import (
     SandboxError,
     SandboxFile,
@@ -35,6 +34,7 @@ from arena.judge.sandbox import (
     SandboxRunaway,
     SandboxSession,
 )
+from arena.languages import Language, LanguageError, LanguageTable
 from arena.problems.package import PackageError, ProgramSource
 from arena.protocol import ProcessLimits, ProcessReport, StopReason, Verdict
 

@@ -24,13 +24,12 @@ from redis.exceptions import RedisError
 from arena import logs
 from arena.judge import metrics
 from arena.judge.grader import GradingPlan, grade
-from arena.judge.languages import Language, LanguageTable
 from arena.judge.plans import PlanCache
 from arena.judge.pool import WarmPool
-from arena.judge.queue import JUDGE_FUNCTION, enqueue
-from arena.judge.runs import RUN_FUNCTION, run_code
+from arena.judge.runs import run_code
 from arena.judge.sandbox import SandboxError, docker_client
 from arena.judge.stopping import GracefulStop, HandBack, serve
+from arena.languages import Language, LanguageTable
 from arena.protocol import (
     JudgeResult,
     JudgingFinished,
@@ -44,6 +43,7 @@ from arena.protocol import (
 from arena.settings import Settings
 from arena.storage import events, jobs, ranking_cache, submissions
 from arena.storage.blobs import DiskBlobStore
+from arena.storage.queue import JUDGE_FUNCTION, RUN_FUNCTION, enqueue
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from arena.ccs.source import (
     SubmissionFacts,
     TeamFacts,
 )
+from arena.contest import ContestInfo, ContestProblemInfo
 from arena.storage import ranking_cache
-from arena.storage.contest_state import ContestInfo, ContestProblemInfo
 
 _PROBLEMS = """
     SELECT cp.problem_id, p.slug, cp.label, p.title, cp.ordinal, cp.color, cp.rgb, cp.points,

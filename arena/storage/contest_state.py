@@ -2,53 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-import msgspec
-
+from arena.contest import ContestInfo, ContestProblemInfo
 from arena.contest_time import ContestClock
-from arena.ranking import ContestRules
 
 CONTEST_COLUMNS = (
     "id, external_id, name, start_time, duration_s, extra_s, freeze_duration_s, frozen_at,"
     " unfrozen_at, scoring::text AS scoring, penalty_minutes, public, registration_open,"
     " finalized_at"
 )
-
-
-class ContestProblemInfo(msgspec.Struct, frozen=True):
-    problem_id: int
-    slug: str
-    label: str
-    title: str
-    points: int
-    color: str | None
-
-
-class ContestInfo(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    external_id: str | None
-    name: str
-    clock: ContestClock
-    scoring: str
-    penalty_minutes: int
-    public: bool
-    registration_open: bool
-    finalized_at: datetime | None
-    problems: list[ContestProblemInfo]
-
-    def rules(self, cutoff_ms: int | None = None) -> ContestRules:
-        return ContestRules(
-            scoring=self.scoring, penalty_minutes=self.penalty_minutes, cutoff_ms=cutoff_ms
-        )
-
-    def problem_by_label(self, label: str) -> ContestProblemInfo | None:
-        wanted = label.lower()
-        for problem in self.problems:
-            if wanted in (problem.label.lower(), problem.slug):
-                return problem
-        return None
 
 
 def contest_from_row(row: Any, problems: list[ContestProblemInfo]) -> ContestInfo:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -306,14 +307,22 @@ def _relocated(exc: PackageError, prefix: str) -> ImportFailure:
 
 
 async def _problem(
-    conn: Any, blobs: BlobStore, config: Path, rel: str, file: str, entry: _Entry
+    conn: Any,
+    blobs: BlobStore,
+    config: Path,
+    rel: str,
+    file: str,
+    entry: _Entry,
+    code_stubs: Mapping[str, str] | None,
 ) -> ContestProblem:
     source = _problem_source(config, entry)
     imported: ImportedProblem | None = None
     if source is not None:
         origin = rel + source.name
         try:
-            imported = await import_problem(conn, blobs, source, slug=entry.slug, origin=origin)
+            imported = await import_problem(
+                conn, blobs, source, slug=entry.slug, origin=origin, code_stubs=code_stubs
+            )
         except PackageError as exc:
             raise _relocated(exc, origin) from exc
         problem_id = imported.problem_id
@@ -329,12 +338,14 @@ async def _problem(
     return ContestProblem(entry.label, entry.slug, problem_id, entry.ordinal, imported)
 
 
-async def import_contest(conn: Any, blobs: BlobStore, path: Path) -> ImportedContest:
+async def import_contest(
+    conn: Any, blobs: BlobStore, path: Path, *, code_stubs: Mapping[str, str] | None = None
+) -> ImportedContest:
     """Import the contest package at ``path`` and its problems, all in one transaction.
 
     A contest whose id was imported before is updated, and its problem list replaced; problems
     whose package is unchanged keep their version. Bad input raises ``ImportFailure`` naming
-    the file and the field.
+    the file and the field. The problems get ``code_stubs`` as in ``import_problem``.
     """
     async with unpacked(Path(path), _MARKERS) as root:
         in_config = _find(root, _CONTEST_FILES) is None and (root / "config").is_dir()
@@ -360,7 +371,8 @@ async def import_contest(conn: Any, blobs: BlobStore, path: Path) -> ImportedCon
 
         async with conn.transaction():
             links = [
-                await _problem(conn, blobs, config, rel, problems_file, entry) for entry in entries
+                await _problem(conn, blobs, config, rel, problems_file, entry, code_stubs)
+                for entry in entries
             ]
             row = await conn.fetchrow(
                 "INSERT INTO contests (external_id, name, start_time, duration_s,"

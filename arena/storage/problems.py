@@ -20,13 +20,11 @@ from typing import IO, Any
 
 import msgspec
 
-from arena.judge.languages import LanguageError, LanguageTable
 from arena.problems.checker import DefaultValidatorFlags
 from arena.problems.errors import YamlDoc
 from arena.problems.package import ProblemPackage, TestCase, load_package
 from arena.problems.scoring import ScoringPlan, scoring_plan
 from arena.problems.statement import Statement, render_statements
-from arena.settings import Settings
 from arena.storage.blobs import BlobStore, sha256_file
 from arena.storage.errors import ImportFailure
 
@@ -355,7 +353,8 @@ async def import_problem(
     the defaults and an existing one keeps what it has. Raises ``PackageError`` for a broken
     package and ``ImportFailure`` for anything else about the input; ``origin`` is how those
     name the package (default: ``package_dir``). Statements are rendered and stored with the
-    problem on every import; ``code_stubs`` (language id → code) default to the language table's.
+    problem on every import, with ``code_stubs`` (language id → code: a package brings no starting
+    code; the callers take them from the language table).
     """
     origin = str(package_dir) if origin is None else origin
     async with unpacked(Path(package_dir)) as root:
@@ -363,7 +362,7 @@ async def import_problem(
         package = await asyncio.to_thread(load_package, root)
         scoring = scoring_plan(package)
         statements = await asyncio.to_thread(render_statements, package)
-        stubs = default_code_stubs() if code_stubs is None else dict(code_stubs)
+        stubs = {} if code_stubs is None else dict(code_stubs)
         slug = check_slug(package.short_name.lower() if slug is None else slug, origin)
         difficulty, tags = await asyncio.to_thread(_metadata, root, origin, difficulty, tags)
         digest = await asyncio.to_thread(package_hash, root)
@@ -414,16 +413,6 @@ async def import_problem(
             version = await _insert_version(conn, problem_id, package, digest, hashes, program)
             await _store_scoring(conn, problem_id, version, scoring)
     return ImportedProblem(slug, problem_id, version, len(package.tests), digest, created=True)
-
-
-def default_code_stubs() -> dict[str, str]:
-    """The language table's stub of every language: a package brings no starting code."""
-    path = Settings.from_env().sandbox_dir / "languages.toml"
-    try:
-        table = LanguageTable.load(path)
-    except LanguageError as exc:
-        raise ImportFailure(str(path), None, str(exc)) from exc
-    return {language.id: language.stub for language in table if language.stub}
 
 
 async def _store_statements(

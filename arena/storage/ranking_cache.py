@@ -13,8 +13,9 @@ from typing import Any
 import msgspec
 from redis.asyncio import Redis
 
+from arena.contest import ContestInfo
 from arena.ranking import RankedSubmission, Row, contestant_row, pack, ranks
-from arena.storage.contest_state import ContestInfo, load_contest
+from arena.storage.contest_state import load_contest
 
 BOARDS = ("jury", "public")
 

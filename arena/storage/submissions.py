@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import asyncpg
 import msgspec
 
+from arena.limits import MAX_SOURCE_BYTES
 from arena.protocol import JudgeResult, Verdict
 
 
@@ -42,8 +43,8 @@ async def create_submission(
     contest_id: int | None = None,
 ) -> int:
     """Insert the row (status ``queued``) and commit; only then may the caller acknowledge it."""
-    if len(source) > 65536:
-        raise SubmissionError("the source is larger than 64 KiB")
+    if len(source) > MAX_SOURCE_BYTES:
+        raise SubmissionError(f"the source is larger than {MAX_SOURCE_BYTES // 1024} KiB")
     submission_id: int | None = await conn.fetchval(
         """
         INSERT INTO submissions (user_id, contest_id, problem_id, problem_version, language, source)

@@ -11,7 +11,7 @@ from arena.ccs import objects
 from arena.ccs.source import view_for
 from arena.ccs.times import abstime, reltime
 from arena.contest_time import ContestClock
-from arena.judge.languages import Language
+from arena.languages import Language
 
 
 def builtins(value: object) -> object:

@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 import httpx
-from support import make_problem
+from support import code_stubs, make_problem
 
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.problems import import_problem
@@ -52,6 +52,7 @@ async def import_aplusb(
                 slug=slug,
                 tags=tags or [],
                 difficulty=difficulty,
+                code_stubs=code_stubs(),
             )
         finally:
             await conn.close()

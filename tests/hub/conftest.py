@@ -20,7 +20,7 @@ from hub_support import (  # noqa: F401
 )
 from pipeline_support import kill_worker, start_worker
 from redis.asyncio import Redis
-from support import make_problem
+from support import code_stubs, make_problem
 
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.problems import import_problem
@@ -94,7 +94,11 @@ async def hub_problem(
     try:
         slug = f"aplusb-{uuid.uuid4().hex[:6]}"
         imported = await import_problem(
-            conn, DiskBlobStore(Path(hub_env["ARENA_BLOB_DIR"])), root, slug=slug
+            conn,
+            DiskBlobStore(Path(hub_env["ARENA_BLOB_DIR"])),
+            root,
+            slug=slug,
+            code_stubs=code_stubs(),
         )
     finally:
         await conn.close()

@@ -22,9 +22,9 @@ from stop_support import (
 )
 from support import make_problem
 
-from arena.judge.queue import submit
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.problems import import_problem
+from arena.storage.queue import submit
 from arena.storage.submissions import job_id
 
 pytestmark = pytest.mark.sandbox

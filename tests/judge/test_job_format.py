@@ -10,10 +10,10 @@ import msgspec
 import pytest
 from arq.jobs import DeserializationError, deserialize_job
 
-from arena.judge.runs import RUN_FUNCTION
 from arena.judge.worker import build_worker
 from arena.settings import Settings
 from arena.storage import jobs
+from arena.storage.queue import RUN_FUNCTION
 
 REDIS_DB = 12  # no other test uses it
 

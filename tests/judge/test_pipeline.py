@@ -21,7 +21,6 @@ from pipeline_support import (
     worker_env,
 )
 
-from arena.judge.queue import rejudge
 from arena.protocol import (
     SubmissionJudged,
     SubmissionProgress,
@@ -33,6 +32,7 @@ from arena.storage import events as contest_events
 from arena.storage import jobs, ranking_cache
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.contest_state import load_contest
+from arena.storage.queue import rejudge
 
 pytestmark = pytest.mark.sandbox
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from arena.judge.grader import grade
-from arena.judge.languages import LanguageTable
 from arena.judge.plans import PlanCache
 from arena.judge.pool import WarmPool
+from arena.languages import LanguageTable
 from arena.protocol import JudgingFinished
 from arena.storage import submissions
 from arena.storage.blobs import DiskBlobStore

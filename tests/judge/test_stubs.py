@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from support import make_problem
 
-from arena.judge.languages import LanguageTable
+from arena.languages import LanguageTable
 from arena.protocol import Verdict
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from arena.judge.interactive import interactive_verdict
-from arena.judge.languages import LanguageTable
 from arena.judge.validators import ProgramFile, program_plan, validator_verdict
+from arena.languages import LanguageTable
 from arena.problems.package import PackageError
 from arena.protocol import ProcessReport, StopReason, Verdict
 

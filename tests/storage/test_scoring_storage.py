@@ -8,6 +8,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from support import code_stubs
+
 from arena.judge.plans import PlanCache
 from arena.problems.package import load_package
 from arena.problems.scoring import score_submission, scoring_plan
@@ -22,7 +24,8 @@ SUBTASKSUM = REPO / "examples" / "problems" / "subtasksum"
 
 
 async def import_example(conn: Any, blobs: DiskBlobStore) -> int:
-    imported = await import_problem(conn, blobs, SUBTASKSUM, slug=f"sum-{uuid.uuid4().hex[:8]}")
+    slug = f"sum-{uuid.uuid4().hex[:8]}"
+    imported = await import_problem(conn, blobs, SUBTASKSUM, slug=slug, code_stubs=code_stubs())
     problem_id: int = imported.problem_id
     return problem_id
 

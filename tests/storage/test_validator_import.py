@@ -10,9 +10,9 @@ import pytest
 from validator_support import GUESS_BINARY_SEARCH_PY, GUESS_LINEAR_PY, make_guess_problem
 
 from arena.judge.grader import grade, plan_for
-from arena.judge.languages import LanguageTable
 from arena.judge.plans import PlanCache
 from arena.judge.pool import WarmPool
+from arena.languages import LanguageTable
 from arena.problems.package import load_package
 from arena.protocol import JudgingFinished, Verdict
 from arena.storage.blobs import DiskBlobStore

@@ -1,6 +1,8 @@
-"""Putting submissions on the judging queue (arq over Redis), without ever losing one.
+"""The judging queue's contract (arq over Redis): job names, and putting work on it.
 
-The row is committed before anything else; if Redis is down the row simply stays ``queued`` and the
+The hub enqueues through this module and the workers register their functions under these names,
+so neither imports the other. A submission is never lost: the row is committed before anything
+else; if Redis is down the row simply stays ``queued`` and the
 workers' sweeper enqueues it once Redis is back.
 """
 
@@ -16,6 +18,7 @@ from arena.storage import submissions
 
 log = logging.getLogger(__name__)
 JUDGE_FUNCTION = "judge_submission"
+RUN_FUNCTION = "run_code"
 
 
 async def enqueue(redis: Any, conn: asyncpg.Connection, submission_id: int, attempt: int) -> None:
@@ -63,3 +66,17 @@ async def rejudge(db: Any, redis: Any, submission_ids: list[int]) -> list[tuple[
             except Exception as exc:
                 log.warning("rejudge of %s stays queued for the sweeper: %s", submission_id, exc)
     return queued
+
+
+async def enqueue_run(
+    redis: Any,
+    problem_id: int,
+    version: int,
+    language: str,
+    source: bytes,
+    custom_input: bytes | None,
+) -> Any:
+    """A run on the samples (or on ``custom_input``); the arq job, or None when refused."""
+    return await redis.enqueue_job(
+        RUN_FUNCTION, problem_id, version, language, source, custom_input
+    )

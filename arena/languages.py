@@ -102,6 +102,10 @@ class LanguageTable:
     def __iter__(self) -> Iterator[Language]:
         return iter(self._by_id.values())
 
+    def code_stubs(self) -> dict[str, str]:
+        """The editor's starting code of every language that has one."""
+        return {language.id: language.stub for language in self if language.stub}
+
     @property
     def ids(self) -> list[str]:
         return sorted(self._by_id)

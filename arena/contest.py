@@ -1,0 +1,44 @@
+"""A contest as the rules see it: its settings, clock and problem set (read by storage)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from arena.contest_time import ContestClock
+from arena.ranking import ContestRules
+
+
+class ContestProblemInfo(msgspec.Struct, frozen=True):
+    problem_id: int
+    slug: str
+    label: str
+    title: str
+    points: int
+    color: str | None
+
+
+class ContestInfo(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    external_id: str | None
+    name: str
+    clock: ContestClock
+    scoring: str
+    penalty_minutes: int
+    public: bool
+    registration_open: bool
+    finalized_at: datetime | None
+    problems: list[ContestProblemInfo]
+
+    def rules(self, cutoff_ms: int | None = None) -> ContestRules:
+        return ContestRules(
+            scoring=self.scoring, penalty_minutes=self.penalty_minutes, cutoff_ms=cutoff_ms
+        )
+
+    def problem_by_label(self, label: str) -> ContestProblemInfo | None:
+        wanted = label.lower()
+        for problem in self.problems:
+            if wanted in (problem.label.lower(), problem.slug):
+                return problem
+        return None

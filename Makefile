@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: setup up test lint bench bench-hub
+.PHONY: setup up test lint bench bench-hub protocol
 setup:
 	@bash scripts/setup.sh
 
@@ -18,6 +18,10 @@ lint: setup
 
 test: lint
 	$(VENV)/pytest -q --durations=25
+
+# The browser's wire types (web/src/protocol.ts) from the msgspec Structs (arena/protocol/web.py).
+protocol:
+	$(VENV)/python -m arena.protocol.web | (cd web && node scripts/protocol.mjs)
 
 bench: setup
 	$(VENV)/python bench/judge_latency.py

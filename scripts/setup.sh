@@ -104,10 +104,15 @@ if [[ $(cat web/node_modules/.arena-hash 2>/dev/null) != "$web_lock_hash" ]]; th
   cp "$STATE/package-lock.json" web/package-lock.json
   echo "$web_lock_hash" > web/node_modules/.arena-hash
 fi
-web_src_hash=$( (cd web && find src public index.html package-lock.json tsconfig.json vite.config.ts \
-  -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16)
+# The build also checks the wire types: web/src/protocol.ts must be what the msgspec Structs
+# give (arena/protocol/web.py through json-schema-to-typescript); `make protocol` rewrites it.
+web_src_hash=$( (find web/src web/public web/scripts web/index.html web/package-lock.json \
+  web/tsconfig.json web/vite.config.ts arena/protocol arena/limits.py -type f -name '[!.]*' \
+  ! -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16)
 if [[ $(cat web/dist/.arena-hash 2>/dev/null) != "$web_src_hash" ]]; then
   log "building the web app (web/dist)"
+  .venv/bin/python -m arena.protocol.web | (cd web && node scripts/protocol.mjs --check) \
+    || { log "web/src/protocol.ts is out of date: run \`make protocol\` and commit it"; exit 1; }
   (cd web && npm run build) >"$STATE/web-build.log" 2>&1 \
     || { tail -30 "$STATE/web-build.log" >&2; log "web build failed (log: $STATE/web-build.log)"; exit 1; }
   echo "$web_src_hash" > web/dist/.arena-hash

@@ -19,8 +19,6 @@ import type {
   UserInfo,
 } from "./protocol";
 
-export const MAX_SOURCE_BYTES = 64 * 1024;
-
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,

@@ -36,7 +36,7 @@ export async function benchPage(app: HTMLElement): Promise<Cleanup> {
     const top = rows[0];
     const moved: BoardRow = { ...mover, rank: 1, key: top.key + 1, solved: top.solved + 1 };
     rows = [moved, ...rows.filter((r) => r.user_id !== mover.user_id)];
-    board.applyDelta({ kind: "leaderboard_delta", board: "public", frozen: false, total: rows.length, rows: [moved] });
+    board.applyDelta({ kind: "leaderboard_delta", board: "public", frozen: false, total: rows.length, rows: [moved], removed: [] });
   };
   replace(
     app,

@@ -1,10 +1,11 @@
 // The problem workspace: statement with math, samples with copy buttons, limits, the editor,
 // Run (samples or custom input, with an output diff), Submit and the live per-test progress.
-import { ApiFailure, MAX_SOURCE_BYTES } from "../api";
+import { ApiFailure } from "../api";
 import { api } from "../api";
 import { VERDICT_NAMES, field, h, replace, toast, verdictBadge } from "../dom";
 import { CodeEditor, LANGUAGE_NAMES } from "../editor";
 import { typeset } from "../math";
+import { MAX_SOURCE_BYTES } from "../protocol";
 import type { ProblemDetail, RunOutcome, SubmissionJudged, SubmissionProgress, SubmissionView, TestResult } from "../protocol";
 
 export interface WorkspaceOptions {

@@ -21,6 +21,9 @@ class Language(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     source_file: str
     compile: list[str]
     run: list[str]
+    # The compiler or runtime and its version, as the image installs it (sandbox/packages.txt,
+    # sandbox/npm/): shown on the problem page and in the README.
+    version: str = ""
     compile_time_s: int = 30
     compile_memory_mib: int = 1024
     compile_processes: int = 64
@@ -39,19 +42,31 @@ class Language(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # regex's first group fills ``{entry}`` in source_file, compile and run; else entry_default.
     entry_pattern: str = ""
     entry_default: str = ""
+    # JVM languages: the regex's first group is the source's package, and ``{main}`` in run is
+    # the main class with it (``pkg.Main``), as DOMjudge's compile scripts find it.
+    package_pattern: str = ""
+    # Function problems (``arena.functions``): the harness that wraps a contestant's function
+    # in this language; none means the language cannot submit to a function problem.
+    harness: str = ""
 
     def for_source(self, source: bytes) -> Language:
-        """This row with ``{entry}`` resolved for one source (itself when it has none)."""
+        """This row with ``{entry}`` and ``{main}`` resolved for a source (itself without)."""
         if not self.entry_default:
             return self
+        text = source.decode(errors="replace")
         entry = self.entry_default
         if self.entry_pattern:
-            found = re.search(self.entry_pattern, source.decode(errors="replace"))
+            found = re.search(self.entry_pattern, text)
             if found is not None:
                 entry = found.group(1)
+        main = entry
+        if self.package_pattern:
+            package = re.search(self.package_pattern, text)
+            if package is not None:
+                main = f"{package.group(1)}.{entry}"
 
         def fill(text: str) -> str:
-            return text.replace("{entry}", entry)
+            return text.replace("{entry}", entry).replace("{main}", main)
 
         return msgspec.structs.replace(
             self,
@@ -60,7 +75,20 @@ class Language(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
             run=[fill(a) for a in self.run],
             entry_pattern="",
             entry_default="",
+            package_pattern="",
         )
+
+    @property
+    def command_line(self) -> str:
+        """The compile command as a contestant reads it (the problem page, the README)."""
+        resolved = self.for_source(b"")
+        return " ".join(resolved._expand(resolved.compile, 0))
+
+    @property
+    def run_line(self) -> str:
+        """The run command, with the memory limit's placeholder left in."""
+        resolved = self.for_source(b"")
+        return " ".join(a.replace("{source}", resolved.source_file) for a in resolved.run)
 
     def compile_argv(self, memory_mib: int) -> list[str]:
         # A row not resolved for a source runs with its default entry point.
@@ -88,7 +116,8 @@ class LanguageTable:
         self._by_extension: dict[str, Language] = {}
         for lang in languages:
             for ext in lang.extensions:
-                self._by_extension[ext] = lang
+                # Dialects share extensions (C11 and C17): the first row is the default one.
+                self._by_extension.setdefault(ext, lang)
 
     @classmethod
     def load(cls, path: Path) -> LanguageTable:
@@ -105,6 +134,20 @@ class LanguageTable:
     def code_stubs(self) -> dict[str, str]:
         """The editor's starting code of every language that has one."""
         return {language.id: language.stub for language in self if language.stub}
+
+    def markdown(self) -> str:
+        """The README's language table: every row, in the table's order."""
+        lines = [
+            "| id | language | version | compile | run | extensions | function problems |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for lang in self:
+            extensions = ", ".join(f"`.{e}`" for e in lang.extensions)
+            lines.append(
+                f"| `{lang.id}` | {lang.name} | {lang.version} | `{lang.command_line}`"
+                f" | `{lang.run_line}` | {extensions} | {'yes' if lang.harness else ''} |"
+            )
+        return "\n".join(lines) + "\n"
 
     @property
     def ids(self) -> list[str]:

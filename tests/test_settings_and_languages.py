@@ -23,8 +23,25 @@ def test_settings_read_typed_values_when_asked() -> None:
 
 def test_language_table_rows() -> None:
     table = LanguageTable.load(REPO / "sandbox" / "languages.toml")
-    assert table.ids == ["c", "cpp", "java", "javascript", "python3", "typescript"]
+    assert table.ids == sorted(
+        [
+            "c",
+            "c11",
+            "cpp",
+            "cpp23",
+            "csharp",
+            "go",
+            "java",
+            "javascript",
+            "kotlin",
+            "pypy3",
+            "python3",
+            "rust",
+            "typescript",
+        ]
+    )
     assert table.for_path(Path("sol.cc")).id == "cpp"
+    assert all(lang.version for lang in table)  # shown on the problem page
     java = table.get("java")
     assert "-Xmx256m" in java.run_argv(256)
     assert java.cpu_limit_ms(2.0) == 3500  # 2 s x 1.5 + 500 ms
@@ -39,3 +56,13 @@ def test_a_bad_table_names_the_file(tmp_path: Path) -> None:
     bad.write_text('[[language]]\nid = "x"\n')
     with pytest.raises(LanguageError, match=str(bad)):
         LanguageTable.load(bad)
+
+
+def test_the_readme_language_table_is_the_table_rows() -> None:
+    table = LanguageTable.load(REPO / "sandbox" / "languages.toml")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- languages:start -->\n") + len("<!-- languages:start -->\n")
+    end = readme.index("<!-- languages:end -->")
+    assert readme[start:end] == table.markdown(), "regenerate with LanguageTable.markdown()"
+    for lang in table:
+        assert f"| `{lang.id}` | {lang.name} | {lang.version} |" in readme

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import msgspec
 
+from arena.functions import Signature, stub
+
 
 class LanguageError(ValueError):
     pass
@@ -106,6 +108,19 @@ class Language(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         return [a.format(source=self.source_file, memory_mib=memory_mib) for a in argv]
 
 
+class CodeStubs(msgspec.Struct, frozen=True):
+    """The starting code stored with an imported problem, from the language table."""
+
+    plain: dict[str, str]  # language id → the row's stub (a stdin/stdout program)
+    harnesses: dict[str, str]  # language id → its function-problem harness
+
+    def for_problem(self, function: Signature | None) -> dict[str, str]:
+        """A function problem's stubs have its signature, in the languages with a harness."""
+        if function is None:
+            return dict(self.plain)
+        return {lang: stub(function, harness) for lang, harness in self.harnesses.items()}
+
+
 class _Table(msgspec.Struct, frozen=True):
     language: list[Language]
 
@@ -131,9 +146,12 @@ class LanguageTable:
     def __iter__(self) -> Iterator[Language]:
         return iter(self._by_id.values())
 
-    def code_stubs(self) -> dict[str, str]:
+    def code_stubs(self) -> CodeStubs:
         """The editor's starting code of every language that has one."""
-        return {language.id: language.stub for language in self if language.stub}
+        return CodeStubs(
+            plain={language.id: language.stub for language in self if language.stub},
+            harnesses={language.id: language.harness for language in self if language.harness},
+        )
 
     def markdown(self) -> str:
         """The README's language table: every row, in the table's order."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from arena.languages import LanguageTable
+from arena.languages import CodeStubs, LanguageTable
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def code_stubs() -> dict[str, str]:
+def code_stubs() -> CodeStubs:
     """The stubs the CLI stores with an imported problem (the language table's)."""
     return LanguageTable.load(REPO / "sandbox" / "languages.toml").code_stubs()
 

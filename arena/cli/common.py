@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 from arq.connections import ArqRedis
 
-from arena.languages import LanguageError, LanguageTable
+from arena.languages import CodeStubs, LanguageError, LanguageTable
 from arena.settings import Settings
 from arena.storage import jobs
 
@@ -14,7 +14,7 @@ class UsageError(Exception):
     """A user-facing error (bad file, unknown language…): one line on stderr, exit status 2."""
 
 
-def code_stubs(settings: Settings) -> dict[str, str]:
+def code_stubs(settings: Settings) -> CodeStubs:
     """The language table's starting code, stored with every imported problem."""
     try:
         return LanguageTable.load(settings.sandbox_dir / "languages.toml").code_stubs()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import secrets
 import tempfile
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from argon2 import PasswordHasher
 
 from arena.cli.demo_bank import Bank, contest_package
 from arena.hub.auth import SESSION_CACHE_S, session_cache_key
+from arena.languages import CodeStubs
 from arena.storage import ranking_cache, users
 from arena.storage.blobs import BlobStore
 from arena.storage.contests import import_contest
@@ -128,7 +128,7 @@ async def seed(
     hasher: PasswordHasher,
     now: datetime,
     *,
-    code_stubs: Mapping[str, str],
+    code_stubs: CodeStubs,
 ) -> SeedResult:
     new_versions = 0
     for problem in bank.problems:

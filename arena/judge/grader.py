@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 import msgspec
 
+from arena.functions import Signature, wrap
 from arena.judge.interactive import run_interactive_test
 from arena.judge.sandbox import SandboxOutOfMemory, SandboxRunaway, SandboxSession
 from arena.judge.validators import (
@@ -24,7 +25,7 @@ from arena.judge.validators import (
 # Re-exported: one compile limit for submissions and package programs.
 from arena.judge.validators import compile_limits as compile_limits
 from arena.judge.verdicts import compile_failed, pass_fail_verdict, result_of, run_verdict
-from arena.languages import Language, LanguageTable
+from arena.languages import Language, LanguageError, LanguageTable
 from arena.problems.checker import DefaultValidatorFlags, check_output
 from arena.problems.package import PackageError, ProblemPackage, TestCase
 from arena.problems.scoring import ScoringPlan, score_submission, scoring_plan
@@ -61,6 +62,8 @@ class GradingPlan(msgspec.Struct, frozen=True, kw_only=True):
     validator: ValidatorPlan | None = None
     # Report each test's output with its result (runs on the samples; never for judging).
     keep_outputs: bool = False
+    # A function problem's signature: the submission is wrapped by its language's harness.
+    function: Signature | None = None
 
 
 def validator_plan(
@@ -102,7 +105,24 @@ def plan_for(
         stop_at_first_failure=problem.type == "pass-fail",
         scoring=scoring_plan(problem),
         validator=validator_plan(problem, languages),
+        function=problem.function,
     )
+
+
+def program_for(
+    language: Language, source: bytes, function: Signature | None
+) -> tuple[Language, bytes]:
+    """The row resolved for the program to compile, and that program: the source itself, or a
+    function problem's submission wrapped by the language's harness (LanguageError without one).
+    """
+    if function is not None:
+        if not language.harness:
+            raise LanguageError(
+                f"this is a function problem: {language.name} has no harness for it"
+                " (choose a language the problem page offers a stub for)"
+            )
+        source = wrap(function, language.harness, source.decode(errors="replace")).encode()
+    return language.for_source(source), source
 
 
 # gVisor maps a process's stack whole at exec: the stack rlimit (the memory limit), at most this.
@@ -141,7 +161,17 @@ async def grade(
 
     A problem with its own output validator runs it in a second container from ``helpers``.
     """
-    language = language.for_source(source)
+    try:
+        language, source = program_for(language, source, plan.function)
+    except LanguageError as exc:
+        yield CompileStarted(language=language.id)
+        yield CompileFinished(ok=False, output=str(exc), time_ms=0)
+        yield JudgingFinished(
+            result=JudgeResult(
+                verdict=Verdict.CE, time_ms=0, memory_kib=0, tests=[], compile_output=str(exc)
+            )
+        )
+        return
     yield CompileStarted(language=language.id)
     report, output = await asyncio.to_thread(
         session.compile,

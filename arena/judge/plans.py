@@ -11,6 +11,7 @@ from typing import Any
 
 import msgspec
 
+from arena.functions import Signature, parse_signature
 from arena.judge.grader import GradingPlan
 from arena.judge.validators import ProgramFile, ValidatorPlan, program_plan
 from arena.languages import LanguageTable
@@ -43,8 +44,8 @@ class PlanCache:
     async def _load(self, problem_id: int, version: int) -> GradingPlan:
         async with self._db.acquire() as conn:
             head = await conn.fetchrow(
-                "SELECT problem_type, time_limit_ms, memory_mib, output_mib, validator, scoring"
-                " FROM problem_versions WHERE problem_id = $1 AND version = $2",
+                "SELECT problem_type, time_limit_ms, memory_mib, output_mib, validator, scoring,"
+                " function_signature FROM problem_versions WHERE problem_id = $1 AND version = $2",
                 problem_id,
                 version,
             )
@@ -75,6 +76,7 @@ class PlanCache:
             validator=self._validator(problem_id, version, head["validator"]),
             stop_at_first_failure=head["problem_type"] == "pass-fail",
             scoring=scoring_rules(head["scoring"]),
+            function=stored_signature(head["function_signature"]),
         )
 
     def _validator(
@@ -117,6 +119,13 @@ def scoring_rules(stored: str | bytes | dict[str, Any] | None) -> ScoringPlan | 
     if isinstance(stored, dict):
         return msgspec.convert(stored, ScoringPlan)
     return msgspec.json.decode(stored, type=ScoringPlan)
+
+
+def stored_signature(stored: str | bytes | dict[str, Any] | None) -> Signature | None:
+    """A function problem's signature as ``problem_versions.function_signature`` holds it."""
+    if stored is None:
+        return None
+    return parse_signature(json.loads(stored) if isinstance(stored, str | bytes) else stored)
 
 
 def checker_flags(validator: str | dict[str, Any]) -> DefaultValidatorFlags:

@@ -11,8 +11,9 @@ from typing import Any
 
 import msgspec
 
-from arena.judge.grader import compile_limits, grade, run_limits, run_or_lost
+from arena.judge.grader import compile_limits, grade, program_for, run_limits, run_or_lost
 from arena.judge.verdicts import compile_failed, run_verdict
+from arena.languages import LanguageError
 from arena.protocol import (
     JudgingFinished,
     RunOutcome,
@@ -84,10 +85,15 @@ async def run_code(
     stdin: bytes | None,
 ) -> bytes:
     state = ctx["arena"]
-    language = state.languages.get(language_id).for_source(source)
     plan = await state.plans.get(problem_id, version)
-    if stdin is None:
+    language = state.languages.get(language_id)
+    if stdin is None:  # grade() wraps a function problem's submission itself
         outcome = await _samples(state, language, source, plan)
     else:
-        outcome = await _custom(state, language, source, plan, stdin)
+        try:
+            language, program = program_for(language, source, plan.function)
+        except LanguageError as exc:
+            outcome = RunOutcome(Verdict.CE, str(exc), [], [])
+        else:
+            outcome = await _custom(state, language, program, plan, stdin)
     return json_encoder.encode(outcome)

@@ -14,6 +14,8 @@ from typing import Literal
 
 import msgspec
 
+from arena.functions.signature import Signature, SignatureError, parse_signature
+
 from .checker import DefaultValidatorFlags, parse_default_validator_flags, parse_float
 from .errors import PackageError, YamlDoc, check_links, read_confined
 from .groups import GroupSettings, TestGroup, read_group_settings
@@ -108,6 +110,9 @@ class ProblemPackage(msgspec.Struct, frozen=True):
     output_validator: ProgramSource | None = None
     # Programs that check every test input (``arena problem check``).
     input_validators: list[ProgramSource] = []
+    # A function problem's signature (``arena: {function: ...}`` or ``signature.yaml``): the
+    # submission is a function, wrapped by a per-language harness (``arena.functions``).
+    function: Signature | None = None
 
 
 def infer_time_limit(
@@ -438,4 +443,27 @@ def load_package(root: Path) -> ProblemPackage:
             else None
         ),
         input_validators=_input_validators(root, is_2023),
+        function=_function(doc, root),
     )
+
+
+def _function(doc: YamlDoc, root: Path) -> Signature | None:
+    """The function signature from ``signature.yaml``, else from problem.yaml's ``arena`` key."""
+    path = root / "signature.yaml"
+    source: YamlDoc = doc
+    key: tuple[str, ...] = ("arena", "function")
+    if path.is_file():
+        # Errors in signature.yaml name that file.
+        source, key = YamlDoc.load(path, root), ("function",)
+        data = source.data
+    else:
+        arena = doc.mapping(("arena",))
+        if arena is None:
+            return None
+        if "function" not in arena:
+            raise doc.error(("arena",), "expected `function:` (a function problem's signature)")
+        data = arena["function"]
+    try:
+        return parse_signature(data)
+    except SignatureError as exc:
+        raise source.error(key, str(exc)) from exc

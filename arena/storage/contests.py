@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import msgspec
 import yaml
 
+from arena.languages import CodeStubs
 from arena.problems.errors import MAX_YAML_NODES, PackageError, check_yaml_size
 from arena.storage.blobs import BlobStore
 from arena.storage.errors import ImportFailure
@@ -313,7 +313,7 @@ async def _problem(
     rel: str,
     file: str,
     entry: _Entry,
-    code_stubs: Mapping[str, str] | None,
+    code_stubs: CodeStubs | None,
 ) -> ContestProblem:
     source = _problem_source(config, entry)
     imported: ImportedProblem | None = None
@@ -339,7 +339,7 @@ async def _problem(
 
 
 async def import_contest(
-    conn: Any, blobs: BlobStore, path: Path, *, code_stubs: Mapping[str, str] | None = None
+    conn: Any, blobs: BlobStore, path: Path, *, code_stubs: CodeStubs | None = None
 ) -> ImportedContest:
     """Import the contest package at ``path`` and its problems, all in one transaction.
 

@@ -10,16 +10,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import re
 import tempfile
 import zipfile
 import zlib
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 import msgspec
 
+from arena.languages import CodeStubs
 from arena.problems.checker import DefaultValidatorFlags
 from arena.problems.errors import YamlDoc
 from arena.problems.package import ProblemPackage, TestCase, load_package
@@ -342,7 +344,7 @@ async def import_problem(
     difficulty: str | None = None,
     tags: list[str] | None = None,
     origin: str | None = None,
-    code_stubs: Mapping[str, str] | None = None,
+    code_stubs: CodeStubs | None = None,
 ) -> ImportedProblem:
     """Import the package at ``package_dir`` (a directory or a zip) in one transaction.
 
@@ -353,8 +355,8 @@ async def import_problem(
     the defaults and an existing one keeps what it has. Raises ``PackageError`` for a broken
     package and ``ImportFailure`` for anything else about the input; ``origin`` is how those
     name the package (default: ``package_dir``). Statements are rendered and stored with the
-    problem on every import, with ``code_stubs`` (language id → code: a package brings no starting
-    code; the callers take them from the language table).
+    problem on every import, with ``code_stubs`` (a package brings no starting code; the callers
+    take them from the language table: a function problem's have its signature).
     """
     origin = str(package_dir) if origin is None else origin
     async with unpacked(Path(package_dir)) as root:
@@ -362,7 +364,7 @@ async def import_problem(
         package = await asyncio.to_thread(load_package, root)
         scoring = scoring_plan(package)
         statements = await asyncio.to_thread(render_statements, package)
-        stubs = {} if code_stubs is None else dict(code_stubs)
+        stubs = {} if code_stubs is None else code_stubs.for_problem(package.function)
         slug = check_slug(package.short_name.lower() if slug is None else slug, origin)
         difficulty, tags = await asyncio.to_thread(_metadata, root, origin, difficulty, tags)
         digest = await asyncio.to_thread(package_hash, root)
@@ -459,8 +461,8 @@ async def _insert_version(
     time_limit_s = package.limits.time_limit_s or DEFAULT_TIME_LIMIT_S
     await conn.execute(
         "INSERT INTO problem_versions (problem_id, version, problem_type, time_limit_ms,"
-        " memory_mib, output_mib, validator, package_hash)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)",
+        " memory_mib, output_mib, validator, package_hash, function_signature)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb)",
         problem_id,
         version,
         package.type,
@@ -469,6 +471,7 @@ async def _insert_version(
         package.limits.output_mib,
         _validator_json(package, program),
         digest,
+        None if package.function is None else json.dumps(package.function.to_dict()),
     )
     # Ordinals count from 0 like the grader's test indices; the package order (samples first,
     # then secret tests by name) is the order tests run in.

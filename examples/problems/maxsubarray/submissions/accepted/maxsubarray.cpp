@@ -1,14 +1,14 @@
-#include <algorithm>
-#include <cstdio>
-int main() {
-    int n;
-    if (scanf("%d", &n) != 1) return 1;
-    long long best = 0, current = 0;
-    for (int i = 0; i < n; i++) {
-        long long x;
-        scanf("%lld", &x);
-        current = std::max(x, current + x);
-        best = i == 0 ? current : std::max(best, current);
+#include <bits/stdc++.h>
+using namespace std;
+
+class Solution {
+public:
+    long long maxSubArray(vector<long long>& nums) {
+        long long best = nums[0], current = nums[0];
+        for (size_t i = 1; i < nums.size(); i++) {
+            current = max(nums[i], current + nums[i]);
+            best = max(best, current);
+        }
+        return best;
     }
-    printf("%lld\n", best);
-}
+};

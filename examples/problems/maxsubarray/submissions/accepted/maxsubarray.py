@@ -1,6 +1,6 @@
-input()
-best, current = None, 0
-for x in map(int, input().split()):
-    current = max(x, current + x)
-    best = current if best is None else max(best, current)
-print(best)
+def max_sub_array(nums: list[int]) -> int:
+    best = current = nums[0]
+    for x in nums[1:]:
+        current = max(x, current + x)
+        best = max(best, current)
+    return best

@@ -1,7 +1,7 @@
-# Allows the empty block: prints 0 when every number is negative.
-input()
-best = current = 0
-for x in map(int, input().split()):
-    current = max(0, current + x)
-    best = max(best, current)
-print(best)
+# Allows the empty block: returns 0 when every number is negative.
+def max_sub_array(nums: list[int]) -> int:
+    best = current = 0
+    for x in nums:
+        current = max(0, current + x)
+        best = max(best, current)
+    return best

@@ -1,18 +1,15 @@
-#include <cstdio>
-#include <unordered_map>
-int main() {
-    int n;
-    long long t;
-    if (scanf("%d %lld", &n, &t) != 2) return 1;
-    std::unordered_map<long long, int> seen;
-    for (int j = 1; j <= n; j++) {
-        long long x;
-        scanf("%lld", &x);
-        auto it = seen.find(t - x);
-        if (it != seen.end()) {
-            printf("%d %d\n", it->second, j);
-            return 0;
+#include <bits/stdc++.h>
+using namespace std;
+
+class Solution {
+public:
+    vector<long long> twoSum(vector<long long>& nums, long long target) {
+        unordered_map<long long, long long> seen;
+        for (long long j = 0; j < (long long)nums.size(); j++) {
+            auto it = seen.find(target - nums[j]);
+            if (it != seen.end()) return {it->second, j};
+            seen.emplace(nums[j], j);
         }
-        seen.emplace(x, j);
+        return {};
     }
-}
+};

@@ -1,7 +1,7 @@
-n, t = map(int, input().split())
-seen = {}
-for j, x in enumerate(map(int, input().split()), 1):
-    if t - x in seen:
-        print(seen[t - x], j)
-        break
-    seen.setdefault(x, j)
+def two_sum(nums: list[int], target: int) -> list[int]:
+    seen: dict[int, int] = {}
+    for j, x in enumerate(nums):
+        if target - x in seen:
+            return [seen[target - x], j]
+        seen.setdefault(x, j)
+    return []

@@ -1,8 +1,7 @@
 # Uses one element twice when 2 * a_i = t.
-n, t = map(int, input().split())
-a = list(map(int, input().split()))
-where = {x: i for i, x in enumerate(a, 1)}
-for i, x in enumerate(a, 1):
-    if t - x in where:
-        print(*sorted((i, where[t - x])))
-        break
+def two_sum(nums: list[int], target: int) -> list[int]:
+    where = {x: i for i, x in enumerate(nums)}
+    for i, x in enumerate(nums):
+        if target - x in where:
+            return sorted((i, where[target - x]))
+    return []

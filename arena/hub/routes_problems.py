@@ -13,7 +13,15 @@ from arena.hub import auth
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, no_nul, not_found
 from arena.hub.state import HubState
-from arena.protocol import LikeResult, ProblemDetail, ProblemList, ProblemSummary, Sample, UserInfo
+from arena.protocol import (
+    LanguageOption,
+    LikeResult,
+    ProblemDetail,
+    ProblemList,
+    ProblemSummary,
+    Sample,
+    UserInfo,
+)
 from arena.storage.problems import SLUG_RE
 from arena.storage.submissions import FROZEN_COUNTS_JOIN
 
@@ -126,7 +134,8 @@ async def _text(state: HubState, digest: str) -> str:
 async def problem_detail(state: HubState, row: Any, user: UserInfo | None) -> ProblemDetail:
     async with state.db.acquire() as conn:
         version = await conn.fetchrow(
-            "SELECT time_limit_ms, memory_mib FROM problem_versions"
+            "SELECT time_limit_ms, memory_mib, function_signature IS NOT NULL AS function_problem"
+            " FROM problem_versions"
             " WHERE problem_id = $1 AND version = $2",
             row["id"],
             row["current_version"],
@@ -146,6 +155,12 @@ async def problem_detail(state: HubState, row: Any, user: UserInfo | None) -> Pr
         )
     stubs = row["code_stubs"]
     stubs_map = msgspec.json.decode(stubs, type=dict[str, str]) if stubs else {}
+    function_problem = bool(version["function_problem"])
+    options = [
+        LanguageOption(lang.id, lang.name, lang.version, lang.command_line)
+        for lang in state.languages
+        if lang.harness or not function_problem
+    ]
     return ProblemDetail(
         slug=row["slug"],
         title=row["title"],
@@ -161,10 +176,12 @@ async def problem_detail(state: HubState, row: Any, user: UserInfo | None) -> Pr
         time_limit_ms=version["time_limit_ms"],
         memory_mib=version["memory_mib"],
         code_stubs=stubs_map,
-        languages=state.languages.ids,
+        languages=[o.id for o in sorted(options, key=lambda o: o.id)],
         likes=row["like_count"],
         liked=liked,
         solved=bool(await _solved(state, user, [row["id"]])),
+        language_options=options,
+        function_problem=function_problem,
     )
 
 

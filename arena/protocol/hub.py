@@ -89,6 +89,15 @@ class Sample(msgspec.Struct, frozen=True):
     output: str
 
 
+class LanguageOption(msgspec.Struct, frozen=True):
+    """A row of the language table as the problem page's menu shows it."""
+
+    id: str
+    name: str
+    version: str
+    compile: str  # the compile command, flags included
+
+
 class ProblemDetail(msgspec.Struct, frozen=True):
     slug: str
     title: str
@@ -103,6 +112,9 @@ class ProblemDetail(msgspec.Struct, frozen=True):
     likes: int
     liked: bool
     solved: bool
+    # The menu, in the table's order; a function problem offers the languages with a harness.
+    language_options: list[LanguageOption] = []
+    function_problem: bool = False
 
 
 class LikeResult(msgspec.Struct, frozen=True):

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from hub.api_support import AC_SOURCE, assert_error, import_aplusb, unique, wait_judged
 from hub_support import Hub, bearer, new_contest, new_user
+from support import code_stubs
+
+from arena.storage.blobs import DiskBlobStore
+from arena.storage.problems import import_problem
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "problems"
 
 
 async def _list(hub: Hub, token: str | None = None, **params: Any) -> dict[str, Any]:
@@ -106,6 +114,53 @@ async def test_a_problem_shows_samples_limits_stubs_and_languages(
     assert set(stubs) <= set(problem["languages"]) and stubs["python3"].strip()
     assert (problem["likes"], problem["liked"], problem["solved"]) == (0, False, False)
     assert isinstance(problem["statement_html"], str)
+    # The menu: every row of the language table, with its version and compile flags.
+    options = {o["id"]: o for o in problem["language_options"]}
+    assert set(options) == set(problem["languages"]) and not problem["function_problem"]
+    assert options["cpp23"]["name"] == "C++23" and "-std=gnu++23" in options["cpp23"]["compile"]
+    assert options["kotlin"]["version"].startswith("Kotlin")
+
+
+async def test_a_function_problem_offers_signature_stubs_in_its_languages(
+    hubs: list[Hub], hub_env: dict[str, str], database_url: str
+) -> None:
+    slug = unique("twosum-")
+    conn = await asyncpg.connect(database_url)
+    try:
+        blobs = DiskBlobStore(Path(hub_env["ARENA_BLOB_DIR"]))
+        await import_problem(conn, blobs, EXAMPLES / "twosum", slug=slug, code_stubs=code_stubs())
+    finally:
+        await conn.close()
+    problem = (await _detail(hubs[0], slug)).json()
+    assert problem["function_problem"] is True
+    # Only languages with a harness: C, Rust and C# cannot submit a function.
+    assert set(problem["languages"]) == {
+        "cpp",
+        "cpp23",
+        "go",
+        "java",
+        "javascript",
+        "kotlin",
+        "pypy3",
+        "python3",
+        "typescript",
+    }
+    assert [o["id"] for o in problem["language_options"]] == [
+        "cpp",
+        "cpp23",
+        "java",
+        "javascript",
+        "python3",
+        "pypy3",
+        "typescript",
+        "kotlin",
+        "go",
+    ]
+    stubs = problem["code_stubs"]
+    assert set(stubs) == set(problem["languages"])
+    assert "def two_sum(nums: list[int], target: int) -> list[int]:" in stubs["python3"]
+    assert "vector<long long> twoSum(vector<long long>& nums, long long target)" in stubs["cpp"]
+    assert "func twoSum(nums []int, target int) []int" in stubs["go"]
 
 
 async def test_an_unknown_problem_is_404(hubs: list[Hub], db: Any) -> None:

@@ -426,6 +426,10 @@ async def test_bank_problem_page_and_phone_width(
     await expect(page.locator(".limits")).to_contain_text("Time limit: 1.0 s")
     await page.get_by_label("Language").select_option("cpp")
     await expect(page.locator(".cm-content")).to_contain_text("#include")  # the C++ stub
+    # The menu names the table's dialects and shows the chosen one's version and flags.
+    await page.get_by_label("Language").select_option("C++23")
+    await expect(page.get_by_test_id("compile-command")).to_contain_text("GCC 12.2: g++ -O2")
+    await expect(page.get_by_test_id("compile-command")).to_contain_text("-std=gnu++23")
     await shot(page, screenshots, "problem")
     await page.context.close()
 

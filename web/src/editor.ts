@@ -21,27 +21,26 @@ import {
   lineNumbers,
 } from "@codemirror/view";
 
-export const LANGUAGE_NAMES: Record<string, string> = {
-  c: "C",
-  cpp: "C++",
-  java: "Java",
-  javascript: "JavaScript",
-  python3: "Python 3",
-  typescript: "TypeScript",
-};
-
 function mode(language: string): Extension {
   switch (language) {
     case "c":
+    case "c11":
     case "cpp":
+    case "cpp23":
+    // Close enough in tokens (braces, comments, strings) to highlight usefully.
+    case "rust":
+    case "go":
       return cpp();
     case "java":
+    case "kotlin":
+    case "csharp":
       return java();
     case "javascript":
       return javascript();
     case "typescript":
       return javascript({ typescript: true });
     case "python3":
+    case "pypy3":
       return python();
     default:
       return [];

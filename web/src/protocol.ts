@@ -245,6 +245,15 @@ export interface ErrorFrame {
   message: string;
   request_id?: string | null;
 }
+/**
+ * A row of the language table as the problem page's menu shows it.
+ */
+export interface LanguageOption {
+  id: string;
+  name: string;
+  version: string;
+  compile: string;
+}
 export interface Leaderboard {
   contest_id: number;
   board: string;
@@ -289,6 +298,8 @@ export interface ProblemDetail {
   likes: number;
   liked: boolean;
   solved: boolean;
+  language_options: LanguageOption[];
+  function_problem: boolean;
 }
 export interface Sample {
   name: string;

@@ -3,7 +3,7 @@
 import { ApiFailure } from "../api";
 import { api } from "../api";
 import { VERDICT_NAMES, field, h, replace, toast, verdictBadge } from "../dom";
-import { CodeEditor, LANGUAGE_NAMES } from "../editor";
+import { CodeEditor } from "../editor";
 import { typeset } from "../math";
 import { MAX_SOURCE_BYTES } from "../protocol";
 import type { ProblemDetail, RunOutcome, SubmissionJudged, SubmissionProgress, SubmissionView, TestResult } from "../protocol";
@@ -56,11 +56,26 @@ export class Workspace {
     );
     const host = h("div", { class: "editor-host" });
     this.editor = new CodeEditor(host, options.scope, detail.code_stubs, detail.languages, () => void this.submit());
+    // The menu is the language table's rows: name, and the version and compile flags below it.
+    const menu = detail.language_options;
+    const command = h("code", { class: "compile-command", "data-testid": "compile-command" });
+    const describe = (id: string) => {
+      const option = menu.find((o) => o.id === id);
+      command.textContent = option ? `${option.version}: ${option.compile}` : "";
+    };
     const picker = h(
       "select",
-      { id: "language", name: "language", onchange: () => this.editor.switchLanguage(picker.value) },
-      detail.languages.map((l) => h("option", { value: l, selected: l === this.editor.languageId }, LANGUAGE_NAMES[l] ?? l)),
+      {
+        id: "language",
+        name: "language",
+        onchange: () => {
+          this.editor.switchLanguage(picker.value);
+          describe(picker.value);
+        },
+      },
+      menu.map((o) => h("option", { value: o.id, selected: o.id === this.editor.languageId }, o.name)),
     );
+    describe(this.editor.languageId);
     const custom = h("textarea", { id: "custom-input", rows: 3, placeholder: "Custom input (leave empty to run on the samples)", spellcheck: "false" });
     this.output = h("div", { class: "run-output", "data-testid": "run-output", "aria-live": "polite" });
     this.progress = h("div", { class: "submission-progress", "data-testid": "progress", "aria-live": "polite" });
@@ -82,6 +97,7 @@ export class Workspace {
         "section",
         { class: "code-side", "aria-label": "Code" },
         h("div", { class: "toolbar" }, field("Language", picker), reset),
+        command,
         host,
         field("Custom input", custom),
         h("div", { class: "actions" }, runButton, submitButton, h("span", { class: "hint" }, "Ctrl/⌘+Enter submits")),

@@ -70,6 +70,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     submission_window_s: int = 60
     run_timeout_s: float = 60.0  # POST .../run waits this long for a sandbox
     ws_queue_messages: int = 512  # per socket; a client further behind is resynced
+    # Spectators: unsent bytes in a socket's transport past which it is resynced once it drains.
+    ws_buffer_bytes: int = 256 * 1024
     # A reconnect further behind than this many events gets a snapshot, not a replay.
     ws_replay_max_events: int = 1000
     spectator_sockets_per_address: int = 200  # anonymous ones, per hub process (IPv6: /64)

@@ -13,9 +13,13 @@ Each socket records (seq, time.time()) per envelope; latency = receive time - co
 verdict in that envelope, same clock. Lost = public seqs in the contest's history after a
 socket's snapshot that the socket never received (resync snapshots are counted separately).
 
-Baseline in the same run: the same measurement with 1 socket (ratio at p99), and the raw Redis
-subscriber's own commit → pub/sub latency. The machine has 2 cores: the client processes compete
-with the hub for CPU, which inflates the 10k-socket latency; the output shows the CPU each used.
+Baselines in the same run: the same measurement with 1 socket, the raw Redis subscriber's own
+commit → pub/sub latency, and the reference: ``websockets.broadcast()`` (``--reference-dir``,
+../shared/peers/ws-fanout: its server and its swarm of as many sockets over as many client
+processes, 2 messages/s). The goal compares Arena's raw Redis subscriber → socket p99 with the
+reference's send → socket p99 (≤ 1.2x) and the memory per idle socket (≤ 20 KiB).
+The machine has 2 cores: the client processes compete with the hub for CPU, which inflates the
+10k-socket latency; the output shows the CPU each used.
 
     .venv/bin/python bench/spectators.py [--sockets 10000] [--seconds 20] [--client-procs 3]
 """
@@ -26,6 +30,8 @@ import argparse
 import asyncio
 import contextlib
 import multiprocessing as mp
+import subprocess
+import sys
 import tempfile
 import time
 from multiprocessing.connection import Connection
@@ -57,7 +63,7 @@ from websockets.asyncio.client import connect
 
 from arena.storage import events, ranking_cache
 
-REDIS_DB = 15
+REDIS_DB = 15  # --redis-db
 RATE_PER_S = 10
 
 
@@ -266,11 +272,48 @@ def report(label: str, result: dict[str, Any]) -> None:
     )
 
 
+def _reference_dir(given: str | None) -> Path | None:
+    here = Path(__file__).resolve().parents[1]
+    candidates = [Path(given)] if given else [
+        here.parent / "shared/peers/ws-fanout", here.parent.parent / "shared/peers/ws-fanout"
+    ]  # fmt: skip
+    return next((c for c in candidates if (c / "server_websockets.py").exists()), None)
+
+
+def run_reference(args: argparse.Namespace, work: Path) -> dict[str, Any] | None:
+    """The reference server and its swarm with as many sockets, now, on this machine."""
+    where = _reference_dir(args.reference_dir)
+    if where is None:
+        print("reference not found (--reference-dir): no ratio", flush=True)
+        return None
+    port = free_port()
+    lifetime = 120 + args.seconds + args.sockets / 200
+    server = subprocess.Popen(
+        [sys.executable, str(where / "server_websockets.py"), "--port", str(port), "--rate", "2",
+         "--max-seconds", str(lifetime)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    out = work / "reference.json"
+    try:
+        time.sleep(1.0)
+        subprocess.run(
+            [sys.executable, str(where / "swarm.py"), f"ws://127.0.0.1:{port}/", "--clients",
+             str(args.sockets), "--procs", str(args.client_procs), "--duration", str(args.seconds),
+             "--server-pid", str(server.pid), "--json-out", str(out)],
+            check=True, timeout=lifetime + 120,
+        )  # fmt: skip
+    finally:
+        server.kill()
+        server.wait()
+    summary: dict[str, Any] = msgspec.json.decode(out.read_bytes())["summary"]
+    return summary
+
+
 async def main(args: argparse.Namespace) -> None:
     raise_nofile()
     work = Path(tempfile.mkdtemp(prefix="arena-bench-spec-"))
-    redis = Redis(db=REDIS_DB)
-    await claim_redis_db(redis, REDIS_DB)
+    redis = Redis(db=args.redis_db)
+    await claim_redis_db(redis, args.redis_db)
     run_id = await redis_run_id(redis)
     hub = None
     async with fresh_database("spec") as url:
@@ -285,7 +328,10 @@ async def main(args: argparse.Namespace) -> None:
                 await ranking_cache.rebuild(conn, redis, contest_id)
             port = free_port()
             log = work / "hub.log"
-            hub = start_hub(hub_env(url, REDIS_DB, work / "blobs"), port, log)
+            # Every client comes from 127.0.0.1: no cap on anonymous sockets per address.
+            env = hub_env(url, args.redis_db, work / "blobs")
+            env["ARENA_SPECTATOR_SOCKETS_PER_ADDRESS"] = str(10 * args.sockets)
+            hub = start_hub(env, port, log)
             await wait_healthy(port, hub, log)
             ctx = {"hub": hub, "db": db, "redis": redis, "port": port,
                    "info": (contest_id, problem_id, version), "log": log}  # fmt: skip
@@ -302,15 +348,29 @@ async def main(args: argparse.Namespace) -> None:
             await redis.flushdb()
             run_id_after = await redis_run_id(redis)
             await redis.aclose()
+    reference = run_reference(args, work) if args.reference else None
     report("baseline, 1 socket", base)
     report(f"{args.sockets} sockets over {args.client_procs} client processes", big)
     per_socket = (big["rss_after"] - big["rss_before"]) / max(1, big["opened"])
     print(f"\nhub RSS {big['rss_before']} KiB → {big['rss_after']} KiB idle with {big['opened']}"
-          f" sockets: {per_socket:.1f} KiB per idle socket (target <= 40 KiB)")  # fmt: skip
+          f" sockets: {per_socket:.1f} KiB per idle socket (goal <= 20 KiB)")  # fmt: skip
     ratio = summary_ms(big["latency"])[2] / summary_ms(base["latency"])[2]
     print(f"p99 verdict → delivery: {summary_ms(big['latency'])[2]:.1f} ms vs "
           f"{summary_ms(base['latency'])[2]:.1f} ms with 1 socket ({ratio:.2f}x; target <= 300 ms,"
           f" 0 lost); includes up to one {0.25:.2f} s ticker coalescing interval")  # fmt: skip
+    if reference is not None:
+        ref_p99 = reference["latency"]["p99"] * 1e3
+        ref_kib = reference["server"]["bytes_per_conn"] / 1024
+        arena_p99 = summary_ms(big["fanout"])[2]
+        print(
+            f"\nreference websockets.broadcast(), same run: {reference['opened']} sockets, "
+            f"{reference['failed']} failed, send → socket p99 {ref_p99:.1f} ms, "
+            f"{ref_kib:.1f} KiB per socket, server CPU {reference['server']['cpu_pct']:.0f}%"
+        )
+        print(f"RATIO raw Redis sub → socket p99: Arena {arena_p99:.1f} ms / reference "
+              f"{ref_p99:.1f} ms = {arena_p99 / ref_p99:.2f}x (goal <= 1.2x); memory per idle "
+              f"socket Arena {per_socket:.1f} KiB vs reference {ref_kib:.1f} KiB "
+              "(goal <= 20 KiB)")  # fmt: skip
     print(f"hub log: {log}")
     warn_if_restarted(run_id, run_id_after)
 
@@ -323,5 +383,8 @@ if __name__ == "__main__":
     parser.add_argument("--baseline-seconds", type=float, default=10.0)
     parser.add_argument("--idle-s", type=float, default=5.0, help="idle wait before reading RSS")
     parser.add_argument("--drain-s", type=float, default=3.0, help="wait after the last verdict")
+    parser.add_argument("--reference-dir", help="../shared/peers/ws-fanout (found by default)")
+    parser.add_argument("--no-reference", dest="reference", action="store_false")
+    parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="flushed: a free one")
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main(parser.parse_args()))

@@ -121,7 +121,11 @@ def create_app(settings: Settings) -> Starlette:
             settings.database_url, min_size=1, max_size=settings.hub_db_pool_size
         )
         redis = await jobs.connect(settings.redis_url)
-        fanout = Fanout(redis)
+        fanout = Fanout(
+            redis,
+            buffer_bytes=settings.ws_buffer_bytes,
+            send_timeout_s=settings.ws_send_timeout_s,
+        )
         state = HubState(
             settings=settings,
             db=db,

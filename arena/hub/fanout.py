@@ -11,15 +11,19 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
 import msgspec
 
+from arena.hub.broadcast import DirectSocket, text_frame
 from arena.hub.metrics import PUBSUB_LAG
 from arena.storage import events
 
 log = logging.getLogger(__name__)
+LAG_CHECK_S = 0.1
+RECENT_FRAMES = 1024  # per contest: what a spectator that just read its snapshot may have missed
 
 
 class _Header(msgspec.Struct):
@@ -87,10 +91,21 @@ class Subscriber:
 
 
 class Fanout:
-    def __init__(self, redis: Any) -> None:
+    def __init__(
+        self, redis: Any, *, buffer_bytes: int = 1 << 20, send_timeout_s: float = 10.0
+    ) -> None:
         self._redis = redis
         self._pubsub = redis.pubsub()
         self._topics: dict[int, set[Subscriber]] = {}
+        # Spectators (see arena.hub.broadcast): live ones, and the contest's recent frames
+        # (every audience, contiguous seqs) that a socket joining after its catch-up replays.
+        self._direct: dict[int, set[DirectSocket]] = {}
+        self._joining: dict[int, int] = {}
+        self._recent: dict[int, deque[tuple[int, str, bytes]]] = {}
+        self._buffer_bytes = buffer_bytes
+        self._lagging: dict[DirectSocket, int] = {}  # → contest id
+        self._watcher: asyncio.Task[None] | None = None
+        self._send_timeout_s = send_timeout_s
         self._lock = asyncio.Lock()
         self._reader: asyncio.Task[None] | None = None
         self.delivered = 0
@@ -100,10 +115,11 @@ class Fanout:
         self._reader = asyncio.create_task(self._read(), name="fanout-reader")
 
     async def close(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
+        for task in (self._reader, self._watcher):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self._pubsub.aclose()
 
     def restart_all(self) -> None:
@@ -112,20 +128,37 @@ class Fanout:
         for topic in self._topics.values():
             for subscriber in topic:
                 subscriber.restart()
+        for live in self._direct.values():
+            for sock in live:
+                sock.restart()
+            live.clear()
 
     def sockets(self, contest_id: int | None = None) -> int:
         if contest_id is not None:
-            return len(self._topics.get(contest_id, ()))
-        return sum(len(t) for t in self._topics.values())
+            return len(self._topics.get(contest_id, ())) + self._joining.get(contest_id, 0)
+        return sum(len(t) for t in self._topics.values()) + sum(self._joining.values())
+
+    def _wanted(self, contest_id: int) -> bool:
+        return bool(self._topics.get(contest_id)) or self._joining.get(contest_id, 0) > 0
+
+    async def _subscribe(self, contest_id: int) -> None:
+        if not self._wanted(contest_id):
+            self._recent[contest_id] = deque(maxlen=RECENT_FRAMES)
+            await self._pubsub.subscribe(events.channel(contest_id))
+
+    async def _unsubscribe(self, contest_id: int) -> None:
+        if not self._wanted(contest_id):
+            self._topics.pop(contest_id, None)
+            self._direct.pop(contest_id, None)
+            self._recent.pop(contest_id, None)
+            with contextlib.suppress(Exception):
+                await self._pubsub.unsubscribe(events.channel(contest_id))
 
     async def join(self, contest_id: int, subscriber: Subscriber) -> None:
         """Subscribed before the caller reads history, so nothing falls between the two."""
         async with self._lock:
-            topic = self._topics.get(contest_id)
-            if topic is None:
-                topic = self._topics[contest_id] = set()
-                await self._pubsub.subscribe(events.channel(contest_id))
-            topic.add(subscriber)
+            await self._subscribe(contest_id)
+            self._topics.setdefault(contest_id, set()).add(subscriber)
         if self.restarting:
             subscriber.restart()
 
@@ -135,10 +168,81 @@ class Fanout:
             if topic is None:
                 return
             topic.discard(subscriber)
-            if not topic:
-                del self._topics[contest_id]
-                with contextlib.suppress(Exception):
-                    await self._pubsub.unsubscribe(events.channel(contest_id))
+            await self._unsubscribe(contest_id)
+
+    async def join_direct(self, contest_id: int) -> None:
+        """A spectator's socket is coming: subscribed (and recording recent frames) before it
+        reads its snapshot or history; it joins the live set with ``go_live``."""
+        async with self._lock:
+            await self._subscribe(contest_id)
+            self._joining[contest_id] = self._joining.get(contest_id, 0) + 1
+
+    def go_live(self, contest_id: int, sock: DirectSocket, covered: int) -> bool:
+        """Writes the recent public frames after ``covered`` and adds the socket to the live
+        set, with no await in between; False when the recent frames do not reach back to
+        ``covered`` (the caller sends a fresh snapshot and tries again)."""
+        if self.restarting:
+            sock.restart()
+            return True
+        if sock.gone or sock.closed():
+            return True
+        recent = self._recent.get(contest_id)
+        if recent and recent[0][0] > covered + 1:
+            return False
+        sock.last_seq = covered
+        sock.lagging_since = None
+        for seq, audience, frame in recent or ():
+            if seq > covered and audience == events.PUBLIC:
+                sock.write(frame)
+                sock.last_seq = seq
+        self._direct.setdefault(contest_id, set()).add(sock)
+        return True
+
+    async def leave_direct(self, contest_id: int, sock: DirectSocket) -> None:
+        sock.gone = True
+        async with self._lock:
+            self._direct.get(contest_id, set()).discard(sock)
+            self._joining[contest_id] -= 1
+            if not self._joining[contest_id]:
+                del self._joining[contest_id]
+            await self._unsubscribe(contest_id)
+
+    def _broadcast(self, contest_id: int, seq: int, audience: str, data: bytes) -> None:
+        frame = text_frame(data)  # once per event, whatever the number of sockets
+        recent = self._recent.get(contest_id)
+        if recent is not None:
+            recent.append((seq, audience, frame))
+        live = self._direct.get(contest_id)
+        if not live or audience != events.PUBLIC:
+            return
+        now = time.monotonic()
+        limit = self._buffer_bytes
+        for sock in live:
+            if sock.offer(seq, frame, now, limit):
+                self._lagging[sock] = contest_id
+        self.delivered += len(live)
+        if self._lagging and (self._watcher is None or self._watcher.done()):
+            self._watcher = asyncio.create_task(self._watch_lagging(), name="fanout-lagging")
+
+    async def _watch_lagging(self) -> None:
+        """Lagging spectators, looked at until each has drained (resync) or timed out (drop)."""
+        while self._lagging:
+            await asyncio.sleep(LAG_CHECK_S)
+            now = time.monotonic()
+            for sock, contest_id in list(self._lagging.items()):
+                if sock.gone or sock.closed():
+                    outcome: str | None = "gone"
+                else:
+                    outcome = sock.lag_outcome(now, self._buffer_bytes, self._send_timeout_s)
+                    if outcome is None:
+                        continue
+                del self._lagging[sock]
+                self._direct.get(contest_id, set()).discard(sock)
+                if outcome == "drop":
+                    log.info("dropping a spectator of contest %s: it stopped reading", contest_id)
+                    sock.abort()
+                elif outcome == "resync":
+                    sock.on_resync(sock)
 
     def _dispatch(self, channel: bytes, data: bytes) -> None:
         contest_id = int(channel.split(b":")[2])
@@ -149,6 +253,7 @@ class Fanout:
         for subscriber in self._topics.get(contest_id, ()):
             subscriber.offer(header.seq, header.audience, data)
             self.delivered += 1
+        self._broadcast(contest_id, header.seq, header.audience, data)
 
     async def _read(self) -> None:
         while True:
@@ -166,6 +271,11 @@ class Fanout:
                 for topic in self._topics.values():
                     for subscriber in topic:
                         subscriber.resync()
+                for contest_id, live in self._direct.items():
+                    self._recent[contest_id].clear()
+                    for sock in list(live):
+                        live.discard(sock)
+                        sock.on_resync(sock)
                 await asyncio.sleep(0.5)
                 continue
             if message is not None and message["type"] == "message":
@@ -173,3 +283,5 @@ class Fanout:
                     self._dispatch(message["channel"], message["data"])
                 except (ValueError, msgspec.DecodeError) as exc:
                     log.warning("fanout: dropped a malformed event: %s", exc)
+                except Exception:  # the reader must outlive any one event
+                    log.exception("fanout: an event could not be delivered")

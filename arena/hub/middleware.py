@@ -12,6 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from arena import logs
+from arena.hub import broadcast
 from arena.hub.metrics import HTTP_LATENCY
 from arena.protocol import ErrorBody, json_encoder
 
@@ -51,6 +52,7 @@ class RequestContext:
         token = logs.request_id.set(rid)
         try:
             if scope["type"] == "websocket":
+                broadcast.capture(scope, send)  # the server's own send: first in the stack
                 await self.app(scope, receive, send)
             else:
                 await self._http(scope, receive, send, rid)

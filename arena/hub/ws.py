@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from arena.contest import ContestInfo
-from arena.hub import admin, auth, views
+from arena.hub import admin, auth, views, ws_spectate
+from arena.hub.broadcast import DirectSocket
 from arena.hub.fanout import REPLY_SEQ, RESTART, RESYNC, Subscriber
 from arena.hub.http import ApiError, not_found, parse_id
 from arena.hub.metrics import open_socket
@@ -48,14 +49,6 @@ async def _refuse(ws: WebSocket, code: int, reason: str) -> None:
     await ws.close(code, reason)
 
 
-def _since(ws: WebSocket) -> int | None:
-    raw = ws.query_params.get("since")
-    if raw is None or raw == "":
-        return None
-    value = parse_id(raw)
-    return -1 if value is None else value
-
-
 async def _send_snapshot(
     ws: WebSocket, state: HubState, info: ContestInfo, user: UserInfo | None, sub: Subscriber
 ) -> int:
@@ -74,7 +67,7 @@ async def _catch_up(
 ) -> int:
     """The snapshot or the missed events; returns the last seq sent (the pump skips up to it:
     events published meanwhile arrive both live and from the history)."""
-    since = _since(ws)
+    since = ws_spectate.since_param(ws)
     bound = state.settings.ws_replay_max_events
     missed = None
     if since is not None and since >= 0:
@@ -115,9 +108,6 @@ async def _pump(
                 await ws.send_text(data.decode())
 
 
-_PING = frozenset({'{"kind":"ping"}', '{"kind": "ping"}'})
-
-
 async def _receive(ws: WebSocket, sub: Subscriber, *, read_only: bool) -> None:
     """Replies go through the subscriber's queue, so that only the pump ever sends."""
     while True:
@@ -125,7 +115,7 @@ async def _receive(ws: WebSocket, sub: Subscriber, *, read_only: bool) -> None:
         if message["type"] == "websocket.disconnect":
             return
         text = message.get("text") or ""
-        if text.strip() in _PING:  # keep-alives are welcome on every stream
+        if text.strip() in ws_spectate.PING:  # keep-alives are welcome on every stream
             sub.reply(b'{"kind":"pong"}')
             continue
         reason = (
@@ -233,9 +223,13 @@ async def spectator(ws: WebSocket) -> None:
             await _refuse(ws, CLOSE_TOO_MANY, "too many sockets from this address")
             return
         await ws.accept()
-        sub = Subscriber(["public"], state.settings.ws_queue_messages)
         # Spectators always see the public board, even when a moderator watches this way.
+        direct = DirectSocket.of(ws.scope)
         with open_socket("spectator"):
+            if direct is not None:  # uvicorn: frames written straight to the transport
+                await ws_spectate.stream(ws, state, info.id, direct)
+                return
+            sub = Subscriber(["public"], state.settings.ws_queue_messages)
             await _stream(ws, state, info, None, sub, read_only=True)
 
 

@@ -119,7 +119,10 @@ async def test_event_feeds_are_capped_per_address(
 
 async def _ended_contest_with_team(db: Any, hub: Hub, problem_id: int) -> tuple[int, int]:
     contest_id = await new_contest(db, problem_id, started_min_ago=120, duration_s=3600)
-    await db.execute("UPDATE contests SET public = true WHERE id = $1", contest_id)
+    # Finalized already: the hubs' ticker would otherwise finalize it (an event) meanwhile.
+    await db.execute(
+        "UPDATE contests SET public = true, finalized_at = now() WHERE id = $1", contest_id
+    )
     user_id, _, _ = await new_user(hub, db)
     await db.execute(
         "INSERT INTO registrations (contest_id, user_id) VALUES ($1, $2)", contest_id, user_id

@@ -37,11 +37,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     blob_dir: Path = Path("/var/lib/arena/blobs")  # the content-addressed test data store
     # Concurrent judgings per worker process = sandbox slots; one CPU each.
     judge_slots: int = msgspec.field(default_factory=lambda: os.cpu_count() or 1)
-    # Above the longest possible judging; also how long arq waits before retrying a job whose
-    # worker died.
+    # The core of each slot: "auto" (slot i on the i-th core), "" (no pinning), or a list such as
+    # "2,3" (several workers on one machine: each its own cores). See arena/judge/pool.py.
+    judge_cpus: str = "auto"
+    # A judging still running after this long ends as a judging error (retried with a new job,
+    # flagged for moderators after judge_max_errors); arq's own job timeout is a little longer.
     judge_job_timeout_s: int = 600
     judge_max_errors: int = 3
-    judge_requeue_after_s: float = 120.0
+    # A queued row whose job is older than this is enqueued again (Redis may have lost it).
+    judge_requeue_after_s: float = 60.0
+    # A claim's lease: the judging worker renews it every third of this; once expired (the worker
+    # died) the sweeper, which runs every judge_sweep_every_s, queues the submission again.
+    judge_lease_s: float = 10.0
+    judge_sweep_every_s: int = 2
+    # Judgings of one contestant in flight at once (0: no cap); the others wait their turn.
+    judge_max_in_flight_per_user: int = 1
+    judge_busy_retry_s: float = 1.0
+    # The most wall time all tests of one submission may take together (see grader.time_budget_s).
+    judge_budget_cap_s: float = 300.0
     # On SIGTERM a worker takes no new job and gives its judgings this long to finish; the rest
     # are handed back (a new attempt, queued at once). The orchestrator's kill must come later.
     worker_grace_s: float = 25.0

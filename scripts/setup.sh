@@ -44,7 +44,9 @@ if [[ ! -x $RUNSC_BIN ]]; then
   fi
 fi
 
-daemon_json=$(printf '{\n  "runtimes": {\n    "runsc": {"path": "%s", "runtimeArgs": ["--network=none"]}\n  }\n}\n' "$RUNSC_BIN")
+# --oci-seccomp: gVisor enforces the containers' seccomp profile (arena/judge/seccomp.py) inside
+# the sandbox, so a submission cannot unshare, mount, chroot, ptrace, ...
+daemon_json=$(printf '{\n  "runtimes": {\n    "runsc": {"path": "%s", "runtimeArgs": ["--network=none", "--oci-seccomp"]}\n  }\n}\n' "$RUNSC_BIN")
 mkdir -p /etc/docker
 if [[ ! -f /etc/docker/daemon.json ]] || [[ $(cat /etc/docker/daemon.json) != "$daemon_json" ]]; then
   log "registering runsc in /etc/docker/daemon.json"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -30,13 +32,15 @@ class World(msgspec.Struct):
     test_count: int
 
 
-async def make_world(conn: Any, blobs: Any, root: Path, users: int) -> World:
+async def make_world(
+    conn: Any, blobs: Any, root: Path, users: int, time_limit_s: float = 0.5
+) -> World:
     from arena.storage.problems import import_problem
 
     tests = {"sample/1": ("1 2\n", "3\n")}
     for i in range(1, 3):
         tests[f"secret/{i:02d}"] = (f"{i} {i * 10}\n", f"{i * 11}\n")
-    make_problem(root, tests, time_limit_s=0.5)
+    make_problem(root, tests, time_limit_s=time_limit_s)
     slug = f"aplusb-{uuid.uuid4().hex[:8]}"
     imported = await import_problem(conn, blobs, root, slug=slug)
     contest_id = await conn.fetchval(
@@ -92,6 +96,8 @@ def worker_env(database_url: str, blob_dir: Path, **extra: str) -> dict[str, str
         ARENA_JUDGE_SLOTS="1",
         ARENA_JUDGE_JOB_TIMEOUT_S="20",
         ARENA_JUDGE_REQUEUE_AFTER_S="10",
+        # Several workers on one machine: "auto" would pin the first slot of each to core 0.
+        ARENA_JUDGE_CPUS="",
     )
     env.update(extra)
     return env
@@ -131,3 +137,37 @@ def kill_worker(proc: subprocess.Popen[bytes]) -> None:
         remove_orphans(client)
     finally:
         client.close()
+
+
+async def wait_all_final(db: Any, ids: list[int], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        left = await db.fetchval(
+            "SELECT count(*) FROM submissions WHERE id = ANY($1::bigint[]) AND status <> 'done'",
+            ids,
+        )
+        if left == 0:
+            return
+        await asyncio.sleep(0.5)
+    rows = await db.fetch(
+        "SELECT id, status, attempt, judge_errors FROM submissions"
+        " WHERE id = ANY($1::bigint[]) AND status <> 'done'",
+        ids,
+    )
+    raise AssertionError(f"not final after {timeout_s} s: {[dict(r) for r in rows][:10]}")
+
+
+async def assert_ranking_matches_postgres(db: Any, redis: Any, contest_id: int) -> None:
+    from arena.ranking import pack
+    from arena.storage import ranking_cache
+    from arena.storage.contest_state import load_contest
+
+    async with db.acquire() as conn:
+        info = await load_contest(conn, contest_id)
+        assert info is not None
+        board = await ranking_cache.compute_board(conn, info, None)
+    assert board
+    for user_id, stored in board.items():
+        expected = pack(stored.row, info.scoring)
+        cached = await redis.zscore(ranking_cache.ranking_key(contest_id), str(user_id))
+        assert cached == expected, (user_id, cached, expected)

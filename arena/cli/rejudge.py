@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from arena.cli.common import UsageError, connect_db, connect_queue
 from arena.settings import Settings
-from arena.storage import submissions
-from arena.storage.queue import enqueue
+from arena.storage import queue
 
 
 def register(commands: Any) -> None:
@@ -39,12 +40,26 @@ async def _rejudge(settings: Settings, args: argparse.Namespace) -> int:
             )
             if problem_id is None:
                 raise UsageError(f"no problem with the slug {args.problem!r}")
-        ids = await submissions.select_for_rejudge(
-            conn, submission_id=args.submission, problem_id=problem_id, contest_id=args.contest
+        queued = await queue.rejudge(
+            _OneConnection(conn),
+            redis,
+            actor_id=None,
+            submission_id=args.submission,
+            problem_id=problem_id,
+            contest_id=args.contest,
         )
-        for submission_id, attempt in await submissions.new_attempt(conn, ids):
-            await enqueue(redis, conn, submission_id, attempt)
-        return len(ids)
+        return len(queued)
     finally:
         await redis.aclose()
         await conn.close()
+
+
+class _OneConnection:
+    """The pool interface the rejudge service takes, over the CLI's single connection."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    @contextlib.asynccontextmanager
+    async def acquire(self) -> AsyncIterator[Any]:
+        yield self._conn

@@ -35,8 +35,7 @@ from arena.protocol import (
     UserInfo,
     admin_command_decoder,
 )
-from arena.storage import events, moderation, ranking_cache, submissions
-from arena.storage.queue import rejudge
+from arena.storage import events, moderation, queue, ranking_cache, submissions
 
 Handler = Callable[[HubState, UserInfo, Any], Awaitable[str]]
 MAX_TEXT = 10_000
@@ -80,24 +79,22 @@ async def _answer(state: HubState, user: UserInfo, cmd: Answer) -> str:
 
 
 async def _rejudge(state: HubState, user: UserInfo, cmd: RejudgeCommand) -> str:
-    async with state.db.acquire() as conn:
-        problem_id = None
-        if cmd.problem is not None:
-            info = await views.contest(state, cmd.contest_id)
-            problem = info.problem_by_label(cmd.problem)
-            if problem is None:
-                raise moderation.ModerationError(f"contest has no problem {cmd.problem!r}")
-            problem_id = problem.problem_id
-        ids = await submissions.select_for_rejudge(
-            conn, submission_id=cmd.submission_id, problem_id=problem_id, contest_id=cmd.contest_id
-        )
-        async with conn.transaction():
-            await moderation.reopen_results(conn, cmd.contest_id)
-            await moderation.audit(
-                conn, user.id, "rejudge", cmd.contest_id, {"submissions": ids[:1000]}
-            )
-    await rejudge(state.db, state.redis, ids)
-    return f"queued {len(ids)} submissions for rejudging"
+    problem_id = None
+    if cmd.problem is not None:
+        info = await views.contest(state, cmd.contest_id)
+        problem = info.problem_by_label(cmd.problem)
+        if problem is None:
+            raise moderation.ModerationError(f"contest has no problem {cmd.problem!r}")
+        problem_id = problem.problem_id
+    queued = await queue.rejudge(
+        state.db,
+        state.redis,
+        actor_id=user.id,
+        submission_id=cmd.submission_id,
+        problem_id=problem_id,
+        contest_id=cmd.contest_id,
+    )
+    return f"queued {len(queued)} submissions for rejudging"
 
 
 async def _disqualify(state: HubState, user: UserInfo, cmd: Disqualify | Reinstate) -> str:

@@ -101,6 +101,8 @@ async def finalize_due(state: HubState) -> None:
     async with state.db.acquire() as conn:
         for contest_id in await results.due(conn):
             count = await results.finalize(conn, state.redis, contest_id)
+            if count is None:
+                continue  # reopened meanwhile (a rejudge, an extension)
             log.info("contest %s: final results for %s contestants", contest_id, count)
             views.forget_contest(contest_id)
             info = await views.contest(state, contest_id, fresh=True)

@@ -134,14 +134,22 @@ def address_space_kib(memory_kib: int) -> int:
     return memory_kib + min(memory_kib, GVISOR_STACK_MAP_KIB)
 
 
+def wall_limit_ms(cpu_ms: int) -> int:
+    """The wall limit of a run: its CPU limit plus max(1 s, half of it).
+
+    Wall time only catches programs that sleep or block (CPU time is the real limit), so it stays
+    close to the CPU limit: a program that sleeps gets TLE, not a judging slot for minutes.
+    """
+    return cpu_ms + max(1000, cpu_ms // 2)
+
+
 def run_limits(language: Language, plan: GradingPlan) -> ProcessLimits:
     cpu_ms = language.cpu_limit_ms(plan.time_limit_s)
     output_kib = plan.output_mib * 1024
     memory_kib = (plan.memory_mib + language.memory_extra_mib) * 1024
     return ProcessLimits(
         cpu_time_ms=cpu_ms,
-        # Wall time only catches programs that sleep or block; CPU time is the real limit.
-        wall_time_ms=2 * cpu_ms + 1000,
+        wall_time_ms=wall_limit_ms(cpu_ms),
         memory_kib=memory_kib,
         output_kib=output_kib,
         file_size_kib=output_kib + 1,

@@ -13,13 +13,20 @@ Those come from ``helpers``, a separate small pool started on first use, so that
   always in that order, from two independent pools;
 - validator problems never take the warm container the next submission is waiting for, and
   problems without validators pay nothing for them (the helper pool stays empty).
+
+Each submission container is pinned to one core (``ARENA_JUDGE_CPUS``): slot i of the pool to the
+i-th core, its replacements to the same core, and ``acquire`` takes a ready container on the core
+with the fewest judgings in flight, so concurrent judgings run on cores of their own and the CPU
+time of one does not move with the load of the other. Helpers (validators, interactors) float.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -37,6 +44,16 @@ from arena.settings import Settings
 
 log = logging.getLogger(__name__)
 _RETRY_DELAY_S = 1.0
+
+
+def judging_cores(setting: str, slots: int) -> list[str]:
+    """The cpuset of each judging slot: ``auto`` gives slot i the i-th core this process may use
+    (none when there are fewer cores than slots: they would share anyway); ``""`` pins nothing;
+    ``"2,3"`` names the cores (several workers on one machine each take their own)."""
+    if setting == "auto":
+        cores = sorted(os.sched_getaffinity(0))
+        return [str(core) for core in cores[:slots]] if len(cores) >= slots else []
+    return [core.strip() for core in setting.split(",") if core.strip()]
 
 
 class WarmPool:
@@ -59,18 +76,26 @@ class WarmPool:
             else None
         )
         self._started = False
-        # Each slot holds a ready session or the error its creation ended in, so a broken Docker
+        cores = judging_cores(settings.judge_cpus, self.size) if kind == "submission" else []
+        self._slot_cores: list[str | None] = [
+            cores[i % len(cores)] if cores else None for i in range(self.size)
+        ]
+        # Per core, the ready sessions or the errors their creation ended in, so a broken Docker
         # reaches the waiting caller as a judging error instead of a silent hang.
-        self._ready: asyncio.Queue[SandboxSession | SandboxError] = asyncio.Queue()
+        self._ready: dict[str | None, collections.deque[SandboxSession | SandboxError]] = {
+            core: collections.deque() for core in self._slot_cores
+        }
+        self._busy: dict[str | None, int] = dict.fromkeys(self._slot_cores, 0)
+        self._core_of: dict[int, str | None] = {}  # id(session) -> its core, while in use
+        self._arrived = asyncio.Condition()
         self._filling: set[asyncio.Task[None]] = set()
         self._closing: set[asyncio.Task[None]] = set()
-        self._refilled = asyncio.Condition()
         self._closed = False
         metrics.track_pool(self, kind)
 
     @property
     def ready(self) -> int:
-        return self._ready.qsize()
+        return sum(len(items) for items in self._ready.values())
 
     async def start(self) -> None:
         check_runtime(self._settings)
@@ -82,23 +107,28 @@ class WarmPool:
     def _fill(self) -> None:
         if not self._started:
             self._started = True
-            for _ in range(self.size):
-                self._spawn()
+            for core in self._slot_cores:
+                self._spawn(core)
 
     async def acquire(self) -> SandboxSession:
         if self._closed:
             raise SandboxError("the sandbox pool is closed")
         self._fill()  # a helper pool starts on its first use
-        item = await self._ready.get()
-        self._spawn()
+        async with self._arrived:
+            await self._arrived.wait_for(lambda: self.ready > 0)
+            core = min((c for c, items in self._ready.items() if items), key=self._busy.__getitem__)
+            item = self._ready[core].popleft()
+        self._spawn(core)
         if isinstance(item, SandboxError):
             raise item
+        self._busy[core] += 1
+        self._core_of[id(item)] = core
         return item
 
     async def wait_until_full(self) -> None:
         """Wait until every slot holds a started container (benchmarks measure a warm pool)."""
-        async with self._refilled:
-            await self._refilled.wait_for(lambda: self._ready.qsize() >= self.size)
+        async with self._arrived:
+            await self._arrived.wait_for(lambda: self.ready >= self.size)
 
     @contextlib.asynccontextmanager
     async def session(self) -> AsyncIterator[SandboxSession]:
@@ -110,6 +140,9 @@ class WarmPool:
 
     def discard(self, session: SandboxSession) -> None:
         """Destroy the container in the background: the verdict need not wait for it."""
+        core = self._core_of.pop(id(session), None)
+        if core in self._busy:
+            self._busy[core] -= 1
         task = asyncio.get_running_loop().create_task(asyncio.to_thread(session.close))
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
@@ -120,35 +153,38 @@ class WarmPool:
         self._closed = True
         # Not cancelled: a creation already under way in its thread would leak its container.
         await asyncio.gather(*self._filling, *self._closing, return_exceptions=True)
-        while not self._ready.empty():
-            item = self._ready.get_nowait()
-            if isinstance(item, SandboxSession):
-                await asyncio.to_thread(item.close)
+        for items in self._ready.values():
+            while items:
+                item = items.popleft()
+                if isinstance(item, SandboxSession):
+                    await asyncio.to_thread(item.close)
 
-    def _spawn(self) -> None:
+    def _spawn(self, core: str | None) -> None:
         if self._closed:
             return
-        task = asyncio.get_running_loop().create_task(self._fill_one())
+        task = asyncio.get_running_loop().create_task(self._fill_one(core))
         self._filling.add(task)
         task.add_done_callback(self._filling.discard)
 
-    async def _fill_one(self) -> None:
+    async def _fill_one(self, core: str | None) -> None:
         try:
-            session = await asyncio.to_thread(self._new_session)
+            session: SandboxSession | SandboxError = await asyncio.to_thread(
+                self._new_session, core
+            )
         except Exception as exc:
             log.warning("sandbox container start failed: %s", exc)
             await asyncio.sleep(_RETRY_DELAY_S)
-            self._ready.put_nowait(SandboxError(f"cannot start a sandbox container: {exc}"))
-            return
+            session = SandboxError(f"cannot start a sandbox container: {exc}")
         if self._closed:
-            await asyncio.to_thread(session.close)
+            if isinstance(session, SandboxSession):
+                await asyncio.to_thread(session.close)
             return
-        self._ready.put_nowait(session)
-        async with self._refilled:
-            self._refilled.notify_all()
+        async with self._arrived:
+            self._ready[core].append(session)
+            self._arrived.notify_all()
 
-    def _new_session(self) -> SandboxSession:
-        container: Any = create_container(self._client, self._settings)
+    def _new_session(self, core: str | None) -> SandboxSession:
+        container: Any = create_container(self._client, self._settings, cpuset=core)
         try:
             return SandboxSession(self._client, container)
         except Exception:

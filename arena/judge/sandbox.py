@@ -18,7 +18,9 @@ from typing import Any
 import docker
 import docker.errors
 import msgspec
+from docker.types import LogConfig
 
+from arena.judge import seccomp
 from arena.protocol import (
     CompileRequest,
     FileEntry,
@@ -83,7 +85,9 @@ def docker_client(settings: Settings) -> docker.DockerClient:
 
 def check_runtime(settings: Settings) -> None:
     """Refuse to run untrusted code outside gVisor unless explicitly, loudly allowed."""
-    if settings.sandbox_runtime != "runsc" and not settings.unsafe_allow_runc_for_untrusted_code:
+    # Named variants of gVisor ("runsc-debug", another flag set) are gVisor too.
+    gvisor = settings.sandbox_runtime.startswith("runsc")
+    if not gvisor and not settings.unsafe_allow_runc_for_untrusted_code:
         raise UnsafeRuntimeError(
             f"sandbox runtime {settings.sandbox_runtime!r} is not gVisor (runsc); set "
             "ARENA_UNSAFE_ALLOW_RUNC_FOR_UNTRUSTED_CODE=true to run untrusted code without it"
@@ -137,8 +141,11 @@ def remove_orphans(client: docker.DockerClient) -> int:
     return removed
 
 
-def create_container(client: docker.DockerClient, settings: Settings) -> Any:
-    """Create and start one locked-down sandbox container, its runner waiting on stdin."""
+def create_container(
+    client: docker.DockerClient, settings: Settings, cpuset: str | None = None
+) -> Any:
+    """Create and start one locked-down sandbox container, its runner waiting on stdin; with
+    ``cpuset``, pinned to those cores (a judging slot's own core)."""
     check_runtime(settings)
     total_mib = settings.sandbox_memory_mib + settings.sandbox_work_mib + settings.sandbox_tmp_mib
     total_mib += settings.sandbox_overhead_mib
@@ -157,10 +164,14 @@ def create_container(client: docker.DockerClient, settings: Settings) -> Any:
         memswap_limit=f"{total_mib}m",
         pids_limit=settings.sandbox_pids,
         nano_cpus=int(settings.sandbox_cpus * 1e9),
+        cpuset_cpus=cpuset,
         # The runner keeps only what it needs to drop to the unprivileged uid for user code.
         cap_drop=["ALL"],
         cap_add=["SETUID", "SETGID"],
-        security_opt=["no-new-privileges"],
+        # Enforced inside gVisor by runsc --oci-seccomp (scripts/setup.sh configures it).
+        security_opt=["no-new-privileges", seccomp.security_opt()],
+        # stdout is the runner's channel (test outputs, validator builds): never kept on disk.
+        log_config=LogConfig(type=LogConfig.types.NONE),
         user="0:0",
         working_dir="/work",
         stdin_open=True,

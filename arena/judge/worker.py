@@ -7,23 +7,25 @@ cache and the pub/sub events follow the commit, and both can be rebuilt from Pos
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import msgspec
-from arq import Retry, cron
+from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Worker, func
 from redis.exceptions import RedisError
 
 from arena import logs
 from arena.judge import metrics
-from arena.judge.grader import GradingPlan, grade
+from arena.judge.budget import over_budget, time_budget_s
+from arena.judge.grader import GradingPlan, grade, run_limits
 from arena.judge.plans import PlanCache
 from arena.judge.pool import WarmPool
 from arena.judge.runs import run_code
@@ -31,21 +33,25 @@ from arena.judge.sandbox import SandboxError, docker_client
 from arena.judge.stopping import GracefulStop, HandBack, serve
 from arena.languages import Language, LanguageTable
 from arena.protocol import (
+    CompileFinished,
+    GradingEvent,
     JudgeResult,
     JudgingFinished,
     PipelineEvent,
     SubmissionJudged,
     SubmissionProgress,
     TestFinished,
+    TestResult,
     Verdict,
     json_encoder,
 )
 from arena.settings import Settings
-from arena.storage import events, jobs, ranking_cache, submissions
+from arena.storage import events, jobs, queue, ranking_cache, submissions
 from arena.storage.blobs import DiskBlobStore
-from arena.storage.queue import JUDGE_FUNCTION, RUN_FUNCTION, enqueue
+from arena.storage.queue import JUDGE_FUNCTION, RUN_FUNCTION
 
 log = logging.getLogger(__name__)
+_JOB_TIMEOUT_MARGIN_S = 30
 
 
 def submission_channel(contest_id: int | None) -> str:
@@ -66,10 +72,12 @@ class WorkerState(msgspec.Struct, kw_only=True):
     stop: GracefulStop
 
 
-async def judge_submission(ctx: dict[str, Any], submission_id: int, attempt: int) -> str:
+async def judge_submission(
+    ctx: dict[str, Any], submission_id: int, attempt: int, job_round: int = 0
+) -> str:
     token = logs.submission_id.set(submission_id)
     try:
-        return await _judge(ctx, submission_id, attempt)
+        return await _judge(ctx, submission_id, attempt, job_round)
     finally:
         logs.submission_id.reset(token)
 
@@ -81,32 +89,67 @@ def _since_enqueued_s(ctx: dict[str, Any]) -> float | None:
     return max(0.0, (datetime.now(UTC) - enqueued).total_seconds())
 
 
-async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int) -> str:
-    state: WorkerState = ctx["arena"]
+async def _claim(
+    state: WorkerState, submission_id: int, attempt: int, job_round: int
+) -> submissions.Claim | str:
+    settings = state.settings
     async with state.db.acquire() as conn:
-        claimed = await submissions.claim(conn, submission_id, attempt, state.name)
-    if claimed is None:
-        return "already final or superseded"
+        try:
+            claimed = await submissions.claim(
+                conn,
+                submission_id,
+                attempt,
+                state.name,
+                job_round=job_round,
+                lease_s=settings.judge_lease_s,
+                max_in_flight=settings.judge_max_in_flight_per_user,
+            )
+        except submissions.ContestantBusy:
+            # Back in the queue under a new job: the slot goes to another contestant meanwhile.
+            await queue.requeue(
+                state.redis, conn, submission_id, attempt, defer_s=settings.judge_busy_retry_s
+            )
+            return "deferred: the contestant's other judgings first"
+    return "already final, superseded or held" if claimed is None else claimed
+
+
+async def _heartbeat(state: WorkerState, claimed: submissions.Claim) -> None:
+    """Renew the claim's lease while judging; a dead worker stops, and its lease expires."""
+    lease_s = state.settings.judge_lease_s
+    while True:
+        await asyncio.sleep(lease_s / 3)
+        try:
+            async with state.db.acquire() as conn:
+                if not await submissions.renew(conn, claimed, lease_s):
+                    return  # no longer ours (rejudged, or taken over after a stall)
+        except (OSError, asyncpg.PostgresError) as exc:
+            log.warning("lease renewal of %s failed: %s", claimed.submission_id, exc)
+
+
+async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int, job_round: int) -> str:
+    state: WorkerState = ctx["arena"]
+    claimed = await _claim(state, submission_id, attempt, job_round)
+    if isinstance(claimed, str):
+        return claimed
     waited_s = _since_enqueued_s(ctx)
     if waited_s is not None and ctx.get("job_try", 1) == 1:
         metrics.QUEUE_WAIT.observe(waited_s)
+    heartbeat = asyncio.create_task(_heartbeat(state, claimed))
+    timeout_s = state.settings.judge_job_timeout_s
     try:
         language = state.languages.get(claimed.language)
         plan = await state.plans.get(claimed.problem_id, claimed.problem_version)
-        async with state.stop.guard():
+        async with asyncio.timeout(timeout_s), state.stop.guard():
             result = await _grade(state, claimed, language, plan)
     except HandBack:
         await _hand_back(state, claimed)
         return "handed back: the worker is stopping"
-    except (SandboxError, OSError) as exc:
-        async with state.db.acquire() as conn:
-            retry = await submissions.record_judging_error(
-                conn, claimed, str(exc), state.settings.judge_max_errors
-            )
-        log.warning("submission %s attempt %s: judging error: %s", submission_id, attempt, exc)
-        if retry:
-            raise Retry(defer=min(30, 2 ** ctx.get("job_try", 1))) from exc
-        return "judging error; flagged for moderators"
+    except Exception as exc:
+        # The judge's failure, not the submission's (the sandbox, test data that cannot be read,
+        # the job timeout): a judging error, retried then flagged, never a row left judging.
+        return await _judging_error(state, claimed, _error_message(exc, timeout_s))
+    finally:
+        heartbeat.cancel()
     async with state.db.acquire() as conn:
         won = await submissions.finish(conn, claimed, result)
         if not won:
@@ -115,7 +158,13 @@ async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int) -> str:
         if latency_s is not None:
             metrics.JUDGE_LATENCY.labels(claimed.language, result.verdict.value).observe(latency_s)
         if claimed.contest_id is not None:
-            await ranking_cache.refresh_user(conn, state.redis, claimed.contest_id, claimed.user_id)
+            try:
+                await ranking_cache.refresh_user(
+                    conn, state.redis, claimed.contest_id, claimed.user_id
+                )
+                await submissions.board_refreshed(conn, claimed.submission_id, claimed.attempt)
+            except Exception as exc:  # board_pending stays set: the sweeper repairs the board
+                log.warning("board refresh after %s failed: %s", claimed.submission_id, exc)
     judged = SubmissionJudged(
         submission_id=claimed.submission_id,
         attempt=claimed.attempt,
@@ -138,7 +187,7 @@ async def _hand_back(state: WorkerState, claimed: submissions.Claim) -> None:
         if attempt is None:
             return
         try:
-            await enqueue(state.redis, conn, claimed.submission_id, attempt)
+            await queue.enqueue(state.redis, conn, claimed.submission_id, attempt)
         except (OSError, RedisError) as exc:
             log.warning(
                 "handed-back submission %s stays queued for the sweeper: %s",
@@ -148,11 +197,45 @@ async def _hand_back(state: WorkerState, claimed: submissions.Claim) -> None:
     log.info("submission %s handed back as attempt %s", claimed.submission_id, attempt)
 
 
+def _error_message(exc: Exception, timeout_s: float) -> str:
+    if isinstance(exc, SandboxError):
+        return str(exc)
+    if isinstance(exc, TimeoutError):
+        return f"judging took longer than {timeout_s} s"
+    return f"{type(exc).__name__}: {exc}"
+
+
+async def _judging_error(state: WorkerState, claimed: submissions.Claim, message: str) -> str:
+    """Count the error; retry under a new job (backing off), or leave it flagged."""
+    sid, attempt = claimed.submission_id, claimed.attempt
+    async with state.db.acquire() as conn:
+        retry = await submissions.record_judging_error(
+            conn, claimed, message, state.settings.judge_max_errors
+        )
+        log.warning("submission %s attempt %s: judging error: %s", sid, attempt, message)
+        if not retry:
+            return "judging error; flagged for moderators"
+        errors = await conn.fetchval("SELECT judge_errors FROM submissions WHERE id = $1", sid)
+        try:
+            await queue.requeue(state.redis, conn, sid, attempt, defer_s=min(30, 2**errors))
+        except Exception as exc:  # the row is queued: the sweeper enqueues it
+            log.warning("requeue of %s failed: %s", sid, exc)
+    return "judging error; queued again"
+
+
 async def _grade(
     state: WorkerState, claimed: submissions.Claim, language: Language, plan: GradingPlan
 ) -> JudgeResult:
+    finished: list[TestResult] = []
+    budget_s = time_budget_s(
+        run_limits(language.for_source(claimed.source), plan),
+        len(plan.tests),
+        state.settings.judge_budget_cap_s,
+    )
+
     async def progress(event: TestFinished) -> None:
         result = event.result
+        finished.append(result)
         if not plan.tests[event.index].is_sample:
             # A checker's message quotes the expected answer of a secret test: not for the author.
             result = msgspec.structs.replace(result, message="")
@@ -171,16 +254,34 @@ async def _grade(
         )
 
     handlers: dict[type[Any], Callable[[Any], Awaitable[None]]] = {TestFinished: progress}
-    async with state.pool.session() as session:
-        async for event in grade(session, language, claimed.source, plan, state.pool.helpers):
-            handler = handlers.get(type(event))
-            if handler is not None:
-                await handler(event)
-            if isinstance(event, JudgingFinished):
-                if event.result.verdict == Verdict.JE:
-                    # A package validator failed: retried, then flagged for moderators.
-                    raise SandboxError(f"judging error: {event.result.message}")
-                return event.result
+    async with (
+        state.pool.session() as session,
+        contextlib.aclosing(
+            cast(
+                AsyncGenerator[GradingEvent, None],
+                grade(session, language, claimed.source, plan, state.pool.helpers),
+            )
+        ) as graded,
+    ):
+        # The budget counts from the end of the compilation: the tests' time together.
+        budget = asyncio.timeout(None)
+        try:
+            async with budget:
+                async for event in graded:
+                    if isinstance(event, CompileFinished):
+                        budget.reschedule(asyncio.get_running_loop().time() + budget_s)
+                    handler = handlers.get(type(event))
+                    if handler is not None:
+                        await handler(event)
+                    if isinstance(event, JudgingFinished):
+                        if event.result.verdict == Verdict.JE:
+                            # A package validator failed: retried, then flagged for moderators.
+                            raise SandboxError(f"judging error: {event.result.message}")
+                        return event.result
+        except TimeoutError:
+            if not budget.expired():
+                raise
+            return over_budget(plan, finished, budget_s)
     raise SandboxError("grading ended without a result")
 
 
@@ -196,12 +297,20 @@ async def _publish(state: WorkerState, contest_id: int | None, event: PipelineEv
 
 
 async def sweep(ctx: dict[str, Any]) -> int:
-    """Enqueue rows the queue may have lost (Redis down at submit time, or restarted)."""
+    """Queue again what a dead worker held (expired leases) and what the queue may have lost
+    (Redis down at submit time, or restarted); repair boards whose refresh failed."""
     state: WorkerState = ctx["arena"]
     async with state.db.acquire() as conn:
+        released = await submissions.release_expired(conn)
+        for submission_id, _attempt in released:
+            log.warning("submission %s: lease expired, queued again", submission_id)
         stale = await submissions.pending(conn, state.settings.judge_requeue_after_s)
         for submission_id, attempt in stale:
-            await enqueue(state.redis, conn, submission_id, attempt)
+            await queue.requeue(state.redis, conn, submission_id, attempt, keep_place=True)
+        # Verdicts committed without a board refresh; seconds old, so not one in progress.
+        for contest_id, user_id in await submissions.boards_pending(conn, 5.0):
+            await ranking_cache.refresh_user(conn, state.redis, contest_id, user_id)
+            await submissions.clear_boards_pending(conn, contest_id, user_id)
     return len(stale)
 
 
@@ -251,17 +360,25 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
             func(
                 judge_submission,
                 name=JUDGE_FUNCTION,
-                timeout=settings.judge_job_timeout_s,
+                # The worker's own timeout (judge_job_timeout_s) ends a judging first, as a
+                # judging error; arq's is the backstop.
+                timeout=settings.judge_job_timeout_s + _JOB_TIMEOUT_MARGIN_S,
                 max_tries=settings.judge_max_errors + 10,
             ),
         ],
-        cron_jobs=[cron(sweep, second=set(range(0, 60, 5)), run_at_startup=True)],
+        cron_jobs=[
+            cron(
+                sweep,
+                second=set(range(0, 60, max(1, settings.judge_sweep_every_s))),
+                run_at_startup=True,
+            )
+        ],
         redis_settings=redis_settings(settings),
         job_serializer=jobs.serialize,
         job_deserializer=jobs.deserialize,
         max_jobs=slots,
         poll_delay=0.05,
-        job_timeout=settings.judge_job_timeout_s,
+        job_timeout=settings.judge_job_timeout_s + _JOB_TIMEOUT_MARGIN_S,
         keep_result=3600,
         on_startup=_startup,
         on_shutdown=_shutdown,

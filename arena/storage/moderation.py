@@ -77,7 +77,7 @@ async def set_disqualified(
         )
         if not found:
             raise ModerationError(f"user {user_id} is not registered for contest {contest_id}")
-        await conn.execute("UPDATE contests SET finalized_at = NULL WHERE id = $1", contest_id)
+        await reopen_results(conn, contest_id)
         action = "disqualify" if disqualified else "reinstate"
         await audit(conn, actor_id, action, contest_id, {"user": user_id})
 
@@ -87,10 +87,9 @@ async def extend(conn: Any, actor_id: int, contest_id: int, seconds: int) -> Non
         raise ModerationError("an extension is between 1 second and 7 days")
     await _contest_exists(conn, contest_id)
     async with conn.transaction():
+        await reopen_results(conn, contest_id)
         await conn.execute(
-            "UPDATE contests SET extra_s = extra_s + $2, finalized_at = NULL WHERE id = $1",
-            contest_id,
-            seconds,
+            "UPDATE contests SET extra_s = extra_s + $2 WHERE id = $1", contest_id, seconds
         )
         await audit(conn, actor_id, "extend", contest_id, {"seconds": seconds})
 
@@ -114,5 +113,8 @@ async def set_registration(conn: Any, actor_id: int, contest_id: int, is_open: b
 
 
 async def reopen_results(conn: Any, contest_id: int) -> None:
-    """A rejudge may change the final standings: finalize again once it is judged."""
+    """A rejudge, an extension or a disqualification may change the final standings: finalize
+    again later. Call inside the transaction that makes the change: the contest's lock (the one
+    ``finalize`` takes) keeps a finalize in progress from writing the standings of before."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1, 0)", contest_id)
     await conn.execute("UPDATE contests SET finalized_at = NULL WHERE id = $1", contest_id)

@@ -9,29 +9,37 @@ from arena.ranking import pack, ranks
 from arena.storage import ranking_cache
 from arena.storage.contest_state import load_contest
 
-_DUE = """
-    SELECT c.id FROM contests c
-    WHERE c.finalized_at IS NULL
-      AND c.start_time + make_interval(secs => c.duration_s + c.extra_s) < now()
-      AND NOT EXISTS (
-          SELECT 1 FROM submissions s
-          WHERE s.contest_id = c.id AND s.status IN ('queued', 'judging'))
-    ORDER BY c.id
+# A contest is due for its final results once it has ended, every submission of it is judged and
+# its results are not final yet.
+_DUE_WHERE = """
+    c.finalized_at IS NULL
+    AND c.start_time + make_interval(secs => c.duration_s + c.extra_s) < now()
+    AND NOT EXISTS (
+        SELECT 1 FROM submissions s
+        WHERE s.contest_id = c.id AND s.status IN ('queued', 'judging'))
 """
 
 
 async def due(conn: Any) -> list[int]:
     """Ended contests whose every submission is judged and whose results are not final."""
-    return [r["id"] for r in await conn.fetch(_DUE)]
+    rows = await conn.fetch(f"SELECT c.id FROM contests c WHERE {_DUE_WHERE} ORDER BY c.id")
+    return [r["id"] for r in rows]
 
 
-async def finalize(conn: Any, redis: Any, contest_id: int) -> int:
-    """Write the final standings (the jury's view: every verdict counts); returns their count."""
+async def finalize(conn: Any, redis: Any, contest_id: int) -> int | None:
+    """Write the final standings (the jury's view: every verdict counts); returns their count.
+
+    None, and nothing written, when the contest is no longer due: checked under the contest's
+    lock, which a rejudge, an extension or a disqualification takes to reopen the results.
+    """
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1, 0)", contest_id)
+        still_due = await conn.fetchval(
+            f"SELECT true FROM contests c WHERE c.id = $1 AND {_DUE_WHERE}", contest_id
+        )
         info = await load_contest(conn, contest_id)
-        if info is None:
-            return 0
+        if info is None or not still_due:
+            return None
         board = await ranking_cache.compute_board(conn, info, None)
         ordered = sorted(
             board.items(), key=lambda item: (-pack(item[1].row, info.scoring), item[1].username)
@@ -66,7 +74,10 @@ async def finalize(conn: Any, redis: Any, contest_id: int) -> int:
                 for (user_id, stored), rank in zip(ordered, final_ranks, strict=True)
             ],
         )
-        await conn.execute("UPDATE contests SET finalized_at = now() WHERE id = $1", contest_id)
+        await conn.execute(
+            "UPDATE contests SET finalized_at = now() WHERE id = $1 AND finalized_at IS NULL",
+            contest_id,
+        )
     # The live cache is recomputed from the same source, so live and final boards agree.
     await ranking_cache.rebuild(conn, redis, contest_id)
     return len(ordered)

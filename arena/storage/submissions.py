@@ -3,12 +3,18 @@
 Exactly-once: every claim sets a fresh ``claim_token``; the final UPDATE requires the token of the
 latest claim and ``status = 'judging'``, so of any number of workers that judged the same attempt
 (a retry after a worker died, a sweeper re-enqueue racing arq's own retry) exactly one writes.
+
+A claim holds a lease (``lease_expires_at``) that the judging worker renews. A dead worker stops
+renewing; once the lease has expired the sweeper puts the row back in the queue under a new arq
+job (``job_round`` + 1): arq ignores a job id whose dead job still exists, and only the job of the
+current round may claim.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 import asyncpg
 import msgspec
@@ -19,6 +25,16 @@ from arena.protocol import JudgeResult, Verdict
 
 class SubmissionError(ValueError):
     pass
+
+
+class ContestantBusy(Exception):
+    """The contestant already has as many judgings in flight as allowed: try again later."""
+
+
+# Claims of one contestant are serialized on the two-key advisory lock (this, user id), so two
+# workers cannot both see a free place under the cap. Negative: the ranking cache's two-key locks
+# start with a contest id.
+_CLAIM_LOCK = -1
 
 
 class Claim(msgspec.Struct, frozen=True):
@@ -63,9 +79,11 @@ async def create_submission(
     return submission_id
 
 
-def job_id(submission_id: int, attempt: int) -> str:
-    """One arq job per attempt: a rejudge (new attempt) can enqueue again, a retry cannot."""
-    return f"judge:{submission_id}:{attempt}"
+def job_id(submission_id: int, attempt: int, job_round: int = 0) -> str:
+    """One arq job per attempt and round: a rejudge (new attempt) or a requeue after a dead
+    worker or a judging error (new round) can enqueue again; a duplicate of a live job cannot."""
+    base = f"judge:{submission_id}:{attempt}"
+    return base if job_round == 0 else f"{base}:{job_round}"
 
 
 async def mark_enqueued(conn: asyncpg.Connection, submission_id: int, attempt: int) -> None:
@@ -76,24 +94,87 @@ async def mark_enqueued(conn: asyncpg.Connection, submission_id: int, attempt: i
     )
 
 
-async def claim(
-    conn: asyncpg.Connection, submission_id: int, attempt: int, worker: str
-) -> Claim | None:
-    """Take the attempt for judging; None when it is already final or superseded."""
-    token = uuid.uuid4()
+async def next_round(
+    conn: asyncpg.Connection, submission_id: int, attempt: int
+) -> tuple[int, datetime] | None:
+    """Start a new job round for a queued attempt: (round, submitted_at); None when it is no
+    longer queued."""
     row = await conn.fetchrow(
         """
-        UPDATE submissions
-        SET status = 'judging', worker = $3, claim_token = $4, judging_started_at = now()
-        WHERE id = $1 AND attempt = $2 AND status IN ('queued', 'judging')
-        RETURNING id, attempt, claim_token, user_id, contest_id, problem_id, problem_version,
-                  language, source
+        UPDATE submissions SET job_round = job_round + 1, enqueued_at = now()
+        WHERE id = $1 AND attempt = $2 AND status = 'queued'
+        RETURNING job_round, submitted_at
         """,
         submission_id,
         attempt,
-        worker,
-        token,
     )
+    return None if row is None else (row["job_round"], row["submitted_at"])
+
+
+async def claim(
+    conn: asyncpg.Connection,
+    submission_id: int,
+    attempt: int,
+    worker: str,
+    *,
+    job_round: int = 0,
+    lease_s: float = 30.0,
+    max_in_flight: int = 0,
+) -> Claim | None:
+    """Take the attempt for judging, with a lease of ``lease_s``; None when it is final,
+    superseded (another attempt or job round) or held under a live lease.
+
+    Raises ContestantBusy when the contestant already has ``max_in_flight`` live judgings
+    (0: no cap), so that one contestant cannot take every judging slot.
+    """
+    token = uuid.uuid4()
+    async with conn.transaction():
+        user_id = await conn.fetchval(
+            "SELECT user_id FROM submissions WHERE id = $1", submission_id
+        )
+        if user_id is None:
+            return None
+        await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", _CLAIM_LOCK, user_id)
+        if max_in_flight > 0:
+            busy = await conn.fetchval(
+                """
+                SELECT count(*) FROM submissions
+                WHERE user_id = $1 AND status = 'judging' AND lease_expires_at > now()
+                  AND id <> $2
+                """,
+                user_id,
+                submission_id,
+            )
+            if busy >= max_in_flight:
+                still_ours = await conn.fetchval(
+                    "SELECT true FROM submissions WHERE id = $1 AND attempt = $2"
+                    " AND job_round = $3 AND status = 'queued'",
+                    submission_id,
+                    attempt,
+                    job_round,
+                )
+                if still_ours:
+                    raise ContestantBusy(f"user {user_id} has {busy} judgings in flight")
+                return None
+        row = await conn.fetchrow(
+            """
+            UPDATE submissions
+            SET status = 'judging', worker = $3, claim_token = $4, judging_started_at = now(),
+                lease_expires_at = now() + make_interval(secs => $6)
+            WHERE id = $1 AND attempt = $2 AND job_round = $5
+              AND (status = 'queued'
+                   OR (status = 'judging'
+                       AND (lease_expires_at IS NULL OR lease_expires_at < now())))
+            RETURNING id, attempt, claim_token, user_id, contest_id, problem_id, problem_version,
+                      language, source
+            """,
+            submission_id,
+            attempt,
+            worker,
+            token,
+            job_round,
+            lease_s,
+        )
     if row is None:
         return None
     return Claim(
@@ -109,6 +190,64 @@ async def claim(
     )
 
 
+async def renew(conn: asyncpg.Connection, claim: Claim, lease_s: float) -> bool:
+    """The heartbeat: extend the lease; False when the claim is no longer the current one."""
+    renewed = await conn.fetchval(
+        """
+        UPDATE submissions SET lease_expires_at = now() + make_interval(secs => $4)
+        WHERE id = $1 AND attempt = $2 AND claim_token = $3 AND status = 'judging'
+        RETURNING true
+        """,
+        claim.submission_id,
+        claim.attempt,
+        claim.token,
+        lease_s,
+    )
+    return bool(renewed)
+
+
+async def release_expired(conn: asyncpg.Connection) -> list[tuple[int, int]]:
+    """Judgings whose worker stopped renewing the lease go back to the queue."""
+    rows = await conn.fetch(
+        """
+        UPDATE submissions
+        SET status = 'queued', claim_token = NULL, lease_expires_at = NULL, enqueued_at = NULL
+        WHERE status = 'judging' AND (lease_expires_at IS NULL OR lease_expires_at < now())
+        RETURNING id, attempt
+        """
+    )
+    return [(r["id"], r["attempt"]) for r in rows]
+
+
+async def board_refreshed(conn: asyncpg.Connection, submission_id: int, attempt: int) -> None:
+    await conn.execute(
+        "UPDATE submissions SET board_pending = false WHERE id = $1 AND attempt = $2",
+        submission_id,
+        attempt,
+    )
+
+
+async def boards_pending(conn: asyncpg.Connection, older_than_s: float) -> list[tuple[int, int]]:
+    """(contest, user) pairs with a verdict the live board may have missed."""
+    rows = await conn.fetch(
+        """
+        SELECT DISTINCT contest_id, user_id FROM submissions
+        WHERE board_pending AND judged_at < now() - make_interval(secs => $1)
+        """,
+        older_than_s,
+    )
+    return [(r["contest_id"], r["user_id"]) for r in rows]
+
+
+async def clear_boards_pending(conn: asyncpg.Connection, contest_id: int, user_id: int) -> None:
+    await conn.execute(
+        "UPDATE submissions SET board_pending = false"
+        " WHERE board_pending AND contest_id = $1 AND user_id = $2",
+        contest_id,
+        user_id,
+    )
+
+
 async def finish(conn: asyncpg.Connection, claim: Claim, result: JudgeResult) -> bool:
     """Write the final verdict and the per-test results in one transaction, if still ours."""
     if result.verdict == Verdict.JE:
@@ -119,7 +258,8 @@ async def finish(conn: asyncpg.Connection, claim: Claim, result: JudgeResult) ->
             UPDATE submissions s
             SET status = 'done', verdict = $4, time_ms = $5, memory_kib = $6,
                 compile_output = $7, judged_at = now(), needs_attention = false,
-                score = $8, group_scores = $9::jsonb, counted = true
+                score = $8, group_scores = $9::jsonb, counted = true,
+                lease_expires_at = NULL, board_pending = s.contest_id IS NOT NULL
             FROM (SELECT id, counted FROM submissions WHERE id = $1) before
             WHERE s.id = before.id AND s.attempt = $2 AND s.claim_token = $3
               AND s.status = 'judging'
@@ -210,7 +350,7 @@ async def record_judging_error(
                      ::submission_status,
             needs_attention = judge_errors + 1 >= $4,
             verdict = CASE WHEN judge_errors + 1 >= $4 THEN 'JE' ELSE verdict END,
-            judge_error = $5
+            judge_error = $5, lease_expires_at = NULL, claim_token = NULL
         WHERE id = $1 AND attempt = $2 AND claim_token = $3 AND status = 'judging'
         RETURNING status
         """,
@@ -232,7 +372,8 @@ async def hand_back(conn: asyncpg.Connection, claim: Claim) -> int | None:
         """
         UPDATE submissions
         SET attempt = attempt + 1, status = 'queued', worker = NULL, claim_token = NULL,
-            enqueued_at = NULL, judging_started_at = NULL
+            enqueued_at = NULL, judging_started_at = NULL, lease_expires_at = NULL,
+            job_round = 0
         WHERE id = $1 AND attempt = $2 AND claim_token = $3 AND status = 'judging'
         RETURNING attempt
         """,
@@ -252,8 +393,8 @@ async def new_attempt(
         UPDATE submissions
         SET attempt = attempt + 1, status = 'queued', verdict = NULL, time_ms = NULL,
             memory_kib = NULL, score = NULL, group_scores = NULL, judge_errors = 0,
-            needs_attention = false, claim_token = NULL,
-            enqueued_at = NULL, judged_at = NULL
+            needs_attention = false, claim_token = NULL, lease_expires_at = NULL,
+            job_round = 0, enqueued_at = NULL, judged_at = NULL
         WHERE id = ANY($1::bigint[])
         RETURNING id, attempt
         """,
@@ -263,11 +404,12 @@ async def new_attempt(
 
 
 async def pending(conn: asyncpg.Connection, stale_after_s: float) -> list[tuple[int, int]]:
-    """Rows the queue may have lost: never enqueued, or not final long after being enqueued."""
+    """Queued rows the queue may have lost: never enqueued, or enqueued long ago (a judging in
+    progress is watched through its lease instead)."""
     rows = await conn.fetch(
         """
         SELECT id, attempt FROM submissions
-        WHERE status IN ('queued', 'judging')
+        WHERE status = 'queued'
           AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => $1))
         ORDER BY id
         """,

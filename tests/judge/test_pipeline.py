@@ -14,10 +14,12 @@ import pytest
 from arq.connections import ArqRedis
 from pipeline_support import (
     REDIS_TEST_DB,
+    assert_ranking_matches_postgres,
     kill_worker,
     make_world,
     start_worker,
     submit_kind,
+    wait_all_final,
     worker_env,
 )
 
@@ -27,12 +29,9 @@ from arena.protocol import (
     envelope_decoder,
     pipeline_event_decoder,
 )
-from arena.ranking import pack
 from arena.storage import events as contest_events
-from arena.storage import jobs, ranking_cache
+from arena.storage import jobs, queue
 from arena.storage.blobs import DiskBlobStore
-from arena.storage.contest_state import load_contest
-from arena.storage.queue import rejudge
 
 pytestmark = pytest.mark.sandbox
 
@@ -51,36 +50,6 @@ async def arq_redis() -> Any:
     await redis.flushdb()
     yield redis
     await redis.aclose()
-
-
-async def wait_all_final(db: Any, ids: list[int], timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        left = await db.fetchval(
-            "SELECT count(*) FROM submissions WHERE id = ANY($1::bigint[]) AND status <> 'done'",
-            ids,
-        )
-        if left == 0:
-            return
-        await asyncio.sleep(0.5)
-    rows = await db.fetch(
-        "SELECT id, status, attempt, judge_errors FROM submissions"
-        " WHERE id = ANY($1::bigint[]) AND status <> 'done'",
-        ids,
-    )
-    raise AssertionError(f"not final after {timeout_s} s: {[dict(r) for r in rows][:10]}")
-
-
-async def assert_ranking_matches_postgres(db: Any, redis: Any, contest_id: int) -> None:
-    async with db.acquire() as conn:
-        info = await load_contest(conn, contest_id)
-        assert info is not None
-        board = await ranking_cache.compute_board(conn, info, None)
-    assert board
-    for user_id, stored in board.items():
-        expected = pack(stored.row, info.scoring)
-        cached = await redis.zscore(ranking_cache.ranking_key(contest_id), str(user_id))
-        assert cached == expected, (user_id, cached, expected)
 
 
 async def test_verdicts_rejudge_and_events(
@@ -112,7 +81,8 @@ async def test_verdicts_rejudge_and_events(
         assert {t["verdict"] for t in tests} == {"AC"}
 
         # A rejudge is a new attempt with its own job; the verdict is replaced, not duplicated.
-        assert await rejudge(db, arq_redis, [ac_id]) == [(ac_id, 2)]
+        queued = await queue.rejudge(db, arq_redis, actor_id=None, submission_id=ac_id)
+        assert queued == [(ac_id, 2)]
         await wait_all_final(db, [ac_id], timeout_s=60)
         row = await db.fetchrow("SELECT verdict, attempt FROM submissions WHERE id = $1", ac_id)
         assert (row["verdict"], row["attempt"]) == ("AC", 2)

@@ -171,3 +171,21 @@ async def assert_ranking_matches_postgres(db: Any, redis: Any, contest_id: int) 
         expected = pack(stored.row, info.scoring)
         cached = await redis.zscore(ranking_cache.ranking_key(contest_id), str(user_id))
         assert cached == expected, (user_id, cached, expected)
+
+
+async def assert_verdicts_and_test_rows(db: Any, world: World, expected: dict[int, str]) -> None:
+    """Each submission has its expected verdict (AC, WA, TLE) and one set of test rows: all the
+    tests for AC, the first failing one otherwise (none written twice by competing claims)."""
+    rows = await db.fetch(
+        "SELECT id, verdict FROM submissions WHERE id = ANY($1::bigint[])", list(expected)
+    )
+    assert {r["id"]: r["verdict"] for r in rows} == expected
+    counts = await db.fetch(
+        "SELECT submission_id, count(*) AS n FROM test_results"
+        " WHERE submission_id = ANY($1::bigint[]) GROUP BY submission_id",
+        list(expected),
+    )
+    per_kind = {"AC": world.test_count, "WA": 1, "TLE": 1}
+    assert {r["submission_id"]: r["n"] for r in counts} == {
+        sid: per_kind[kind] for sid, kind in expected.items()
+    }

@@ -15,6 +15,7 @@ from arq.connections import ArqRedis
 from pipeline_support import (
     REDIS_TEST_DB,
     assert_ranking_matches_postgres,
+    assert_verdicts_and_test_rows,
     kill_worker,
     make_world,
     start_worker,
@@ -213,20 +214,7 @@ async def test_chaos_killed_workers_and_redis_restart(
     finally:
         for proc in workers:
             kill_worker(proc)
-    rows = await db.fetch(
-        "SELECT id, verdict, attempt, status FROM submissions WHERE id = ANY($1::bigint[])",
-        list(expected),
-    )
-    assert {r["id"]: r["verdict"] for r in rows} == expected
-    counts = await db.fetch(
-        "SELECT submission_id, count(*) AS n FROM test_results"
-        " WHERE submission_id = ANY($1::bigint[]) GROUP BY submission_id",
-        list(expected),
-    )
-    per_kind = {"AC": world.test_count, "WA": 1, "TLE": 1}
-    assert {r["submission_id"]: r["n"] for r in counts} == {
-        sid: per_kind[kind] for sid, kind in expected.items()
-    }
+    await assert_verdicts_and_test_rows(db, world, expected)
     # The cache may have been lost with Redis; the test checks it equals Postgres after the
     # workers refreshed (and, where needed, rebuilt) it.
     await assert_ranking_matches_postgres(db, arq_redis, world.contest_id)

@@ -17,6 +17,7 @@ from pipeline_support import (
     SOURCES,
     World,
     assert_ranking_matches_postgres,
+    assert_verdicts_and_test_rows,
     kill_worker,
     make_world,
     start_worker,
@@ -117,27 +118,18 @@ async def test_workers_killed_while_judging_cost_seconds(
     finally:
         for proc in workers:
             kill_worker(proc)
+    await assert_verdicts_and_test_rows(db, world, expected)
     rows = await db.fetch(
-        "SELECT id, verdict, job_round, extract(epoch FROM judged_at - submitted_at) AS wait_s"
+        "SELECT job_round, extract(epoch FROM judged_at - submitted_at) AS wait_s"
         " FROM submissions WHERE id = ANY($1::bigint[])",
         list(expected),
     )
-    assert {r["id"]: r["verdict"] for r in rows} == expected
     assert any(r["job_round"] > 0 for r in rows), "no claim was taken over"
     # The figure for bench/chaos.sh; the goal (under 60 s) is not asserted here: on a host busy
     # with other tests the queue itself can take that long.
     longest = max(float(r["wait_s"]) for r in rows)
     goal = "met" if longest < GOAL_WAIT_S else "NOT met"
     print(f"recovery: {BURST} submissions, 2 worker kills, longest wait {longest:.1f} s ({goal})")
-    counts = await db.fetch(
-        "SELECT submission_id, count(*) AS n FROM test_results"
-        " WHERE submission_id = ANY($1::bigint[]) GROUP BY submission_id",
-        list(expected),
-    )
-    per_kind = {"AC": world.test_count, "WA": 1, "TLE": 1}
-    assert {r["submission_id"]: r["n"] for r in counts} == {
-        sid: per_kind[kind] for sid, kind in expected.items()
-    }
     await assert_ranking_matches_postgres(db, arq_redis, world.contest_id)
 
 

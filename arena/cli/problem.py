@@ -14,7 +14,7 @@ from arena.problems.errors import PackageError
 from arena.settings import Settings
 from arena.storage.blobs import BlobStore, blob_store_from_env
 from arena.storage.errors import ImportFailure
-from arena.storage.migrate import migrate
+from arena.storage.migrate import MigrationNeedsStop, migrate
 from arena.storage.problems import DIFFICULTIES, ImportedProblem, import_problem
 
 T = TypeVar("T")
@@ -82,7 +82,7 @@ async def _with_database(
         # Importing into an older schema would fail halfway; bringing it up to date is safe.
         await migrate(conn)
         return await job(conn, blobs)
-    except (PackageError, ImportFailure) as exc:
+    except (PackageError, ImportFailure, MigrationNeedsStop) as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:
         # An unreadable package file or an unwritable blob directory.

@@ -1,4 +1,5 @@
 -- The contest hub: login sessions, likes, freeze bookkeeping and the frozen history of results.
+-- arena: needs-stop: drops contests.frozen_override, which the previous version reads.
 
 -- Only a hash of each token is kept, so a leaked table does not log anyone in.
 CREATE TABLE sessions (

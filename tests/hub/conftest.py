@@ -59,6 +59,17 @@ async def hub_redis(hub_env: dict[str, str]) -> AsyncIterator[Redis]:
     await redis.aclose()
 
 
+@pytest.fixture
+async def stop_redis() -> AsyncIterator[Redis]:
+    """The stop tests' own Redis database (their hubs and workers), emptied first."""
+    from stop_support import STOP_REDIS_DB
+
+    redis = Redis(db=STOP_REDIS_DB)
+    await redis.flushdb()
+    yield redis
+    await redis.aclose()
+
+
 @pytest.fixture(scope="session")
 def hubs(
     hub_env: dict[str, str], hub_redis: Redis, tmp_path_factory: pytest.TempPathFactory

@@ -22,14 +22,6 @@ from stop_support import STOP_REDIS_DB, assert_clean_exit, lines_with, terminate
 LEASE_KEY = "arena:ticker:lease"
 
 
-@pytest.fixture
-async def stop_redis() -> AsyncIterator[Redis]:
-    redis = Redis(db=STOP_REDIS_DB)
-    await redis.flushdb()
-    yield redis
-    await redis.aclose()
-
-
 async def until(probe: Any, timeout_s: float = 30) -> Any:
     deadline = time.monotonic() + timeout_s
     while True:

@@ -17,7 +17,6 @@ import random
 import subprocess
 import time
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -189,14 +188,6 @@ async def submit_flow(
             await asyncio.sleep(SUBMIT_EVERY_S)
 
 
-@pytest.fixture
-async def roll_redis() -> AsyncIterator[Redis]:
-    redis = Redis(db=STOP_REDIS_DB)
-    await redis.flushdb()
-    yield redis
-    await redis.aclose()
-
-
 async def wait_until(
     probe: Any, what: str, timeout_s: float = 180, state: Any = lambda: ""
 ) -> None:
@@ -218,7 +209,7 @@ def assert_every_event_once(
 
 
 async def test_rolling_upgrade_during_a_contest(
-    hub_env: dict[str, str], db: Any, database_url: str, roll_redis: Redis, tmp_path: Path
+    hub_env: dict[str, str], db: Any, database_url: str, stop_redis: Redis, tmp_path: Path
 ) -> None:
     env = {
         **hub_env,
@@ -292,7 +283,7 @@ async def test_rolling_upgrade_during_a_contest(
             judged.update(
                 b["submission_id"] for b in contestant.bodies if b["kind"] == "submission_judged"
             )
-            history = await events.since(roll_redis, contest_id, 0) or []
+            history = await events.since(stop_redis, contest_id, 0) or []
             return judged >= set(ids) and all(
                 stream.last_seq >= _last_for(history, audiences[name])
                 for name, stream in (("contestant", contestant), ("spectator", spectator))
@@ -307,7 +298,7 @@ async def test_rolling_upgrade_during_a_contest(
                 f" {[s.last_seq for s in streams]}, closes {[s.close_codes for s in streams]}"
             ),
         )
-        history = await events.since(roll_redis, contest_id, 0)
+        history = await events.since(stop_redis, contest_id, 0)
         assert history is not None
         assert_every_event_once(contestant, history, audiences["contestant"], "contestant")
         assert_every_event_once(spectator, history, audiences["spectator"], "spectator")

@@ -18,7 +18,7 @@ from typing import Any
 log = logging.getLogger("arena.judge.worker")
 # Beyond the grace: handing back (two statements and an enqueue), and runs (``POST .../run``),
 # which are not judgings and are simply waited for, then cancelled.
-_HAND_BACK_MARGIN_S = 10.0
+HAND_BACK_MARGIN_S = 10.0
 
 
 class HandBack(Exception):
@@ -87,7 +87,7 @@ async def serve(worker: Any, stop: GracefulStop, grace_s: float) -> None:
     stop.begin(grace_s)
     in_flight = sum(not t.done() for t in worker.tasks.values())
     with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(grace_s + _HAND_BACK_MARGIN_S):
+        async with asyncio.timeout(grace_s + HAND_BACK_MARGIN_S):
             # A stop during startup waits for it: the warm pool must exist to be emptied.
             started = asyncio.create_task(stop.started.wait())
             await asyncio.wait({started, running}, return_when=asyncio.FIRST_COMPLETED)

@@ -317,8 +317,8 @@ async def finish(conn: asyncpg.Connection, claim: Claim, result: JudgeResult) ->
 # What ``problems.submission_count`` / ``accepted_count`` counted (at a submission's first
 # judging) that the public must not see yet: submissions to a contest made from its freeze on,
 # until the reveal (the bank lists a contest's problems once it ends, often before the reveal).
-# Joined to ``problems p``; gives ``hidden.submitted`` and ``hidden.accepted``. A rejudge
-# (attempt > 1) is counted with its current verdict, not the first one the counter saw.
+# Joined to ``problems p``; gives ``hidden.submitted`` and ``hidden.accepted``. A rejudged
+# submission is counted with its current verdict, not the first one the counter saw.
 FROZEN_COUNTS_JOIN = """
 LEFT JOIN LATERAL (
     SELECT count(*) AS submitted, count(*) FILTER (WHERE s.verdict = 'AC') AS accepted
@@ -330,7 +330,7 @@ LEFT JOIN LATERAL (
     JOIN submissions s ON s.contest_id = c.id AND s.problem_id = cp.problem_id
         AND s.submitted_at >= frozen_from.at
     WHERE cp.problem_id = p.id AND (c.unfrozen_at IS NULL OR c.unfrozen_at < frozen_from.at)
-        AND (s.status = 'done' OR s.attempt > 1)
+        AND s.counted
 ) hidden ON true
 """
 

@@ -100,3 +100,21 @@ def test_redis_requires_a_password(compose: dict[str, Any]) -> None:
     for name in ("migrate", "hub", "worker"):
         url = compose["services"][name]["environment"]["ARENA_REDIS_URL"]
         assert url.startswith(f"redis://:{REDIS_PASSWORD}@redis:"), (name, url)
+
+
+def test_stop_grace_periods_cover_the_graceful_stops(compose: dict[str, Any]) -> None:
+    """docker compose SIGKILLs after stop_grace_period: it must outlast the processes' own."""
+    from arena.judge.stopping import HAND_BACK_MARGIN_S
+
+    services = compose["services"]
+
+    def seconds(text: str) -> float:
+        assert text.endswith("s"), text
+        return float(text[:-1])
+
+    hub, worker = services["hub"], services["worker"]
+    hub_needs = float(hub["environment"].get("ARENA_HUB_DRAIN_S", 0))
+    hub_needs += float(hub["environment"]["ARENA_HUB_GRACE_S"])
+    assert seconds(hub["stop_grace_period"]) > hub_needs
+    worker_needs = float(worker["environment"]["ARENA_WORKER_GRACE_S"]) + HAND_BACK_MARGIN_S
+    assert seconds(worker["stop_grace_period"]) > worker_needs

@@ -294,7 +294,7 @@ async def test_rolling_upgrade_during_a_contest(
             "both sockets caught up",
             timeout_s=60,
             state=lambda: (
-                f"judged {len(judged)}/{len(ids)}, last seqs"
+                f"judged {len(judged)}/{len(ids)} (missing {sorted(set(ids) - judged)}), last seqs"
                 f" {[s.last_seq for s in streams]}, closes {[s.close_codes for s in streams]}"
             ),
         )

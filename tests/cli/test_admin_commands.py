@@ -37,15 +37,28 @@ async def test_rejudge_and_rebuild(db: Any, database_url: str, tmp_path: Path) -
             source=SOURCES["AC"].encode(),
             contest_id=world.contest_id,
         )
-        # Judged by hand: the row as a worker leaves it.
+        # Judged by hand: the row as a worker leaves it; the contest's results were final.
         await conn.execute(
             "UPDATE submissions SET status = 'done', verdict = 'AC' WHERE id = $1", sid
+        )
+        await conn.execute(
+            "UPDATE contests SET finalized_at = now() WHERE id = $1", world.contest_id
         )
     done = arena(env, "rejudge", "--contest", str(world.contest_id))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "queued 1 submissions for rejudging"
     row = await db.fetchrow("SELECT status, attempt, verdict FROM submissions WHERE id = $1", sid)
     assert (row["status"], row["attempt"], row["verdict"]) == ("queued", 2, None)
+    # The same service as the moderators' socket: results reopened, the rejudge audited.
+    finalized = await db.fetchval(
+        "SELECT finalized_at FROM contests WHERE id = $1", world.contest_id
+    )
+    assert finalized is None
+    audit = await db.fetchrow(
+        "SELECT actor_id, details FROM audit_log WHERE contest_id = $1 AND action = 'rejudge'",
+        world.contest_id,
+    )
+    assert audit is not None and audit["actor_id"] is None and f"[{sid}]" in audit["details"]
 
     await db.execute("UPDATE submissions SET status = 'done', verdict = 'AC' WHERE id = $1", sid)
     done = arena(env, "leaderboard", "rebuild", str(world.contest_id))

@@ -35,7 +35,7 @@ from arena.protocol import (
     UserInfo,
     admin_command_decoder,
 )
-from arena.storage import events, moderation, queue, ranking_cache, submissions
+from arena.storage import events, moderation, participation, queue, ranking_cache, submissions
 
 Handler = Callable[[HubState, UserInfo, Any], Awaitable[str]]
 MAX_TEXT = 10_000
@@ -65,13 +65,9 @@ async def _answer(state: HubState, user: UserInfo, cmd: Answer) -> str:
         raise moderation.ModerationError(f"an answer has 1 to {MAX_TEXT} characters")
     async with state.db.acquire() as conn:
         contest_id = await moderation.answer(conn, user.id, cmd.clarification_id, text, cmd.public)
-        row = await conn.fetchrow(
-            views.CLARIFICATION_SELECT + " WHERE c.id = $1", cmd.clarification_id
-        )
+        row = await participation.clarification(conn, cmd.clarification_id)
     update = ClarificationUpdate(views.clarification(row))
-    audience = (
-        events.PUBLIC if cmd.public or row["user_id"] is None else events.user(row["user_id"])
-    )
+    audience = events.PUBLIC if cmd.public or row.user_id is None else events.user(row.user_id)
     await events.publish(state.redis, contest_id, audience, update)
     if audience != events.PUBLIC:
         await events.publish(state.redis, contest_id, events.JURY, update)

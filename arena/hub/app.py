@@ -38,6 +38,7 @@ from arena.hub.state import HubState
 from arena.languages import LanguageTable
 from arena.protocol import ErrorBody, json_encoder
 from arena.settings import Settings
+from arena.storage import health as health_check
 from arena.storage import jobs
 from arena.storage.blobs import DiskBlobStore
 
@@ -46,7 +47,7 @@ async def _check_backends(state: HubState) -> None:
     """Raises (a 503, through the handlers below) when Redis or Postgres cannot be reached."""
     await state.redis.ping()
     async with state.db.acquire() as conn:
-        await conn.fetchval("SELECT 1")
+        await health_check.ping(conn)
 
 
 async def health(request: Request) -> Response:

@@ -16,7 +16,7 @@ from arena.hub.http import ApiError, not_found, parse_id
 from arena.hub.login_limits import LoginGuard
 from arena.hub.state import HubState
 from arena.protocol import UserInfo
-from arena.storage import users
+from arena.storage import ccs_source, users
 
 _VERIFIED_S = 300
 _VERIFIED_SIZE = 10_000
@@ -79,7 +79,7 @@ async def contest_for(state: HubState, request: Request, user: UserInfo | None) 
     found = None
     if "\x00" not in raw:  # Postgres text cannot hold NUL, and no contest's id does
         async with state.db.acquire() as conn:
-            found = await conn.fetchval("SELECT id FROM contests WHERE external_id = $1", raw)
+            found = await ccs_source.contest_by_external_id(conn, raw)
     if found is None:
         found = parse_id(raw)
     if found is None:

@@ -21,8 +21,7 @@ from arena.protocol import (
     SubmissionSummary,
     UserInfo,
 )
-from arena.storage import users
-from arena.storage.contest_state import CONTEST_COLUMNS, contest_from_row
+from arena.storage import profiles, users
 
 
 def _state(request: Request) -> HubState:
@@ -108,41 +107,28 @@ async def me(request: Request) -> Response:
     state = _state(request)
     user = await auth.require_user(state, request)
     async with state.db.acquire() as conn:
-        finished = await conn.fetch(
-            f"SELECT r.rank, r.solved, r.penalty, r.score, {CONTEST_COLUMNS}"
-            " FROM contest_results r JOIN contests c ON c.id = r.contest_id"
-            " WHERE r.user_id = $1 ORDER BY c.start_time DESC LIMIT 100",
-            user.id,
-        )
-        recent = await conn.fetch(
-            "SELECT s.id, p.slug, s.contest_id, s.language, s.status::text AS status,"
-            " s.verdict, s.score, s.submitted_at FROM submissions s"
-            " JOIN problems p ON p.id = s.problem_id"
-            " WHERE s.user_id = $1 ORDER BY s.submitted_at DESC LIMIT 20",
-            user.id,
-        )
+        finished = await profiles.finished_contests(conn, user.id)
+        recent = await profiles.recent_submissions(conn, user.id)
     # Final standings stay hidden while the public board is frozen (until the reveal).
     at = now()
-    contests = [
-        r for r in finished if not contest_from_row(r, []).clock.frozen(at) or is_moderator(user)
-    ]
+    shown = [f for f in finished if not f.contest.clock.frozen(at) or is_moderator(user)]
     return json(
         Profile(
             user=user,
             contests=[
-                PastContest(r["id"], r["name"], r["rank"], r["solved"], r["penalty"], r["score"])
-                for r in contests
+                PastContest(f.contest.id, f.contest.name, f.rank, f.solved, f.penalty, f.score)
+                for f in shown
             ],
             submissions=[
                 SubmissionSummary(
-                    id=r["id"],
-                    problem=r["slug"],
-                    contest_id=r["contest_id"],
-                    language=r["language"],
-                    status=r["status"],
-                    verdict=r["verdict"],
-                    score=r["score"],
-                    submitted_at=iso(r["submitted_at"]) or "",
+                    id=r.id,
+                    problem=r.slug,
+                    contest_id=r.contest_id,
+                    language=r.language,
+                    status=r.status,
+                    verdict=r.verdict,
+                    score=r.score,
+                    submitted_at=iso(r.submitted_at) or "",
                 )
                 for r in recent
             ],

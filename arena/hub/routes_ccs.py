@@ -28,7 +28,7 @@ from starlette.routing import Route
 
 from arena.ccs import catalog, objects, scoreboard
 from arena.ccs.live import submission
-from arena.ccs.source import ContestSource, SubmissionFacts, View, contest_key, view_for
+from arena.ccs.source import ContestSource, View, contest_key, view_for
 from arena.contest import ContestInfo
 from arena.contest_time import Phase
 from arena.hub import auth, ccs_auth, ccs_feed, views
@@ -44,9 +44,8 @@ from arena.protocol import (
     UserInfo,
     json_encoder,
 )
-from arena.storage import events
-from arena.storage.ccs_source import load_source, problems_of
-from arena.storage.contest_state import CONTEST_COLUMNS, contest_from_row
+from arena.storage import ccs_source, events
+from arena.storage.ccs_source import load_source
 
 BASE = "/api/v4"
 Handler = Callable[[Request], Awaitable[Response]]
@@ -166,14 +165,9 @@ async def list_contests(request: Request) -> Response:
     state = _state(request)
     user = await ccs_auth.viewer(state, request)
     async with state.db.acquire() as conn:
-        rows = await conn.fetch(
-            f"SELECT {CONTEST_COLUMNS} FROM contests WHERE public OR $1"
-            " ORDER BY start_time DESC, id DESC LIMIT $2",
-            auth.is_moderator(user),
-            MAX_LISTED_CONTESTS,
+        infos = await ccs_source.listed_contests(
+            conn, jury=auth.is_moderator(user), limit=MAX_LISTED_CONTESTS
         )
-        problems = await problems_of(conn, [r["id"] for r in rows])
-    infos = [contest_from_row(r, problems[r["id"]]) for r in reversed(rows)]
     return json([objects.contest(info) for info in infos])
 
 
@@ -310,14 +304,10 @@ async def submit(request: Request) -> Response:
         state, user, info.id, body.problem_id, body.language_id, source
     )
     async with state.db.acquire() as conn:
-        row = await conn.fetchrow(
-            "SELECT id, user_id, problem_id, language, submitted_at, status::text AS status,"
-            " attempt, verdict, score, time_ms, judging_started_at, judged_at"
-            " FROM submissions WHERE id = $1",
-            submission_id,
-        )
-    problem = next(p for p in info.problems if p.problem_id == row["problem_id"])
-    made = submission(SubmissionFacts(**dict(row)), problem.slug, info.clock, _view(info, user))
+        facts = await ccs_source.submission_facts(conn, submission_id)
+    assert facts is not None  # just committed
+    problem = next(p for p in info.problems if p.problem_id == facts.problem_id)
+    made = submission(facts, problem.slug, info.clock, _view(info, user))
     location = f"{BASE}/contests/{contest_key(info)}/submissions/{submission_id}"
     return json(made, 201, {"Location": location})
 
@@ -329,24 +319,20 @@ async def submission_files(request: Request) -> Response:
     info = await ccs_auth.contest_for(state, request, user)
     raw_id = request.path_params["submission_id"]
     submission_id = parse_id(raw_id)
-    row = None
+    code = None
     if auth.is_moderator(user) and submission_id is not None:
         async with state.db.acquire() as conn:
-            row = await conn.fetchrow(
-                "SELECT language, source FROM submissions WHERE id = $1 AND contest_id = $2",
-                submission_id,
-                info.id,
-            )
-    if row is None:
+            code = await ccs_source.contest_source_code(conn, info.id, submission_id)
+    if code is None:
         raise not_found(f"submission {raw_id!r}")
     try:
-        language = state.languages.get(row["language"])
-        filename = language.for_source(bytes(row["source"])).source_file
+        language = state.languages.get(code.language)
+        filename = language.for_source(code.source).source_file
     except ValueError:
         filename = "source.txt"
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(filename, bytes(row["source"]))
+        archive.writestr(filename, code.source)
     return Response(packed.getvalue(), media_type="application/zip")
 
 

@@ -21,9 +21,7 @@ from arena.protocol import (
     Leaderboard,
     ProblemDetail,
 )
-from arena.storage import events, ranking_cache
-from arena.storage.ccs_source import problems_of
-from arena.storage.contest_state import CONTEST_COLUMNS, contest_from_row
+from arena.storage import bank, events, participation, ranking_cache
 
 MAX_QUESTION = 4000
 
@@ -38,22 +36,8 @@ async def list_contests(request: Request) -> Response:
     user = await auth.current_user(state, request)
     jury = auth.is_moderator(user)
     async with state.db.acquire() as conn:
-        rows = await conn.fetch(
-            f"SELECT {CONTEST_COLUMNS} FROM contests WHERE public OR $1"
-            " ORDER BY start_time DESC LIMIT 500",
-            jury,
-        )
-        mine = set()
-        if user is not None:
-            mine = {
-                r["contest_id"]
-                for r in await conn.fetch(
-                    "SELECT contest_id FROM registrations WHERE user_id = $1 AND NOT disqualified",
-                    user.id,
-                )
-            }
-        problems = await problems_of(conn, [r["id"] for r in rows])  # one query, not one each
-    infos = [contest_from_row(r, problems[r["id"]]) for r in rows]
+        infos = await participation.listed_contests(conn, jury=jury)
+        mine = set() if user is None else await participation.registered_contests(conn, user.id)
     buckets: dict[str, list[ContestView]] = {"upcoming": [], "running": [], "ended": []}
     for info in infos:
         view = views.contest_view(info, registered=info.id in mine, jury=jury)
@@ -83,19 +67,9 @@ async def register(request: Request) -> Response:
     if not info.registration_open:
         raise ApiError(409, "registration_closed", "registration for this contest is closed")
     async with state.db.acquire() as conn:
-        existing = await conn.fetchval(
-            "SELECT disqualified FROM registrations WHERE contest_id = $1 AND user_id = $2",
-            info.id,
-            user.id,
-        )
-        if existing:
+        if await participation.is_disqualified(conn, info.id, user.id):
             raise ApiError(403, "disqualified", "you are disqualified from this contest")
-        created = await conn.fetchval(
-            "INSERT INTO registrations (contest_id, user_id) VALUES ($1, $2)"
-            " ON CONFLICT DO NOTHING RETURNING true",
-            info.id,
-            user.id,
-        )
+        created = await participation.register(conn, info.id, user.id)
         if created:
             await ranking_cache.refresh_user(conn, state.redis, info.id, user.id)
     view = views.contest_view(info, registered=True, jury=auth.is_moderator(user))
@@ -113,7 +87,9 @@ async def contest_problem(request: Request) -> Response:
     if problem is None:
         raise not_found(f"problem {request.path_params['label']!r} of this contest")
     async with state.db.acquire() as conn:
-        row = await conn.fetchrow("SELECT * FROM problems WHERE id = $1", problem.problem_id)
+        row = await bank.problem_by_id(conn, problem.problem_id)
+    if row is None:
+        raise not_found(f"problem {request.path_params['label']!r} of this contest")
     return json(await problem_detail(state, row, user))
 
 
@@ -146,14 +122,7 @@ async def clarifications(request: Request) -> Response:
     views.require_visible(info, user)
     jury = auth.is_moderator(user)
     async with state.db.acquire() as conn:
-        rows = await conn.fetch(
-            views.CLARIFICATION_SELECT
-            + " WHERE c.contest_id = $1 AND ($2 OR c.public OR c.user_id = $3)"
-            " ORDER BY c.asked_at, c.id",
-            info.id,
-            jury,
-            user.id,
-        )
+        rows = await participation.clarifications(conn, info.id, user_id=user.id, jury=jury)
     return json([views.clarification(r) for r in rows])
 
 
@@ -181,15 +150,7 @@ async def ask(request: Request) -> Response:
             429, "rate_limited", "too many questions; wait a few minutes", retry_after_s=600
         )
     async with state.db.acquire() as conn:
-        new_id = await conn.fetchval(
-            "INSERT INTO clarifications (contest_id, user_id, problem_id, question)"
-            " VALUES ($1, $2, $3, $4) RETURNING id",
-            info.id,
-            user.id,
-            problem_id,
-            question,
-        )
-        row = await conn.fetchrow(views.CLARIFICATION_SELECT + " WHERE c.id = $1", new_id)
+        row = await participation.ask(conn, info.id, user.id, problem_id, question)
     clarification = views.clarification(row)
     await events.publish(state.redis, info.id, events.JURY, ClarificationUpdate(clarification))
     return json(clarification, 201)

@@ -21,7 +21,7 @@ from arena.protocol import (
     Registration,
     json_encoder,
 )
-from arena.storage import events
+from arena.storage import events, insight
 
 LIST_LIMIT = 200
 MAX_BUCKETS = 60
@@ -48,32 +48,22 @@ async def submissions(request: Request) -> Response:
     everyone = auth.is_moderator(user) and request.query_params.get("mine") not in ("1", "true")
     limit = int_param(request, "limit", 100, high=LIST_LIMIT)
     async with state.db.acquire() as conn:
-        rows = await conn.fetch(
-            "SELECT s.id, s.user_id, u.username, cp.label, s.language, s.status::text AS status,"
-            " s.verdict, s.score, s.time_ms, s.submitted_at FROM submissions s"
-            " JOIN users u ON u.id = s.user_id"
-            " JOIN contest_problems cp ON cp.contest_id = s.contest_id"
-            " AND cp.problem_id = s.problem_id"
-            " WHERE s.contest_id = $1 AND ($2 OR s.user_id = $3)"
-            " ORDER BY s.id DESC LIMIT $4",
-            info.id,
-            everyone,
-            user.id,
-            limit,
+        rows = await insight.contest_submissions(
+            conn, info.id, user_id=user.id, everyone=everyone, limit=limit
         )
     return json(
         [
             ContestSubmission(
-                id=r["id"],
-                user_id=r["user_id"],
-                username=r["username"],
-                problem=r["label"],
-                language=r["language"],
-                status=r["status"],
-                verdict=r["verdict"],
-                score=r["score"],
-                time_ms=r["time_ms"],
-                submitted_at=views.iso(r["submitted_at"]) or "",
+                id=r.id,
+                user_id=r.user_id,
+                username=r.username,
+                problem=r.label,
+                language=r.language,
+                status=r.status,
+                verdict=r.verdict,
+                score=r.score,
+                time_ms=r.time_ms,
+                submitted_at=views.iso(r.submitted_at) or "",
             )
             for r in rows
         ]
@@ -107,29 +97,17 @@ async def stats(request: Request) -> Response:
     if cached is not None and time.monotonic() - cached[0] < _STATS_CACHE_S:
         return Response(cached[1], media_type="application/json")
     async with state.db.acquire() as conn:
-        rows = await conn.fetch(
-            "SELECT s.problem_id,"
-            " floor(extract(epoch FROM s.submitted_at - $2) / $3)::int AS bucket,"
-            " CASE WHEN $4::timestamptz IS NOT NULL AND s.submitted_at >= $4 THEN NULL"
-            "  WHEN s.status = 'done' THEN s.verdict WHEN s.status = 'failed' THEN 'JE'"
-            "  ELSE NULL END AS shown,"
-            " count(*)::int AS n"
-            " FROM submissions s JOIN registrations r"
-            " ON r.contest_id = s.contest_id AND r.user_id = s.user_id AND NOT r.disqualified"
-            " WHERE s.contest_id = $1 GROUP BY 1, 2, 3",
-            info.id,
-            info.clock.start,
-            float(bucket_s),
-            cutoff,
+        counts = await insight.verdict_counts(
+            conn, info.id, start=info.clock.start, bucket_s=bucket_s, hidden_from=cutoff
         )
     by_problem = {p.problem_id: ProblemStats(p.label, {}, [0] * buckets) for p in info.problems}
-    for r in rows:
-        found = by_problem.get(r["problem_id"])
+    for count in counts:
+        found = by_problem.get(count.problem_id)
         if found is None:
             continue
-        verdict = r["shown"] or PENDING
-        found.verdicts[verdict] = found.verdicts.get(verdict, 0) + r["n"]
-        found.timeline[min(max(r["bucket"], 0), buckets - 1)] += r["n"]
+        verdict = count.shown or PENDING
+        found.verdicts[verdict] = found.verdicts.get(verdict, 0) + count.n
+        found.timeline[min(max(count.bucket, 0), buckets - 1)] += count.n
     body = json_encoder.encode(
         ContestStats(
             contest_id=info.id,
@@ -152,24 +130,16 @@ async def registrations(request: Request) -> Response:
     if not auth.is_moderator(user):
         raise ApiError(403, "forbidden", "the registrations are for moderators")
     info = await views.contest(state, path_int(request, "contest_id"))
-    prefix = no_nul(request.query_params.get("q") or "", "q").lower()
-    like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    prefix = no_nul(request.query_params.get("q") or "", "q")
     async with state.db.acquire() as conn:
-        rows = await conn.fetch(
-            "SELECT r.user_id, u.username, r.registered_at, r.disqualified FROM registrations r"
-            " JOIN users u ON u.id = r.user_id WHERE r.contest_id = $1"
-            " AND lower(u.username) LIKE $2 ORDER BY u.username LIMIT $3",
-            info.id,
-            like,
-            LIST_LIMIT,
-        )
+        rows = await insight.registrations(conn, info.id, prefix, LIST_LIMIT)
     return json(
         [
             Registration(
-                user_id=r["user_id"],
-                username=r["username"],
-                registered_at=views.iso(r["registered_at"]) or "",
-                disqualified=r["disqualified"],
+                user_id=r.user_id,
+                username=r.username,
+                registered_at=views.iso(r.registered_at) or "",
+                disqualified=r.disqualified,
             )
             for r in rows
         ]

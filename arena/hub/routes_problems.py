@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
-import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -22,19 +20,13 @@ from arena.protocol import (
     Sample,
     UserInfo,
 )
+from arena.storage import bank
+from arena.storage.bank import ProblemRow
 from arena.storage.problems import SLUG_RE
-from arena.storage.submissions import FROZEN_COUNTS_JOIN
 
 PAGE_SIZE = 20
 SAMPLE_BYTES = 64 * 1024
 DIFFICULTIES = ("easy", "medium", "hard")
-# Problems of a contest that has not ended stay out of the bank (except for moderators).
-_VISIBLE = """
-    p.current_version IS NOT NULL AND ($1 OR NOT EXISTS (
-        SELECT 1 FROM contest_problems cp JOIN contests c ON c.id = cp.contest_id
-        WHERE cp.problem_id = p.id
-          AND c.start_time + make_interval(secs => c.duration_s + c.extra_s) > now()))
-"""
 
 
 def _state(request: Request) -> HubState:
@@ -46,13 +38,7 @@ async def _solved(state: HubState, user: UserInfo | None, problem_ids: list[int]
     if user is None or not problem_ids:
         return set()
     async with state.db.acquire() as conn:
-        rows = await conn.fetch(
-            "SELECT DISTINCT problem_id FROM submissions WHERE user_id = $1"
-            " AND problem_id = ANY($2::bigint[]) AND status = 'done' AND verdict = 'AC'",
-            user.id,
-            problem_ids,
-        )
-    return {r["problem_id"] for r in rows}
+        return await bank.solved_among(conn, user.id, problem_ids)
 
 
 async def list_problems(request: Request) -> Response:
@@ -65,53 +51,42 @@ async def list_problems(request: Request) -> Response:
     difficulty = request.query_params.get("difficulty") or None
     if difficulty is not None and difficulty not in DIFFICULTIES:
         raise ApiError(400, "bad_request", f"difficulty is one of {', '.join(DIFFICULTIES)}")
-    where = _VISIBLE + " AND ($2::text IS NULL OR $2 = ANY(p.tags))"
-    where += " AND ($3::text IS NULL OR p.difficulty = $3)"
-    args = (auth.is_moderator(user), tag, difficulty)
+    jury = auth.is_moderator(user)
     async with state.db.acquire() as conn:
-        total = await conn.fetchval(f"SELECT count(*) FROM problems p WHERE {where}", *args)
-        # Moderators ($1) see the counters as they are; others without the frozen verdicts.
-        rows = await conn.fetch(
-            "SELECT p.id, p.slug, p.title, p.difficulty, p.tags, p.like_count,"
-            " greatest(0, p.accepted_count - CASE WHEN $1 THEN 0 ELSE hidden.accepted END)"
-            "  AS accepted_count,"
-            " greatest(0, p.submission_count - CASE WHEN $1 THEN 0 ELSE hidden.submitted END)"
-            "  AS submission_count"
-            f" FROM problems p {FROZEN_COUNTS_JOIN}"
-            f" WHERE {where} ORDER BY p.id LIMIT $4 OFFSET $5",
-            *args,
-            PAGE_SIZE,
-            (page - 1) * PAGE_SIZE,
+        total = await bank.count_visible(conn, jury=jury, tag=tag, difficulty=difficulty)
+        problems = await bank.visible_page(
+            conn,
+            jury=jury,
+            tag=tag,
+            difficulty=difficulty,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
         )
-    solved = await _solved(state, user, [r["id"] for r in rows])
+    solved = await _solved(state, user, [p.id for p in problems])
     items = [
         ProblemSummary(
-            slug=r["slug"],
-            title=r["title"],
-            difficulty=r["difficulty"],
-            tags=list(r["tags"]),
-            likes=r["like_count"],
-            accepted=r["accepted_count"],
-            submissions=r["submission_count"],
-            solved=r["id"] in solved,
+            slug=p.slug,
+            title=p.title,
+            difficulty=p.difficulty,
+            tags=p.tags,
+            likes=p.like_count,
+            accepted=p.accepted_count,
+            submissions=p.submission_count,
+            solved=p.id in solved,
         )
-        for r in rows
+        for p in problems
     ]
     return json(ProblemList(items=items, page=page, page_size=PAGE_SIZE, total=total))
 
 
-async def visible_problem(state: HubState, slug: str, user: UserInfo | None) -> Any:
+async def visible_problem(state: HubState, slug: str, user: UserInfo | None) -> ProblemRow:
     if SLUG_RE.fullmatch(slug) is None:  # no such problem can exist
         raise not_found(f"problem {slug!r}")
     async with state.db.acquire() as conn:
-        row = await conn.fetchrow(
-            f"SELECT p.* FROM problems p WHERE {_VISIBLE} AND p.slug = $2",
-            auth.is_moderator(user),
-            slug,
-        )
-    if row is None:
+        problem = await bank.visible_problem(conn, slug, jury=auth.is_moderator(user))
+    if problem is None:
         raise not_found(f"problem {slug!r}")
-    return row
+    return problem
 
 
 _SAMPLE_CACHE_SIZE = 2048
@@ -131,91 +106,54 @@ async def _text(state: HubState, digest: str) -> str:
     return text
 
 
-async def problem_detail(state: HubState, row: Any, user: UserInfo | None) -> ProblemDetail:
+async def problem_detail(
+    state: HubState, problem: ProblemRow, user: UserInfo | None
+) -> ProblemDetail:
     async with state.db.acquire() as conn:
-        version = await conn.fetchrow(
-            "SELECT time_limit_ms, memory_mib, function_signature IS NOT NULL AS function_problem"
-            " FROM problem_versions"
-            " WHERE problem_id = $1 AND version = $2",
-            row["id"],
-            row["current_version"],
-        )
-        samples = await conn.fetch(
-            "SELECT name, input_hash, answer_hash FROM problem_tests"
-            " WHERE problem_id = $1 AND version = $2 AND is_sample ORDER BY ordinal",
-            row["id"],
-            row["current_version"],
-        )
-        liked = user is not None and bool(
-            await conn.fetchval(
-                "SELECT true FROM problem_likes WHERE problem_id = $1 AND user_id = $2",
-                row["id"],
-                user.id,
-            )
-        )
-    stubs = row["code_stubs"]
-    stubs_map = msgspec.json.decode(stubs, type=dict[str, str]) if stubs else {}
-    function_problem = bool(version["function_problem"])
+        limits = await bank.limits(conn, problem.id, problem.current_version)
+        samples = await bank.samples(conn, problem.id, problem.current_version)
+        liked = user is not None and await bank.liked(conn, problem.id, user.id)
     options = [
         LanguageOption(lang.id, lang.name, lang.version, lang.command_line)
         for lang in state.languages
-        if lang.harness or not function_problem
+        if lang.harness or not limits.function_problem
     ]
     return ProblemDetail(
-        slug=row["slug"],
-        title=row["title"],
-        difficulty=row["difficulty"],
-        tags=list(row["tags"]),
-        statement_html=row["statement_html"],
+        slug=problem.slug,
+        title=problem.title,
+        difficulty=problem.difficulty,
+        tags=problem.tags,
+        statement_html=problem.statement_html,
         samples=[
-            Sample(
-                s["name"], await _text(state, s["input_hash"]), await _text(state, s["answer_hash"])
-            )
+            Sample(s.name, await _text(state, s.input_hash), await _text(state, s.answer_hash))
             for s in samples
         ],
-        time_limit_ms=version["time_limit_ms"],
-        memory_mib=version["memory_mib"],
-        code_stubs=stubs_map,
+        time_limit_ms=limits.time_limit_ms,
+        memory_mib=limits.memory_mib,
+        code_stubs=problem.code_stubs,
         languages=[o.id for o in sorted(options, key=lambda o: o.id)],
-        likes=row["like_count"],
+        likes=problem.like_count,
         liked=liked,
-        solved=bool(await _solved(state, user, [row["id"]])),
+        solved=bool(await _solved(state, user, [problem.id])),
         language_options=options,
-        function_problem=function_problem,
+        function_problem=limits.function_problem,
     )
 
 
 async def get_problem(request: Request) -> Response:
     state = _state(request)
     user = await auth.current_user(state, request)
-    row = await visible_problem(state, request.path_params["slug"], user)
-    return json(await problem_detail(state, row, user))
+    problem = await visible_problem(state, request.path_params["slug"], user)
+    return json(await problem_detail(state, problem, user))
 
 
 async def like(request: Request) -> Response:
     state = _state(request)
     user = await auth.require_user(state, request)
-    row = await visible_problem(state, request.path_params["slug"], user)
+    problem = await visible_problem(state, request.path_params["slug"], user)
     liking = request.method == "POST"
-    async with state.db.acquire() as conn, conn.transaction():
-        if liking:
-            changed = await conn.fetchval(
-                "INSERT INTO problem_likes (problem_id, user_id) VALUES ($1, $2)"
-                " ON CONFLICT DO NOTHING RETURNING true",
-                row["id"],
-                user.id,
-            )
-        else:
-            changed = await conn.fetchval(
-                "DELETE FROM problem_likes WHERE problem_id = $1 AND user_id = $2 RETURNING true",
-                row["id"],
-                user.id,
-            )
-        likes = await conn.fetchval(
-            "UPDATE problems SET like_count = like_count + $2 WHERE id = $1 RETURNING like_count",
-            row["id"],
-            (1 if liking else -1) if changed else 0,
-        )
+    async with state.db.acquire() as conn:
+        likes = await bank.set_like(conn, problem.id, user.id, liking)
     return json(LikeResult(likes=likes, liked=liking))
 
 

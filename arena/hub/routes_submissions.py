@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any
 
+import msgspec
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
@@ -25,10 +25,10 @@ from arena.protocol import (
     RunOutcome,
     SubmissionView,
     SubmitBody,
-    TestResult,
     UserInfo,
-    Verdict,
 )
+from arena.storage import bank, submission_views
+from arena.storage.bank import ProblemRow
 from arena.storage.queue import enqueue_run, submit
 
 SAMPLE_PREFIX = "sample/"
@@ -169,7 +169,7 @@ async def practice_submit(request: Request) -> Response:
         state.db,
         state.redis,
         user_id=user.id,
-        problem_id=row["id"],
+        problem_id=row.id,
         language=body.language,
         source=source,
     )
@@ -199,11 +199,13 @@ async def contest_run(request: Request) -> Response:
     if problem is None:
         raise not_found(f"problem {request.path_params['label']!r} of this contest")
     async with state.db.acquire() as conn:
-        row = await conn.fetchrow("SELECT * FROM problems WHERE id = $1", problem.problem_id)
+        row = await bank.problem_by_id(conn, problem.problem_id)
+    if row is None:
+        raise not_found(f"problem {request.path_params['label']!r} of this contest")
     return await _run(request, state, user, row)
 
 
-async def _run(request: Request, state: HubState, user: UserInfo, row: Any) -> Response:
+async def _run(request: Request, state: HubState, user: UserInfo, row: ProblemRow) -> Response:
     body = await read_body(request, RunBody)
     source = body.source.encode()
     _check_source(state, body.language, source)
@@ -211,9 +213,7 @@ async def _run(request: Request, state: HubState, user: UserInfo, row: Any) -> R
     if custom is not None and len(custom) > MAX_INPUT_BYTES:
         raise ApiError(413, "too_large", f"the input is larger than {MAX_INPUT_BYTES} bytes")
     await _rate_limit(state, user, "run")
-    job = await enqueue_run(
-        state.redis, row["id"], row["current_version"], body.language, source, custom
-    )
+    job = await enqueue_run(state.redis, row.id, row.current_version, body.language, source, custom)
     if job is None:
         raise ApiError(503, "busy", "the run queue is busy; try again")
     try:
@@ -237,56 +237,40 @@ async def get_submission(request: Request) -> Response:
     user = await auth.require_user(state, request)
     submission_id = path_int(request, "submission_id")
     async with state.db.acquire() as conn:
-        row = await conn.fetchrow(
-            "SELECT s.*, s.status::text AS status_text, p.slug FROM submissions s"
-            " JOIN problems p ON p.id = s.problem_id WHERE s.id = $1",
-            submission_id,
-        )
+        row = await submission_views.submission(conn, submission_id)
         if row is None:
             raise not_found(f"submission {submission_id}")
         jury = auth.is_moderator(user)
-        own = row["user_id"] == user.id or jury
+        own = row.user_id == user.id or jury
         if not own:
             ended = False
-            if row["contest_id"] is not None:
-                info = await views.contest(state, row["contest_id"])
+            if row.contest_id is not None:
+                info = await views.contest(state, row.contest_id)
                 at = views.now()
                 # Verdicts of a frozen board stay hidden until the reveal, even after the end.
                 ended = info.clock.phase(at) == Phase.ENDED and not info.clock.frozen(at)
                 ended = ended and views.can_see(info, user)
             if not ended:  # others' code stays private during a contest and in practice
                 raise not_found(f"submission {submission_id}")
-        tests = await conn.fetch(
-            "SELECT name, verdict, time_ms, memory_kib, wall_ms, message FROM test_results"
-            " WHERE submission_id = $1 AND attempt = $2 ORDER BY ordinal",
-            submission_id,
-            row["attempt"],
-        )
+        tests = await submission_views.test_results(conn, submission_id, row.attempt)
     view = SubmissionView(
-        id=row["id"],
-        user_id=row["user_id"],
-        problem=row["slug"],
-        contest_id=row["contest_id"],
-        language=row["language"],
-        status=row["status_text"],
-        verdict=row["verdict"],
-        score=row["score"],
-        time_ms=row["time_ms"],
-        memory_kib=row["memory_kib"],
-        submitted_at=views.iso(row["submitted_at"]) or "",
-        compile_output=row["compile_output"],
+        id=row.id,
+        user_id=row.user_id,
+        problem=row.slug,
+        contest_id=row.contest_id,
+        language=row.language,
+        status=row.status,
+        verdict=row.verdict,
+        score=row.score,
+        time_ms=row.time_ms,
+        memory_kib=row.memory_kib,
+        submitted_at=views.iso(row.submitted_at) or "",
+        compile_output=row.compile_output,
         tests=[
-            TestResult(
-                name=t["name"],
-                verdict=Verdict(t["verdict"]),
-                time_ms=t["time_ms"],
-                memory_kib=t["memory_kib"],
-                wall_ms=t["wall_ms"],
-                message=t["message"] if shown_message(t["name"], own, jury) else "",
-            )
+            t if shown_message(t.name, own, jury) else msgspec.structs.replace(t, message="")
             for t in tests
         ],
-        source=bytes(row["source"]).decode(errors="replace") if own else None,
+        source=row.source.decode(errors="replace") if own else None,
     )
     return json(view)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Any
 
 import msgspec
 
@@ -24,7 +23,7 @@ from arena.protocol import (
     UserInfo,
     json_encoder,
 )
-from arena.storage import events, ranking_cache
+from arena.storage import events, participation, ranking_cache
 from arena.storage.contest_state import load_contest
 
 _CONTEST_CACHE_S = 1.0
@@ -88,12 +87,7 @@ async def is_registered(state: HubState, contest_id: int, user: UserInfo | None)
     if user is None:
         return False
     async with state.db.acquire() as conn:
-        found = await conn.fetchval(
-            "SELECT NOT disqualified FROM registrations WHERE contest_id = $1 AND user_id = $2",
-            contest_id,
-            user.id,
-        )
-    return bool(found)
+        return await participation.is_registered(conn, contest_id, user.id)
 
 
 def board_row(
@@ -175,31 +169,24 @@ async def leaderboard(
 
 async def announcements(state: HubState, contest_id: int) -> list[Announcement]:
     async with state.db.acquire() as conn:
-        rows = await conn.fetch(
-            "SELECT id, body, created_at FROM announcements WHERE contest_id = $1"
-            " ORDER BY created_at, id",
-            contest_id,
-        )
-    return [Announcement(r["id"], r["body"], iso(r["created_at"]) or "") for r in rows]
+        rows = await participation.announcements(conn, contest_id)
+    return [announcement(r) for r in rows]
 
 
-def clarification(row: Any) -> Clarification:
+def announcement(row: participation.AnnouncementRow) -> Announcement:
+    return Announcement(row.id, row.body, iso(row.created_at) or "")
+
+
+def clarification(row: participation.ClarificationRow) -> Clarification:
     return Clarification(
-        id=row["id"],
-        problem=row["label"],
-        question=row["question"],
-        answer=row["answer"],
-        public=row["public"],
-        asked_at=iso(row["asked_at"]) or "",
-        answered_at=iso(row["answered_at"]),
+        id=row.id,
+        problem=row.label,
+        question=row.question,
+        answer=row.answer,
+        public=row.public,
+        asked_at=iso(row.asked_at) or "",
+        answered_at=iso(row.answered_at),
     )
-
-
-CLARIFICATION_SELECT = (
-    "SELECT c.id, cp.label, c.question, c.answer, c.public, c.asked_at, c.answered_at,"
-    " c.user_id, c.contest_id FROM clarifications c LEFT JOIN contest_problems cp"
-    " ON cp.contest_id = c.contest_id AND cp.problem_id = c.problem_id"
-)
 
 
 async def snapshot(state: HubState, info: ContestInfo, user: UserInfo | None) -> Snapshot:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from arena.ccs.source import (
     AnnouncementFacts,
     ClarificationFacts,
@@ -15,6 +17,7 @@ from arena.ccs.source import (
 )
 from arena.contest import ContestInfo, ContestProblemInfo
 from arena.storage import ranking_cache
+from arena.storage.contest_state import CONTEST_COLUMNS, contest_from_row
 
 _PROBLEMS = """
     SELECT cp.problem_id, p.slug, cp.label, p.title, cp.ordinal, cp.color, cp.rgb, cp.points,
@@ -101,3 +104,48 @@ async def load_source(
         announcements=announcements,
         board=rows,
     )
+
+
+async def listed_contests(conn: Any, *, jury: bool, limit: int) -> list[ContestInfo]:
+    """The latest ``limit`` public contests (all for the jury), oldest first, with problems."""
+    rows = await conn.fetch(
+        f"SELECT {CONTEST_COLUMNS} FROM contests WHERE public OR $1"
+        " ORDER BY start_time DESC, id DESC LIMIT $2",
+        jury,
+        limit,
+    )
+    problems = await problems_of(conn, [r["id"] for r in rows])
+    return [contest_from_row(r, problems[r["id"]]) for r in reversed(rows)]
+
+
+async def contest_by_external_id(conn: Any, external_id: str) -> int | None:
+    found: int | None = await conn.fetchval(
+        "SELECT id FROM contests WHERE external_id = $1", external_id
+    )
+    return found
+
+
+async def submission_facts(conn: Any, submission_id: int) -> SubmissionFacts | None:
+    row = await conn.fetchrow(
+        "SELECT id, user_id, problem_id, language, submitted_at, status::text AS status,"
+        " attempt, verdict, score, time_ms, judging_started_at, judged_at"
+        " FROM submissions WHERE id = $1",
+        submission_id,
+    )
+    return None if row is None else SubmissionFacts(**dict(row))
+
+
+class SubmittedSource(msgspec.Struct, frozen=True):
+    language: str
+    source: bytes
+
+
+async def contest_source_code(
+    conn: Any, contest_id: int, submission_id: int
+) -> SubmittedSource | None:
+    row = await conn.fetchrow(
+        "SELECT language, source FROM submissions WHERE id = $1 AND contest_id = $2",
+        submission_id,
+        contest_id,
+    )
+    return None if row is None else SubmittedSource(row["language"], bytes(row["source"]))

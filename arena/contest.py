@@ -7,6 +7,7 @@ from datetime import datetime
 import msgspec
 
 from arena.contest_time import ContestClock
+from arena.protocol.vocabulary import Scoring
 from arena.ranking import ContestRules
 
 
@@ -24,7 +25,7 @@ class ContestInfo(msgspec.Struct, frozen=True, kw_only=True):
     external_id: str | None
     name: str
     clock: ContestClock
-    scoring: str
+    scoring: Scoring
     penalty_minutes: int
     public: bool
     registration_open: bool

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 
 import msgspec
 
+from arena.protocol.vocabulary import Scoring
+
 # Rejected attempts that cost penalty: a compile error or a judging error is not the contestant's
 # wrong answer (ICPC rules).
 _NO_PENALTY = frozenset({"CE", "JE"})
@@ -21,7 +23,7 @@ _SCORE_SCALE = 1000  # score contests keep three decimals exactly
 
 
 class ContestRules(msgspec.Struct, frozen=True):
-    scoring: str  # "pass-fail" (ICPC) or "score" (IOI)
+    scoring: Scoring
     penalty_minutes: int = 20
     # Contest milliseconds from which verdicts are hidden (the public board during a freeze).
     cutoff_ms: int | None = None
@@ -91,7 +93,7 @@ def contestant_row(submissions: Iterable[RankedSubmission], rules: ContestRules)
     by_problem: dict[int, list[RankedSubmission]] = {}
     for sub in sorted(submissions, key=lambda s: s.contest_ms):
         by_problem.setdefault(sub.problem_id, []).append(sub)
-    make_cell = _icpc_cell if rules.scoring == "pass-fail" else _score_cell
+    make_cell = _icpc_cell if rules.scoring == Scoring.PASS_FAIL else _score_cell
     cells = {problem: make_cell(subs, rules) for problem, subs in by_problem.items()}
     solves = [c for c in cells.values() if c.solved and c.minute is not None]
     penalty = sum((c.minute or 0) + rules.penalty_minutes * (c.attempts - 1) for c in solves)
@@ -104,9 +106,9 @@ def contestant_row(submissions: Iterable[RankedSubmission], rules: ContestRules)
     )
 
 
-def pack(row: Row, scoring: str) -> float:
+def pack(row: Row, scoring: Scoring) -> float:
     """One sortable number, higher is better; exactly equal rows pack to the same number."""
-    if scoring != "pass-fail":
+    if scoring != Scoring.PASS_FAIL:
         return float(round(row.score * _SCORE_SCALE))
     penalty = min(row.penalty, _PENALTY_SPAN - 1)
     last = min(row.last_solve_minute, _MINUTE_SPAN - 1)

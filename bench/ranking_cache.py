@@ -70,10 +70,10 @@ async def fill(redis: Redis, contestants: int, rng: random.Random) -> None:
                     row = random_row(rng)
                     scores[str(user)] = pack(row, "pass-fail")
                     contents[str(user)] = encoder.encode(rc.StoredRow(f"user{user}", row))
-                pipe.zadd(rc.ranking_key(CONTEST, board), scores)
-                pipe.hset(rc.rows_key(CONTEST, board), mapping=contents)
+                pipe.zadd(rc.keys.ranking(CONTEST, board), scores)
+                pipe.hset(rc.keys.ranking_rows(CONTEST, board), mapping=contents)
             await pipe.execute()
-    await redis.set(rc.built_key(CONTEST), "1")
+    await redis.set(rc.keys.ranking_built(CONTEST), "1")
 
 
 async def cache_update(redis: Redis, user: int, row: Row) -> None:
@@ -81,11 +81,11 @@ async def cache_update(redis: Redis, user: int, row: Row) -> None:
     content = encoder.encode(rc.StoredRow(f"user{user}", row))
     async with redis.pipeline(transaction=True) as pipe:
         for board in rc.BOARDS:
-            pipe.zadd(rc.ranking_key(CONTEST, board), {member: pack(row, "pass-fail")})
-            pipe.hset(rc.rows_key(CONTEST, board), mapping={member: content})
-        pipe.sadd(rc.dirty_key(CONTEST), member)
-        pipe.sadd(rc.DIRTY_CONTESTS, str(CONTEST))
-        pipe.set(rc.built_key(CONTEST), "1")
+            pipe.zadd(rc.keys.ranking(CONTEST, board), {member: pack(row, "pass-fail")})
+            pipe.hset(rc.keys.ranking_rows(CONTEST, board), mapping={member: content})
+        pipe.sadd(rc.keys.ranking_dirty(CONTEST), member)
+        pipe.sadd(rc.keys.DIRTY_CONTESTS, str(CONTEST))
+        pipe.set(rc.keys.ranking_built(CONTEST), "1")
         await pipe.execute()
 
 
@@ -94,12 +94,12 @@ async def naive_update(redis: Redis, user: int, row: Row) -> None:
     content = encoder.encode(rc.StoredRow(f"user{user}", row))
     async with redis.pipeline(transaction=True) as pipe:
         for board in rc.BOARDS:
-            pipe.hset(rc.rows_key(CONTEST, board), mapping={member: content})
+            pipe.hset(rc.keys.ranking_rows(CONTEST, board), mapping={member: content})
         await pipe.execute()
 
 
 async def naive_board(redis: Redis) -> list[tuple[float, int, rc.StoredRow]]:
-    raw: dict[bytes, bytes] = await redis.hgetall(rc.rows_key(CONTEST, "public"))  # type: ignore[misc]
+    raw: dict[bytes, bytes] = await redis.hgetall(rc.keys.ranking_rows(CONTEST, "public"))  # type: ignore[misc]
     board = []
     for member, content in raw.items():
         stored = decoder.decode(content)
@@ -135,7 +135,7 @@ async def main(args: argparse.Namespace) -> None:
     try:
         started = time.perf_counter()
         await fill(redis, args.contestants, rng)
-        total = await redis.zcard(rc.ranking_key(CONTEST, "public"))
+        total = await redis.zcard(rc.keys.ranking(CONTEST, "public"))
         print(f"filled {total} rows per board (2 boards) in {time.perf_counter() - started:.1f} s")
         pages = max(1, args.contestants // 50)
         users = range(1, args.contestants + 1)

@@ -61,7 +61,7 @@ from hub_support import (
 from redis.asyncio import Redis
 from websockets.asyncio.client import connect
 
-from arena.storage import events, ranking_cache
+from arena.storage import keys, ranking_cache
 
 REDIS_DB = 15  # --redis-db
 RATE_PER_S = 10
@@ -147,7 +147,7 @@ class Phase(msgspec.Struct):
 async def listen(redis: Redis, contest_id: int, phase: Phase, stop_at: list[float]) -> None:
     """The bench's own subscriber: which users each public delta carries, and when it arrived."""
     async with redis.pubsub() as pubsub:
-        await pubsub.subscribe(events.channel(contest_id))
+        await pubsub.subscribe(keys.contest_channel(contest_id))
         while not stop_at or time.time() < stop_at[0]:
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.5)
             if message is None:
@@ -230,7 +230,7 @@ async def run_phase(args: argparse.Namespace, ctx: dict[str, Any], sockets: int,
             child.join(timeout=30)
             if child.is_alive():
                 child.kill()
-    history = await redis.xrange(events.history_key(contest_id), min="-", max="+")
+    history = await redis.xrange(keys.contest_history(contest_id), min="-", max="+")
     public = sorted(int(k.split(b"-")[0]) for k, f in history if b'"audience":"public"' in f[b"e"])
     latency: list[float] = []
     fanout: list[float] = []

@@ -15,6 +15,8 @@ from typing import Any
 import msgspec
 from support import make_problem
 
+from arena.storage import keys
+
 REDIS_TEST_DB = 13
 
 SOURCES = {
@@ -169,7 +171,7 @@ async def assert_ranking_matches_postgres(db: Any, redis: Any, contest_id: int) 
     assert board
     for user_id, stored in board.items():
         expected = pack(stored.row, info.scoring)
-        cached = await redis.zscore(ranking_cache.ranking_key(contest_id), str(user_id))
+        cached = await redis.zscore(keys.ranking(contest_id), str(user_id))
         assert cached == expected, (user_id, cached, expected)
 
 

@@ -7,6 +7,7 @@ from arena.ccs.objects import team_id
 from arena.ccs.scoreboard import Ranked, scored
 from arena.ccs.source import ContestSource, SubmissionFacts, View, hidden_verdict
 from arena.protocol.ccs import CcsAward
+from arena.protocol.vocabulary import Scoring
 
 # (id, citation, teams): contest.yaml has no medal counts, so the World Finals' 4 / 4 / 4.
 MEDALS = (
@@ -16,7 +17,7 @@ MEDALS = (
 )
 
 
-def _by_rank(ranked: list[Ranked], scoring: str, low: int, high: int) -> list[str]:
+def _by_rank(ranked: list[Ranked], scoring: Scoring, low: int, high: int) -> list[str]:
     """Teams with something on the board ranked in ``low..high`` (ties share the medal)."""
     return [team_id(r.user_id) for r in ranked if scored(r.row, scoring) and low <= r.rank <= high]
 
@@ -41,7 +42,7 @@ def awards(
     for award_id, citation, count in MEDALS:
         out.append(CcsAward(award_id, citation, _by_rank(ranked, scoring, low, low + count - 1)))
         low += count
-    if scoring != "pass-fail":
+    if scoring != Scoring.PASS_FAIL:
         return out
     competing = {t.user_id for t in source.teams if not t.disqualified}
     by_problem: dict[int, list[SubmissionFacts]] = {p: [] for p in problem_ids}

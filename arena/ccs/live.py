@@ -19,6 +19,7 @@ from arena.ccs.source import ContestSource, RunFacts, SubmissionFacts, View, hid
 from arena.ccs.times import abstime, reltime
 from arena.contest_time import ContestClock
 from arena.protocol.ccs import CcsClarification, CcsFileRef, CcsJudgement, CcsRun, CcsSubmission
+from arena.protocol.vocabulary import Scoring
 
 
 def judgement_id(sub: SubmissionFacts) -> str:
@@ -78,7 +79,7 @@ def _runs_by_submission(source: ContestSource) -> dict[int, list[RunFacts]]:
 
 def judgements(source: ContestSource, view: View) -> list[CcsJudgement]:
     clock = source.info.clock
-    score_contest = source.info.scoring != "pass-fail"
+    score_contest = source.info.scoring != Scoring.PASS_FAIL
     points = {p.problem_id: p.points for p in source.problems}
     runs = _runs_by_submission(source)
     out = []

@@ -23,6 +23,7 @@ from arena.protocol.ccs import (
     CcsState,
     CcsTeam,
 )
+from arena.protocol.vocabulary import Scoring
 
 API_VERSION = "draft"
 API_VERSION_URL = "https://ccs-specs.icpc.io/draft/contest_api"
@@ -45,7 +46,7 @@ ENTRY_POINTS = {"java": ("Main class", "Main"), "kotlin": ("Main class", "MainKt
 
 
 def contest(info: ContestInfo) -> CcsContest:
-    pass_fail = info.scoring == "pass-fail"
+    pass_fail = info.scoring == Scoring.PASS_FAIL
     return CcsContest(
         id=contest_key(info),
         name=info.name,
@@ -87,7 +88,7 @@ def state(info: ContestInfo, now: datetime) -> CcsState:
 
 
 def judgement_types(info: ContestInfo) -> list[CcsJudgementType]:
-    pass_fail = info.scoring == "pass-fail"
+    pass_fail = info.scoring == Scoring.PASS_FAIL
     return [
         CcsJudgementType(id=i, name=name, solved=solved, penalty=p if pass_fail else UNSET)
         for i, name, solved, p in _JUDGEMENT_TYPES
@@ -125,7 +126,7 @@ def problems(source: ContestSource, view: View) -> list[CcsProblem]:
     info = source.info
     if not view.jury and view.now < info.clock.start:
         return []
-    score = info.scoring != "pass-fail"
+    score = info.scoring != Scoring.PASS_FAIL
     return [
         CcsProblem(
             id=p.slug,

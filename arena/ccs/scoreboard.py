@@ -10,6 +10,7 @@ from arena.ccs.objects import team_id
 from arena.ccs.source import ContestSource, View
 from arena.ccs.times import abstime, minutes, reltime
 from arena.protocol.ccs import CcsProblemScore, CcsScore, CcsScoreboard, CcsScoreboardRow, CcsState
+from arena.protocol.vocabulary import Scoring
 from arena.ranking import Cell, Row, pack, ranks
 
 
@@ -34,9 +35,9 @@ def ranked(source: ContestSource) -> list[Ranked]:
     ]
 
 
-def scored(row: Row, scoring: str) -> bool:
+def scored(row: Row, scoring: Scoring) -> bool:
     """Whether the team has anything on the board (awards go to such teams only)."""
-    return row.solved > 0 if scoring == "pass-fail" else row.score > 0
+    return row.solved > 0 if scoring == Scoring.PASS_FAIL else row.score > 0
 
 
 def _score(row: Row, pass_fail: bool) -> CcsScore:
@@ -71,7 +72,7 @@ def scoreboard(
     source: ContestSource, view: View, state: CcsState, problem_ids: dict[int, str]
 ) -> CcsScoreboard:
     """``problem_ids``: the problems this view may see (id by Arena's problem number)."""
-    pass_fail = source.info.scoring == "pass-fail"
+    pass_fail = source.info.scoring == Scoring.PASS_FAIL
     rows = [
         CcsScoreboardRow(
             rank=r.rank,

@@ -19,9 +19,9 @@ import msgspec
 from argon2 import PasswordHasher
 
 from arena.cli.demo_bank import Bank, contest_package
-from arena.hub.auth import SESSION_CACHE_S, session_cache_key
+from arena.hub.auth import SESSION_CACHE_S
 from arena.languages import CodeStubs
-from arena.storage import ranking_cache, users
+from arena.storage import keys, ranking_cache, users
 from arena.storage.blobs import BlobStore
 from arena.storage.contests import import_contest
 from arena.storage.problems import import_problem
@@ -108,7 +108,7 @@ async def _account(conn: Any, redis: Any, username: str, role: str, password_has
         )
     # Hubs cache a session's user for a while: tombstones end the old sessions there too.
     for row in ended:
-        await redis.set(session_cache_key(bytes(row["token_hash"])), b"-", ex=SESSION_CACHE_S)
+        await redis.set(keys.session_cache(bytes(row["token_hash"])), b"-", ex=SESSION_CACHE_S)
     return user_id
 
 

@@ -16,10 +16,10 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from arena.cli.common import UsageError, connect_db
-from arena.hub.auth import SESSION_CACHE_S, session_cache_key
+from arena.hub.auth import SESSION_CACHE_S
 from arena.protocol import json_encoder
 from arena.settings import Settings
-from arena.storage import users
+from arena.storage import keys, users
 
 ROLES = ("contestant", "moderator", "admin")
 
@@ -52,14 +52,14 @@ async def _drop_cached(settings: Settings, hashes: list[bytes], *, tombstone: bo
         return
     redis = Redis.from_url(settings.redis_url)
     try:
-        keys = [session_cache_key(h) for h in hashes]
+        cached = [keys.session_cache(h) for h in hashes]
         if tombstone:
             async with redis.pipeline(transaction=False) as pipe:
-                for key in keys:
+                for key in cached:
                     pipe.set(key, b"-", ex=SESSION_CACHE_S)
                 await pipe.execute()
         else:
-            await redis.delete(*keys)
+            await redis.delete(*cached)
     except (RedisError, OSError) as exc:
         print(
             f"arena: warning: Redis unreachable ({exc}); hubs may use the old account data"

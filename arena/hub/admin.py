@@ -35,6 +35,7 @@ from arena.protocol import (
     UserInfo,
     admin_command_decoder,
 )
+from arena.protocol.vocabulary import Audience, user_audience
 from arena.storage import events, moderation, participation, queue, ranking_cache, submissions
 
 Handler = Callable[[HubState, UserInfo, Any], Awaitable[str]]
@@ -45,7 +46,7 @@ async def _contest_changed(state: HubState, contest_id: int, reason: str) -> Non
     views.forget_contest(contest_id)
     info = await views.contest(state, contest_id, fresh=True)
     view = views.contest_view(info, registered=False, jury=False)
-    await events.publish(state.redis, contest_id, events.PUBLIC, ContestChanged(view, reason))
+    await events.publish(state.redis, contest_id, Audience.PUBLIC, ContestChanged(view, reason))
 
 
 async def _announce(state: HubState, user: UserInfo, cmd: Announce) -> str:
@@ -55,7 +56,7 @@ async def _announce(state: HubState, user: UserInfo, cmd: Announce) -> str:
     async with state.db.acquire() as conn:
         row = await moderation.announce(conn, user.id, cmd.contest_id, body)
     made = Announcement(row["id"], row["body"], views.iso(row["created_at"]) or "")
-    await events.publish(state.redis, cmd.contest_id, events.PUBLIC, AnnouncementMade(made))
+    await events.publish(state.redis, cmd.contest_id, Audience.PUBLIC, AnnouncementMade(made))
     return f"announcement {made.id}"
 
 
@@ -67,10 +68,10 @@ async def _answer(state: HubState, user: UserInfo, cmd: Answer) -> str:
         contest_id = await moderation.answer(conn, user.id, cmd.clarification_id, text, cmd.public)
         row = await participation.clarification(conn, cmd.clarification_id)
     update = ClarificationUpdate(views.clarification(row))
-    audience = events.PUBLIC if cmd.public or row.user_id is None else events.user(row.user_id)
+    audience = Audience.PUBLIC if cmd.public or row.user_id is None else user_audience(row.user_id)
     await events.publish(state.redis, contest_id, audience, update)
-    if audience != events.PUBLIC:
-        await events.publish(state.redis, contest_id, events.JURY, update)
+    if audience != Audience.PUBLIC:
+        await events.publish(state.redis, contest_id, Audience.JURY, update)
     return f"clarification {cmd.clarification_id} answered"
 
 

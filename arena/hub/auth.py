@@ -16,7 +16,7 @@ from arena.hub.login_limits import address_bucket
 from arena.hub.state import HubState
 from arena.protocol import UserInfo
 from arena.settings import Settings
-from arena.storage import users
+from arena.storage import keys, users
 
 COOKIE = "arena_session"
 _USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
@@ -63,7 +63,7 @@ async def verify_password(state: HubState, stored: str, password: str) -> bool:
 
 async def allow(state: HubState, key: str, limit: int, window_s: int) -> bool:
     """Fixed-window counter in Redis, shared by every hub process."""
-    name = f"arena:limit:{key}"
+    name = keys.limit(key)
     async with state.redis.pipeline(transaction=True) as pipe:
         pipe.incr(name)
         pipe.expire(name, window_s, nx=True)
@@ -82,14 +82,9 @@ def _token(conn: HTTPConnection) -> str | None:
     return conn.cookies.get(COOKIE) or None
 
 
-def session_cache_key(token_hash: bytes) -> str:
-    """Where hubs cache a session's user (or a "-" tombstone) for ``SESSION_CACHE_S``."""
-    return f"arena:session:{token_hash.hex()}"
-
-
 def _misses_key(conn: HTTPConnection) -> str:
     host = conn.client.host if conn.client is not None else "unknown"
-    return f"arena:limit:token-miss:{address_bucket(host)}"
+    return keys.limit(f"token-miss:{address_bucket(host)}")
 
 
 async def current_user(state: HubState, conn: HTTPConnection) -> UserInfo | None:
@@ -99,7 +94,7 @@ async def current_user(state: HubState, conn: HTTPConnection) -> UserInfo | None
     token = _token(conn)
     if token is None or not _TOKEN.fullmatch(token):
         return None
-    cache_key = session_cache_key(users.token_hash(token))
+    cache_key = keys.session_cache(users.token_hash(token))
     cached = await state.redis.get(cache_key)
     if cached is not None:
         return _session_cache.decode(cached) if cached != b"-" else None
@@ -121,7 +116,7 @@ async def current_user(state: HubState, conn: HTTPConnection) -> UserInfo | None
 async def forget_session(state: HubState, token: str) -> None:
     # A tombstone, not a delete: a lookup racing with the logout cannot cache the session again
     # (lookups only fill an empty slot).
-    key = session_cache_key(users.token_hash(token))
+    key = keys.session_cache(users.token_hash(token))
     await state.redis.set(key, b"-", ex=SESSION_CACHE_S)
 
 

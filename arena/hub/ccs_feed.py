@@ -38,7 +38,8 @@ from arena.hub import auth, ccs_auth, views
 from arena.hub.http import ApiError, parse_id
 from arena.hub.state import HubState
 from arena.protocol import CcsEvent, json_encoder
-from arena.storage import ccs_events, events
+from arena.protocol.vocabulary import Audience
+from arena.storage import ccs_events, events, keys
 from arena.storage.ccs_source import load_source
 from arena.storage.contest_state import load_contest
 
@@ -53,12 +54,12 @@ def _settled_marker(info: ContestInfo, seq: int) -> bytes:
     return f"{seq}:{digest}".encode()
 
 
-async def refresh(state: HubState, contest_id: int, audience: str) -> None:
+async def refresh(state: HubState, contest_id: int, audience: Audience) -> None:
     """Bring the feed's log up to date (unless another connection did within the interval, or
     the contest has ended and nothing happened to it since the last refresh)."""
     fresh_ms = max(1, int(state.settings.ccs_poll_s * 1000))
-    key = f"arena:ccs:{contest_id}:{audience}:fresh"
-    settled_key = f"arena:ccs:{contest_id}:{audience}:settled"
+    key = keys.ccs_fresh(contest_id, audience)
+    settled_key = keys.ccs_settled(contest_id, audience)
     marker = None
     info = await views.contest(state, contest_id)
     if info.clock.phase(datetime.now(UTC)) == Phase.ENDED:
@@ -74,7 +75,7 @@ async def refresh(state: HubState, contest_id: int, audience: str) -> None:
         info = await load_contest(conn, contest_id)
         if info is None:
             return []
-        view = view_for(info, jury=audience == "jury", now=datetime.now(UTC))
+        view = view_for(info, jury=audience == Audience.JURY, now=datetime.now(UTC))
         source = await load_source(conn, info, cutoff_ms=view.cutoff_ms, live=True, board=True)
         return feed.feed_objects(Inputs(source, view, list(state.languages)))
 
@@ -109,7 +110,7 @@ async def event_feed(request: Request) -> Response:
     state: HubState = request.app.state.hub
     user = await ccs_auth.viewer(state, request)
     info = await ccs_auth.contest_for(state, request, user)
-    audience = "jury" if auth.is_moderator(user) else "public"
+    audience = Audience.JURY if auth.is_moderator(user) else Audience.PUBLIC
     since = _since(request)
     stream = request.query_params.get("stream", "true").lower() not in ("false", "0", "no")
     host = request.client.host if request.client is not None else "unknown"

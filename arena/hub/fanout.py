@@ -19,7 +19,8 @@ import msgspec
 
 from arena.hub.broadcast import DirectSocket, text_frame
 from arena.hub.metrics import PUBSUB_LAG
-from arena.storage import events
+from arena.protocol.vocabulary import Audience
+from arena.storage import keys
 
 log = logging.getLogger(__name__)
 LAG_CHECK_S = 0.1
@@ -144,7 +145,7 @@ class Fanout:
     async def _subscribe(self, contest_id: int) -> None:
         if not self._wanted(contest_id):
             self._recent[contest_id] = deque(maxlen=RECENT_FRAMES)
-            await self._pubsub.subscribe(events.channel(contest_id))
+            await self._pubsub.subscribe(keys.contest_channel(contest_id))
 
     async def _unsubscribe(self, contest_id: int) -> None:
         if not self._wanted(contest_id):
@@ -152,7 +153,7 @@ class Fanout:
             self._direct.pop(contest_id, None)
             self._recent.pop(contest_id, None)
             with contextlib.suppress(Exception):
-                await self._pubsub.unsubscribe(events.channel(contest_id))
+                await self._pubsub.unsubscribe(keys.contest_channel(contest_id))
 
     async def join(self, contest_id: int, subscriber: Subscriber) -> None:
         """Subscribed before the caller reads history, so nothing falls between the two."""
@@ -192,7 +193,7 @@ class Fanout:
         sock.last_seq = covered
         sock.lagging_since = None
         for seq, audience, frame in recent or ():
-            if seq > covered and audience == events.PUBLIC:
+            if seq > covered and audience == Audience.PUBLIC:
                 sock.write(frame)
                 sock.last_seq = seq
         self._direct.setdefault(contest_id, set()).add(sock)
@@ -213,7 +214,7 @@ class Fanout:
         if recent is not None:
             recent.append((seq, audience, frame))
         live = self._direct.get(contest_id)
-        if not live or audience != events.PUBLIC:
+        if not live or audience != Audience.PUBLIC:
             return
         now = time.monotonic()
         limit = self._buffer_bytes
@@ -245,7 +246,7 @@ class Fanout:
                     sock.on_resync(sock)
 
     def _dispatch(self, channel: bytes, data: bytes) -> None:
-        contest_id = int(channel.split(b":")[2])
+        contest_id = keys.contest_of_channel(channel)
         header = _header_decoder.decode(data)
         if header.ts is not None:
             # Redis's clock against this host's: skew between hosts shows up here too.

@@ -15,6 +15,7 @@ import ipaddress
 from typing import TYPE_CHECKING
 
 from arena.hub.http import ApiError
+from arena.storage import keys
 
 if TYPE_CHECKING:
     from arena.hub.state import HubState
@@ -59,7 +60,7 @@ class LoginGuard:
         self._user_slot: str | None = None
 
     def _address_key(self) -> str:
-        return f"arena:limit:{self.kind}-fail:addr:{self.bucket}"
+        return keys.limit(f"{self.kind}-fail:addr:{self.bucket}")
 
     async def check(self, username: str, *, valid_name: bool) -> None:
         settings = self.state.settings
@@ -69,7 +70,7 @@ class LoginGuard:
             raise _refused(self.window_s)
         if not valid_name:
             return  # no such account can exist: nothing to key on but the address
-        slot = f"arena:limit:{self.kind}-fail:user:{_user_key(username)}:{self.bucket}"
+        slot = keys.limit(f"{self.kind}-fail:user:{_user_key(username)}:{self.bucket}")
         if await self._count(slot) > settings.login_attempts:
             raise _refused(self.window_s)
         self._user_slot = slot

@@ -14,7 +14,6 @@ import base64
 import binascii
 import io
 import lzma
-import time
 import zipfile
 import zlib
 from collections.abc import Awaitable, Callable
@@ -35,6 +34,7 @@ from arena.hub import auth, ccs_auth, ccs_feed, views
 from arena.hub.http import ApiError, json, not_found, parse_id, read_body
 from arena.hub.routes_submissions import contest_submission
 from arena.hub.state import HubState
+from arena.hub.ttl_cache import TtlCache
 from arena.limits import MAX_SOURCE_BYTES
 from arena.protocol import (
     CcsApiInfo,
@@ -51,15 +51,16 @@ BASE = "/api/v4"
 Handler = Callable[[Request], Awaitable[Response]]
 MAX_LISTED_CONTESTS = 1000  # the most recent ones
 _SOURCE_CACHE_S = 1.0
-_SOURCE_CACHE_SIZE = 1000
 _SourceKey = tuple[int, int | None, bool, bool]  # contest, cutoff, live, board
 _ENDED_CACHE_S = 60.0
-# Per process: (expiry, the contest as read, the encoded answer).
-_encodings: dict[
-    tuple[int, str, bool, int | None, bool, int], tuple[float, ContestInfo, bytes]
-] = {}
-# Per process: (expiry, the contest as read, the read itself, done or still running).
-_sources: dict[_SourceKey, tuple[float, ContestInfo, asyncio.Task[ContestSource]]] = {}
+# Per process: (the contest as read, the encoded answer).
+_encodings: TtlCache[tuple[int, str, bool, int | None, bool, int], tuple[ContestInfo, bytes]] = (
+    TtlCache(ttl_s=_SOURCE_CACHE_S)
+)
+# Per process: (the contest as read, the read itself, done or still running).
+_sources: TtlCache[_SourceKey, tuple[ContestInfo, asyncio.Task[ContestSource]]] = TtlCache(
+    ttl_s=_SOURCE_CACHE_S
+)
 
 
 def _state(request: Request) -> HubState:
@@ -104,25 +105,16 @@ async def _inputs(
     process and view (concurrent requests share one read), so a crowd polling the API costs a
     read a second, not one each; a change to the contest itself is seen at once."""
     key = (info.id, view.cutoff_ms, live, board)
-    now = time.monotonic()
     hit = _sources.get(key)
-    if hit is None or hit[0] <= now or hit[1] != info:
-        _make_room(_sources, now)
+    if hit is None or hit[0] != info:
         task = asyncio.create_task(
             _read_source(state, info, view.cutoff_ms, live=live, board=board)
         )
-        hit = _sources[key] = (now + _SOURCE_CACHE_S, info, task)
+        hit = _sources.put(key, (info, task))
         task.add_done_callback(lambda done: _forget_failed(key, done))
     # Shielded: one caller going away must not cancel the read the others wait for.
-    source = await asyncio.shield(hit[2])
+    source = await asyncio.shield(hit[1])
     return catalog.Inputs(source, view, list(state.languages))
-
-
-def _make_room(cache: dict[Any, Any], now: float) -> None:
-    """Entries are (expiry, ...): a full cache drops its expired ones, or all of them."""
-    if len(cache) >= _SOURCE_CACHE_SIZE:
-        for old in [k for k, v in cache.items() if v[0] <= now] or list(cache):
-            del cache[old]
 
 
 async def _encoded(
@@ -136,20 +128,18 @@ async def _encoded(
     contest itself changes."""
     seq = await events.current_seq(state.redis, info.id)
     key = (info.id, what, view.jury, view.cutoff_ms, view.details, seq)
-    now = time.monotonic()
     hit = _encodings.get(key)
-    if hit is None or hit[0] <= now or hit[1] != info:
-        _make_room(_encodings, now)
+    if hit is None or hit[0] != info:
         ended = info.clock.phase(view.now) == Phase.ENDED and what != "scoreboard"
         body = json_encoder.encode(await make())
-        hit = _encodings[key] = (now + (_ENDED_CACHE_S if ended else _SOURCE_CACHE_S), info, body)
-    return Response(hit[2], media_type="application/json")
+        hit = _encodings.put(key, (info, body), _ENDED_CACHE_S if ended else _SOURCE_CACHE_S)
+    return Response(hit[1], media_type="application/json")
 
 
 def _forget_failed(key: _SourceKey, task: asyncio.Task[ContestSource]) -> None:
     entry = _sources.get(key)
-    if entry is not None and entry[2] is task and (task.cancelled() or task.exception()):
-        del _sources[key]  # the next request reads again rather than repeat the failure
+    if entry is not None and entry[1] is task and (task.cancelled() or task.exception()):
+        _sources.pop(key)  # the next request reads again rather than repeat the failure
 
 
 async def api_info(request: Request) -> Response:

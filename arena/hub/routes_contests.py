@@ -21,6 +21,7 @@ from arena.protocol import (
     Leaderboard,
     ProblemDetail,
 )
+from arena.protocol.vocabulary import Audience, Board
 from arena.storage import bank, events, participation, ranking_cache
 
 MAX_QUESTION = 4000
@@ -98,10 +99,11 @@ async def leaderboard(request: Request) -> Response:
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     views.require_visible(info, user)
-    board = request.query_params.get("board") or views.board_for(user)
-    if board not in ("public", "jury"):
+    asked = request.query_params.get("board") or None
+    if asked is not None and asked not in tuple(Board):
         raise ApiError(400, "bad_request", "board is public or jury")
-    if board == "jury" and not auth.is_moderator(user):
+    board = Board(asked) if asked else views.board_for(user)
+    if board == Board.JURY and not auth.is_moderator(user):
         raise ApiError(403, "forbidden", "the jury board is for moderators")
     page = int_param(request, "page", 1)
     return json(await views.leaderboard(state, info, user, page, board))
@@ -152,12 +154,12 @@ async def ask(request: Request) -> Response:
     async with state.db.acquire() as conn:
         row = await participation.ask(conn, info.id, user.id, problem_id, question)
     clarification = views.clarification(row)
-    await events.publish(state.redis, info.id, events.JURY, ClarificationUpdate(clarification))
+    await events.publish(state.redis, info.id, Audience.JURY, ClarificationUpdate(clarification))
     return json(clarification, 201)
 
 
 _PAGE = Param("page", int, "page number", minimum=1, maximum=10**9)
-_BOARD = Param("board", str, "jury is for moderators (default: the caller's)", ("public", "jury"))
+_BOARD = Param("board", str, "jury is for moderators (default: the caller's)", tuple(Board))
 _TAGS = ("contests",)
 endpoints = [
     Endpoint(

@@ -4,7 +4,6 @@ statistics (public ones respect the freeze) and, for moderators, the registratio
 from __future__ import annotations
 
 import math
-import time
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,6 +13,7 @@ from arena.hub import auth, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, no_nul, path_int
 from arena.hub.state import HubState
+from arena.hub.ttl_cache import TtlCache
 from arena.protocol import (
     ContestStats,
     ContestSubmission,
@@ -21,6 +21,7 @@ from arena.protocol import (
     Registration,
     json_encoder,
 )
+from arena.protocol.vocabulary import Board
 from arena.storage import events, insight
 
 LIST_LIMIT = 200
@@ -70,8 +71,8 @@ async def submissions(request: Request) -> Response:
     )
 
 
-_STATS_CACHE_S = 1.0
-_stats_cache: dict[tuple[int, bool, int], tuple[float, bytes]] = {}
+# Per contest, view (jury or not) and event seq: the encoded answer.
+_stats_cache: TtlCache[tuple[int, bool, int], bytes] = TtlCache(ttl_s=1.0)
 
 
 async def stats(request: Request) -> Response:
@@ -94,8 +95,8 @@ async def stats(request: Request) -> Response:
     seq = await events.current_seq(state.redis, info.id)
     key = (info.id, jury, seq)
     cached = _stats_cache.get(key)
-    if cached is not None and time.monotonic() - cached[0] < _STATS_CACHE_S:
-        return Response(cached[1], media_type="application/json")
+    if cached is not None:
+        return Response(cached, media_type="application/json")
     async with state.db.acquire() as conn:
         counts = await insight.verdict_counts(
             conn, info.id, start=info.clock.start, bucket_s=bucket_s, hidden_from=cutoff
@@ -111,15 +112,14 @@ async def stats(request: Request) -> Response:
     body = json_encoder.encode(
         ContestStats(
             contest_id=info.id,
-            board="jury" if jury else "public",
+            board=Board.JURY if jury else Board.PUBLIC,
             bucket_s=bucket_s,
             buckets=buckets,
             problems=list(by_problem.values()),
         )
     )
-    for old in [k for k in _stats_cache if k[0] == info.id and k[1] == jury]:
-        del _stats_cache[old]
-    _stats_cache[key] = (time.monotonic(), body)
+    _stats_cache.drop_where(lambda old: old[:2] == (info.id, jury))
+    _stats_cache.put(key, body)
     return Response(body, media_type="application/json")
 
 

@@ -16,10 +16,10 @@ from arena.hub import views
 from arena.hub.http import ApiError
 from arena.hub.state import HubState
 from arena.protocol import ContestChanged, LeaderboardDelta
-from arena.storage import events, ranking_cache, results
+from arena.protocol.vocabulary import Audience, Board, audience_of
+from arena.storage import events, keys, ranking_cache, results
 
 log = logging.getLogger(__name__)
-_LEASE_KEY = "arena:ticker:lease"
 _LEASE_MS = 2000
 _FINALIZE_EVERY_S = 2.0
 _RENEW = """
@@ -37,14 +37,14 @@ return 0
 
 
 async def _lead(state: HubState, me: str) -> bool:
-    held = await state.redis.eval(_RENEW, 1, _LEASE_KEY, me, _LEASE_MS)
+    held = await state.redis.eval(_RENEW, 1, keys.TICKER_LEASE, me, _LEASE_MS)
     return bool(held)
 
 
 async def _release(state: HubState, me: str) -> None:
     """A stopping hub lets go at once: the next hub to try (within a tick) takes the lease."""
     try:
-        await state.redis.eval(_RELEASE, 1, _LEASE_KEY, me)
+        await state.redis.eval(_RELEASE, 1, keys.TICKER_LEASE, me)
     except Exception as exc:  # the lease then simply expires
         log.warning("could not release the ticker lease: %s", exc)
 
@@ -60,8 +60,8 @@ async def tick_contest(state: HubState, contest_id: int) -> int:
         raise  # the contest is gone: nothing to put back
     except Exception:
         # Put the rows back for the next tick (or the next leader): a delta is never lost.
-        await state.redis.sadd(ranking_cache.dirty_key(contest_id), *[str(u) for u in users])
-        await state.redis.sadd(ranking_cache.DIRTY_CONTESTS, str(contest_id))
+        await state.redis.sadd(keys.ranking_dirty(contest_id), *[str(u) for u in users])
+        await state.redis.sadd(keys.DIRTY_CONTESTS, str(contest_id))
         raise
     return len(users)
 
@@ -76,21 +76,21 @@ async def _publish_rows(state: HubState, contest_id: int, users: list[int]) -> N
         present = {r.user_id for r in ranked}
         delta = LeaderboardDelta(
             board=board,
-            frozen=frozen and board == "public",
-            total=int(await state.redis.zcard(ranking_cache.ranking_key(contest_id, board))),
+            frozen=frozen and board == Board.PUBLIC,
+            total=int(await state.redis.zcard(keys.ranking(contest_id, board))),
             rows=[views.board_row(info, r, first) for r in ranked],
             removed=[u for u in users if u not in present],
         )
-        audience = events.PUBLIC if board == "public" else events.JURY
+        audience = audience_of(board)
         await events.publish(state.redis, contest_id, audience, delta)
 
 
 async def tick(state: HubState) -> None:
-    contests = await state.redis.smembers(ranking_cache.DIRTY_CONTESTS)
+    contests = await state.redis.smembers(keys.DIRTY_CONTESTS)
     for raw in contests:
         contest_id = int(raw)
         # Removed before popping its rows: a refresh in between adds the contest back.
-        await state.redis.srem(ranking_cache.DIRTY_CONTESTS, raw)
+        await state.redis.srem(keys.DIRTY_CONTESTS, raw)
         try:
             await tick_contest(state, contest_id)
         except ApiError:  # the contest is gone
@@ -108,7 +108,7 @@ async def finalize_due(state: HubState) -> None:
             info = await views.contest(state, contest_id, fresh=True)
             view = views.contest_view(info, registered=False, jury=False)
             await events.publish(
-                state.redis, contest_id, events.PUBLIC, ContestChanged(view, "finalized")
+                state.redis, contest_id, Audience.PUBLIC, ContestChanged(view, "finalized")
             )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 import msgspec
@@ -11,6 +10,7 @@ from arena.contest import ContestInfo
 from arena.contest_time import Phase
 from arena.hub.http import ApiError, not_found
 from arena.hub.state import HubState
+from arena.hub.ttl_cache import TtlCache
 from arena.protocol import (
     Announcement,
     BoardCell,
@@ -23,11 +23,11 @@ from arena.protocol import (
     UserInfo,
     json_encoder,
 )
-from arena.storage import events, participation, ranking_cache
+from arena.protocol.vocabulary import Board
+from arena.storage import events, keys, participation, ranking_cache
 from arena.storage.contest_state import load_contest
 
-_CONTEST_CACHE_S = 1.0
-_contest_cache: dict[int, tuple[float, ContestInfo]] = {}
+_contests: TtlCache[int, ContestInfo] = TtlCache(ttl_s=1.0)
 
 
 def now() -> datetime:
@@ -40,19 +40,18 @@ def iso(when: datetime | None) -> str | None:
 
 async def contest(state: HubState, contest_id: int, *, fresh: bool = False) -> ContestInfo:
     """The contest, cached for a second per hub process (a start burst reads it 15k times)."""
-    hit = _contest_cache.get(contest_id)
-    if hit is not None and not fresh and time.monotonic() - hit[0] < _CONTEST_CACHE_S:
-        return hit[1]
+    hit = _contests.get(contest_id)
+    if hit is not None and not fresh:
+        return hit
     async with state.db.acquire() as conn:
         info = await load_contest(conn, contest_id)
     if info is None:
         raise not_found(f"contest {contest_id}")
-    _contest_cache[contest_id] = (time.monotonic(), info)
-    return info
+    return _contests.put(contest_id, info)
 
 
 def forget_contest(contest_id: int) -> None:
-    _contest_cache.pop(contest_id, None)
+    _contests.pop(contest_id)
 
 
 def can_see(info: ContestInfo, user: UserInfo | None) -> bool:
@@ -128,19 +127,21 @@ async def contest_for_rows(
     return await contest(state, info.id, fresh=True)
 
 
-def board_for(user: UserInfo | None) -> str:
-    return "jury" if user is not None and user.role in ("moderator", "admin") else "public"
+def board_for(user: UserInfo | None) -> Board:
+    if user is not None and user.role in ("moderator", "admin"):
+        return Board.JURY
+    return Board.PUBLIC
 
 
 async def ensure_board(state: HubState, contest_id: int) -> None:
     """A cache Redis lost (or never had) is rebuilt from Postgres before it is read."""
-    if not await state.redis.exists(ranking_cache.built_key(contest_id)):
+    if not await state.redis.exists(keys.ranking_built(contest_id)):
         async with state.db.acquire() as conn:
             await ranking_cache.rebuild(conn, state.redis, contest_id)
 
 
 async def leaderboard(
-    state: HubState, info: ContestInfo, user: UserInfo | None, page: int, board: str
+    state: HubState, info: ContestInfo, user: UserInfo | None, page: int, board: Board
 ) -> Leaderboard:
     await ensure_board(state, info.id)
     seq = await events.current_seq(state.redis, info.id)
@@ -157,7 +158,7 @@ async def leaderboard(
     return Leaderboard(
         contest_id=info.id,
         board=board,
-        frozen=board == "public" and info.clock.frozen(now()),
+        frozen=board == Board.PUBLIC and info.clock.frozen(now()),
         seq=seq,
         page=page,
         page_size=size,
@@ -193,7 +194,7 @@ async def snapshot(state: HubState, info: ContestInfo, user: UserInfo | None) ->
     # The seq is read before the state: events after it may already show, and are re-sent
     # (full rows and idempotent updates), but none before it can be missing.
     seq = await events.current_seq(state.redis, info.id)
-    jury = board_for(user) == "jury"
+    jury = board_for(user) == Board.JURY
     registered = await is_registered(state, info.id, user)
     board = await leaderboard(state, info, user, 1, board_for(user))
     return Snapshot(
@@ -207,12 +208,12 @@ async def snapshot(state: HubState, info: ContestInfo, user: UserInfo | None) ->
 class SnapshotText(msgspec.Struct, frozen=True):
     seq: int
     text: str
-    made_at: float = 0.0  # time.monotonic()
 
 
 # Anonymous snapshots of a contest at a given seq are identical: spectators connecting (or
-# resyncing) together share one, instead of each reading Redis and Postgres.
-_shared_snapshots: dict[int, SnapshotText] = {}
+# resyncing) together share one, instead of each reading Redis and Postgres. Some changes come
+# without an event (the clock reaching the freeze): one is kept a second at most.
+_shared_snapshots: TtlCache[int, SnapshotText] = TtlCache(ttl_s=1.0)
 
 
 async def snapshot_text(state: HubState, info: ContestInfo, user: UserInfo | None) -> SnapshotText:
@@ -221,15 +222,14 @@ async def snapshot_text(state: HubState, info: ContestInfo, user: UserInfo | Non
         return SnapshotText(snap.seq, json_encoder.encode(snap).decode())
     seq = await events.current_seq(state.redis, info.id)
     cached = _shared_snapshots.get(info.id)
-    # Some changes come without an event (the clock reaching the freeze): a second at most.
-    if cached is not None and cached.seq == seq and time.monotonic() - cached.made_at < 1.0:
+    if cached is not None and cached.seq == seq:
         return cached
     snap = await snapshot(state, info, None)
-    made = SnapshotText(snap.seq, json_encoder.encode(snap).decode(), time.monotonic())
+    made = SnapshotText(snap.seq, json_encoder.encode(snap).decode())
     # Never replace a newer snapshot with an older one built concurrently.
     current = _shared_snapshots.get(info.id)
     if current is None or current.seq <= made.seq:
-        _shared_snapshots[info.id] = made
+        _shared_snapshots.put(info.id, made)
     return made
 
 

@@ -22,6 +22,7 @@ from arena.hub.http import ApiError, not_found, parse_id
 from arena.hub.metrics import open_socket
 from arena.hub.state import HubState
 from arena.protocol import ErrorFrame, UserInfo, json_encoder
+from arena.protocol.vocabulary import Audience, Board, user_audience
 from arena.storage import events
 
 log = logging.getLogger(__name__)
@@ -199,12 +200,12 @@ async def contestant(ws: WebSocket) -> None:
     if user is None:
         await _refuse(ws, CLOSE_UNAUTHORIZED, "log in first")
         return
-    jury = views.board_for(user) == "jury"
+    jury = views.board_for(user) == Board.JURY
     if not jury and not await views.is_registered(state, info.id, user):
         await _refuse(ws, CLOSE_FORBIDDEN, "not registered for this contest")
         return
     await ws.accept()
-    audiences = ["jury"] if jury else ["public", events.user(user.id)]
+    audiences = [Audience.JURY] if jury else [Audience.PUBLIC, user_audience(user.id)]
     sub = Subscriber(audiences, state.settings.ws_queue_messages, everything=jury)
     with open_socket("contestant"):
         await _stream(ws, state, info, user, sub, read_only=False)
@@ -229,7 +230,7 @@ async def spectator(ws: WebSocket) -> None:
             if direct is not None:  # uvicorn: frames written straight to the transport
                 await ws_spectate.stream(ws, state, info.id, direct)
                 return
-            sub = Subscriber(["public"], state.settings.ws_queue_messages)
+            sub = Subscriber([Audience.PUBLIC], state.settings.ws_queue_messages)
             await _stream(ws, state, info, None, sub, read_only=True)
 
 

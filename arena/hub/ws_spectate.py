@@ -18,6 +18,7 @@ from arena.hub.broadcast import DirectSocket, text_frame
 from arena.hub.http import parse_id
 from arena.hub.state import HubState
 from arena.protocol import ErrorFrame, json_encoder
+from arena.protocol.vocabulary import Audience
 from arena.storage import events
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ async def _catch_up(ws: WebSocket, state: HubState, contest_id: int, sock: Direc
     if missed is None:
         return await _snapshot(state, contest_id, sock)
     for envelope in missed:
-        if envelope.audience == events.PUBLIC:
+        if envelope.audience == Audience.PUBLIC:
             sock.write(text_frame(json_encoder.encode(envelope)))
     return missed[-1].seq if missed else since or 0
 

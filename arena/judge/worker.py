@@ -43,8 +43,8 @@ from arena.protocol import (
     TestFinished,
     TestResult,
     Verdict,
-    json_encoder,
 )
+from arena.protocol.vocabulary import user_audience
 from arena.settings import Settings
 from arena.storage import events, jobs, queue, ranking_cache, submissions
 from arena.storage.blobs import DiskBlobStore
@@ -52,10 +52,6 @@ from arena.storage.queue import JUDGE_FUNCTION, RUN_FUNCTION
 
 log = logging.getLogger(__name__)
 _JOB_TIMEOUT_MARGIN_S = 30
-
-
-def submission_channel(contest_id: int | None) -> str:
-    return f"arena:submissions:{contest_id if contest_id is not None else 'practice'}"
 
 
 class WorkerState(msgspec.Struct, kw_only=True):
@@ -287,11 +283,10 @@ async def _grade(
 
 async def _publish(state: WorkerState, contest_id: int | None, event: PipelineEvent) -> None:
     # Best effort by design: the verdict is already in Postgres, and hubs resync from it.
+    if contest_id is None:
+        return  # practice: the workspace reads the verdict over HTTP; no socket listens
     try:
-        if contest_id is None:
-            await state.redis.publish(submission_channel(None), json_encoder.encode(event))
-        else:
-            await events.publish(state.redis, contest_id, events.user(event.user_id), event)
+        await events.publish(state.redis, contest_id, user_audience(event.user_id), event)
     except Exception as exc:
         log.warning("publish failed: %s", exc)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from arena.protocol.judging import TestResult, Verdict
+from arena.protocol.vocabulary import Board, Scoring
 
 # --- the hub: HTTP bodies ----------------------------------------------------------------------
 
@@ -136,7 +137,7 @@ class ContestView(msgspec.Struct, frozen=True):
     start: str
     end: str
     phase: str  # upcoming, running, ended
-    scoring: str
+    scoring: Scoring
     frozen: bool
     freeze_time: str | None
     registration_open: bool
@@ -220,7 +221,7 @@ class BoardRow(msgspec.Struct, frozen=True):
 
 class Leaderboard(msgspec.Struct, frozen=True):
     contest_id: int
-    board: str  # public or jury
+    board: Board
     frozen: bool
     seq: int  # the contest's event sequence number this snapshot is consistent with
     page: int
@@ -275,7 +276,7 @@ class ProblemStats(msgspec.Struct, frozen=True):
 
 class ContestStats(msgspec.Struct, frozen=True):
     contest_id: int
-    board: str  # public (verdicts after the freeze hidden) or jury
+    board: Board  # public: verdicts after the freeze hidden
     bucket_s: int
     buckets: int
     problems: list[ProblemStats]

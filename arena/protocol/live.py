@@ -6,6 +6,7 @@ import msgspec
 
 from arena.protocol.hub import Announcement, BoardRow, Clarification, ContestView, Leaderboard
 from arena.protocol.judging import SubmissionJudged, SubmissionProgress
+from arena.protocol.vocabulary import Board
 
 # --- the hub: WebSocket messages (server -> client) ---------------------------------------------
 # Contest events travel as Envelopes: sequenced per contest and kept in a bounded history, so a
@@ -13,7 +14,7 @@ from arena.protocol.judging import SubmissionJudged, SubmissionProgress
 
 
 class LeaderboardDelta(msgspec.Struct, frozen=True, tag="leaderboard_delta", tag_field="kind"):
-    board: str
+    board: Board
     frozen: bool
     total: int
     rows: list[BoardRow]  # whole changed rows; other rows' ranks may have shifted by one

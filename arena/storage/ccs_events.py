@@ -14,8 +14,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from arena.ccs.feed import Change, FeedObject, changes, key
+from arena.protocol.vocabulary import Audience
 
-AUDIENCES = ("public", "jury")
+AUDIENCES = tuple(Audience)
 # Single-key advisory locks live apart from the two-key ones (the ranking cache's).
 _LOCK_BASE = 0x4343_5300_0000_0000
 

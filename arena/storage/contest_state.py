@@ -6,6 +6,7 @@ from typing import Any
 
 from arena.contest import ContestInfo, ContestProblemInfo
 from arena.contest_time import ContestClock
+from arena.protocol.vocabulary import Scoring
 
 CONTEST_COLUMNS = (
     "id, external_id, name, start_time, duration_s, extra_s, freeze_duration_s, frozen_at,"
@@ -27,7 +28,7 @@ def contest_from_row(row: Any, problems: list[ContestProblemInfo]) -> ContestInf
             frozen_at=row["frozen_at"],
             unfrozen_at=row["unfrozen_at"],
         ),
-        scoring=row["scoring"],
+        scoring=Scoring(row["scoring"]),
         penalty_minutes=row["penalty_minutes"],
         public=row["public"],
         registration_open=row["registration_open"],

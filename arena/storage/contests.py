@@ -21,6 +21,7 @@ import yaml
 
 from arena.languages import CodeStubs
 from arena.problems.errors import MAX_YAML_NODES, PackageError, check_yaml_size
+from arena.protocol.vocabulary import Scoring
 from arena.storage.blobs import BlobStore
 from arena.storage.errors import ImportFailure
 from arena.storage.problems import SLUG_RE, ImportedProblem, import_problem, unpacked
@@ -33,7 +34,7 @@ _MARKERS = (*_CONTEST_FILES, *_PROBLEM_FILES, "config")
 # Contest API RELTIME: (-)?(h)*h:mm:ss(.uuu)?
 _RELTIME_RE = re.compile(r"(-?)(\d+):([0-5]\d):([0-5]\d)(?:\.(\d+))?")
 _INT_MAX = 2**31 - 1
-_SCORING = ("pass-fail", "score")
+_SCORING = tuple(Scoring)
 
 
 class ContestProblem(msgspec.Struct, frozen=True):
@@ -230,7 +231,7 @@ def _read_contest(data: object, file: str, default_id: str) -> _ContestSpec:
         penalty = fields.integer(key, 20)
 
     key, value = fields.pick("scoreboard_type", "scoring", "scoreboard-type")
-    scoring = "pass-fail" if value is None else value
+    scoring = Scoring.PASS_FAIL if value is None else value
     if scoring not in _SCORING:
         raise fields.fail(key, f"expected pass-fail or score, got {value!r}")
     return _ContestSpec(external_id, name, start_time, duration_s, freeze_s, penalty, str(scoring))

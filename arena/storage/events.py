@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from arena.protocol import ContestEvent, Envelope, envelope_decoder, json_encoder
+from arena.storage import keys
 
 HISTORY_LENGTH = 20_000
 
@@ -27,27 +28,6 @@ return seq
 """
 
 
-def seq_key(contest_id: int) -> str:
-    return f"arena:contest:{contest_id}:seq"
-
-
-def history_key(contest_id: int) -> str:
-    return f"arena:contest:{contest_id}:history"
-
-
-def channel(contest_id: int) -> str:
-    return f"arena:contest:{contest_id}:events"
-
-
-# Audiences: everyone, moderators, or one contestant (``user(id)``).
-PUBLIC = "public"
-JURY = "jury"
-
-
-def user(user_id: int) -> str:
-    return f"user:{user_id}"
-
-
 async def publish(redis: Any, contest_id: int, audience: str, event: ContestEvent) -> int:
     """Sequence, keep and broadcast one event; returns its seq."""
     if '"' in audience or "\\" in audience:
@@ -55,9 +35,9 @@ async def publish(redis: Any, contest_id: int, audience: str, event: ContestEven
     seq: int = await redis.eval(
         _PUBLISH,
         3,
-        seq_key(contest_id),
-        history_key(contest_id),
-        channel(contest_id),
+        keys.contest_seq(contest_id),
+        keys.contest_history(contest_id),
+        keys.contest_channel(contest_id),
         audience,
         json_encoder.encode(event),
         HISTORY_LENGTH,
@@ -66,7 +46,7 @@ async def publish(redis: Any, contest_id: int, audience: str, event: ContestEven
 
 
 async def current_seq(redis: Any, contest_id: int) -> int:
-    value = await redis.get(seq_key(contest_id))
+    value = await redis.get(keys.contest_seq(contest_id))
     return int(value) if value is not None else 0
 
 
@@ -82,7 +62,7 @@ async def since(
         # A seq from the future: Redis lost its counter (restarted without persistence), so
         # the client's state belongs to numbers that no longer mean anything; start over.
         return None
-    entries = await redis.xrange(history_key(contest_id), min=f"{last_seq + 1}-0", max="+")
+    entries = await redis.xrange(keys.contest_history(contest_id), min=f"{last_seq + 1}-0", max="+")
     envelopes = [envelope_decoder.decode(fields[b"e"]) for _, fields in entries]
     # Complete only if the history still starts right after last_seq and reaches current.
     if not envelopes or envelopes[0].seq != last_seq + 1 or envelopes[-1].seq < current:

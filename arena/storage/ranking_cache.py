@@ -14,10 +14,12 @@ import msgspec
 from redis.asyncio import Redis
 
 from arena.contest import ContestInfo
+from arena.protocol.vocabulary import Board
 from arena.ranking import RankedSubmission, Row, contestant_row, pack, ranks
+from arena.storage import keys
 from arena.storage.contest_state import load_contest
 
-BOARDS = ("jury", "public")
+BOARDS = (Board.JURY, Board.PUBLIC)
 
 
 class StoredRow(msgspec.Struct, frozen=True):
@@ -37,37 +39,12 @@ _row_encoder = msgspec.json.Encoder()
 _row_decoder = msgspec.json.Decoder(StoredRow)
 
 
-def ranking_key(contest_id: int, board: str = "jury") -> str:
-    return f"arena:rank:{contest_id}:{board}"
-
-
-def rows_key(contest_id: int, board: str) -> str:
-    return f"arena:rank:{contest_id}:{board}:rows"
-
-
-def first_key(contest_id: int, board: str) -> str:
-    return f"arena:rank:{contest_id}:{board}:first"
-
-
-def built_key(contest_id: int) -> str:
-    """Present while the sorted sets are complete; gone after Redis lost its data."""
-    return f"arena:rank:{contest_id}:built"
-
-
-def dirty_key(contest_id: int) -> str:
-    """Contestants whose rows changed since the hubs' last leaderboard tick."""
-    return f"arena:rank:{contest_id}:dirty"
-
-
-DIRTY_CONTESTS = "arena:rank:dirty-contests"
-
-
 def _all_keys(contest_id: int) -> list[str]:
-    keys = [built_key(contest_id)]
+    names = [keys.ranking_built(contest_id)]
     for board in BOARDS:
-        keys += [ranking_key(contest_id, board), rows_key(contest_id, board)]
-        keys.append(first_key(contest_id, board))
-    return keys
+        names += [keys.ranking(contest_id, board), keys.ranking_rows(contest_id, board)]
+        names.append(keys.ranking_first(contest_id, board))
+    return names
 
 
 _SUBMISSIONS = """
@@ -179,7 +156,7 @@ async def _first_changes(
     moved: set[str] = set()
     for board, cutoff in cutoffs.items():
         now = await _first_solvers(conn, info, cutoff)
-        before: dict[bytes, bytes] = await redis.hgetall(first_key(info.id, board))  # type: ignore[misc]
+        before: dict[bytes, bytes] = await redis.hgetall(keys.ranking_first(info.id, board))  # type: ignore[misc]
         old = {k.decode(): v.decode() for k, v in before.items()}
         for problem in set(now) | set(old):
             if now.get(problem) != old.get(problem):
@@ -189,9 +166,9 @@ async def _first_changes(
 
 
 def _store_first(pipe: Any, contest_id: int, board: str, first: dict[str, str]) -> None:
-    pipe.delete(first_key(contest_id, board))
+    pipe.delete(keys.ranking_first(contest_id, board))
     if first:
-        pipe.hset(first_key(contest_id, board), mapping=first)
+        pipe.hset(keys.ranking_first(contest_id, board), mapping=first)
 
 
 async def _write(
@@ -208,15 +185,15 @@ async def _write(
             scores = {str(u): pack(stored.row, info.scoring) for u, stored in rows.items()}
             contents = {str(u): _row_encoder.encode(stored) for u, stored in rows.items()}
             if scores:
-                pipe.zadd(ranking_key(info.id, board), scores)
-                pipe.hset(rows_key(info.id, board), mapping=contents)
+                pipe.zadd(keys.ranking(info.id, board), scores)
+                pipe.hset(keys.ranking_rows(info.id, board), mapping=contents)
             _store_first(pipe, info.id, board, firsts[board])
         # A rebuild is announced as a whole (clients reload the board), not row by row.
         changed = {str(u) for u in by_user} | moved
         if changed and not replace:
-            pipe.sadd(dirty_key(info.id), *changed)
-            pipe.sadd(DIRTY_CONTESTS, str(info.id))
-        pipe.set(built_key(info.id), "1")
+            pipe.sadd(keys.ranking_dirty(info.id), *changed)
+            pipe.sadd(keys.DIRTY_CONTESTS, str(info.id))
+        pipe.set(keys.ranking_built(info.id), "1")
         await pipe.execute()
 
 
@@ -227,10 +204,10 @@ async def refresh_user(conn: Any, redis: Redis, contest_id: int, user_id: int) -
     is always computed from a read that saw every verdict committed before it; a rebuild holds the
     contest-wide lock exclusively, refreshes hold it shared. A cache that Redis lost is rebuilt.
     """
-    if not await redis.exists(built_key(contest_id)):
+    if not await redis.exists(keys.ranking_built(contest_id)):
         await rebuild(conn, redis, contest_id)
-        await redis.sadd(dirty_key(contest_id), str(user_id))  # type: ignore[misc]
-        await redis.sadd(DIRTY_CONTESTS, str(contest_id))  # type: ignore[misc]
+        await redis.sadd(keys.ranking_dirty(contest_id), str(user_id))  # type: ignore[misc]
+        await redis.sadd(keys.DIRTY_CONTESTS, str(contest_id))  # type: ignore[misc]
         return
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock_shared($1, 0)", contest_id)
@@ -244,11 +221,11 @@ async def refresh_user(conn: Any, redis: Redis, contest_id: int, user_id: int) -
             firsts, moved = await _first_changes(conn, redis, info, _cutoffs(info))
             async with redis.pipeline(transaction=True) as pipe:
                 for board in BOARDS:
-                    pipe.zrem(ranking_key(contest_id, board), str(user_id))
-                    pipe.hdel(rows_key(contest_id, board), str(user_id))
+                    pipe.zrem(keys.ranking(contest_id, board), str(user_id))
+                    pipe.hdel(keys.ranking_rows(contest_id, board), str(user_id))
                     _store_first(pipe, contest_id, board, firsts[board])
-                pipe.sadd(dirty_key(contest_id), str(user_id), *moved)
-                pipe.sadd(DIRTY_CONTESTS, str(contest_id))
+                pipe.sadd(keys.ranking_dirty(contest_id), str(user_id), *moved)
+                pipe.sadd(keys.DIRTY_CONTESTS, str(contest_id))
                 await pipe.execute()
             return
         await _write(conn, redis, info, users, replace=False)
@@ -270,7 +247,7 @@ async def read_page(
     redis: Redis, contest_id: int, board: str, start: int, count: int
 ) -> tuple[list[RankedRow], int]:
     """A page of the board with shared ranks, and the number of ranked contestants."""
-    key = ranking_key(contest_id, board)
+    key = keys.ranking(contest_id, board)
     entries: list[tuple[bytes, float]] = await redis.zrevrange(
         key, start, start + count - 1, withscores=True
     )
@@ -278,7 +255,7 @@ async def read_page(
         return [], int(await redis.zcard(key))
     async with redis.pipeline(transaction=False) as pipe:
         pipe.zcount(key, f"({entries[0][1]}", "+inf")
-        pipe.hmget(rows_key(contest_id, board), [member for member, _ in entries])
+        pipe.hmget(keys.ranking_rows(contest_id, board), [member for member, _ in entries])
         pipe.zcard(key)
         higher, contents, total = await pipe.execute()
     page_ranks = ranks([score for _, score in entries], start, int(higher) + 1)
@@ -297,11 +274,11 @@ async def read_rows(
     """The given contestants' rows with their ranks (for deltas and "my row")."""
     if not user_ids:
         return []
-    key = ranking_key(contest_id, board)
+    key = keys.ranking(contest_id, board)
     members = [str(u) for u in user_ids]
     async with redis.pipeline(transaction=False) as pipe:
         pipe.zmscore(key, members)
-        pipe.hmget(rows_key(contest_id, board), members)
+        pipe.hmget(keys.ranking_rows(contest_id, board), members)
         scores, contents = await pipe.execute()
     present = [
         (user, score, raw)
@@ -320,11 +297,11 @@ async def read_rows(
 
 
 async def first_solvers(redis: Redis, contest_id: int, board: str) -> dict[int, int]:
-    raw: dict[bytes, bytes] = await redis.hgetall(first_key(contest_id, board))  # type: ignore[misc]
+    raw: dict[bytes, bytes] = await redis.hgetall(keys.ranking_first(contest_id, board))  # type: ignore[misc]
     return {int(k): int(v) for k, v in raw.items()}
 
 
 async def take_dirty(redis: Redis, contest_id: int, limit: int = 10_000) -> list[int]:
     """Pop the contestants changed since the last tick (SPOP: each is taken by one ticker)."""
-    members: list[bytes] = await redis.spop(dirty_key(contest_id), limit)  # type: ignore[misc]
+    members: list[bytes] = await redis.spop(keys.ranking_dirty(contest_id), limit)  # type: ignore[misc]
     return sorted(int(m) for m in members or [])

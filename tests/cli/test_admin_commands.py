@@ -11,7 +11,7 @@ from typing import Any
 from pipeline_support import REDIS_TEST_DB, SOURCES, make_world
 from redis.asyncio import Redis
 
-from arena.storage import ranking_cache, submissions
+from arena.storage import keys, submissions
 from arena.storage.blobs import DiskBlobStore
 
 
@@ -65,9 +65,7 @@ async def test_rejudge_and_rebuild(db: Any, database_url: str, tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     redis = Redis(db=REDIS_TEST_DB)
     try:
-        scores = await redis.zrange(
-            ranking_cache.ranking_key(world.contest_id), 0, -1, withscores=True
-        )
+        scores = await redis.zrange(keys.ranking(world.contest_id), 0, -1, withscores=True)
     finally:
         await redis.aclose()
     assert len(scores) == 2

@@ -22,10 +22,10 @@ from redis.asyncio import Redis
 from arena.cli.demo import load_bank
 from arena.cli.demo_bank import DemoContest, contest_package, parse_bank
 from arena.cli.demo_bots import ContestProblem, Source, make_bots, next_submission, record
-from arena.hub.auth import password_hasher, session_cache_key
+from arena.hub.auth import password_hasher
 from arena.problems.package import load_package
 from arena.settings import Settings
-from arena.storage import users
+from arena.storage import keys, users
 from arena.storage.errors import ImportFailure
 from arena.storage.problems import DIFFICULTIES
 
@@ -275,7 +275,7 @@ async def test_seed_imports_the_bank_starts_the_contest_and_prints_new_passwords
         assert await users.session_user(conn, old_token) is None
         redis = Redis(db=REDIS_DB)
         try:
-            cached = await redis.get(session_cache_key(users.token_hash(old_token)))
+            cached = await redis.get(keys.session_cache(users.token_hash(old_token)))
         finally:
             await redis.aclose()
         assert cached == b"-"

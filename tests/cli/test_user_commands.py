@@ -11,8 +11,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from arena.hub.auth import session_cache_key
-from arena.storage import users
+from arena.storage import keys, users
 
 REDIS_DB = 9
 
@@ -48,7 +47,7 @@ async def test_role_disable_enable_and_list(db: Any, database_url: str) -> None:
     token = uuid.uuid4().hex
     async with db.acquire() as conn:
         await users.create_session(conn, user_id, token, 3600)
-    cache_key = session_cache_key(users.token_hash(token))
+    cache_key = keys.session_cache(users.token_hash(token))
     redis = Redis(db=REDIS_DB)
     try:
         # What a hub caches for the session: the role change must not wait for it to expire.

@@ -16,6 +16,7 @@ import websockets
 from hub_support import Hub, new_contest, new_user, start_hub, stop_process
 
 from arena.protocol import Announcement, AnnouncementMade
+from arena.protocol.vocabulary import Audience
 from arena.storage import events
 
 SOCKETS = 3
@@ -39,7 +40,7 @@ def capped_hub(hub_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 
 async def _announce(redis: Any, contest_id: int, count: int) -> list[int]:
     made = AnnouncementMade(Announcement(1, "hello", "2026-01-01T00:00:00Z"))
-    return [await events.publish(redis, contest_id, events.PUBLIC, made) for _ in range(count)]
+    return [await events.publish(redis, contest_id, Audience.PUBLIC, made) for _ in range(count)]
 
 
 async def test_anonymous_spectator_sockets_are_capped_per_address(

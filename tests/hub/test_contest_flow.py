@@ -17,7 +17,7 @@ import pytest
 import websockets
 from hub_support import bearer, new_contest, new_user
 
-from arena.storage import events
+from arena.storage import events, keys
 
 pytestmark = pytest.mark.sandbox
 
@@ -285,7 +285,7 @@ async def test_reconnect_too_old_gets_a_snapshot(
 ) -> None:
     contest_id = await new_contest(db, hub_problem[0])
     for _ in range(3):
-        await hub_redis.incr(events.seq_key(contest_id))  # events no history keeps
+        await hub_redis.incr(keys.contest_seq(contest_id))  # events no history keeps
     stream = await connect(f"{hubs[0].ws_url}/ws/contests/{contest_id}/spectate?since=1")
     snapshot = await stream.wait_for(lambda f: f.get("kind") == "snapshot")
     assert snapshot["seq"] == 3

@@ -28,6 +28,7 @@ from redis.asyncio import Redis as AsyncRedis
 from arena import logs
 from arena.judge.pool import WarmPool
 from arena.protocol import Announcement, AnnouncementMade
+from arena.protocol.vocabulary import Audience
 from arena.settings import Settings
 from arena.storage import events
 
@@ -84,7 +85,7 @@ async def test_hub_metrics_after_traffic(
             redis = AsyncRedis(db=OBS_REDIS_DB)
             try:
                 made = AnnouncementMade(Announcement(1, "metrics", "2026-01-01T00:00:00Z"))
-                await events.publish(redis, contest_id, events.PUBLIC, made)
+                await events.publish(redis, contest_id, Audience.PUBLIC, made)
                 await redis.zadd("arq:queue", {"obs-probe-job": time.time() * 1000})
                 envelope = json.loads(await asyncio.wait_for(spectator.recv(), 10))
                 assert envelope["seq"] >= 1 and isinstance(envelope["ts"], float)

@@ -34,6 +34,7 @@ from stop_support import (
 )
 from support import make_problem
 
+from arena.protocol.vocabulary import Audience, user_audience
 from arena.storage import events
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.problems import import_problem
@@ -275,8 +276,8 @@ async def test_rolling_upgrade_during_a_contest(
         judged = {b["submission_id"] for b in contestant.bodies if b["kind"] == "submission_judged"}
 
         audiences = {
-            "contestant": {events.PUBLIC, events.user(user_id)},
-            "spectator": {events.PUBLIC},
+            "contestant": {Audience.PUBLIC, user_audience(user_id)},
+            "spectator": {Audience.PUBLIC},
         }
 
         async def caught_up() -> bool:

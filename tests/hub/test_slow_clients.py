@@ -15,6 +15,7 @@ from hub_support import new_contest, start_hub, stop_process
 
 from arena.hub.fanout import RESYNC, Subscriber
 from arena.protocol import Announcement, AnnouncementMade
+from arena.protocol.vocabulary import Audience
 from arena.storage import events
 
 
@@ -64,7 +65,7 @@ async def test_a_socket_that_stops_reading_is_dropped_and_others_get_everything(
     published = []
     for i in range(300):
         made = AnnouncementMade(Announcement(i, body, "2026-01-01T00:00:00Z"))
-        published.append(await events.publish(hub_redis, contest_id, events.PUBLIC, made))
+        published.append(await events.publish(hub_redis, contest_id, Audience.PUBLIC, made))
     got: list[int] = []
     deadline = time.monotonic() + 60
     while len(got) < len(published) and time.monotonic() < deadline:

@@ -10,7 +10,7 @@ import pytest
 import websockets
 from hub_support import bearer, new_contest, new_user
 
-from arena.hub.auth import session_cache_key
+from arena.storage import keys
 from arena.storage.users import token_hash
 
 
@@ -44,7 +44,7 @@ async def test_a_demoted_moderator_loses_the_channel_at_once(
         assert json.loads(await socket.recv())["kind"] == "error"
         await db.execute("UPDATE users SET role = 'contestant' WHERE id = $1", user_id)
         # What `arena user role` does besides the UPDATE: the hubs' cached session is dropped.
-        await hub_redis.delete(session_cache_key(token_hash(token)))
+        await hub_redis.delete(keys.session_cache(token_hash(token)))
         await socket.send(json.dumps({"action": "freeze", "contest_id": 1}))
         with pytest.raises(websockets.ConnectionClosed):
             await socket.recv()

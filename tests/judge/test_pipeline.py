@@ -31,7 +31,7 @@ from arena.protocol import (
     pipeline_event_decoder,
 )
 from arena.storage import events as contest_events
-from arena.storage import jobs, queue
+from arena.storage import jobs, keys, queue
 from arena.storage.blobs import DiskBlobStore
 
 pytestmark = pytest.mark.sandbox
@@ -60,7 +60,7 @@ async def test_verdicts_rejudge_and_events(
     async with db.acquire() as conn:
         world = await make_world(conn, blobs, tmp_path / "problem", users=2)
     pubsub = arq_redis.pubsub()
-    await pubsub.subscribe(contest_events.channel(world.contest_id))
+    await pubsub.subscribe(keys.contest_channel(world.contest_id))
     expected = {}
     for kind in ("AC", "WA", "CE"):
         sid = await submit_kind(db, arq_redis, world, kind)

@@ -26,7 +26,7 @@ from pipeline_support import (
     worker_env,
 )
 
-from arena.storage import jobs, ranking_cache
+from arena.storage import jobs, keys
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.queue import submit
 
@@ -222,14 +222,14 @@ async def test_the_sweeper_repairs_a_board_whose_refresh_failed(
         world = await make_world(conn, DiskBlobStore(tmp_path / "blobs"), tmp_path / "p", users=1)
     # The verdict commits, then the board refresh fails (a key of the wrong type stands in for a
     # Redis that went away at that moment).
-    await arq_redis.set(ranking_cache.built_key(world.contest_id), "1")
-    await arq_redis.set(ranking_cache.ranking_key(world.contest_id), "not a sorted set")
+    await arq_redis.set(keys.ranking_built(world.contest_id), "1")
+    await arq_redis.set(keys.ranking(world.contest_id), "not a sorted set")
     worker = start_worker(env_for(database_url, tmp_path), tmp_path / "worker.log")
     try:
         sid = await submit_kind(db, arq_redis, world, "AC", world.user_ids[0])
         await wait_all_final(db, [sid], timeout_s=120)
         assert await db.fetchval("SELECT board_pending FROM submissions WHERE id = $1", sid)
-        await arq_redis.delete(ranking_cache.ranking_key(world.contest_id))  # Redis is back
+        await arq_redis.delete(keys.ranking(world.contest_id))  # Redis is back
         await wait_until(
             db, "SELECT NOT board_pending FROM submissions WHERE id = $1", sid, timeout_s=60
         )

@@ -11,6 +11,14 @@ export type AdminCommand =
   | Freeze
   | Unfreeze
   | SetRegistration;
+/**
+ * Which leaderboard: the public one (frozen during the freeze) or the jury's (never).
+ */
+export type Board = "jury" | "public";
+/**
+ * How a contest ranks: ICPC (solved, then penalty) or IOI (the sum of scores).
+ */
+export type Scoring = "pass-fail" | "score";
 export type ContestEvent =
   | SubmissionProgress
   | SubmissionJudged
@@ -139,7 +147,7 @@ export interface ContestView {
   start: string;
   end: string;
   phase: string;
-  scoring: string;
+  scoring: Scoring;
   frozen: boolean;
   freeze_time: string | null;
   registration_open: boolean;
@@ -186,7 +194,7 @@ export interface SubmissionJudged {
 }
 export interface LeaderboardDelta {
   kind: "leaderboard_delta";
-  board: string;
+  board: Board;
   frozen: boolean;
   total: number;
   rows: BoardRow[];
@@ -199,7 +207,7 @@ export interface ContestList {
 }
 export interface ContestStats {
   contest_id: number;
-  board: string;
+  board: Board;
   bucket_s: number;
   buckets: number;
   problems: ProblemStats[];
@@ -256,7 +264,7 @@ export interface LanguageOption {
 }
 export interface Leaderboard {
   contest_id: number;
-  board: string;
+  board: Board;
   frozen: boolean;
   seq: number;
   page: number;

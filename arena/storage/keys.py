@@ -1,0 +1,82 @@
+"""Every Redis key and channel Arena uses, built in one place (``arena:`` prefixed).
+
+Hubs, workers and the CLI share one Redis; a key's format lives only here, and so does the way
+back from a channel to its contest.
+"""
+
+from __future__ import annotations
+
+_CONTEST_EVENTS_PREFIX = b"arena:contest:"
+_CONTEST_EVENTS_SUFFIX = b":events"
+
+# --- a contest's event stream (arena.storage.events) ---------------------------------------
+
+
+def contest_seq(contest_id: int) -> str:
+    return f"arena:contest:{contest_id}:seq"
+
+
+def contest_history(contest_id: int) -> str:
+    return f"arena:contest:{contest_id}:history"
+
+
+def contest_channel(contest_id: int) -> str:
+    return f"arena:contest:{contest_id}:events"
+
+
+def contest_of_channel(channel: bytes) -> int:
+    """The contest whose ``contest_channel`` this is."""
+    if not (
+        channel.startswith(_CONTEST_EVENTS_PREFIX) and channel.endswith(_CONTEST_EVENTS_SUFFIX)
+    ):
+        raise ValueError(f"not a contest channel: {channel!r}")
+    return int(channel[len(_CONTEST_EVENTS_PREFIX) : -len(_CONTEST_EVENTS_SUFFIX)])
+
+
+# --- the ranking cache (arena.storage.ranking_cache) ---------------------------------------
+
+
+def ranking(contest_id: int, board: str = "jury") -> str:
+    return f"arena:rank:{contest_id}:{board}"
+
+
+def ranking_rows(contest_id: int, board: str) -> str:
+    return f"arena:rank:{contest_id}:{board}:rows"
+
+
+def ranking_first(contest_id: int, board: str) -> str:
+    return f"arena:rank:{contest_id}:{board}:first"
+
+
+def ranking_built(contest_id: int) -> str:
+    """Present while the sorted sets are complete; gone after Redis lost its data."""
+    return f"arena:rank:{contest_id}:built"
+
+
+def ranking_dirty(contest_id: int) -> str:
+    """Contestants whose rows changed since the hubs' last leaderboard tick."""
+    return f"arena:rank:{contest_id}:dirty"
+
+
+DIRTY_CONTESTS = "arena:rank:dirty-contests"
+TICKER_LEASE = "arena:ticker:lease"
+
+# --- the hub's caches and limits -----------------------------------------------------------
+
+
+def session_cache(token_hash: bytes) -> str:
+    """Where hubs cache a session's user (or a "-" tombstone)."""
+    return f"arena:session:{token_hash.hex()}"
+
+
+def limit(name: str) -> str:
+    """A fixed-window counter (``arena.hub.auth.allow``) or a login-failure count."""
+    return f"arena:limit:{name}"
+
+
+def ccs_fresh(contest_id: int, audience: str) -> str:
+    return f"arena:ccs:{contest_id}:{audience}:fresh"
+
+
+def ccs_settled(contest_id: int, audience: str) -> str:
+    return f"arena:ccs:{contest_id}:{audience}:settled"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 PROBE = """
 import sys
@@ -35,3 +37,29 @@ def test_storage_and_the_contest_api_load_no_judge() -> None:
 
 def test_the_probe_sees_the_judge_when_it_is_loaded() -> None:
     assert "docker" in loaded_by("arena.judge.worker")
+
+
+SQL_CALLS = {"fetch", "fetchrow", "fetchval", "executemany", "copy_records_to_table"}
+
+
+def sql_calls(path: Path) -> list[str]:
+    """Calls that run SQL: asyncpg's query methods, or ``execute`` given a query string."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        name = node.func.attr
+        query = node.args and isinstance(node.args[0], ast.Constant | ast.JoinedStr | ast.BinOp)
+        if name in SQL_CALLS or (name == "execute" and query):
+            found.append(f"{path.name}:{node.lineno} .{name}()")
+    return found
+
+
+def test_no_hub_module_runs_sql() -> None:
+    hub = Path(__file__).resolve().parents[1] / "arena" / "hub"
+    assert [call for path in sorted(hub.glob("*.py")) for call in sql_calls(path)] == []
+
+
+def test_the_sql_probe_sees_a_query() -> None:
+    storage = Path(__file__).resolve().parents[1] / "arena" / "storage" / "bank.py"
+    assert sql_calls(storage)

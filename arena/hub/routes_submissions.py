@@ -31,7 +31,6 @@ from arena.storage import bank, submission_views
 from arena.storage.bank import ProblemRow
 from arena.storage.queue import enqueue_run, submit
 
-SAMPLE_PREFIX = "sample/"
 MAX_FORM_BYTES = (
     2 * MAX_SOURCE_BYTES + 16 * 1024
 )  # the source plus multipart framing  # test names are paths under data/
@@ -227,9 +226,9 @@ async def _run(request: Request, state: HubState, user: UserInfo, row: ProblemRo
     return Response(raw, media_type="application/json")
 
 
-def shown_message(test_name: str, own: bool, jury: bool) -> bool:
+def shown_message(is_sample: bool, own: bool, jury: bool) -> bool:
     """A checker's message quotes the expected answer: contestants see it for samples only."""
-    return jury or (own and test_name.startswith(SAMPLE_PREFIX))
+    return jury or (own and is_sample)
 
 
 async def get_submission(request: Request) -> Response:
@@ -267,7 +266,9 @@ async def get_submission(request: Request) -> Response:
         submitted_at=views.iso(row.submitted_at) or "",
         compile_output=row.compile_output,
         tests=[
-            t if shown_message(t.name, own, jury) else msgspec.structs.replace(t, message="")
+            t.result
+            if shown_message(t.is_sample, own, jury)
+            else msgspec.structs.replace(t.result, message="")
             for t in tests
         ],
         source=row.source.decode(errors="replace") if own else None,

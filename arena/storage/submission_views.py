@@ -42,24 +42,35 @@ async def submission(conn: asyncpg.Connection, submission_id: int) -> Submission
     return SubmissionRow(**fields)
 
 
-async def test_results(
-    conn: asyncpg.Connection, submission_id: int, attempt: int
-) -> list[TestResult]:
+class TestRow(msgspec.Struct, frozen=True):
+    result: TestResult
+    # From the package's test list (problem_tests), the same flag the worker ran the samples by.
+    is_sample: bool
+
+
+async def test_results(conn: asyncpg.Connection, submission_id: int, attempt: int) -> list[TestRow]:
     """The attempt's tests in the order they ran, messages included."""
     rows = await conn.fetch(
-        "SELECT name, verdict, time_ms, memory_kib, wall_ms, message FROM test_results"
-        " WHERE submission_id = $1 AND attempt = $2 ORDER BY ordinal",
+        "SELECT r.name, r.verdict, r.time_ms, r.memory_kib, r.wall_ms, r.message,"
+        " coalesce(t.is_sample, false) AS is_sample"
+        " FROM test_results r JOIN submissions s ON s.id = r.submission_id"
+        " LEFT JOIN problem_tests t ON t.problem_id = s.problem_id"
+        " AND t.version = s.problem_version AND t.name = r.name"
+        " WHERE r.submission_id = $1 AND r.attempt = $2 ORDER BY r.ordinal",
         submission_id,
         attempt,
     )
     return [
-        TestResult(
-            name=r["name"],
-            verdict=Verdict(r["verdict"]),
-            time_ms=r["time_ms"],
-            memory_kib=r["memory_kib"],
-            wall_ms=r["wall_ms"],
-            message=r["message"],
+        TestRow(
+            TestResult(
+                name=r["name"],
+                verdict=Verdict(r["verdict"]),
+                time_ms=r["time_ms"],
+                memory_kib=r["memory_kib"],
+                wall_ms=r["wall_ms"],
+                message=r["message"],
+            ),
+            r["is_sample"],
         )
         for r in rows
     ]

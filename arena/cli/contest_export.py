@@ -20,9 +20,10 @@ import yaml
 
 from arena.ccs.catalog import Inputs
 from arena.ccs.feed import feed_objects
-from arena.ccs.source import view_for
+from arena.ccs.source import ProblemFacts, view_for
 from arena.cli.common import UsageError, connect_db
 from arena.cli.user import contest_id_for
+from arena.contest import ContestInfo
 from arena.languages import LanguageTable
 from arena.protocol import json_encoder
 from arena.protocol.ccs import CcsEvent
@@ -36,25 +37,26 @@ def reltime(seconds: int) -> str:
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def contest_yaml(row: Any) -> dict[str, Any]:
-    """The contest row as contest.yaml (an extension counts in the duration)."""
+def contest_yaml(info: ContestInfo) -> dict[str, Any]:
+    """The contest as contest.yaml (an extension counts in the duration)."""
+    clock = info.clock
     return {
-        "id": row["external_id"] or str(row["id"]),
-        "name": row["name"],
-        "start_time": row["start_time"].astimezone(UTC).isoformat(),
-        "duration": reltime(row["duration_s"] + row["extra_s"]),
-        "scoreboard_freeze_duration": reltime(row["freeze_duration_s"]),
-        "penalty_time": row["penalty_minutes"],
-        "scoreboard_type": row["scoring"],
+        "id": info.external_id or str(info.id),
+        "name": info.name,
+        "start_time": clock.start.astimezone(UTC).isoformat(),
+        "duration": reltime(clock.duration_s + clock.extra_s),
+        "scoreboard_freeze_duration": reltime(clock.freeze_duration_s),
+        "penalty_time": info.penalty_minutes,
+        "scoreboard_type": str(info.scoring),
     }
 
 
-def problems_yaml(rows: list[Any]) -> list[dict[str, Any]]:
+def problems_yaml(problems: list[ProblemFacts]) -> list[dict[str, Any]]:
     entries = []
-    for r in rows:
-        entry: dict[str, Any] = {"id": r["slug"], "label": r["label"], "ordinal": r["ordinal"]}
-        entry.update({k: r[k] for k in ("color", "rgb") if r[k] is not None})
-        entry["points"] = r["points"]
+    for p in problems:
+        entry: dict[str, Any] = {"id": p.slug, "label": p.label, "ordinal": p.ordinal}
+        entry.update({k: v for k, v in (("color", p.color), ("rgb", p.rgb)) if v is not None})
+        entry["points"] = p.points
         entries.append(entry)
     return entries
 
@@ -65,20 +67,9 @@ def _yaml(data: object) -> str:
 
 async def export_contest(conn: Any, contest_id: int, languages: LanguageTable) -> dict[str, bytes]:
     """The package's files by name."""
-    row = await conn.fetchrow(
-        "SELECT id, external_id, name, start_time, duration_s, extra_s, freeze_duration_s,"
-        " penalty_minutes, scoring::text AS scoring FROM contests WHERE id = $1",
-        contest_id,
-    )
     info = await load_contest(conn, contest_id)
-    if row is None or info is None:
+    if info is None:
         raise UsageError(f"no contest {contest_id}")
-    problems = await conn.fetch(
-        "SELECT p.slug, cp.label, cp.ordinal, cp.color, cp.rgb, cp.points FROM contest_problems cp"
-        " JOIN problems p ON p.id = cp.problem_id WHERE cp.contest_id = $1"
-        " ORDER BY cp.ordinal, cp.label",
-        contest_id,
-    )
     view = view_for(info, jury=True, now=datetime.now(UTC))
     source = await load_source(conn, info, cutoff_ms=None, live=True, board=True)
     objects = feed_objects(Inputs(source, view, list(languages)))
@@ -90,8 +81,8 @@ async def export_contest(conn: Any, contest_id: int, languages: LanguageTable) -
         for token, o in enumerate(objects, start=1)
     )
     return {
-        "contest.yaml": _yaml(contest_yaml(row)).encode(),
-        "problems.yaml": _yaml(problems_yaml(problems)).encode(),
+        "contest.yaml": _yaml(contest_yaml(info)).encode(),
+        "problems.yaml": _yaml(problems_yaml(source.problems)).encode(),
         "event-feed.ndjson": feed,
     }
 

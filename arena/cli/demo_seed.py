@@ -21,7 +21,7 @@ from argon2 import PasswordHasher
 from arena.cli.demo_bank import Bank, contest_package
 from arena.hub.auth import SESSION_CACHE_S
 from arena.languages import CodeStubs
-from arena.storage import keys, ranking_cache, users
+from arena.storage import demo, keys, ranking_cache, users
 from arena.storage.blobs import BlobStore
 from arena.storage.contests import import_contest
 from arena.storage.problems import import_problem
@@ -55,26 +55,6 @@ def new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-async def _restart_contest(conn: Any, contest_id: int) -> int:
-    """Clears what an earlier run of the contest left; returns how many submissions moved."""
-    async with conn.transaction():
-        moved = await conn.fetchval(
-            "WITH moved AS (UPDATE submissions SET contest_id = NULL WHERE contest_id = $1"
-            " RETURNING 1) SELECT count(*) FROM moved",
-            contest_id,
-        )
-        await conn.execute("DELETE FROM contest_results WHERE contest_id = $1", contest_id)
-        await conn.execute(
-            "UPDATE registrations SET disqualified = false WHERE contest_id = $1", contest_id
-        )
-        await conn.execute(
-            "UPDATE contests SET extra_s = 0, frozen_at = NULL, unfrozen_at = NULL,"
-            " finalized_at = NULL, registration_open = true, public = true WHERE id = $1",
-            contest_id,
-        )
-    return int(moved)
-
-
 class NotADemoAccount(ValueError):
     """A real account has a demo account's name: the seed will not take it over."""
 
@@ -92,31 +72,22 @@ async def _account(conn: Any, redis: Any, username: str, role: str, password_has
         made = await users.create_user(conn, username, password_hash, demo_email(username), role)
         return made.id
     user_id = found.info.id
-    email = await conn.fetchval("SELECT email FROM users WHERE id = $1", user_id)
-    if email != demo_email(username):
+    if await demo.email_of(conn, user_id) != demo_email(username):
         raise NotADemoAccount(
             f"user {username!r} exists and was not made by the demo seed; refusing to reset it"
             " (use a fresh database for the demo)"
         )
     async with conn.transaction():
         await users.set_password_hash(conn, user_id, password_hash)
-        await conn.execute(
-            "UPDATE users SET role = $2, disabled = false WHERE id = $1", user_id, role
-        )
-        ended = await conn.fetch(
-            "DELETE FROM sessions WHERE user_id = $1 RETURNING token_hash", user_id
-        )
+        ended = await demo.reset_account(conn, user_id, role)
     # Hubs cache a session's user for a while: tombstones end the old sessions there too.
-    for row in ended:
-        await redis.set(keys.session_cache(bytes(row["token_hash"])), b"-", ex=SESSION_CACHE_S)
+    for token_hash in ended:
+        await redis.set(keys.session_cache(token_hash), b"-", ex=SESSION_CACHE_S)
     return user_id
 
 
 async def register_contestants(conn: Any, contest_id: int, user_ids: list[int]) -> None:
-    await conn.executemany(
-        "INSERT INTO registrations (contest_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        [(contest_id, user_id) for user_id in user_ids],
-    )
+    await demo.register_all(conn, contest_id, user_ids)
 
 
 async def seed(
@@ -150,7 +121,7 @@ async def seed(
         for name, text in contest_package(bank.contest, start).items():
             (package / name).write_text(text, encoding="utf-8")
         contest = await import_contest(conn, blobs, package, code_stubs=code_stubs)
-    moved = await _restart_contest(conn, contest.contest_id)
+    moved = await demo.restart_contest(conn, contest.contest_id)
 
     moderator = Account(MODERATOR, "moderator", new_password())
     shared = new_password()

@@ -37,7 +37,7 @@ from arena.limits import MAX_SOURCE_BYTES
 from arena.problems.errors import PackageError
 from arena.problems.package import load_package
 from arena.settings import Settings
-from arena.storage import users
+from arena.storage import contest_state, users
 
 SESSION_TTL_S = 24 * 3600
 NOT_RUNNING_WAIT_S = 30.0
@@ -71,9 +71,7 @@ def read_sources(package_dir: Path, languages: LanguageTable, say: Print) -> lis
 
 
 async def _contest(conn: Any, ref: str) -> int:
-    found = await conn.fetchval(
-        "SELECT id FROM contests WHERE external_id = $1 OR id::text = $1 ORDER BY id LIMIT 1", ref
-    )
+    found = await contest_state.contest_by_ref(conn, ref)
     if found is None:
         raise UsageError(f"no contest {ref!r} (run `arena demo seed` first)")
     return int(found)
@@ -82,21 +80,16 @@ async def _contest(conn: Any, ref: str) -> int:
 async def _problems(
     conn: Any, contest_id: int, examples: Path, languages: LanguageTable, say: Print
 ) -> list[ContestProblem]:
-    rows = await conn.fetch(
-        "SELECT cp.label, p.slug FROM contest_problems cp JOIN problems p ON p.id = cp.problem_id"
-        " WHERE cp.contest_id = $1 ORDER BY cp.ordinal, cp.label",
-        contest_id,
-    )
     problems = []
-    for row in rows:
-        package_dir = examples / row["slug"]
+    for row in await contest_state.contest_problems(conn, contest_id):
+        package_dir = examples / row.slug
         if not package_dir.is_dir():
-            say(f"problem {row['label']} ({row['slug']}): no package {package_dir}; bots skip it")
+            say(f"problem {row.label} ({row.slug}): no package {package_dir}; bots skip it")
             continue
         sources = await asyncio.to_thread(read_sources, package_dir, languages, say)
         accepted = [s for s in sources if s.folder == "accepted"]
         rejected = [s for s in sources if s.folder != "accepted"]
-        problems.append(ContestProblem(row["label"], row["slug"], accepted, rejected))
+        problems.append(ContestProblem(row.label, row.slug, accepted, rejected))
     if not any(p.accepted for p in problems):
         raise UsageError(f"no contest problem has accepted submissions under {examples}")
     return problems

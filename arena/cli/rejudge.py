@@ -10,7 +10,7 @@ from typing import Any
 
 from arena.cli.common import UsageError, connect_db, connect_queue
 from arena.settings import Settings
-from arena.storage import queue
+from arena.storage import bank, queue
 
 
 def register(commands: Any) -> None:
@@ -35,9 +35,7 @@ async def _rejudge(settings: Settings, args: argparse.Namespace) -> int:
     try:
         problem_id = None
         if args.problem is not None:
-            problem_id = await conn.fetchval(
-                "SELECT id FROM problems WHERE slug = $1", args.problem
-            )
+            problem_id = await bank.problem_id(conn, args.problem)
             if problem_id is None:
                 raise UsageError(f"no problem with the slug {args.problem!r}")
         queued = await queue.rejudge(

@@ -14,7 +14,7 @@ from arena.cli.common import UsageError, connect_db
 from arena.hub.auth import check_registration, password_hasher
 from arena.hub.http import ApiError
 from arena.settings import Settings
-from arena.storage import users
+from arena.storage import contest_state, participation, users
 
 ROLES = user_admin.ROLES
 
@@ -57,12 +57,9 @@ def run_add(args: argparse.Namespace) -> int:
             if found is None:
                 made = await users.create_user(conn, args.username, hashed, args.email, args.role)
                 return f"created {args.role} {made.username} (id {made.id})"
-            await conn.execute(
-                "UPDATE users SET password_hash = $2, role = $3 WHERE id = $1",
-                found.info.id,
-                hashed,
-                args.role,
-            )
+            async with conn.transaction():
+                await users.set_password_hash(conn, found.info.id, hashed)
+                await users.set_role(conn, found.info.id, args.role)
             return f"updated {args.role} {found.info.username} (id {found.info.id})"
         except users.UsernameTaken as exc:
             raise UsageError(str(exc)) from None
@@ -74,9 +71,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 async def contest_id_for(conn: asyncpg.Connection, ref: str) -> int:
-    found = await conn.fetchval(
-        "SELECT id FROM contests WHERE external_id = $1 OR id::text = $1 ORDER BY id LIMIT 1", ref
-    )
+    found = await contest_state.contest_by_ref(conn, ref)
     if found is None:
         raise UsageError(f"no contest {ref!r}")
     return int(found)
@@ -94,13 +89,7 @@ def run_register(args: argparse.Namespace) -> int:
                 found = await users.find_user(conn, name)
                 if found is None:
                     raise UsageError(f"no user {name!r}")
-                made = await conn.fetchval(
-                    "INSERT INTO registrations (contest_id, user_id) VALUES ($1, $2)"
-                    " ON CONFLICT DO NOTHING RETURNING true",
-                    contest_id,
-                    found.info.id,
-                )
-                count += bool(made)
+                count += await participation.register(conn, contest_id, found.info.id)
             return count
         finally:
             await conn.close()

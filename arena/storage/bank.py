@@ -180,3 +180,8 @@ async def set_like(conn: asyncpg.Connection, problem_id: int, user_id: int, liki
             (1 if liking else -1) if changed else 0,
         )
     return likes
+
+
+async def problem_id(conn: asyncpg.Connection, slug: str) -> int | None:
+    found: int | None = await conn.fetchval("SELECT id FROM problems WHERE slug = $1", slug)
+    return found

@@ -62,3 +62,11 @@ async def load_contest(conn: Any, contest_id: int) -> ContestInfo | None:
     if row is None:
         return None
     return contest_from_row(row, await contest_problems(conn, contest_id))
+
+
+async def contest_by_ref(conn: Any, ref: str) -> int | None:
+    """A contest named by its contest.yaml id, else by its number."""
+    found: int | None = await conn.fetchval(
+        "SELECT id FROM contests WHERE external_id = $1 OR id::text = $1 ORDER BY id LIMIT 1", ref
+    )
+    return found

@@ -20,18 +20,26 @@ that stays lagging for ``ws_send_timeout_s`` is dropped and reconnects with its 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
 from starlette.types import Scope
 from websockets.frames import Frame, Opcode
+from websockets.protocol import State
 
 SCOPE_KEY = "arena.ws_protocol"
+PINGS = frozenset({b'{"kind":"ping"}', b'{"kind": "ping"}'})
 _closing: set[asyncio.Task[None]] = set()  # referenced until done
 
 
 def text_frame(data: bytes) -> bytes:
     return Frame(Opcode.TEXT, data).serialize(mask=False)
+
+
+PONG = text_frame(b'{"kind":"pong"}')
+READ_ONLY = text_frame(b'{"kind":"error","message":"this stream is read-only"}')
+PING_FRAME = Frame(Opcode.PING, b"arena").serialize(mask=False)
 
 
 def capture(scope: Scope, send: Any) -> None:
@@ -41,16 +49,52 @@ def capture(scope: Scope, send: Any) -> None:
         scope[SCOPE_KEY] = owner
 
 
-class DirectSocket:
-    """One spectator's transport and how far it got."""
+class _Detached:
+    """What uvicorn's protocol holds once a spectator's transport is taken over: its own close
+    when the ASGI coroutine ends must not close the connection we now serve."""
 
-    __slots__ = ("_protocol", "gone", "lagging_since", "last_seq", "on_resync")
+    def close(self) -> None:
+        pass
+
+    def is_closing(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> None:
+        pass
+
+
+_DETACHED = _Detached()
+
+
+class DirectSocket(asyncio.Protocol):
+    """One spectator's connection and how far it got.
+
+    Until ``take_over`` it writes through uvicorn's protocol's transport. After it, it *is* the
+    connection's protocol: uvicorn's protocol object, the ASGI scope and coroutine are freed,
+    and what is left per socket is this object, the transport and a sans-I/O frame parser.
+    """
+
+    __slots__ = (
+        "_conn",
+        "_on_lost",
+        "_protocol",
+        "_transport",
+        "gone",
+        "lagging_since",
+        "last_seq",
+        "on_resync",
+        "seen_at",
+    )
 
     def __init__(self, protocol: Any) -> None:
         self._protocol = protocol
+        self._transport: asyncio.Transport = protocol.transport
+        self._conn: Any = None
+        self._on_lost: Callable[[], None] | None = None
         self.last_seq = 0
         self.lagging_since: float | None = None
         self.gone = False  # its session ended: never live again
+        self.seen_at = 0.0  # when the client last sent anything (after take_over)
         # Set by the socket's owner: starts a resync (a snapshot, then live again).
         self.on_resync: Callable[[DirectSocket], None] = lambda sock: None
 
@@ -60,28 +104,74 @@ class DirectSocket:
         return None if protocol is None else DirectSocket(protocol)
 
     def closed(self) -> bool:
+        if self._transport.is_closing():
+            return True
         protocol = self._protocol
-        return bool(protocol.close_sent or protocol.disconnected or protocol.transport.is_closing())
+        return protocol is not None and bool(protocol.close_sent or protocol.disconnected)
 
     def write(self, frame: bytes) -> None:
         if not self.closed():
-            self._protocol.transport.write(frame)
+            self._transport.write(frame)
 
     def buffered(self) -> int:
-        size: int = self._protocol.transport.get_write_buffer_size()
-        return size
+        return self._transport.get_write_buffer_size()
 
     def abort(self) -> None:
-        self._protocol.transport.abort()
+        self._transport.abort()
 
     def restart(self) -> None:
-        """Closed with 1012 through the server's own close (it keeps the protocol's state); the
-        client reconnects at once with its last seq."""
-        if not self.closed():
-            close = {"type": "websocket.close", "code": 1012, "reason": "the hub is restarting"}
-            task = asyncio.get_running_loop().create_task(self._protocol.send(close))
-            _closing.add(task)
-            task.add_done_callback(_closing.discard)
+        """Closed with 1012 (service restart): the client reconnects at once with its last seq."""
+        if self.closed():
+            return
+        if self._conn is not None:  # ours: a close frame, then the connection closes
+            self._conn.send_close(1012, "the hub is restarting")
+            self._transport.write(b"".join(self._conn.data_to_send()))
+            self._transport.close()
+            return
+        # Still uvicorn's: through its own close, which keeps its protocol's state.
+        close = {"type": "websocket.close", "code": 1012, "reason": "the hub is restarting"}
+        task = asyncio.get_running_loop().create_task(self._protocol.send(close))
+        _closing.add(task)
+        task.add_done_callback(_closing.discard)
+
+    def take_over(self, on_lost: Callable[[], None]) -> bool:
+        """Become the connection's protocol (uvicorn's sans-I/O one: see ``capture``); False
+        when the connection is already closing. ``on_lost`` runs once when it ends."""
+        protocol = self._protocol
+        if self.closed() or not hasattr(protocol, "stop_keepalive"):
+            return False
+        protocol.stop_keepalive()
+        protocol.connections.discard(protocol)  # uvicorn's shutdown no longer waits for it
+        self._conn = protocol.conn  # the frame parser, already in the OPEN state
+        protocol.transport = _DETACHED
+        self._protocol = None
+        self._on_lost = on_lost
+        self.seen_at = time.monotonic()
+        self._transport.set_protocol(self)
+        return True
+
+    def data_received(self, data: bytes) -> None:
+        conn = self._conn
+        conn.receive_data(data)
+        self.seen_at = time.monotonic()
+        for frame in conn.events_received():
+            if frame.opcode is Opcode.TEXT:
+                text = frame.data.strip()
+                self._transport.write(PONG if text in PINGS else READ_ONLY)
+        # Pongs to the client's pings and the answer to its close, as the parser wrote them.
+        out = conn.data_to_send()
+        if out:
+            self._transport.write(b"".join(out))
+        if conn.state is not State.OPEN:  # the client closed (or broke the protocol)
+            self._transport.close()
+
+    def taken_over(self) -> bool:
+        return self._conn is not None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        on_lost, self._on_lost = self._on_lost, None
+        if on_lost is not None:
+            on_lost()
 
     def offer(self, seq: int, frame: bytes, now: float, limit: int) -> bool:
         """Write one event unless the socket lags; True when it starts lagging with this one."""
@@ -90,7 +180,7 @@ class DirectSocket:
         if self.buffered() > limit:
             self.lagging_since = now
             return True
-        self._protocol.transport.write(frame)
+        self._transport.write(frame)
         self.last_seq = seq
         return False
 

@@ -17,13 +17,14 @@ from typing import Any
 
 import msgspec
 
-from arena.hub.broadcast import DirectSocket, text_frame
+from arena.hub.broadcast import PING_FRAME, DirectSocket, text_frame
 from arena.hub.metrics import PUBSUB_LAG
 from arena.protocol.vocabulary import Audience
 from arena.storage import keys
 
 log = logging.getLogger(__name__)
 LAG_CHECK_S = 0.1
+PING_INTERVAL_S = 20.0  # as uvicorn's ws_ping_interval for the sockets it still serves
 RECENT_FRAMES = 1024  # per contest: what a spectator that just read its snapshot may have missed
 
 
@@ -106,6 +107,7 @@ class Fanout:
         self._buffer_bytes = buffer_bytes
         self._lagging: dict[DirectSocket, int] = {}  # → contest id
         self._watcher: asyncio.Task[None] | None = None
+        self._pinger: asyncio.Task[None] | None = None
         self._send_timeout_s = send_timeout_s
         self._lock = asyncio.Lock()
         self._reader: asyncio.Task[None] | None = None
@@ -114,9 +116,26 @@ class Fanout:
 
     def start(self) -> None:
         self._reader = asyncio.create_task(self._read(), name="fanout-reader")
+        self._pinger = asyncio.create_task(self._keepalive(), name="fanout-keepalive")
+
+    async def _keepalive(self) -> None:
+        """Spectators served without uvicorn get its keepalive here: one ping frame (the same
+        bytes for all) every interval; a socket silent for two intervals is gone."""
+        while True:
+            await asyncio.sleep(PING_INTERVAL_S)
+            now = time.monotonic()
+            for live in self._direct.values():
+                for sock in list(live):
+                    if not sock.taken_over():
+                        continue
+                    if now - sock.seen_at > 2 * PING_INTERVAL_S:
+                        live.discard(sock)
+                        sock.abort()
+                    else:
+                        sock.write(PING_FRAME)
 
     async def close(self) -> None:
-        for task in (self._reader, self._watcher):
+        for task in (self._reader, self._watcher, self._pinger):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -20,20 +20,30 @@ class PerAddress:
     def count(self, host: str) -> int:
         return self._open.get(address_bucket(host), 0)
 
-    @contextlib.contextmanager
-    def hold(self, host: str, cap: int) -> Iterator[bool]:
-        """Yields whether the connection may stay open; counted while the block runs."""
+    def acquire(self, host: str, cap: int) -> bool:
+        """Counts one more connection unless the address has ``cap``; ``release`` it once."""
         bucket = address_bucket(host)
         held = self._open.get(bucket, 0)
         if held >= cap:
+            return False
+        self._open[bucket] = held + 1
+        return True
+
+    def release(self, host: str) -> None:
+        bucket = address_bucket(host)
+        left = self._open[bucket] - 1
+        if left:
+            self._open[bucket] = left
+        else:
+            del self._open[bucket]
+
+    @contextlib.contextmanager
+    def hold(self, host: str, cap: int) -> Iterator[bool]:
+        """Yields whether the connection may stay open; counted while the block runs."""
+        if not self.acquire(host, cap):
             yield False
             return
-        self._open[bucket] = held + 1
         try:
             yield True
         finally:
-            left = self._open[bucket] - 1
-            if left:
-                self._open[bucket] = left
-            else:
-                del self._open[bucket]
+            self.release(host)

@@ -19,7 +19,7 @@ from arena.hub import admin, auth, views, ws_spectate
 from arena.hub.broadcast import DirectSocket
 from arena.hub.fanout import REPLY_SEQ, RESTART, RESYNC, Subscriber
 from arena.hub.http import ApiError, not_found, parse_id
-from arena.hub.metrics import open_socket
+from arena.hub.metrics import SOCKETS, open_socket
 from arena.hub.state import HubState
 from arena.protocol import ErrorFrame, UserInfo, json_encoder
 from arena.protocol.vocabulary import Audience, Board, user_audience
@@ -219,19 +219,29 @@ async def spectator(ws: WebSocket) -> None:
     info, user = opened
     host = ws.client.host if ws.client is not None else "unknown"
     cap = state.settings.spectator_sockets_per_address if user is None else 1 << 30
-    with state.spectators.hold(host, cap) as allowed:
-        if not allowed:
-            await _refuse(ws, CLOSE_TOO_MANY, "too many sockets from this address")
-            return
+    if not state.spectators.acquire(host, cap):
+        await _refuse(ws, CLOSE_TOO_MANY, "too many sockets from this address")
+        return
+    gauge = SOCKETS.labels("spectator")
+    gauge.inc()
+
+    def ended() -> None:
+        state.spectators.release(host)
+        gauge.dec()
+
+    taken = False
+    try:
         await ws.accept()
         # Spectators always see the public board, even when a moderator watches this way.
         direct = DirectSocket.of(ws.scope)
-        with open_socket("spectator"):
-            if direct is not None:  # uvicorn: frames written straight to the transport
-                await ws_spectate.stream(ws, state, info.id, direct)
-                return
-            sub = Subscriber([Audience.PUBLIC], state.settings.ws_queue_messages)
-            await _stream(ws, state, info, None, sub, read_only=True)
+        if direct is not None:  # uvicorn: frames written straight to the transport
+            taken = await ws_spectate.stream(ws, state, info.id, direct, ended)
+            return
+        sub = Subscriber([Audience.PUBLIC], state.settings.ws_queue_messages)
+        await _stream(ws, state, info, None, sub, read_only=True)
+    finally:
+        if not taken:
+            ended()
 
 
 async def moderator(ws: WebSocket) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from starlette.websockets import WebSocket
 
@@ -74,22 +75,39 @@ async def _relive(state: HubState, contest_id: int, sock: DirectSocket) -> None:
         sock.abort()  # it reconnects with its last seq
 
 
-async def stream(ws: WebSocket, state: HubState, contest_id: int, sock: DirectSocket) -> None:
+async def stream(
+    ws: WebSocket, state: HubState, contest_id: int, sock: DirectSocket, on_lost: Callable[[], None]
+) -> bool:
+    """Serves the spectator; True when its connection was taken over (``on_lost`` then runs
+    when it ends), False when it ended here."""
+
     def resync(sock: DirectSocket) -> None:
         task = asyncio.get_running_loop().create_task(_relive(state, contest_id, sock))
         _resyncing.add(task)
         task.add_done_callback(_resyncing.discard)
 
+    def lost() -> None:
+        task = asyncio.get_running_loop().create_task(state.fanout.leave_direct(contest_id, sock))
+        _resyncing.add(task)
+        task.add_done_callback(_resyncing.discard)
+        on_lost()
+
     sock.on_resync = resync
     await state.fanout.join_direct(contest_id)
+    taken = False
     try:
         covered = await _catch_up(ws, state, contest_id, sock)
         await _go_live(state, contest_id, sock, covered)
-        while True:
+        # From here the connection is this socket object alone (no ASGI coroutine).
+        taken = sock.take_over(lost)
+        if taken:
+            return True
+        while True:  # another server than uvicorn: served through ASGI
             message = await ws.receive()
             if message["type"] == "websocket.disconnect":
-                return
+                return False
             text = message.get("text") or ""
             sock.write(_PONG if text.strip() in PING else _READ_ONLY)
     finally:
-        await state.fanout.leave_direct(contest_id, sock)
+        if not taken:
+            await state.fanout.leave_direct(contest_id, sock)

@@ -12,6 +12,7 @@ import websockets
 from hub_support import Hub, new_contest
 
 from arena.protocol import Announcement, AnnouncementMade
+from arena.protocol.vocabulary import Audience
 from arena.storage import events
 
 
@@ -36,7 +37,7 @@ async def test_a_taken_over_spectator_pings_reads_and_closes_cleanly(
         await ws.send("hello")
         assert json.loads(await asyncio.wait_for(ws.recv(), 10))["kind"] == "error"
         made = AnnouncementMade(Announcement(1, "live", "2026-01-01T00:00:00Z"))
-        seq = await events.publish(hub_redis, contest_id, events.PUBLIC, made)
+        seq = await events.publish(hub_redis, contest_id, Audience.PUBLIC, made)
         frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
         assert frame["seq"] == seq and frame["body"]["kind"] == "announcement"
         assert await _sockets(hubs[0], contest_id) == before + 1

@@ -1,9 +1,10 @@
 """A worker's graceful stop (SIGTERM from docker compose or Kubernetes, or Ctrl-C).
 
 The worker takes no new job, gives the judgings in flight ``worker_grace_s`` to finish, hands
-back the ones that cannot (their claim becomes a new attempt, queued for any other worker at
-once), removes its warm containers and exits 0 with one log line. The orchestrator's own kill
-must come later than the grace (Kubernetes: ``terminationGracePeriodSeconds``).
+back the ones that cannot (the claim is released and the submission queued again at once under
+a new job id, at its own place in the queue, for any other worker), removes its warm containers
+and exits 0 with one log line. The orchestrator's own kill must come later than the grace
+(Kubernetes: ``terminationGracePeriodSeconds``).
 """
 
 from __future__ import annotations

@@ -177,20 +177,18 @@ async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int, job_roun
 
 
 async def _hand_back(state: WorkerState, claimed: submissions.Claim) -> None:
+    """Released and queued at once under a new job round, at its submission time's place in the
+    queue: another worker takes it next, ahead of later submissions."""
     state.stop.handed_back += 1
+    sid = claimed.submission_id
     async with state.db.acquire() as conn:
-        attempt = await submissions.hand_back(conn, claimed)
-        if attempt is None:
+        if not await submissions.hand_back(conn, claimed):
             return
         try:
-            await queue.enqueue(state.redis, conn, claimed.submission_id, attempt)
+            await queue.requeue(state.redis, conn, sid, claimed.attempt, keep_place=True)
         except (OSError, RedisError) as exc:
-            log.warning(
-                "handed-back submission %s stays queued for the sweeper: %s",
-                claimed.submission_id,
-                exc,
-            )
-    log.info("submission %s handed back as attempt %s", claimed.submission_id, attempt)
+            log.warning("handed-back submission %s stays queued for the sweeper: %s", sid, exc)
+    log.info("submission %s attempt %s handed back", sid, claimed.attempt)
 
 
 def _error_message(exc: Exception, timeout_s: float) -> str:

@@ -363,25 +363,22 @@ async def record_judging_error(
     return row is not None and row["status"] == "queued"
 
 
-async def hand_back(conn: asyncpg.Connection, claim: Claim) -> int | None:
-    """Give up a claim unfinished (the worker is stopping): a new attempt, queued for any worker.
-
-    Returns the new attempt to enqueue, or None when the claim is no longer ours.
-    """
-    attempt: int | None = await conn.fetchval(
+async def hand_back(conn: asyncpg.Connection, claim: Claim) -> bool:
+    """Give up a claim unfinished (the worker is stopping): the row is queued again, for a new
+    job round (``queue.requeue``); False when the claim is no longer ours."""
+    released = await conn.fetchval(
         """
         UPDATE submissions
-        SET attempt = attempt + 1, status = 'queued', worker = NULL, claim_token = NULL,
-            enqueued_at = NULL, judging_started_at = NULL, lease_expires_at = NULL,
-            job_round = 0
+        SET status = 'queued', worker = NULL, claim_token = NULL, enqueued_at = NULL,
+            judging_started_at = NULL, lease_expires_at = NULL
         WHERE id = $1 AND attempt = $2 AND claim_token = $3 AND status = 'judging'
-        RETURNING attempt
+        RETURNING true
         """,
         claim.submission_id,
         claim.attempt,
         claim.token,
     )
-    return attempt
+    return bool(released)
 
 
 async def new_attempt(

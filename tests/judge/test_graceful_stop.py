@@ -143,22 +143,27 @@ async def test_a_judging_past_the_grace_is_handed_back_to_another_worker(
         await asyncio.sleep(0.5)  # into the first test's run
         status = await asyncio.to_thread(terminate, worker)
         assert_clean_exit(status, log)
-        # Released at once: a new attempt, already on the queue for the next worker.
+        # Released at once: a new job round, already on the queue for the next worker.
         row = await db.fetchrow(
-            "SELECT status, attempt, worker FROM submissions WHERE id = $1", sid
+            "SELECT status, attempt, job_round, worker FROM submissions WHERE id = $1", sid
         )
-        assert (row["status"], row["attempt"], row["worker"]) == ("queued", 2, None)
+        assert (row["status"], row["attempt"], row["job_round"], row["worker"]) == (
+            "queued",
+            1,
+            1,
+            None,
+        )
         queued = await arq_redis.zrange("arq:queue", 0, -1)
-        assert job_id(sid, 2).encode() in queued, (queued, log.read_text()[-3000:])
+        assert job_id(sid, 1, 1).encode() in queued, (queued, log.read_text()[-3000:])
         stopped = lines_with(log, "worker stopped on SIGTERM")
         assert len(stopped) == 1 and "1 handed back" in stopped[0], stopped
         assert sandbox_containers([worker.pid]) == []
 
         other = start_worker(env, tmp_path / "other.log")
         done = await wait_for(db, sid, "status = 'done'")
-        assert (done["verdict"], done["attempt"]) == ("AC", 2)
+        assert (done["verdict"], done["attempt"], done["job_round"]) == ("AC", 1, 1)
         assert done["worker"] == f"{socket.gethostname()}:{other.pid}"
-        # Counted once in the problem's statistics although its first attempt never finished.
+        # Counted once in the problem's statistics although its first claim never finished.
         counts = await db.fetchrow(
             "SELECT submission_count, accepted_count FROM problems WHERE id = $1", problem_id
         )

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import random
+import re
 import subprocess
 import time
 import uuid
@@ -231,6 +232,12 @@ async def test_rolling_upgrade_during_a_contest(
             conn, DiskBlobStore(Path(env["ARENA_BLOB_DIR"])), tmp_path / "problem",
             slug=f"roll-{uuid.uuid4().hex[:8]}",
         )  # fmt: skip
+    # Redis pub/sub channels ignore the database number: other test sessions on this Redis
+    # publish on arena:contest:1:events too. A contest id far from theirs keeps them apart.
+    await db.execute(
+        "SELECT setval(pg_get_serial_sequence('contests', 'id'), $1)",
+        random.randrange(10**9, 2 * 10**9),
+    )
     contest_id = await new_contest(db, problem.problem_id, duration_s=7200)
 
     roll = Roll(env, tmp_path)
@@ -306,7 +313,11 @@ async def test_rolling_upgrade_during_a_contest(
         assert_every_event_once(spectator, history, audiences["spectator"], "spectator")
         for stream in streams:
             assert 1012 in stream.close_codes, stream.close_codes
-        handed_back = sum(len(lines_with(log, " handed back")) for log in roll.log_of.values())
+        handed_back = sum(
+            int(re.search(r"(\d+) handed back", line).group(1))  # type: ignore[union-attr]
+            for log in roll.log_of.values()
+            for line in lines_with(log, "worker stopped on")
+        )
         longest = max(float(r["wait_s"]) for r in rows)
         print(
             f"\nrolling upgrade: {len(rows)} submissions, all judged; {handed_back} handed back"

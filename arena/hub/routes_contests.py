@@ -8,8 +8,8 @@ from starlette.responses import Response
 from arena.contest_time import Phase
 from arena.hub import auth, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
-from arena.hub.http import ApiError, int_param, json, not_found, path_int, read_body
-from arena.hub.routes_problems import problem_detail
+from arena.hub.http import ApiError, int_param, json, path_int, read_body
+from arena.hub.routes_problems import problem_detail, problem_of_contest
 from arena.hub.state import HubState
 from arena.protocol import (
     Announcement,
@@ -22,7 +22,7 @@ from arena.protocol import (
     ProblemDetail,
 )
 from arena.protocol.vocabulary import Audience, Board
-from arena.storage import bank, events, participation, ranking_cache
+from arena.storage import events, participation, ranking_cache
 
 MAX_QUESTION = 4000
 
@@ -84,13 +84,7 @@ async def contest_problem(request: Request) -> Response:
     views.require_visible(info, user)
     if info.clock.phase(views.now()) == Phase.UPCOMING and not auth.is_moderator(user):
         raise ApiError(403, "not_started", "the problems are shown when the contest starts")
-    problem = info.problem_by_label(request.path_params["label"])
-    if problem is None:
-        raise not_found(f"problem {request.path_params['label']!r} of this contest")
-    async with state.db.acquire() as conn:
-        row = await bank.problem_by_id(conn, problem.problem_id)
-    if row is None:
-        raise not_found(f"problem {request.path_params['label']!r} of this contest")
+    row = await problem_of_contest(state, info, request.path_params["label"])
     return json(await problem_detail(state, row, user))
 
 

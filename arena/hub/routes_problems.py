@@ -7,6 +7,7 @@ import asyncio
 from starlette.requests import Request
 from starlette.responses import Response
 
+from arena.contest import ContestInfo
 from arena.hub import auth
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, no_nul, not_found
@@ -92,6 +93,18 @@ async def visible_problem(state: HubState, slug: str, user: UserInfo | None) -> 
 _SAMPLE_CACHE_SIZE = 2048
 # Blobs never change (content-addressed): a sample's text is read once per process.
 _sample_texts: dict[str, str] = {}
+
+
+async def problem_of_contest(state: HubState, info: ContestInfo, label: str) -> ProblemRow:
+    """A contest's problem by its label (or slug), whether or not the bank shows it yet."""
+    problem = info.problem_by_label(label)
+    row = None
+    if problem is not None:
+        async with state.db.acquire() as conn:
+            row = await bank.problem_by_id(conn, problem.problem_id)
+    if row is None:
+        raise not_found(f"problem {label!r} of this contest")
+    return row
 
 
 async def _text(state: HubState, digest: str) -> str:

@@ -14,7 +14,7 @@ from arena.contest_time import Phase
 from arena.hub import auth, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int, read_body
-from arena.hub.routes_problems import visible_problem
+from arena.hub.routes_problems import problem_of_contest, visible_problem
 from arena.hub.state import HubState
 from arena.languages import LanguageError
 from arena.limits import MAX_SOURCE_BYTES
@@ -27,7 +27,7 @@ from arena.protocol import (
     SubmitBody,
     UserInfo,
 )
-from arena.storage import bank, submission_views
+from arena.storage import submission_views
 from arena.storage.bank import ProblemRow
 from arena.storage.queue import enqueue_run, submit
 
@@ -194,13 +194,7 @@ async def contest_run(request: Request) -> Response:
         raise ApiError(403, "not_started", "the problems are shown when the contest starts")
     if not jury and not await views.is_registered(state, info.id, user):
         raise ApiError(403, "not_registered", "register for the contest first")
-    problem = info.problem_by_label(request.path_params["label"])
-    if problem is None:
-        raise not_found(f"problem {request.path_params['label']!r} of this contest")
-    async with state.db.acquire() as conn:
-        row = await bank.problem_by_id(conn, problem.problem_id)
-    if row is None:
-        raise not_found(f"problem {request.path_params['label']!r} of this contest")
+    row = await problem_of_contest(state, info, request.path_params["label"])
     return await _run(request, state, user, row)
 
 

@@ -22,9 +22,10 @@ import yaml
 from arena.languages import CodeStubs
 from arena.problems.errors import MAX_YAML_NODES, PackageError, check_yaml_size
 from arena.protocol.vocabulary import Scoring
+from arena.storage.archives import unpacked
 from arena.storage.blobs import BlobStore
 from arena.storage.errors import ImportFailure
-from arena.storage.problems import SLUG_RE, ImportedProblem, import_problem, unpacked
+from arena.storage.problems import SLUG_RE, ImportedProblem, import_problem
 
 __all__ = ["ContestProblem", "ImportedContest", "import_contest"]
 

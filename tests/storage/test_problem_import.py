@@ -19,15 +19,15 @@ from arena.cli import contest as contest_cli
 from arena.cli import problem as problem_cli
 from arena.problems.checker import DefaultValidatorFlags
 from arena.problems.errors import PackageError
+from arena.storage.archives import ArchiveLimits, unpacked
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.errors import ImportFailure
 from arena.storage.problems import (
-    ArchiveLimits,
+    PROBLEM_MARKERS,
     import_problem,
     load_problem_tests,
     package_hash,
     problem_version,
-    unpacked,
 )
 
 TESTS = {
@@ -373,10 +373,10 @@ async def test_zip_unpacking_to_too_many_bytes_is_refused(tmp_path: Path) -> Non
     assert archive.stat().st_size < 10_000
     limits = ArchiveLimits(max_bytes=512 << 10)
     with pytest.raises(ImportFailure) as info:
-        async with unpacked(archive, limits=limits):
+        async with unpacked(archive, PROBLEM_MARKERS, limits=limits):
             pass
     assert str(info.value) == "bomb.zip: unpacks to more than 524288 bytes"
-    async with unpacked(archive, limits=ArchiveLimits(max_bytes=2 << 20)) as root:
+    async with unpacked(archive, PROBLEM_MARKERS, limits=ArchiveLimits(max_bytes=2 << 20)) as root:
         assert (root / "data/secret/zeros.bin").stat().st_size == 1 << 20
 
 
@@ -401,7 +401,7 @@ async def test_zip_header_lying_about_its_size_is_caught(tmp_path: Path) -> None
     with zipfile.ZipFile(archive) as zf:
         assert zf.getinfo("data/secret/zeros.bin").file_size == 16
     with pytest.raises(ImportFailure, match=r"liar.zip: corrupt member 'data/secret/zeros.bin'"):
-        async with unpacked(archive, limits=ArchiveLimits(max_bytes=64 << 10)):
+        async with unpacked(archive, PROBLEM_MARKERS, limits=ArchiveLimits(max_bytes=64 << 10)):
             pass
 
 

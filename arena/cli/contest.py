@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from arena.cli.common import code_stubs
 from arena.cli.contest_export import add_export
 from arena.cli.problem import run_with_database
@@ -30,7 +32,7 @@ def register(commands: Any) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    async def job(conn: Any, blobs: BlobStore) -> ImportedContest:
+    async def job(conn: asyncpg.Connection, blobs: BlobStore) -> ImportedContest:
         stubs = code_stubs(Settings.from_env())
         return await import_contest(conn, blobs, args.path, code_stubs=stubs)
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import msgspec
 import yaml
 
@@ -65,7 +66,9 @@ def _yaml(data: object) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-async def export_contest(conn: Any, contest_id: int, languages: LanguageTable) -> dict[str, bytes]:
+async def export_contest(
+    conn: asyncpg.Connection, contest_id: int, languages: LanguageTable
+) -> dict[str, bytes]:
     """The package's files by name."""
     info = await load_contest(conn, contest_id)
     if info is None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import msgspec
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -89,7 +90,7 @@ def run_seed(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
 
-    async def job(conn: Any, blobs: BlobStore) -> SeedResult:
+    async def job(conn: asyncpg.Connection, blobs: BlobStore) -> SeedResult:
         redis = Redis.from_url(settings.redis_url)
         try:
             return await seed(

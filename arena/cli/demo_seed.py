@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import msgspec
 from argon2 import PasswordHasher
 
@@ -64,7 +65,9 @@ def demo_email(username: str) -> str:
     return f"{username}@demo.arena.invalid"
 
 
-async def _account(conn: Any, redis: Any, username: str, role: str, password_hash: str) -> int:
+async def _account(
+    conn: asyncpg.Connection, redis: Any, username: str, role: str, password_hash: str
+) -> int:
     """Creates the account, or gives an existing demo one this role and password and logs it
     out. Accounts the seed did not make are left alone."""
     found = await users.find_user(conn, username)
@@ -86,12 +89,14 @@ async def _account(conn: Any, redis: Any, username: str, role: str, password_has
     return user_id
 
 
-async def register_contestants(conn: Any, contest_id: int, user_ids: list[int]) -> None:
+async def register_contestants(
+    conn: asyncpg.Connection, contest_id: int, user_ids: list[int]
+) -> None:
     await demo.register_all(conn, contest_id, user_ids)
 
 
 async def seed(
-    conn: Any,
+    conn: asyncpg.Connection,
     redis: Any,
     blobs: BlobStore,
     bank: Bank,

@@ -15,8 +15,8 @@ import secrets
 import signal
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+import asyncpg
 import httpx
 from argon2 import PasswordHasher
 
@@ -70,7 +70,7 @@ def read_sources(package_dir: Path, languages: LanguageTable, say: Print) -> lis
     return found
 
 
-async def _contest(conn: Any, ref: str) -> int:
+async def _contest(conn: asyncpg.Connection, ref: str) -> int:
     found = await contest_state.contest_by_ref(conn, ref)
     if found is None:
         raise UsageError(f"no contest {ref!r} (run `arena demo seed` first)")
@@ -78,7 +78,7 @@ async def _contest(conn: Any, ref: str) -> int:
 
 
 async def _problems(
-    conn: Any, contest_id: int, examples: Path, languages: LanguageTable, say: Print
+    conn: asyncpg.Connection, contest_id: int, examples: Path, languages: LanguageTable, say: Print
 ) -> list[ContestProblem]:
     problems = []
     for row in await contest_state.contest_problems(conn, contest_id):
@@ -95,7 +95,7 @@ async def _problems(
     return problems
 
 
-async def _login(conn: Any, name: str, hasher: PasswordHasher) -> tuple[int, str]:
+async def _login(conn: asyncpg.Connection, name: str, hasher: PasswordHasher) -> tuple[int, str]:
     """(user id, session token) for a bot account, created on first use."""
     found = await users.find_user(conn, name)
     if found is None:
@@ -121,7 +121,7 @@ def _error_code(answer: httpx.Response) -> str | None:
 class Simulation:
     def __init__(
         self,
-        conn: Any,
+        conn: asyncpg.Connection,
         client: httpx.AsyncClient,
         contest_id: int,
         hasher: PasswordHasher,

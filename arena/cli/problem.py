@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import asyncpg
+
 from arena.cli.common import UsageError, code_stubs, connect_db
 from arena.cli.problem_check import add_check
 from arena.problems.errors import PackageError
@@ -39,7 +41,7 @@ def register(commands: Any) -> None:
 def run_import(args: argparse.Namespace) -> int:
     tags = None if args.tags is None else args.tags.split(",")
 
-    async def job(conn: Any, blobs: BlobStore) -> ImportedProblem:
+    async def job(conn: asyncpg.Connection, blobs: BlobStore) -> ImportedProblem:
         return await import_problem(
             conn,
             blobs,

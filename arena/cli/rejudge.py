@@ -8,6 +8,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+import asyncpg
+
 from arena.cli.common import UsageError, connect_db, connect_queue
 from arena.settings import Settings
 from arena.storage import bank, queue
@@ -55,7 +57,7 @@ async def _rejudge(settings: Settings, args: argparse.Namespace) -> int:
 class _OneConnection:
     """The pool interface the rejudge service takes, over the CLI's single connection."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
     @contextlib.asynccontextmanager

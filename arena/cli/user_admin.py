@@ -12,6 +12,7 @@ import asyncio
 import sys
 from typing import Any
 
+import asyncpg
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -40,7 +41,7 @@ def register_actions(actions: Any) -> None:
     listing.set_defaults(handler=run_list)
 
 
-async def _user(conn: Any, username: str) -> users.UserRecord:
+async def _user(conn: asyncpg.Connection, username: str) -> users.UserRecord:
     found = await users.find_user(conn, username)
     if found is None:
         raise UsageError(f"no user {username!r}")

@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import msgspec
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -69,7 +70,7 @@ async def refresh(state: HubState, contest_id: int, audience: Audience) -> None:
     if not await state.redis.set(key, b"1", nx=True, px=fresh_ms):
         return
 
-    async def build(conn: Any) -> list[feed.FeedObject]:
+    async def build(conn: asyncpg.Connection) -> list[feed.FeedObject]:
         # Read fresh inside the locked transaction: the objects are only ever a function of rows
         # and of milestones reached, so an unchanged contest gives the same bytes every time.
         info = await load_contest(conn, contest_id)

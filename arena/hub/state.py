@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
 import msgspec
 from argon2 import PasswordHasher
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 class HubState(msgspec.Struct, kw_only=True):
     settings: Settings
-    db: Any  # asyncpg.Pool
+    db: asyncpg.Pool
     redis: Any  # redis.asyncio.Redis (an ArqRedis: it also enqueues jobs)
     hasher: PasswordHasher
     languages: LanguageTable

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import asyncpg
+
 from arena.ccs.feed import Change, FeedObject, changes, key
 from arena.protocol.vocabulary import Audience
 
@@ -25,7 +27,9 @@ def _lock_key(contest_id: int, audience: str) -> int:
     return _LOCK_BASE + contest_id * 2 + AUDIENCES.index(audience)
 
 
-async def _stored(conn: Any, contest_id: int, audience: str) -> dict[tuple[str, str], bytes]:
+async def _stored(
+    conn: asyncpg.Connection, contest_id: int, audience: str
+) -> dict[tuple[str, str], bytes]:
     rows = await conn.fetch(
         "SELECT type, object_id, data FROM ccs_objects WHERE contest_id = $1 AND audience = $2",
         contest_id,
@@ -34,7 +38,9 @@ async def _stored(conn: Any, contest_id: int, audience: str) -> dict[tuple[str, 
     return {(r["type"], r["object_id"]): r["data"].encode() for r in rows}
 
 
-async def _append(conn: Any, contest_id: int, audience: str, found: list[Change]) -> None:
+async def _append(
+    conn: asyncpg.Connection, contest_id: int, audience: str, found: list[Change]
+) -> None:
     # executemany inserts in list order, so tokens follow the feed order chosen by changes().
     await conn.executemany(
         "INSERT INTO ccs_events (contest_id, audience, type, object_id, data)"
@@ -62,7 +68,7 @@ async def _append(conn: Any, contest_id: int, audience: str, found: list[Change]
 
 
 async def refresh(
-    conn: Any,
+    conn: asyncpg.Connection,
     contest_id: int,
     audience: str,
     build: Callable[[Any], Awaitable[list[FeedObject]]],
@@ -82,7 +88,7 @@ async def refresh(
 
 
 async def since(
-    conn: Any, contest_id: int, audience: str, token: int, limit: int = 1000
+    conn: asyncpg.Connection, contest_id: int, audience: str, token: int, limit: int = 1000
 ) -> list[Any]:
     """Events after ``token`` in token order (records: token, type, object_id, data)."""
     return list(
@@ -97,7 +103,7 @@ async def since(
     )
 
 
-async def known(conn: Any, contest_id: int, audience: str, token: int) -> bool:
+async def known(conn: asyncpg.Connection, contest_id: int, audience: str, token: int) -> bool:
     """Whether ``token`` is an event of this feed (a resume point must be one)."""
     found = await conn.fetchval(
         "SELECT true FROM ccs_events WHERE token = $1 AND contest_id = $2 AND audience = $3",

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import asyncpg
 import msgspec
 
 from arena.ccs.source import (
@@ -61,7 +60,9 @@ _PROBLEMS_OF = """
 """
 
 
-async def problems_of(conn: Any, contest_ids: list[int]) -> dict[int, list[ContestProblemInfo]]:
+async def problems_of(
+    conn: asyncpg.Connection, contest_ids: list[int]
+) -> dict[int, list[ContestProblemInfo]]:
     """The problem sets of many contests in one query (each contest's in ordinal order)."""
     out: dict[int, list[ContestProblemInfo]] = {contest_id: [] for contest_id in contest_ids}
     for r in await conn.fetch(_PROBLEMS_OF, contest_ids):
@@ -71,7 +72,7 @@ async def problems_of(conn: Any, contest_ids: list[int]) -> dict[int, list[Conte
 
 
 async def load_source(
-    conn: Any, info: ContestInfo, *, cutoff_ms: int | None, live: bool, board: bool
+    conn: asyncpg.Connection, info: ContestInfo, *, cutoff_ms: int | None, live: bool, board: bool
 ) -> ContestSource:
     """The contest's rows: always problems and teams; ``live``: submissions, tests and
     clarifications; ``board``: the ranking rows as a board with this cutoff shows them."""
@@ -106,7 +107,7 @@ async def load_source(
     )
 
 
-async def listed_contests(conn: Any, *, jury: bool, limit: int) -> list[ContestInfo]:
+async def listed_contests(conn: asyncpg.Connection, *, jury: bool, limit: int) -> list[ContestInfo]:
     """The latest ``limit`` public contests (all for the jury), oldest first, with problems."""
     rows = await conn.fetch(
         f"SELECT {CONTEST_COLUMNS} FROM contests WHERE public OR $1"
@@ -118,14 +119,14 @@ async def listed_contests(conn: Any, *, jury: bool, limit: int) -> list[ContestI
     return [contest_from_row(r, problems[r["id"]]) for r in reversed(rows)]
 
 
-async def contest_by_external_id(conn: Any, external_id: str) -> int | None:
+async def contest_by_external_id(conn: asyncpg.Connection, external_id: str) -> int | None:
     found: int | None = await conn.fetchval(
         "SELECT id FROM contests WHERE external_id = $1", external_id
     )
     return found
 
 
-async def submission_facts(conn: Any, submission_id: int) -> SubmissionFacts | None:
+async def submission_facts(conn: asyncpg.Connection, submission_id: int) -> SubmissionFacts | None:
     row = await conn.fetchrow(
         "SELECT id, user_id, problem_id, language, submitted_at, status::text AS status,"
         " attempt, verdict, score, time_ms, judging_started_at, judged_at"
@@ -141,7 +142,7 @@ class SubmittedSource(msgspec.Struct, frozen=True):
 
 
 async def contest_source_code(
-    conn: Any, contest_id: int, submission_id: int
+    conn: asyncpg.Connection, contest_id: int, submission_id: int
 ) -> SubmittedSource | None:
     row = await conn.fetchrow(
         "SELECT language, source FROM submissions WHERE id = $1 AND contest_id = $2",

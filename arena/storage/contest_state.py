@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
+
 from arena.contest import ContestInfo, ContestProblemInfo
 from arena.contest_time import ContestClock
 from arena.protocol.vocabulary import Scoring
@@ -37,7 +39,7 @@ def contest_from_row(row: Any, problems: list[ContestProblemInfo]) -> ContestInf
     )
 
 
-async def contest_problems(conn: Any, contest_id: int) -> list[ContestProblemInfo]:
+async def contest_problems(conn: asyncpg.Connection, contest_id: int) -> list[ContestProblemInfo]:
     rows = await conn.fetch(
         "SELECT cp.problem_id, p.slug, cp.label, p.title, cp.points, cp.color"
         " FROM contest_problems cp JOIN problems p ON p.id = cp.problem_id"
@@ -57,14 +59,14 @@ async def contest_problems(conn: Any, contest_id: int) -> list[ContestProblemInf
     ]
 
 
-async def load_contest(conn: Any, contest_id: int) -> ContestInfo | None:
+async def load_contest(conn: asyncpg.Connection, contest_id: int) -> ContestInfo | None:
     row = await conn.fetchrow(f"SELECT {CONTEST_COLUMNS} FROM contests WHERE id = $1", contest_id)
     if row is None:
         return None
     return contest_from_row(row, await contest_problems(conn, contest_id))
 
 
-async def contest_by_ref(conn: Any, ref: str) -> int | None:
+async def contest_by_ref(conn: asyncpg.Connection, ref: str) -> int | None:
     """A contest named by its contest.yaml id, else by its number."""
     found: int | None = await conn.fetchval(
         "SELECT id FROM contests WHERE external_id = $1 OR id::text = $1 ORDER BY id LIMIT 1", ref

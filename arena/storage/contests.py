@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import msgspec
 import yaml
 
@@ -309,7 +310,7 @@ def _relocated(exc: PackageError, prefix: str) -> ImportFailure:
 
 
 async def _problem(
-    conn: Any,
+    conn: asyncpg.Connection,
     blobs: BlobStore,
     config: Path,
     rel: str,
@@ -341,7 +342,7 @@ async def _problem(
 
 
 async def import_contest(
-    conn: Any, blobs: BlobStore, path: Path, *, code_stubs: CodeStubs | None = None
+    conn: asyncpg.Connection, blobs: BlobStore, path: Path, *, code_stubs: CodeStubs | None = None
 ) -> ImportedContest:
     """Import the contest package at ``path`` and its problems, all in one transaction.
 

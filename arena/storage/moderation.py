@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import asyncpg
+
 
 class ModerationError(ValueError):
     """An action that cannot be carried out as asked; the message says why."""
 
 
 async def audit(
-    conn: Any, actor_id: int | None, action: str, contest_id: int | None, details: dict[str, Any]
+    conn: asyncpg.Connection,
+    actor_id: int | None,
+    action: str,
+    contest_id: int | None,
+    details: dict[str, Any],
 ) -> None:
     await conn.execute(
         "INSERT INTO audit_log (actor_id, action, contest_id, details) VALUES ($1, $2, $3, $4)",
@@ -22,12 +28,12 @@ async def audit(
     )
 
 
-async def _contest_exists(conn: Any, contest_id: int) -> None:
+async def _contest_exists(conn: asyncpg.Connection, contest_id: int) -> None:
     if not await conn.fetchval("SELECT true FROM contests WHERE id = $1", contest_id):
         raise ModerationError(f"contest {contest_id} does not exist")
 
 
-async def announce(conn: Any, actor_id: int, contest_id: int, body: str) -> Any:
+async def announce(conn: asyncpg.Connection, actor_id: int, contest_id: int, body: str) -> Any:
     await _contest_exists(conn, contest_id)
     async with conn.transaction():
         row = await conn.fetchrow(
@@ -41,7 +47,9 @@ async def announce(conn: Any, actor_id: int, contest_id: int, body: str) -> Any:
     return row
 
 
-async def answer(conn: Any, actor_id: int, clarification_id: int, text: str, public: bool) -> int:
+async def answer(
+    conn: asyncpg.Connection, actor_id: int, clarification_id: int, text: str, public: bool
+) -> int:
     """Returns the contest of the clarification."""
     async with conn.transaction():
         contest_id = await conn.fetchval(
@@ -65,7 +73,7 @@ async def answer(conn: Any, actor_id: int, clarification_id: int, text: str, pub
 
 
 async def set_disqualified(
-    conn: Any, actor_id: int, contest_id: int, user_id: int, disqualified: bool
+    conn: asyncpg.Connection, actor_id: int, contest_id: int, user_id: int, disqualified: bool
 ) -> None:
     async with conn.transaction():
         found = await conn.fetchval(
@@ -82,7 +90,7 @@ async def set_disqualified(
         await audit(conn, actor_id, action, contest_id, {"user": user_id})
 
 
-async def extend(conn: Any, actor_id: int, contest_id: int, seconds: int) -> None:
+async def extend(conn: asyncpg.Connection, actor_id: int, contest_id: int, seconds: int) -> None:
     if not 0 < seconds <= 7 * 24 * 3600:
         raise ModerationError("an extension is between 1 second and 7 days")
     await _contest_exists(conn, contest_id)
@@ -94,7 +102,7 @@ async def extend(conn: Any, actor_id: int, contest_id: int, seconds: int) -> Non
         await audit(conn, actor_id, "extend", contest_id, {"seconds": seconds})
 
 
-async def freeze(conn: Any, actor_id: int, contest_id: int, frozen: bool) -> None:
+async def freeze(conn: asyncpg.Connection, actor_id: int, contest_id: int, frozen: bool) -> None:
     """Freeze now, or unfreeze (reveal) now."""
     await _contest_exists(conn, contest_id)
     column = "frozen_at" if frozen else "unfrozen_at"
@@ -103,7 +111,9 @@ async def freeze(conn: Any, actor_id: int, contest_id: int, frozen: bool) -> Non
         await audit(conn, actor_id, "freeze" if frozen else "unfreeze", contest_id, {})
 
 
-async def set_registration(conn: Any, actor_id: int, contest_id: int, is_open: bool) -> None:
+async def set_registration(
+    conn: asyncpg.Connection, actor_id: int, contest_id: int, is_open: bool
+) -> None:
     await _contest_exists(conn, contest_id)
     async with conn.transaction():
         await conn.execute(
@@ -112,7 +122,7 @@ async def set_registration(conn: Any, actor_id: int, contest_id: int, is_open: b
         await audit(conn, actor_id, "registration", contest_id, {"open": is_open})
 
 
-async def reopen_results(conn: Any, contest_id: int) -> None:
+async def reopen_results(conn: asyncpg.Connection, contest_id: int) -> None:
     """A rejudge, an extension or a disqualification may change the final standings: finalize
     again later. Call inside the transaction that makes the change: the contest's lock (the one
     ``finalize`` takes) keeps a finalize in progress from writing the standings of before."""

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import msgspec
 
 from arena.languages import CodeStubs
@@ -215,7 +216,7 @@ def _validator_json(package: ProblemPackage, program: dict[str, Any] | None = No
 
 
 async def import_problem(
-    conn: Any,
+    conn: asyncpg.Connection,
     blobs: BlobStore,
     package_dir: Path,
     *,
@@ -297,7 +298,10 @@ async def import_problem(
 
 
 async def _store_statements(
-    conn: Any, problem_id: int, statements: dict[str, Statement], stubs: dict[str, str]
+    conn: asyncpg.Connection,
+    problem_id: int,
+    statements: dict[str, Statement],
+    stubs: dict[str, str],
 ) -> None:
     default = next(iter(statements.values()), None)
     await conn.execute(
@@ -311,7 +315,7 @@ async def _store_statements(
 
 
 async def _store_scoring(
-    conn: Any, problem_id: int, version: int, scoring: ScoringPlan | None
+    conn: asyncpg.Connection, problem_id: int, version: int, scoring: ScoringPlan | None
 ) -> None:
     if scoring is None:
         return
@@ -324,7 +328,7 @@ async def _store_scoring(
 
 
 async def _insert_version(
-    conn: Any,
+    conn: asyncpg.Connection,
     problem_id: int,
     package: ProblemPackage,
     digest: str,
@@ -373,7 +377,9 @@ async def _insert_version(
 # --- reading back --------------------------------------------------------------------------
 
 
-async def load_problem_tests(conn: Any, problem_id: int, version: int) -> list[StoredTest]:
+async def load_problem_tests(
+    conn: asyncpg.Connection, problem_id: int, version: int
+) -> list[StoredTest]:
     """The tests of one version in the order they run."""
     rows = await conn.fetch(
         "SELECT ordinal, name, is_sample, input_hash, answer_hash FROM problem_tests"
@@ -384,7 +390,9 @@ async def load_problem_tests(conn: Any, problem_id: int, version: int) -> list[S
     return [StoredTest(**dict(row)) for row in rows]
 
 
-async def problem_version(conn: Any, problem_id: int, version: int) -> StoredProblemVersion:
+async def problem_version(
+    conn: asyncpg.Connection, problem_id: int, version: int
+) -> StoredProblemVersion:
     """Limits and validator settings of one version; LookupError when there is no such one."""
     row = await conn.fetchrow(
         "SELECT problem_type, time_limit_ms, memory_mib, output_mib, validator, package_hash"

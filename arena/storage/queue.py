@@ -85,7 +85,7 @@ async def _contests_of(conn: asyncpg.Connection, ids: list[int]) -> list[int]:
 
 
 async def rejudge(
-    db: Any,
+    db: asyncpg.Pool,
     redis: Any,
     *,
     actor_id: int | None,
@@ -129,7 +129,7 @@ async def rejudge(
 
 
 async def submit(
-    db: Any,
+    db: asyncpg.Pool,
     redis: Any,
     *,
     user_id: int,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import asyncpg
 import msgspec
 from redis.asyncio import Redis
 
@@ -81,7 +82,9 @@ def _ranked(info: ContestInfo, record: Any) -> RankedSubmission:
     )
 
 
-async def _users(conn: Any, contest_id: int, user_ids: Iterable[int] | None) -> list[Any]:
+async def _users(
+    conn: asyncpg.Connection, contest_id: int, user_ids: Iterable[int] | None
+) -> list[Any]:
     """Registered, not disqualified contestants (all of them, or the given ones)."""
     return list(
         await conn.fetch(
@@ -94,7 +97,9 @@ async def _users(conn: Any, contest_id: int, user_ids: Iterable[int] | None) -> 
     )
 
 
-async def _first_solvers(conn: Any, info: ContestInfo, cutoff_ms: int | None) -> dict[str, str]:
+async def _first_solvers(
+    conn: asyncpg.Connection, info: ContestInfo, cutoff_ms: int | None
+) -> dict[str, str]:
     rows = await conn.fetch(
         """
         SELECT DISTINCT ON (s.problem_id) s.problem_id, s.user_id
@@ -113,7 +118,7 @@ async def _first_solvers(conn: Any, info: ContestInfo, cutoff_ms: int | None) ->
 
 
 async def _submissions(
-    conn: Any, info: ContestInfo, users: list[Any]
+    conn: asyncpg.Connection, info: ContestInfo, users: list[Any]
 ) -> dict[int, list[RankedSubmission]]:
     by_user: dict[int, list[RankedSubmission]] = {u["user_id"]: [] for u in users}
     if by_user:
@@ -123,7 +128,10 @@ async def _submissions(
 
 
 async def compute_board(
-    conn: Any, info: ContestInfo, cutoff_ms: int | None, user_ids: Iterable[int] | None = None
+    conn: asyncpg.Connection,
+    info: ContestInfo,
+    cutoff_ms: int | None,
+    user_ids: Iterable[int] | None = None,
 ) -> dict[int, StoredRow]:
     """Rows straight from Postgres, as a board with this cutoff shows them."""
     users = await _users(conn, info.id, user_ids)
@@ -148,7 +156,7 @@ def _cutoffs(info: ContestInfo) -> dict[str, int | None]:
 
 
 async def _first_changes(
-    conn: Any, redis: Redis, info: ContestInfo, cutoffs: dict[str, int | None]
+    conn: asyncpg.Connection, redis: Redis, info: ContestInfo, cutoffs: dict[str, int | None]
 ) -> tuple[dict[str, dict[str, str]], set[str]]:
     """First solvers per board from Postgres, and the contestants who gained or lost a mark
     (their rows must be sent again, though nothing else in them changed)."""
@@ -172,7 +180,7 @@ def _store_first(pipe: Any, contest_id: int, board: str, first: dict[str, str]) 
 
 
 async def _write(
-    conn: Any, redis: Redis, info: ContestInfo, users: list[Any], *, replace: bool
+    conn: asyncpg.Connection, redis: Redis, info: ContestInfo, users: list[Any], *, replace: bool
 ) -> None:
     by_user = await _submissions(conn, info, users)
     cutoffs = _cutoffs(info)
@@ -197,7 +205,9 @@ async def _write(
         await pipe.execute()
 
 
-async def refresh_user(conn: Any, redis: Redis, contest_id: int, user_id: int) -> None:
+async def refresh_user(
+    conn: asyncpg.Connection, redis: Redis, contest_id: int, user_id: int
+) -> None:
     """Recompute one contestant's rows on both boards and mark them for the next tick.
 
     The advisory locks order concurrent refreshes of one contestant, so the last write to Redis
@@ -231,7 +241,7 @@ async def refresh_user(conn: Any, redis: Redis, contest_id: int, user_id: int) -
         await _write(conn, redis, info, users, replace=False)
 
 
-async def rebuild(conn: Any, redis: Redis, contest_id: int) -> int:
+async def rebuild(conn: asyncpg.Connection, redis: Redis, contest_id: int) -> int:
     """Recompute the whole contest from Postgres (after a Redis loss, a rejudge, an unfreeze)."""
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1, 0)", contest_id)

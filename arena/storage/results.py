@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import asyncpg
+
 from arena.ranking import pack, ranks
 from arena.storage import ranking_cache
 from arena.storage.contest_state import load_contest
@@ -20,13 +22,13 @@ _DUE_WHERE = """
 """
 
 
-async def due(conn: Any) -> list[int]:
+async def due(conn: asyncpg.Connection) -> list[int]:
     """Ended contests whose every submission is judged and whose results are not final."""
     rows = await conn.fetch(f"SELECT c.id FROM contests c WHERE {_DUE_WHERE} ORDER BY c.id")
     return [r["id"] for r in rows]
 
 
-async def finalize(conn: Any, redis: Any, contest_id: int) -> int | None:
+async def finalize(conn: asyncpg.Connection, redis: Any, contest_id: int) -> int | None:
     """Write the final standings (the jury's view: every verdict counts); returns their count.
 
     None, and nothing written, when the contest is no longer due: checked under the contest's

@@ -30,7 +30,11 @@ def _info(row: Any) -> UserInfo:
 
 
 async def create_user(
-    conn: Any, username: str, password_hash: str, email: str | None, role: str = "contestant"
+    conn: asyncpg.Connection,
+    username: str,
+    password_hash: str,
+    email: str | None,
+    role: str = "contestant",
 ) -> UserInfo:
     try:
         row = await conn.fetchrow(
@@ -47,7 +51,7 @@ async def create_user(
     return _info(row)
 
 
-async def find_user(conn: Any, username: str) -> UserRecord | None:
+async def find_user(conn: asyncpg.Connection, username: str) -> UserRecord | None:
     row = await conn.fetchrow(
         "SELECT id, username, role::text AS role, password_hash, disabled FROM users"
         " WHERE lower(username) = lower($1)",
@@ -58,11 +62,11 @@ async def find_user(conn: Any, username: str) -> UserRecord | None:
     return UserRecord(_info(row), row["password_hash"], row["disabled"])
 
 
-async def set_password_hash(conn: Any, user_id: int, password_hash: str) -> None:
+async def set_password_hash(conn: asyncpg.Connection, user_id: int, password_hash: str) -> None:
     await conn.execute("UPDATE users SET password_hash = $2 WHERE id = $1", user_id, password_hash)
 
 
-async def create_session(conn: Any, user_id: int, token: str, ttl_s: int) -> None:
+async def create_session(conn: asyncpg.Connection, user_id: int, token: str, ttl_s: int) -> None:
     await conn.execute(
         "INSERT INTO sessions (token_hash, user_id, expires_at)"
         " VALUES ($1, $2, now() + make_interval(secs => $3))",
@@ -72,7 +76,7 @@ async def create_session(conn: Any, user_id: int, token: str, ttl_s: int) -> Non
     )
 
 
-async def session_user(conn: Any, token: str) -> UserInfo | None:
+async def session_user(conn: asyncpg.Connection, token: str) -> UserInfo | None:
     row = await conn.fetchrow(
         "SELECT u.id, u.username, u.role::text AS role FROM sessions s"
         " JOIN users u ON u.id = s.user_id"
@@ -82,7 +86,7 @@ async def session_user(conn: Any, token: str) -> UserInfo | None:
     return None if row is None else _info(row)
 
 
-async def delete_session(conn: Any, token: str) -> None:
+async def delete_session(conn: asyncpg.Connection, token: str) -> None:
     await conn.execute("DELETE FROM sessions WHERE token_hash = $1", token_hash(token))
 
 
@@ -95,7 +99,7 @@ class UserListing(msgspec.Struct, frozen=True):
     created_at: str
 
 
-async def list_users(conn: Any, role: str | None = None) -> list[UserListing]:
+async def list_users(conn: asyncpg.Connection, role: str | None = None) -> list[UserListing]:
     rows = await conn.fetch(
         "SELECT id, username, role::text AS role, disabled, email, created_at FROM users"
         " WHERE $1::text IS NULL OR role::text = $1 ORDER BY id",
@@ -114,11 +118,11 @@ async def list_users(conn: Any, role: str | None = None) -> list[UserListing]:
     ]
 
 
-async def set_role(conn: Any, user_id: int, role: str) -> None:
+async def set_role(conn: asyncpg.Connection, user_id: int, role: str) -> None:
     await conn.execute("UPDATE users SET role = $2::user_role WHERE id = $1", user_id, role)
 
 
-async def set_disabled(conn: Any, user_id: int, disabled: bool) -> list[bytes]:
+async def set_disabled(conn: asyncpg.Connection, user_id: int, disabled: bool) -> list[bytes]:
     """Disabling also ends every session; returns the ended sessions' token hashes."""
     async with conn.transaction():
         await conn.execute("UPDATE users SET disabled = $2 WHERE id = $1", user_id, disabled)
@@ -130,6 +134,6 @@ async def set_disabled(conn: Any, user_id: int, disabled: bool) -> list[bytes]:
     return [bytes(r["token_hash"]) for r in rows]
 
 
-async def session_hashes(conn: Any, user_id: int) -> list[bytes]:
+async def session_hashes(conn: asyncpg.Connection, user_id: int) -> list[bytes]:
     rows = await conn.fetch("SELECT token_hash FROM sessions WHERE user_id = $1", user_id)
     return [bytes(r["token_hash"]) for r in rows]

@@ -1,14 +1,12 @@
 /*
  * Arena's launcher: the last step between the runner (root) and untrusted code.
  *
- *   launch run CPU_S FSIZE_BYTES NPROC STACK_BYTES UID DIR -- PROGRAM ARGS...
- *   launch kill UID
+ *   launch run CPU_S FSIZE_BYTES NPROC STACK_BYTES AS_BYTES UID DIR CGROUP_PROCS -- PROGRAM ARGS...
  *
  * The runner starts it with posix_spawn, which gVisor serves far faster than a fork of the Python
- * runner. `run` sets the resource limits, drops every privilege to UID and execs the program; an
- * exec failure is written to fd 3 (close-on-exec, so success leaves it silent). `kill` becomes UID
- * and sends SIGKILL to every process that UID may signal: exactly the user's processes, orphans and
- * escaped sessions included.
+ * runner. It joins the run's cgroup (CGROUP_PROCS, "-" for none: the runner reads the CPU time of
+ * the whole process tree there), sets the resource limits, drops every privilege to UID and execs
+ * the program; a failure is written to fd 3 (close-on-exec, so success leaves it silent).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,15 +36,13 @@ static void become(uid_t uid) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 3 && strcmp(argv[1], "kill") == 0) {
-    become((uid_t)strtoul(argv[2], NULL, 10));
-    for (int i = 0; i < 3; i++)
-      if (kill(-1, SIGKILL) != 0 && errno == ESRCH) break;
-    return 0;
-  }
-  if (argc < 11 || strcmp(argv[1], "run") != 0 || strcmp(argv[9], "--") != 0) {
-    dprintf(3, "usage: launch run CPU_S FSIZE NPROC STACK AS UID DIR -- PROGRAM ARGS...");
+  if (argc < 12 || strcmp(argv[1], "run") != 0 || strcmp(argv[10], "--") != 0) {
+    dprintf(3, "usage: launch run CPU_S FSIZE NPROC STACK AS UID DIR CGROUP -- PROGRAM ARGS...");
     return 127;
+  }
+  if (strcmp(argv[9], "-") != 0) {
+    int fd = open(argv[9], O_WRONLY);
+    if (fd < 0 || dprintf(fd, "%d", (int)getpid()) < 0 || close(fd) != 0) fail("cgroup");
   }
   rlim_t cpu = strtoull(argv[2], NULL, 10);
   limit(RLIMIT_CPU, cpu, cpu + 1, "RLIMIT_CPU");
@@ -62,7 +58,7 @@ int main(int argc, char **argv) {
   become((uid_t)strtoul(argv[7], NULL, 10));
   if (chdir(argv[8]) != 0) fail("chdir");
   if (fcntl(3, F_SETFD, FD_CLOEXEC) != 0) fail("fcntl");
-  execvp(argv[10], argv + 10);
-  fail(argv[10]);
+  execvp(argv[11], argv + 11);
+  fail(argv[11]);
   return 127;
 }

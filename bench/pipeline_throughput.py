@@ -1,9 +1,10 @@
 """Sustained judged submissions per second through the whole pipeline, against the bare host.
 
-Pipeline: N submissions of A+B (python3, 10 tests) are committed to Postgres and queued on arq;
-W worker processes (one sandbox slot each) judge them in gVisor. The figure is N divided by the
-time from the first submit to the last final verdict. Baseline in the same run: the same compile
-+ runs + checks as plain host processes, W at a time, with no sandbox, queue or database.
+Pipeline: N submissions of A+B (python3, 10 tests, each source unique) are committed to Postgres
+and queued on arq; W worker processes (one sandbox slot each) judge them in gVisor. The figure is
+N divided by the time from the first submit to the last final verdict. Baseline in the same run:
+the same compile + runs + checks as plain host processes, W at a time, with no sandbox, queue or
+database.
 
     .venv/bin/python bench/pipeline_throughput.py [--submissions N] [--workers W]
 """
@@ -22,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import asyncpg
-from judge_latency import SOURCES, bare_once, write_problem
+from judge_latency import bare_once, unique_source, write_problem
 
 from arena.languages import LanguageTable
 from arena.problems.package import load_package
@@ -69,8 +70,8 @@ async def pipeline_rate(args: argparse.Namespace, problem_dir: Path, work: Path)
         start = time.perf_counter()
         ids = [
             await submit(db, redis, user_id=user_id, problem_id=problem.problem_id,
-                         language="python3", source=SOURCES["python3"].encode())
-            for _ in range(args.submissions)
+                         language="python3", source=unique_source("python3", i).encode())
+            for i in range(args.submissions)
         ]  # fmt: skip
         while await db.fetchval(
             "SELECT count(*) FROM submissions WHERE status <> 'done' AND id = ANY($1::bigint[])",
@@ -98,7 +99,12 @@ def bare_rate(args: argparse.Namespace, problem_dir: Path) -> float:
     problem = load_package(problem_dir)
     start = time.perf_counter()
     with ThreadPoolExecutor(args.workers) as pool:
-        list(pool.map(lambda _: bare_once(problem, language), range(args.submissions)))
+        list(
+            pool.map(
+                lambda i: bare_once(problem, language, unique_source("python3", i)),
+                range(args.submissions),
+            )
+        )
     return args.submissions / (time.perf_counter() - start)
 
 

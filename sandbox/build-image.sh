@@ -25,7 +25,7 @@ mmdebstrap --variant=minbase --include="$packages" \
   --customize-hook='mkdir -p "$1/opt/arena/npm"' \
   --customize-hook="copy-in $here/runner.py $here/runner_box.py $here/runner_pump.py $here/runner_spawn.py $here/zygote.py $here/launch.c $here/threadstack.c /opt/arena" \
   --customize-hook="copy-in $work/node_modules /opt/arena/npm" \
-  --customize-hook='chroot "$1" gcc -O2 -Wall -o /opt/arena/launch /opt/arena/launch.c' \
+  --customize-hook='chroot "$1" gcc -O2 -Wall -static -o /opt/arena/launch /opt/arena/launch.c' \
   --customize-hook='chroot "$1" gcc -O2 -Wall -shared -fPIC -o /opt/arena/threadstack.so /opt/arena/threadstack.c' \
   --customize-hook='ln -s /opt/arena/npm/node_modules/@typescript/typescript-linux-x64/lib/tsc "$1/usr/local/bin/tsc"' \
   --customize-hook='ln -s /opt/arena/npm/node_modules/kotlin-compiler/bin/kotlinc "$1/usr/local/bin/kotlinc"' \

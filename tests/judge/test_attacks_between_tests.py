@@ -20,7 +20,7 @@ def problem(root: Path, tests: dict[str, tuple[str, str]]) -> Path:
     return make_problem(root, tests, "name: state\ntype: scoring\nlimits:\n  memory: 256\n")
 
 
-# --- CPU time of the whole process tree ------------------------------------------------------------
+# --- CPU time of the whole process tree ---------------------------------------------------------
 # The parent forks a child that burns 1.8 s of CPU, reads the child's answer from a pipe and exits
 # without wait(): with a 1 s limit that is TLE, however little the parent itself used.
 
@@ -90,7 +90,7 @@ async def test_cpu_of_a_child_never_waited_for_is_charged(judge, tmp_path, lang,
     assert r.tests[0].time_ms > 1000, r
 
 
-# --- nothing of one test is visible in the next -----------------------------------------------------
+# --- nothing of one test is visible in the next ------------------------------------------------
 # Input "write" leaves files in every writable place; input "find" reports any it sees.
 
 PY_LEFTOVERS = """\

@@ -105,20 +105,27 @@ def sweep(uid, box, sealed):
     as_user(uid, clean)
 
 
-def _collect(box):
-    files = []
-    for directory, dirs, names in os.walk(box):
+def regular_files(root, limit=None):
+    """(relative path, data, executable) of every regular file under ``root``, in order; symbolic
+    links are never followed. ``limit`` caps the bytes read of each file (one more than wanted
+    tells a cut file apart)."""
+    for directory, dirs, names in os.walk(root):
         dirs.sort()
         for name in sorted(names):
             path = os.path.join(directory, name)
             try:
                 fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
             except OSError:
-                continue  # a symbolic link or a vanished file: not part of the program
+                continue  # a symbolic link or a vanished file
             with os.fdopen(fd, "rb") as f:
                 mode = os.fstat(f.fileno()).st_mode
                 if mode & 0o170000 == 0o100000:
-                    files.append((os.path.relpath(path, box), f.read(), bool(mode & 0o100)))
+                    data = f.read() if limit is None else f.read(limit() + 1)
+                    yield os.path.relpath(path, root), data, bool(mode & 0o100)
+
+
+def _collect(box):
+    files = list(regular_files(box))
     _empty(box)
     return files
 
@@ -183,25 +190,12 @@ def put_files(header, payload):
 
 def get_files(header):
     root = work_path(header["dir"])
-    budget = int(header["max_bytes"])
+    budget = [int(header["max_bytes"])]
     files, chunks, truncated = [], [], False
-    for directory, dirs, names in os.walk(root):
-        dirs.sort()
-        for name in sorted(names):
-            path = os.path.join(directory, name)
-            try:
-                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-            except OSError:
-                continue  # a symbolic link or a vanished file: never followed
-            with os.fdopen(fd, "rb") as f:
-                info = os.fstat(f.fileno())
-                if info.st_mode & 0o170000 != 0o100000:
-                    continue
-                data = f.read(budget + 1)
-            truncated |= len(data) > budget
-            data = data[:budget]
-            budget -= len(data)
-            files.append({"name": os.path.relpath(path, root), "size": len(data),
-                          "executable": bool(info.st_mode & 0o100)})
-            chunks.append(data)
+    for name, data, executable in regular_files(root, limit=lambda: budget[0]):
+        truncated |= len(data) > budget[0]
+        data = data[:budget[0]]
+        budget[0] -= len(data)
+        files.append({"name": name, "size": len(data), "executable": executable})
+        chunks.append(data)
     return {"kind": "files", "files": files, "truncated": truncated}, b"".join(chunks)

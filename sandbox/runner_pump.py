@@ -19,6 +19,8 @@ class Pump:
         self.pending = bytearray()
         self.close_requested = False
         self.sent = 0
+        self.process_fd = None  # readable once the process has ended (see ``wait``)
+        self.ended = False
         for fd in (stdin_w, stdout_r):
             os.set_blocking(fd, False)
         # Frames that arrived together with the interact request are already in the buffer,
@@ -31,6 +33,7 @@ class Pump:
     def wait(self, timeout, process_fd):
         """Move data until something happens or ``timeout`` passes; ``process_fd`` becomes
         readable when the process ends."""
+        self.process_fd = process_fd
         readable = [process_fd] if self.stdout_r is None else [process_fd, self.stdout_r]
         if not self.reader.eof:
             readable.append(self.reader.fd)
@@ -80,7 +83,12 @@ class Pump:
         if not chunk:
             os.close(self.stdout_r)
             self.stdout_r = None
-            self.write_frame(self.out, {"kind": "close"})  # the peer's stdin ends here too
+            # Output mostly ends because the process did: then its report, moments away, ends
+            # the peer's stdin (the host closes it on a report) and comes first, as the process
+            # did. Only a process that lives on without its stdout sends a close of its own.
+            ended = self.ended or select.select([self.process_fd], [], [], 0.1)[0]
+            if not ended:
+                self.write_frame(self.out, {"kind": "close"})
             return
         allowed = max(0, self.output_bytes - self.sent)
         self.sent += len(chunk)
@@ -89,6 +97,7 @@ class Pump:
 
     def finish(self):
         """After the whole process tree is gone: forward what is left of its output."""
+        self.ended = True
         self.close_stdin()
         if self.stdout_r is not None:
             os.set_blocking(self.stdout_r, True)

@@ -94,6 +94,7 @@ def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd, wait=None, over_ou
         # than they use (JVM, V8) are held to resident memory only.
         "address_space": limits.get("address_space_kib", 0) * 1024,
     }
+    address_space = rlimits["address_space"]
     cpu_base = CGROUPS.cpu_ms()
     start = time.monotonic()
     process, pid = start_process(argv, rlimits, (stdin_fd, stdout_fd, stderr_fd, error_w))
@@ -112,9 +113,13 @@ def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd, wait=None, over_ou
         # The tree's members and CPU from the cgroup: orphans and unwaited children included.
         pids = CGROUPS.pids() or [pid]
         peak_processes = max(peak_processes, len(pids))
-        peak_kib = max(peak_kib, sum(rss_kib(p) for p in pids))
+        sum_kib = sum(rss_kib(p) for p in pids)
+        peak_kib = max(peak_kib, sum_kib)
         peak_cpu = max(peak_cpu, CGROUPS.cpu_ms() - cpu_base if CGROUPS.join else proc_cpu_ms(pid))
-        if peak_kib > limits["memory_kib"]:
+        # One native process meets RLIMIT_AS (the limit plus its stack) first, with an error
+        # it can report (std::bad_alloc); its peak still decides MLE afterwards.
+        if sum_kib > (limits["memory_kib"] if len(pids) > 1 or not address_space
+                      else address_space // 1024):
             stopped = "memory"
         elif peak_cpu > limits["cpu_time_ms"]:
             stopped = "cpu_time"

@@ -3,8 +3,8 @@
 The worker takes no new job, gives the judgings in flight ``worker_grace_s`` to finish, hands
 back the ones that cannot (the claim is released and the submission queued again at once under
 a new job id, at its own place in the queue, for any other worker), removes its warm containers
-and exits 0 with one log line. The orchestrator's own kill must come later than the grace
-(Kubernetes: ``terminationGracePeriodSeconds``).
+and exits 0 with one log line. A second signal hands back at once. The orchestrator's own kill
+must come later than the grace (Kubernetes: ``terminationGracePeriodSeconds``).
 """
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ async def serve(worker: Any, stop: GracefulStop, grace_s: float) -> None:
 
     def on_signal(sig: signal.Signals) -> None:
         received.append(sig.name)
+        if stop.stopping:  # a second signal (Ctrl-C twice): hand back now, no more grace
+            stop.begin(0)
         signalled.set()
 
     # Replaces arq's own handlers, which cancel every job at once.

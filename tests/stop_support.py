@@ -30,10 +30,12 @@ def sandbox_containers(pids: list[int]) -> list[str]:
     ]
 
 
-def terminate(process: subprocess.Popen[bytes], timeout_s: float = 90) -> int:
+def terminate(
+    process: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGTERM, timeout_s: float = 90
+) -> int:
     """SIGTERM to the process alone (not its group: the orchestrator signals PID 1), then its
     exit status; a process that does not stop in time is killed and fails the test."""
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(sig)
     try:
         return process.wait(timeout_s)
     except subprocess.TimeoutExpired:

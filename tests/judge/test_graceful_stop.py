@@ -103,19 +103,40 @@ def wait_warm(pid: int, count: int, timeout_s: float = 90) -> None:
         time.sleep(0.2)
 
 
-async def test_a_judging_in_flight_finishes_within_the_grace(
-    db: Any, database_url: str, arq_redis: Any, problem_id: int, tmp_path: Path
-) -> None:
+async def stop_while_judging(
+    db: Any,
+    redis: Any,
+    problem_id: int,
+    env: dict[str, str],
+    tmp_path: Path,
+    source: bytes,
+    signals: list[signal.Signals],
+) -> tuple[int, str, int, int, Path]:
+    """A worker judging ``source`` gets these signals, half a second apart; then its exit.
+    Returns (submission id, worker name, exit status, pid, log)."""
     log = tmp_path / "worker.log"
-    worker = start_worker(env_for(database_url, tmp_path, grace_s=60), log)
+    worker = start_worker(env, log)
     try:
         wait_warm(worker.pid, 2)
-        sid, owner = await submit_to(db, arq_redis, problem_id, slow_source(1.0), worker.pid)
-        status = await asyncio.to_thread(terminate, worker)
+        sid, owner = await submit_to(db, redis, problem_id, source, worker.pid)
+        for sig in signals[:-1]:
+            worker.send_signal(sig)
+            await asyncio.sleep(0.5)
+        status = await asyncio.to_thread(terminate, worker, signals[-1])
     finally:
         if worker.poll() is None:
             worker.kill()
             worker.wait()
+    return sid, owner, status, worker.pid, log
+
+
+async def test_a_judging_in_flight_finishes_within_the_grace(
+    db: Any, database_url: str, arq_redis: Any, problem_id: int, tmp_path: Path
+) -> None:
+    sid, owner, status, pid, log = await stop_while_judging(
+        db, arq_redis, problem_id, env_for(database_url, tmp_path, grace_s=60), tmp_path,
+        slow_source(1.0), [signal.SIGTERM],
+    )  # fmt: skip
     assert_clean_exit(status, log)
     row = await db.fetchrow(
         "SELECT status, verdict, attempt, worker FROM submissions WHERE id = $1", sid
@@ -128,7 +149,7 @@ async def test_a_judging_in_flight_finishes_within_the_grace(
     )
     stopped = lines_with(log, "worker stopped on SIGTERM")
     assert len(stopped) == 1 and "0 handed back" in stopped[0], stopped
-    assert sandbox_containers([worker.pid]) == []
+    assert sandbox_containers([pid]) == []
 
 
 async def test_a_judging_past_the_grace_is_handed_back_to_another_worker(
@@ -183,21 +204,13 @@ async def test_a_second_signal_hands_back_at_once(
     db: Any, database_url: str, arq_redis: Any, problem_id: int, tmp_path: Path
 ) -> None:
     """Ctrl-C twice: no waiting out a long grace."""
-    log = tmp_path / "worker.log"
-    worker = start_worker(env_for(database_url, tmp_path, grace_s=600), log)
-    try:
-        wait_warm(worker.pid, 2)
-        sid, _ = await submit_to(db, arq_redis, problem_id, slow_source(4.0), worker.pid)
-        worker.send_signal(signal.SIGINT)
-        await asyncio.sleep(0.5)
-        status = await asyncio.to_thread(terminate, worker)  # the second signal
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
+    sid, _, status, pid, log = await stop_while_judging(
+        db, arq_redis, problem_id, env_for(database_url, tmp_path, grace_s=600), tmp_path,
+        slow_source(4.0), [signal.SIGINT, signal.SIGTERM],
+    )  # fmt: skip
     assert_clean_exit(status, log)
     stopped = lines_with(log, "worker stopped on SIGINT")
     assert len(stopped) == 1 and "1 handed back" in stopped[0], stopped
     row = await db.fetchrow("SELECT status, job_round FROM submissions WHERE id = $1", sid)
     assert (row["status"], row["job_round"]) == ("queued", 1)
-    assert sandbox_containers([worker.pid]) == []
+    assert sandbox_containers([pid]) == []

@@ -20,9 +20,8 @@ import msgspec
 from argon2 import PasswordHasher
 
 from arena.cli.demo_bank import Bank, contest_package
-from arena.hub.auth import SESSION_CACHE_S
 from arena.languages import CodeStubs
-from arena.storage import demo, keys, ranking_cache, users
+from arena.storage import account_events, demo, ranking_cache, users
 from arena.storage.blobs import BlobStore
 from arena.storage.contests import import_contest
 from arena.storage.problems import import_problem
@@ -84,8 +83,8 @@ async def _account(
         await users.set_password_hash(conn, user_id, password_hash)
         ended = await demo.reset_account(conn, user_id, role)
     # Hubs cache a session's user for a while: tombstones end the old sessions there too.
-    for token_hash in ended:
-        await redis.set(keys.session_cache(token_hash), b"-", ex=SESSION_CACHE_S)
+    await account_events.end_sessions(redis, ended)
+    await account_events.account_changed(redis, user_id)
     return user_id
 
 

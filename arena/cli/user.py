@@ -24,12 +24,19 @@ def register(commands: Any) -> None:
     actions = parser.add_subparsers(dest="action", required=True)
     add = actions.add_parser(
         "add",
-        help="create an account, or reset its password and role when it exists",
-        description="The password is read from the first line of standard input.",
+        help="create an account (or, with --reset-password, give an existing one a new password)",
+        description="The password is read from the first line of standard input. An existing "
+        "account is refused unless --reset-password is given: its password is replaced, every "
+        "session of it ends, and its role changes only when --role is given.",
     )
     add.add_argument("username")
-    add.add_argument("--role", choices=ROLES, default="contestant")
+    add.add_argument("--role", choices=ROLES, help="default: contestant for a new account")
     add.add_argument("--email")
+    add.add_argument(
+        "--reset-password",
+        action="store_true",
+        help="the account exists: set this password and end its sessions",
+    )
     add.set_defaults(handler=run_add)
     user_admin.register_actions(actions)
 
@@ -55,16 +62,26 @@ def run_add(args: argparse.Namespace) -> int:
         try:
             found = await users.find_user(conn, args.username)
             if found is None:
-                made = await users.create_user(conn, args.username, hashed, args.email, args.role)
-                return f"created {args.role} {made.username} (id {made.id})"
-            async with conn.transaction():
-                await users.set_password_hash(conn, found.info.id, hashed)
-                await users.set_role(conn, found.info.id, args.role)
-            return f"updated {args.role} {found.info.username} (id {found.info.id})"
+                role = args.role or "contestant"
+                made = await users.create_user(conn, args.username, hashed, args.email, role)
+                return f"created {role} {made.username} (id {made.id})"
+            if not args.reset_password:
+                raise UsageError(
+                    f"user {found.info.username!r} exists ({found.info.role}); nothing changed."
+                    " --reset-password gives it a new password and ends its sessions;"
+                    " `arena user role` changes its role"
+                )
+            ended = await users.reset_password(conn, found.info.id, hashed, args.role)
         except users.UsernameTaken as exc:
             raise UsageError(str(exc)) from None
         finally:
             await conn.close()
+        await user_admin.notify_hubs(settings, found.info.id, ended)
+        role = args.role or found.info.role
+        return (
+            f"new password for {role} {found.info.username} (id {found.info.id});"
+            f" ended {len(ended)} sessions"
+        )
 
     print(asyncio.run(job()))
     return 0

@@ -1,8 +1,9 @@
 """``arena user role|disable|enable|list``: operators' account changes.
 
-Hubs cache a session's user for a few minutes (``arena.hub.auth``): a change of role drops those
-cache entries so the next request reads the new role, and disabling an account ends its sessions
-and leaves a tombstone in each entry, so it is logged out on every hub at once.
+Hubs cache a session's user for a few minutes (``arena.hub.auth``): a change of role writes the
+new role into those cache entries, and disabling an account ends its sessions and leaves a
+tombstone in each entry, so either is seen on every hub at once; the account's open sockets are
+closed to reconnect with what it may see now (``arena.storage.account_events``).
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ import sys
 from typing import Any
 
 import asyncpg
+import msgspec
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from arena.cli.common import UsageError, connect_db
-from arena.hub.auth import SESSION_CACHE_S
-from arena.protocol import json_encoder
+from arena.protocol import UserInfo, json_encoder
 from arena.settings import Settings
-from arena.storage import keys, users
+from arena.storage import account_events, users
+from arena.storage.account_events import SESSION_CACHE_S
 
 ROLES = ("contestant", "moderator", "admin")
 
@@ -48,19 +50,21 @@ async def _user(conn: asyncpg.Connection, username: str) -> users.UserRecord:
     return found
 
 
-async def _drop_cached(settings: Settings, hashes: list[bytes], *, tombstone: bool) -> None:
-    if not hashes:
-        return
+async def notify_hubs(
+    settings: Settings,
+    user_id: int,
+    ended: list[bytes],
+    live: list[bytes] = [],  # noqa: B006 - never mutated
+    user: UserInfo | None = None,
+) -> None:
+    """On every hub: ``ended`` sessions logged out, ``live`` ones given ``user`` (the new
+    role), and the account's open sockets closed."""
     redis = Redis.from_url(settings.redis_url)
     try:
-        cached = [keys.session_cache(h) for h in hashes]
-        if tombstone:
-            async with redis.pipeline(transaction=False) as pipe:
-                for key in cached:
-                    pipe.set(key, b"-", ex=SESSION_CACHE_S)
-                await pipe.execute()
-        else:
-            await redis.delete(*cached)
+        await account_events.end_sessions(redis, ended)
+        if user is not None:
+            await account_events.recache(redis, live, user)
+        await account_events.account_changed(redis, user_id)
     except (RedisError, OSError) as exc:
         print(
             f"arena: warning: Redis unreachable ({exc}); hubs may use the old account data"
@@ -79,10 +83,11 @@ def run_role(args: argparse.Namespace) -> int:
         try:
             found = await _user(conn, args.username)
             await users.set_role(conn, found.info.id, args.role)
-            hashes = await users.session_hashes(conn, found.info.id)
+            live = await users.session_hashes(conn, found.info.id)
         finally:
             await conn.close()
-        await _drop_cached(settings, hashes, tombstone=False)
+        changed = msgspec.structs.replace(found.info, role=args.role)
+        await notify_hubs(settings, found.info.id, [], live, changed)
         return f"{found.info.username} (id {found.info.id}): {found.info.role} -> {args.role}"
 
     print(asyncio.run(job()))
@@ -99,7 +104,7 @@ def _set_disabled(args: argparse.Namespace, disabled: bool) -> int:
             ended = await users.set_disabled(conn, found.info.id, disabled)
         finally:
             await conn.close()
-        await _drop_cached(settings, ended, tombstone=True)
+        await notify_hubs(settings, found.info.id, ended)
         if disabled:
             return (
                 f"disabled {found.info.username} (id {found.info.id}); ended {len(ended)} sessions"

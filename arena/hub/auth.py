@@ -17,6 +17,7 @@ from arena.hub.state import HubState
 from arena.protocol import UserInfo
 from arena.settings import Settings
 from arena.storage import keys, users
+from arena.storage.account_events import SESSION_CACHE_S, TOMBSTONE
 
 COOKIE = "arena_session"
 _USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
@@ -25,7 +26,6 @@ _EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]{1,255}$")
 # Tokens are token_urlsafe(32); anything far from that shape is not looked up at all.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
 _session_cache = msgspec.json.Decoder(UserInfo)
-SESSION_CACHE_S = 300
 
 
 def password_hasher(settings: Settings) -> PasswordHasher:
@@ -97,7 +97,7 @@ async def current_user(state: HubState, conn: HTTPConnection) -> UserInfo | None
     cache_key = keys.session_cache(users.token_hash(token))
     cached = await state.redis.get(cache_key)
     if cached is not None:
-        return _session_cache.decode(cached) if cached != b"-" else None
+        return _session_cache.decode(cached) if cached != TOMBSTONE else None
     misses = await state.redis.get(_misses_key(conn))
     if misses is not None and int(misses) >= state.settings.unknown_tokens_per_minute:
         return None
@@ -117,7 +117,7 @@ async def forget_session(state: HubState, token: str) -> None:
     # A tombstone, not a delete: a lookup racing with the logout cannot cache the session again
     # (lookups only fill an empty slot).
     key = keys.session_cache(users.token_hash(token))
-    await state.redis.set(key, b"-", ex=SESSION_CACHE_S)
+    await state.redis.set(key, TOMBSTONE, ex=SESSION_CACHE_S)
 
 
 def session_token(conn: HTTPConnection) -> str | None:

@@ -39,14 +39,26 @@ _header_decoder = msgspec.json.Decoder(_Header)
 RESYNC: tuple[int, bytes] = (-1, b"")
 # The hub is stopping: the socket is closed with "reconnect now" and resumes on another hub.
 RESTART: tuple[int, bytes] = (-2, b"")
+# The account's role or sessions changed: closed with "reconnect now", so that it comes back
+# with what the account may see now (or not at all).
+ACCOUNT_CHANGED: tuple[int, bytes] = (-3, b"")
 REPLY_SEQ = 0
+_ACCOUNTS = keys.ACCOUNTS_CHANNEL.encode()
 
 
 class Subscriber:
     """One socket's inbox: the audiences it may see and the events waiting to be sent."""
 
-    def __init__(self, audiences: Iterable[str], max_messages: int, *, everything: bool = False):
+    def __init__(
+        self,
+        audiences: Iterable[str],
+        max_messages: int,
+        *,
+        everything: bool = False,
+        user_id: int | None = None,
+    ):
         self.audiences = frozenset(audiences)
+        self.user_id = user_id  # whose session opened it (None: anonymous)
         self.everything = everything  # moderators see every audience
         self.queue: asyncio.Queue[tuple[int, bytes]] = asyncio.Queue(max_messages)
         self.last_seq = 0
@@ -81,10 +93,13 @@ class Subscriber:
         self._replace_queue(RESYNC)
         self.resyncs += 1
 
-    def restart(self) -> None:
-        """Drop what is queued: the client resumes from its last seq on another hub."""
+    def restart(self, item: tuple[int, bytes] = RESTART) -> None:
+        """Drop what is queued: the client resumes from its last seq on another hub (or, for
+        ``ACCOUNT_CHANGED``, with its account's new rights)."""
+        if self.restarting:
+            return
         self.restarting = True
-        self._replace_queue(RESTART)
+        self._replace_queue(item)
 
     def _replace_queue(self, item: tuple[int, bytes]) -> None:
         while not self.queue.empty():
@@ -141,6 +156,16 @@ class Fanout:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         await self._pubsub.aclose()
+
+    def account_changed(self, user_id: int) -> int:
+        """Close the account's sockets on this hub; returns how many."""
+        closed = 0
+        for topic in self._topics.values():
+            for subscriber in topic:
+                if subscriber.user_id == user_id:
+                    subscriber.restart(ACCOUNT_CHANGED)
+                    closed += 1
+        return closed
 
     def restart_all(self) -> None:
         """The hub is stopping: every socket, and any that joins from now on, reconnects."""
@@ -265,6 +290,9 @@ class Fanout:
                     sock.on_resync(sock)
 
     def _dispatch(self, channel: bytes, data: bytes) -> None:
+        if channel == _ACCOUNTS:
+            self.account_changed(int(data))
+            return
         contest_id = keys.contest_of_channel(channel)
         header = _header_decoder.decode(data)
         if header.ts is not None:
@@ -276,7 +304,16 @@ class Fanout:
         self._broadcast(contest_id, header.seq, header.audience, data)
 
     async def _read(self) -> None:
+        accounts = False
         while True:
+            if not accounts:
+                try:
+                    await self._pubsub.subscribe(keys.ACCOUNTS_CHANNEL)
+                    accounts = True
+                except Exception as exc:
+                    log.warning("fanout: cannot subscribe to account changes (%s)", exc)
+                    await asyncio.sleep(0.5)
+                    continue
             if not self._pubsub.subscribed:
                 await asyncio.sleep(0.05)
                 continue

@@ -17,7 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from arena.contest import ContestInfo
 from arena.hub import admin, auth, views, ws_spectate
 from arena.hub.broadcast import DirectSocket
-from arena.hub.fanout import REPLY_SEQ, RESTART, RESYNC, Subscriber
+from arena.hub.fanout import ACCOUNT_CHANGED, REPLY_SEQ, RESTART, RESYNC, Subscriber
 from arena.hub.http import ApiError, not_found, parse_id
 from arena.hub.metrics import SOCKETS, open_socket
 from arena.hub.state import HubState
@@ -101,6 +101,9 @@ async def _pump(
             continue
         if item == RESTART:
             await ws.close(CLOSE_RESTART, "the hub is restarting")
+            return
+        if item == ACCOUNT_CHANGED:
+            await ws.close(CLOSE_RESTART, "your account changed")
             return
         seq, data = item
         if seq == REPLY_SEQ or seq > covered:
@@ -206,7 +209,7 @@ async def contestant(ws: WebSocket) -> None:
         return
     await ws.accept()
     audiences = [Audience.JURY] if jury else [Audience.PUBLIC, user_audience(user.id)]
-    sub = Subscriber(audiences, state.settings.ws_queue_messages, everything=jury)
+    sub = Subscriber(audiences, state.settings.ws_queue_messages, everything=jury, user_id=user.id)
     with open_socket("contestant"):
         await _stream(ws, state, info, user, sub, read_only=False)
 

@@ -59,6 +59,8 @@ def ranking_dirty(contest_id: int) -> str:
 
 
 DIRTY_CONTESTS = "arena:rank:dirty-contests"
+# Account changes (role, sessions): hubs close that account's sockets (storage.account_events).
+ACCOUNTS_CHANNEL = "arena:accounts"
 TICKER_LEASE = "arena:ticker:lease"
 
 # --- the hub's caches and limits -----------------------------------------------------------

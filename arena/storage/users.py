@@ -66,6 +66,25 @@ async def set_password_hash(conn: asyncpg.Connection, user_id: int, password_has
     await conn.execute("UPDATE users SET password_hash = $2 WHERE id = $1", user_id, password_hash)
 
 
+async def reset_password(
+    conn: asyncpg.Connection, user_id: int, password_hash: str, role: str | None = None
+) -> list[bytes]:
+    """A new password (and ``role`` unless None) ends every session of the account: whoever
+    knew the old password is logged out. Returns the ended sessions' token hashes."""
+    async with conn.transaction():
+        await conn.execute(
+            "UPDATE users SET password_hash = $2, role = coalesce($3::user_role, role)"
+            " WHERE id = $1",
+            user_id,
+            password_hash,
+            role,
+        )
+        rows = await conn.fetch(
+            "DELETE FROM sessions WHERE user_id = $1 RETURNING token_hash", user_id
+        )
+    return [bytes(r["token_hash"]) for r in rows]
+
+
 async def create_session(conn: asyncpg.Connection, user_id: int, token: str, ttl_s: int) -> None:
     await conn.execute(
         "INSERT INTO sessions (token_hash, user_id, expires_at)"
@@ -135,5 +154,7 @@ async def set_disabled(conn: asyncpg.Connection, user_id: int, disabled: bool) -
 
 
 async def session_hashes(conn: asyncpg.Connection, user_id: int) -> list[bytes]:
-    rows = await conn.fetch("SELECT token_hash FROM sessions WHERE user_id = $1", user_id)
+    rows = await conn.fetch(
+        "SELECT token_hash FROM sessions WHERE user_id = $1 AND expires_at > now()", user_id
+    )
     return [bytes(r["token_hash"]) for r in rows]

@@ -58,7 +58,9 @@ async def test_role_disable_enable_and_list(db: Any, database_url: str) -> None:
         assert await db.fetchval("SELECT role::text FROM users WHERE id = $1", user_id) == (
             "moderator"
         )
-        assert await redis.get(cache_key) is None
+        # The new role is written into the hubs' cache (a lookup racing the change cannot put
+        # the old one back: it only fills an empty slot).
+        assert json.loads(await redis.get(cache_key) or b"{}")["role"] == "moderator"
 
         done = arena(env, "user", "disable", name)
         assert done.returncode == 0, done.stderr
@@ -95,3 +97,61 @@ def test_user_commands_refuse_unknown_users_and_roles(database_url: str) -> None
     bad_role = arena(env, "user", "role", "whoever", "superuser")
     assert bad_role.returncode == 2
     assert "invalid choice: 'superuser'" in bad_role.stderr
+
+
+async def test_adding_an_existing_user_needs_reset_password_which_ends_sessions(
+    db: Any, database_url: str
+) -> None:
+    env = cli_env(database_url)
+    name = f"op{uuid.uuid4().hex[:8]}"
+    assert (
+        arena(env, "user", "add", name, "--role", "moderator", stdin="first password\n").returncode
+        == 0
+    )
+    user_id = await db.fetchval("SELECT id FROM users WHERE username = $1", name)
+    before = await db.fetchval("SELECT password_hash FROM users WHERE id = $1", user_id)
+    token = uuid.uuid4().hex
+    async with db.acquire() as conn:
+        await users.create_session(conn, user_id, token, 3600)
+
+    again = arena(env, "user", "add", name, stdin="second password\n")
+    assert again.returncode == 2
+    assert again.stderr.strip() == (
+        f"arena: error: user {name!r} exists (moderator); nothing changed. --reset-password gives"
+        " it a new password and ends its sessions; `arena user role` changes its role"
+    )
+    row = await db.fetchrow(
+        "SELECT password_hash, role::text AS role FROM users WHERE id = $1", user_id
+    )
+    assert (row["password_hash"], row["role"]) == (before, "moderator")  # not silently demoted
+
+    redis = Redis(db=REDIS_DB)
+    cache_key = keys.session_cache(users.token_hash(token))
+    try:
+        await redis.set(cache_key, b'{"id":1,"username":"x","role":"moderator"}', ex=300)
+        reset = arena(env, "user", "add", name, "--reset-password", stdin="second password\n")
+        assert reset.returncode == 0, reset.stderr
+        assert reset.stdout.strip() == (
+            f"new password for moderator {name} (id {user_id}); ended 1 sessions"
+        )
+        row = await db.fetchrow(
+            "SELECT password_hash, role::text AS role FROM users WHERE id = $1", user_id
+        )
+        assert row["password_hash"] != before and row["role"] == "moderator"
+        assert await db.fetchval("SELECT count(*) FROM sessions WHERE user_id = $1", user_id) == 0
+        assert await redis.get(cache_key) == b"-"  # logged out on every hub at once
+    finally:
+        await redis.delete(cache_key)
+        await redis.aclose()
+    demoted = arena(
+        env,
+        "user",
+        "add",
+        name,
+        "--reset-password",
+        "--role",
+        "contestant",
+        stdin="third password\n",
+    )
+    assert demoted.returncode == 0, demoted.stderr
+    assert await db.fetchval("SELECT role::text FROM users WHERE id = $1", user_id) == "contestant"

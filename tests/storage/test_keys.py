@@ -28,6 +28,7 @@ def test_every_key_is_in_arenas_namespace() -> None:
         keys.ccs_settled(1, "jury"),
         keys.DIRTY_CONTESTS,
         keys.TICKER_LEASE,
+        keys.ACCOUNTS_CHANNEL,
     ]
     assert all(k.startswith("arena:") for k in built)
     assert len(set(built)) == len(built)

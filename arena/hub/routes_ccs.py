@@ -30,7 +30,7 @@ from arena.ccs.live import submission
 from arena.ccs.source import ContestSource, View, contest_key, view_for
 from arena.contest import ContestInfo
 from arena.contest_time import Phase
-from arena.hub import auth, ccs_auth, ccs_feed, views
+from arena.hub import auth, ccs_auth, ccs_feed, idempotency, views
 from arena.hub.http import ApiError, json, not_found, parse_id, read_body
 from arena.hub.routes_submissions import contest_submission
 from arena.hub.state import HubState
@@ -290,8 +290,14 @@ async def submit(request: Request) -> Response:
     if entry is not None and body.entry_point not in (None, entry[1]):
         raise ApiError(400, "bad_request", f"entry_point: Arena runs {entry[1]!r}")
     source = _unzip(body.files[0].data)
-    submission_id = await contest_submission(
-        state, user, info.id, body.problem_id, body.language_id, source
+    submission_id, replayed = await contest_submission(
+        state,
+        user,
+        info.id,
+        body.problem_id,
+        body.language_id,
+        source,
+        idempotency.client_key(request),
     )
     async with state.db.acquire() as conn:
         facts = await ccs_source.submission_facts(conn, submission_id)
@@ -299,7 +305,7 @@ async def submit(request: Request) -> Response:
     problem = next(p for p in info.problems if p.problem_id == facts.problem_id)
     made = submission(facts, problem.slug, info.clock, _view(info, user))
     location = f"{BASE}/contests/{contest_key(info)}/submissions/{submission_id}"
-    return json(made, 201, {"Location": location})
+    return json(made, 201, {"Location": location, **idempotency.replay_headers(replayed)})
 
 
 async def submission_files(request: Request) -> Response:

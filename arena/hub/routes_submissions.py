@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from arena.contest_time import Phase
-from arena.hub import auth, views
+from arena.hub import auth, idempotency, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int, read_body
 from arena.hub.routes_problems import problem_of_contest, visible_problem
@@ -29,7 +29,7 @@ from arena.protocol import (
 )
 from arena.storage import submission_views
 from arena.storage.bank import ProblemRow
-from arena.storage.queue import enqueue_run, submit
+from arena.storage.queue import enqueue_run
 
 MAX_FORM_BYTES = (
     2 * MAX_SOURCE_BYTES + 16 * 1024
@@ -72,23 +72,50 @@ async def _rate_limit(state: HubState, user: UserInfo, scope: str) -> None:
 
 
 async def _contest_submit(
-    state: HubState, user: UserInfo, contest_id: int, problem_ref: str, language: str, source: bytes
+    request: Request,
+    user: UserInfo,
+    contest_id: int,
+    problem_ref: str,
+    language: str,
+    source: bytes,
 ) -> Response:
-    submission_id = await contest_submission(state, user, contest_id, problem_ref, language, source)
-    return json(Accepted(submission_id), 202)
+    key = idempotency.client_key(request)
+    submission_id, replayed = await contest_submission(
+        _state(request), user, contest_id, problem_ref, language, source, key
+    )
+    return json(Accepted(submission_id), 202, idempotency.replay_headers(replayed))
 
 
 async def contest_submission(
-    state: HubState, user: UserInfo, contest_id: int, problem_ref: str, language: str, source: bytes
-) -> int:
-    """Every check of a contest submission, then the submit; shared with the Contest API."""
+    state: HubState,
+    user: UserInfo,
+    contest_id: int,
+    problem_ref: str,
+    language: str,
+    source: bytes,
+    key: str | None = None,
+) -> tuple[int, bool]:
+    """Every check of a contest submission, then the submit; shared with the Contest API.
+    Returns the submission and whether it is the one ``key`` made before (then no check but
+    the key's applies: a retry after the end still gets its submission)."""
     info = await views.contest(state, contest_id)
     views.require_visible(info, user)
+    problem = info.problem_by_label(problem_ref)
+    before = await idempotency.replay(
+        state,
+        user,
+        key,
+        problem_id=None if problem is None else problem.problem_id,
+        contest_id=contest_id,
+        language=language,
+        source=source,
+    )
+    if before is not None:
+        return before, True
     if info.clock.phase(views.now()) != Phase.RUNNING:
         raise ApiError(403, "not_running", "submissions are accepted only while the contest runs")
     if not await views.is_registered(state, contest_id, user):
         raise ApiError(403, "not_registered", "register for the contest first")
-    problem = info.problem_by_label(problem_ref)
     if problem is None:
         labels = [p.label for p in info.problems]
         raise ApiError(
@@ -96,16 +123,10 @@ async def contest_submission(
         )
     _check_source(state, language, source)
     await _rate_limit(state, user, f"contest:{contest_id}")
-    submission_id = await submit(
-        state.db,
-        state.redis,
-        user_id=user.id,
-        problem_id=problem.problem_id,
-        language=language,
-        source=source,
-        contest_id=contest_id,
+    submission_id = await idempotency.submit(
+        state, user, problem.problem_id, language, source, key, contest_id=contest_id
     )
-    return submission_id
+    return submission_id, False
 
 
 async def contest_submit(request: Request) -> Response:
@@ -113,7 +134,7 @@ async def contest_submit(request: Request) -> Response:
     user = await auth.require_user(state, request)
     body = await read_body(request, SubmitBody)
     return await _contest_submit(
-        state,
+        request,
         user,
         path_int(request, "contest_id"),
         body.problem,
@@ -152,7 +173,7 @@ async def multipart_submit(request: Request) -> Response:
         except LanguageError as exc:
             raise ApiError(422, "bad_language", str(exc), allowed=state.languages.ids) from None
     return await _contest_submit(
-        state, user, path_int(request, "contest_id"), problem_ref, language, source
+        request, user, path_int(request, "contest_id"), problem_ref, language, source
     )
 
 
@@ -162,16 +183,22 @@ async def practice_submit(request: Request) -> Response:
     row = await visible_problem(state, request.path_params["slug"], user)
     body = await read_body(request, PracticeSubmitBody)
     source = body.source.encode()
-    _check_source(state, body.language, source)
-    await _rate_limit(state, user, "practice")
-    submission_id = await submit(
-        state.db,
-        state.redis,
-        user_id=user.id,
-        problem_id=row.id,
+    key = idempotency.client_key(request)
+    problem_id = row.id
+    before = await idempotency.replay(
+        state,
+        user,
+        key,
+        problem_id=problem_id,
+        contest_id=None,
         language=body.language,
         source=source,
     )
+    if before is not None:
+        return json(Accepted(before), 202, idempotency.replay_headers(True))
+    _check_source(state, body.language, source)
+    await _rate_limit(state, user, "practice")
+    submission_id = await idempotency.submit(state, user, problem_id, body.language, source, key)
     return json(Accepted(submission_id), 202)
 
 

@@ -137,8 +137,11 @@ async def submit(
     language: str,
     source: bytes,
     contest_id: int | None = None,
+    client_key: str | None = None,
 ) -> int:
-    """Record a submission and queue it; the returned id is safe to acknowledge."""
+    """Record a submission and queue it; the returned id is safe to acknowledge. A
+    ``client_key`` already used by this user returns its submission (queued again at most:
+    enqueueing is idempotent)."""
     async with db.acquire() as conn:
         submission_id = await submissions.create_submission(
             conn,
@@ -147,6 +150,7 @@ async def submit(
             language=language,
             source=source,
             contest_id=contest_id,
+            client_key=client_key,
         )
         try:
             await enqueue(redis, conn, submission_id, 1)

@@ -49,6 +49,36 @@ class Claim(msgspec.Struct, frozen=True):
     source: bytes
 
 
+class KeyReused(SubmissionError):
+    """An idempotency key already names a different submission of this user."""
+
+
+async def replayed(
+    conn: asyncpg.Connection,
+    *,
+    user_id: int,
+    client_key: str,
+    problem_id: int | None,
+    contest_id: int | None,
+    language: str,
+    source: bytes,
+) -> int | None:
+    """The submission ``client_key`` already made (a client's retry), or None. ``KeyReused``
+    when the key was used for anything else: a retry sends exactly what it sent before."""
+    row = await conn.fetchrow(
+        "SELECT id, problem_id, contest_id, language, source FROM submissions"
+        " WHERE user_id = $1 AND client_key = $2",
+        user_id,
+        client_key,
+    )
+    if row is None:
+        return None
+    sent = (row["problem_id"], row["contest_id"], row["language"], bytes(row["source"]))
+    if sent != (problem_id, contest_id, language, source):
+        raise KeyReused(f"Idempotency-Key {client_key!r} was used for another submission")
+    return int(row["id"])
+
+
 async def create_submission(
     conn: asyncpg.Connection,
     *,
@@ -57,15 +87,21 @@ async def create_submission(
     language: str,
     source: bytes,
     contest_id: int | None = None,
+    client_key: str | None = None,
 ) -> int:
-    """Insert the row (status ``queued``) and commit; only then may the caller acknowledge it."""
+    """Insert the row (status ``queued``) and commit; only then may the caller acknowledge it.
+
+    With ``client_key``, a second call with the same key returns the first one's id (see
+    ``replayed``), even when both race."""
     if len(source) > MAX_SOURCE_BYTES:
         raise SubmissionError(f"the source is larger than {MAX_SOURCE_BYTES // 1024} KiB")
     submission_id: int | None = await conn.fetchval(
         """
-        INSERT INTO submissions (user_id, contest_id, problem_id, problem_version, language, source)
-        SELECT $1, $2, p.id, p.current_version, $4, $5 FROM problems p
+        INSERT INTO submissions
+            (user_id, contest_id, problem_id, problem_version, language, source, client_key)
+        SELECT $1, $2, p.id, p.current_version, $4, $5, $6 FROM problems p
         WHERE p.id = $3 AND p.current_version IS NOT NULL
+        ON CONFLICT (user_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
         RETURNING id
         """,
         user_id,
@@ -73,7 +109,18 @@ async def create_submission(
         problem_id,
         language,
         source,
+        client_key,
     )
+    if submission_id is None and client_key is not None:
+        submission_id = await replayed(
+            conn,
+            user_id=user_id,
+            client_key=client_key,
+            problem_id=problem_id,
+            contest_id=contest_id,
+            language=language,
+            source=source,
+        )
     if submission_id is None:
         raise SubmissionError(f"problem {problem_id} does not exist or has no imported version")
     return submission_id

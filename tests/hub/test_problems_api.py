@@ -287,8 +287,8 @@ async def test_the_bank_counts_leave_out_the_freeze_until_the_reveal(
         )
         await db.execute(
             "INSERT INTO submissions (user_id, contest_id, problem_id, problem_version,"
-            " language, source, status, verdict, submitted_at)"
-            " SELECT $1, $2, $3, 1, 'python3', 'x', 'done', $4, c.start_time"
+            " language, source, status, verdict, counted, submitted_at)"
+            " SELECT $1, $2, $3, 1, 'python3', 'x', 'done', $4, true, c.start_time"
             " + make_interval(mins => $5) FROM contests c WHERE c.id = $2",
             user_id,
             contest_id,

@@ -289,3 +289,69 @@ async def test_a_run_judges_the_samples_or_runs_a_custom_input(
     async with httpx.AsyncClient(base_url=hubs[1].url) as client:
         anonymous = await client.post(url, json={"language": "python3", "source": AC_SOURCE})
     assert_error(anonymous, 401, "unauthenticated")
+
+
+async def test_a_retried_submit_with_its_idempotency_key_gets_the_same_submission(
+    hubs: list[Hub], db: Any, hub_problem: tuple[int, str]
+) -> None:
+    contest_id = await new_contest(db, hub_problem[0])
+    user_id, token = await _contestant(hubs[0], db, contest_id)
+    key = {"Idempotency-Key": "3f0c9a52-0a3b-4c36-9d38-7c1a1f0e2b11"}
+    body = {"problem": "A", "language": "python3", "source": AC_SOURCE}
+    url = f"/api/contests/{contest_id}/submissions"
+    async with (
+        httpx.AsyncClient(base_url=hubs[0].url) as first,
+        httpx.AsyncClient(base_url=hubs[1].url) as second,
+    ):
+        made = await first.post(url, json=body, headers={**bearer(token), **key})
+        assert made.status_code == 202, made.text
+        assert "idempotent-replayed" not in made.headers
+        # The answer was lost; the client sends it again, to another hub, twice at once.
+        again = await asyncio.gather(
+            *(second.post(url, json=body, headers={**bearer(token), **key}) for _ in range(3))
+        )
+        assert [r.json()["id"] for r in again] == [made.json()["id"]] * 3
+        assert all(r.status_code == 202 for r in again)
+        assert all(r.headers["idempotent-replayed"] == "true" for r in again)
+        # The same key for a different submission is a client bug, not a new submission.
+        other = await first.post(
+            url, json={**body, "source": WA_SOURCE}, headers={**bearer(token), **key}
+        )
+        assert_error(other, 422, "idempotency_key_reused")
+        bad = await first.post(url, json=body, headers={**bearer(token), "Idempotency-Key": "a b"})
+        assert_error(bad, 400, "bad_idempotency_key")
+        # Keys are per user: another contestant's identical key is a new submission.
+        _, rival = await _contestant(hubs[0], db, contest_id)
+        theirs = await first.post(url, json=body, headers={**bearer(rival), **key})
+        assert theirs.status_code == 202 and theirs.json()["id"] != made.json()["id"]
+        # Without a key, every submit is a submission.
+        plain = [await first.post(url, json=body, headers=bearer(token)) for _ in range(2)]
+        assert plain[0].json()["id"] != plain[1].json()["id"]
+    count = await db.fetchval("SELECT count(*) FROM submissions WHERE user_id = $1", user_id)
+    assert count == 3
+    # A retry after the contest ended still gets its submission back.
+    await db.execute(
+        "UPDATE contests SET start_time = now() - interval '3 hours' WHERE id = $1", contest_id
+    )
+    await asyncio.sleep(1.1)  # hubs cache a contest's row for a second
+    async with httpx.AsyncClient(base_url=hubs[0].url) as client:
+        late = await client.post(url, json=body, headers={**bearer(token), **key})
+    assert (late.status_code, late.json()["id"]) == (202, made.json()["id"])
+
+
+async def test_a_retried_practice_submit_is_not_a_second_submission(
+    hubs: list[Hub], db: Any, hub_env: dict[str, str], database_url: str
+) -> None:
+    _, slug = await import_aplusb(database_url, hub_env["ARENA_BLOB_DIR"])
+    user_id, _, token = await new_user(hubs[0], db)
+    headers = {**bearer(token), "Idempotency-Key": "practice-1"}
+    body = {"language": "python3", "source": AC_SOURCE}
+    async with httpx.AsyncClient(base_url=hubs[0].url) as client:
+        ids = [
+            (
+                await client.post(f"/api/problems/{slug}/submissions", json=body, headers=headers)
+            ).json()["id"]
+            for _ in range(2)
+        ]
+    assert ids[0] == ids[1]
+    assert await db.fetchval("SELECT count(*) FROM submissions WHERE user_id = $1", user_id) == 1

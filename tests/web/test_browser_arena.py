@@ -502,3 +502,49 @@ async def test_leaderboard_keeps_100k_rows_virtual(hubs: list[Hub], browser: Any
         "data-rank", "2"
     )
     await page.context.close()
+
+
+async def draft_keys(page: Page) -> list[str]:
+    keys: list[str] = await page.evaluate(
+        "() => Object.keys(localStorage).filter((k) => k.startsWith('arena:draft:'))"
+    )
+    return keys
+
+
+async def test_submits_carry_an_idempotency_key_and_logout_clears_drafts(
+    hubs: list[Hub], bank_problems: list[BankProblem], browser: Any, db: asyncpg.Pool
+) -> None:
+    _, name, _ = await new_user(hubs[0], db)
+    page = await new_page(browser, hubs[0], **DESKTOP)
+    await log_in(page, name, PASSWORD)
+    await page.goto(f"/problems/{bank_problems[0].slug}")
+    await type_solution(page, AC_SOURCE)
+    # The draft is kept (debounced) in this browser while the person works.
+    for _ in range(100):
+        if await draft_keys(page):
+            break
+        await asyncio.sleep(0.1)
+    assert await draft_keys(page)
+
+    async with page.expect_request(re.compile(r".*/api/problems/[^/]+/submissions$")) as sent:
+        await page.get_by_role("button", name="Submit").click()
+    request = await sent.value
+    key = (await request.all_headers()).get("idempotency-key", "")
+    assert re.fullmatch(r"[0-9a-f]{32}", key), key
+    response = await request.response()
+    assert response is not None and response.status == 202
+    submission_id = (await response.json())["id"]
+    assert await db.fetchval("SELECT client_key FROM submissions WHERE id = $1", submission_id) == key
+
+    # A shared computer: after logging out, the next person finds no code. Typing again first
+    # leaves a debounced save pending, which must not bring a draft back.
+    await page.locator(".cm-content").click()
+    await page.keyboard.type("# secret idea\n")
+    await page.get_by_role("button", name="Log out").click()
+    await page.wait_for_url("**/contests")
+    await expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    await page.wait_for_timeout(600)  # past the editor's save delay
+    assert await draft_keys(page) == []
+    await page.goto(f"/problems/{bank_problems[0].slug}")
+    await expect(page.locator(".cm-content")).not_to_contain_text("secret idea")
+    await page.context.close()

@@ -18,6 +18,7 @@ import type {
   SubmissionView,
   UserInfo,
 } from "./protocol";
+import { draftsBelongTo, forgetDrafts } from "./drafts";
 
 export class ApiFailure extends Error {
   constructor(
@@ -65,8 +66,8 @@ export function friendly(status: number, body: ErrorBody, retryAfterS: number | 
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, credentials: "same-origin", headers: {} };
+async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const init: RequestInit = { method, credentials: "same-origin", headers: { ...headers } };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     (init.headers as Record<string, string>)["Content-Type"] = "application/json";
@@ -93,6 +94,30 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return data as T;
 }
 
+/** A fresh key for one submit (crypto.randomUUID needs a secure context; this does not). */
+export function idempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const RETRIED = new Set([0, 502, 503, 504]); // no answer, or none from Arena itself
+
+/**
+ * A submit, retried with the same Idempotency-Key when its answer is lost: the hub answers a
+ * retry with the submission the first try made, so a timeout never makes a second one.
+ */
+async function submitOnce<T>(path: string, body: unknown): Promise<T> {
+  const headers = { "Idempotency-Key": idempotencyKey() };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call<T>("POST", path, body, headers);
+    } catch (err) {
+      if (!(err instanceof ApiFailure) || !RETRIED.has(err.status) || attempt >= 3) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
 const q = (params: Record<string, string | number | undefined>): string => {
   const parts = Object.entries(params)
     .filter(([, v]) => v !== undefined && v !== "")
@@ -105,7 +130,11 @@ export const api = {
     call<UserInfo>("POST", "/api/auth/register", { username, password }),
   login: (username: string, password: string) =>
     call<LoginResult>("POST", "/api/auth/login", { username, password }),
-  logout: () => call<void>("POST", "/api/auth/logout"),
+  /** Ends the session; this browser's code drafts go first (a shared computer), whatever happens. */
+  logout: async () => {
+    forgetDrafts();
+    await call<void>("POST", "/api/auth/logout");
+  },
   me: () => call<Profile>("GET", "/api/me"),
   problems: (page: number, tag?: string, difficulty?: string) =>
     call<ProblemList>("GET", `/api/problems${q({ page, tag, difficulty })}`),
@@ -113,7 +142,7 @@ export const api = {
   like: (slug: string, on: boolean) =>
     call<{ likes: number; liked: boolean }>(on ? "POST" : "DELETE", `/api/problems/${encodeURIComponent(slug)}/like`),
   practiceSubmit: (slug: string, language: string, source: string) =>
-    call<Accepted>("POST", `/api/problems/${encodeURIComponent(slug)}/submissions`, { language, source }),
+    submitOnce<Accepted>(`/api/problems/${encodeURIComponent(slug)}/submissions`, { language, source }),
   run: (slug: string, language: string, source: string, input?: string) =>
     call<RunOutcome>("POST", `/api/problems/${encodeURIComponent(slug)}/run`, { language, source, input }),
   contestRun: (cid: number, label: string, language: string, source: string, input?: string) =>
@@ -129,7 +158,7 @@ export const api = {
   contestProblem: (cid: number, label: string) =>
     call<ProblemDetail>("GET", `/api/contests/${cid}/problems/${encodeURIComponent(label)}`),
   contestSubmit: (cid: number, problem: string, language: string, source: string) =>
-    call<Accepted>("POST", `/api/contests/${cid}/submissions`, { problem, language, source }),
+    submitOnce<Accepted>(`/api/contests/${cid}/submissions`, { problem, language, source }),
   leaderboard: (cid: number, page: number, board?: string) =>
     call<Leaderboard>("GET", `/api/contests/${cid}/leaderboard${q({ page, board })}`),
   mySubmissions: (cid: number) =>
@@ -151,6 +180,7 @@ export async function whoami(): Promise<UserInfo | null> {
   if (current !== undefined) return current;
   try {
     current = (await api.me()).user;
+    draftsBelongTo(current.id);
   } catch {
     current = null;
   }
@@ -159,6 +189,7 @@ export async function whoami(): Promise<UserInfo | null> {
 
 export function setUser(user: UserInfo | null): void {
   current = user;
+  if (user !== null) draftsBelongTo(user.id);
 }
 
 export const isModerator = (user: UserInfo | null): boolean =>

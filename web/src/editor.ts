@@ -20,6 +20,7 @@ import {
   keymap,
   lineNumbers,
 } from "@codemirror/view";
+import { draftKey, onForget } from "./drafts";
 
 function mode(language: string): Extension {
   switch (language) {
@@ -47,7 +48,6 @@ function mode(language: string): Extension {
   }
 }
 
-const draftKey = (scope: string, language: string) => `arena:draft:${scope}:${language}`;
 const languageKey = (scope: string) => `arena:lang:${scope}`;
 
 export class CodeEditor {
@@ -55,6 +55,8 @@ export class CodeEditor {
   private readonly language = new Compartment();
   private current: string;
   private saveTimer = 0;
+  private forgotten = false;
+  private readonly unregister: () => void;
 
   constructor(
     parent: HTMLElement,
@@ -66,6 +68,7 @@ export class CodeEditor {
     const remembered = localStorage.getItem(languageKey(scope)) ?? localStorage.getItem("arena:lang");
     this.current = remembered && languages.includes(remembered) ? remembered : (languages.includes("python3") ? "python3" : languages[0]);
     const submitKey = { key: "Mod-Enter", preventDefault: true, run: () => (onSubmit(), true) };
+    this.unregister = onForget(() => this.forget());
     this.view = new EditorView({
       parent,
       state: EditorState.create({
@@ -126,12 +129,20 @@ export class CodeEditor {
 
   save(): void {
     clearTimeout(this.saveTimer);
+    if (this.forgotten) return;
     localStorage.setItem(draftKey(this.scope, this.current), this.source);
+  }
+
+  /** Logged out: this editor keeps no draft any more. */
+  forget(): void {
+    clearTimeout(this.saveTimer);
+    this.forgotten = true;
   }
 
   /** Keeps the last keystrokes (the save is debounced) and releases the view. */
   destroy(): void {
     this.save();
+    this.unregister();
     this.view.destroy();
   }
 }

@@ -279,6 +279,12 @@ def _build(session: SandboxSession, plan: ProgramPlan, contents: list[bytes]) ->
     return BuiltProgram(built, _run_argv(plan, language.compile_memory_mib), language)
 
 
+# The start of a WA's message when the submission's output made the validator fail.
+OUTPUT_BROKE_VALIDATOR = (
+    "this output made the output validator exceed its limits; it accepts the judges' answer"
+)
+
+
 def validator_limits(
     plan: ValidatorPlan, language: Language, wall_ms: int | None = None
 ) -> ProcessLimits:
@@ -340,12 +346,14 @@ def run_output_validator(
     group: str,
     files: tuple[bytes, bytes],
     team_output: bytes,
-) -> tuple[Verdict, str]:
-    """One Kattis output validation in ``session`` (the validator's own container)."""
+) -> tuple[Verdict, str, bool]:
+    """One Kattis output validation in ``session`` (the validator's own container): the
+    verdict, the message, and whether the validator was stopped by one of its limits."""
     put_test_files(session, *files)
     limits = validator_limits(plan, built.language)
     report, _ = session.run(validator_argv(built, plan, group), team_output, limits)
-    return validator_verdict(report, read_feedback(session))
+    verdict, message = validator_verdict(report, read_feedback(session))
+    return verdict, message, report.stopped != StopReason.NONE
 
 
 class ValidatorRun:
@@ -359,6 +367,25 @@ class ValidatorRun:
     async def check(
         self, group: str, input_data: bytes, answer: bytes, team_output: bytes
     ) -> tuple[Verdict, str]:
+        """The validator's verdict on ``team_output``.
+
+        A validator stopped by its limits (time, memory, output) is the submission's doing when
+        it accepts the judges' answer in the output's place within the same limits: this output
+        (its size, its shape) broke it, so it is wrong (WA, with the penalty: a judging error is
+        no free retry that reveals anything). Any other judging error is the package's: JE,
+        retried and then flagged for moderators.
+        """
+        verdict, message, limited = await self._run(group, input_data, answer, team_output)
+        if verdict != Verdict.JE or not limited or team_output == answer:
+            return verdict, message
+        control, _, _ = await self._run(group, input_data, answer, answer)
+        if control != Verdict.AC:
+            return verdict, message
+        return Verdict.WA, f"{OUTPUT_BROKE_VALIDATOR}\n{message}"
+
+    async def _run(
+        self, group: str, input_data: bytes, answer: bytes, team_output: bytes
+    ) -> tuple[Verdict, str, bool]:
         try:
             return await asyncio.to_thread(
                 run_output_validator,
@@ -370,7 +397,7 @@ class ValidatorRun:
                 team_output,
             )
         except (SandboxOutOfMemory, SandboxRunaway) as exc:
-            return Verdict.JE, f"output validator: {exc}"
+            return Verdict.JE, f"output validator: {exc}", False
 
 
 @contextlib.asynccontextmanager

@@ -66,6 +66,39 @@ async def test_a_broken_validator_is_a_judging_error_never_ac(
     assert why in result.tests[0].message
 
 
+# Checks like SUM_VALIDATOR_PY, but spends its whole time limit on an output over 1000 bytes.
+SLOW_ON_LONG_OUTPUT = (
+    "import sys\n"
+    "n = int(open(sys.argv[1]).read())\n"
+    "out = sys.stdin.read()\n"
+    "if len(out) > 1000:\n"
+    "    while True:\n"
+    "        pass\n"
+    "a, b = map(int, out.split())\n"
+    "sys.exit(42 if a + b == n else 43)\n"
+)
+# A right first line, then padding the validator cannot get through in time.
+FLOODS_THE_VALIDATOR = "n = int(input())\nprint(0, n)\nprint(' ' * 5000)\n"
+
+
+async def test_an_output_that_breaks_the_validators_limits_is_the_submissions_wa(
+    judge, tmp_path: Path
+) -> None:
+    # A judging error the submission causes is no free retry: the validator takes the judges'
+    # answer within its limits, so the output is what broke it, and it counts as wrong.
+    yaml = "limits:\n  validation_time: 1\n"
+    problem = make_sum_problem(tmp_path / "sum", {"validate.py": SLOW_ON_LONG_OUTPUT}, yaml)
+    assert (await judge(problem, ZERO_FIRST, "python3")).verdict == Verdict.AC
+    result = await judge(problem, FLOODS_THE_VALIDATOR, "python3")
+    assert result.verdict == Verdict.WA, result
+    assert [t.verdict for t in result.tests] == [Verdict.WA]
+    assert result.tests[0].message.startswith("this output made the output validator exceed")
+    assert "cpu_time limit" in result.tests[0].message
+    # A validator that also fails on the judges' answer is the package's fault: still JE.
+    hangs = make_sum_problem(tmp_path / "hangs", {"validate.py": "while True:\n    pass\n"}, yaml)
+    assert (await judge(hangs, FLOODS_THE_VALIDATOR, "python3")).verdict == Verdict.JE
+
+
 async def test_the_submission_never_sees_the_answer_file(judge, tmp_path: Path) -> None:
     problem = make_sum_problem(tmp_path / "sum", {"validate.py": SUM_VALIDATOR_PY})
     (problem / "data" / "secret" / "1.ans").write_text("1 9 SECRET-ANSWER-TOKEN\n")

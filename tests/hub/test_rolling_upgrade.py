@@ -48,7 +48,8 @@ SOURCES = {
     "WA": "a, b = map(int, input().split())\nprint(a - b + 1)\n",
 }
 FLOW_S = 4.0  # submissions flowing between two restarts
-SUBMIT_EVERY_S = 1.5
+SUBMIT_EVERY_S = 1.0
+CONTESTANTS = 3
 
 
 class ResumingStream:
@@ -167,13 +168,21 @@ class Roll:
 
 
 async def submit_flow(
-    up: list[Hub], contest_id: int, token: str, sent: dict[int, str], stop: asyncio.Event
+    up: list[Hub],
+    contest_id: int,
+    tokens: list[str],
+    sent: dict[int, str],
+    by: dict[int, int],
+    stop: asyncio.Event,
 ) -> None:
-    """Submissions at a steady pace, each through a hub that is up (retried on another one)."""
+    """Submissions at a steady pace, each through a hub that is up (retried on another one), by
+    the contestants in turn (one contestant's judgings run one at a time: a fairness cap)."""
     kinds = ["AC", "WA"]
     async with httpx.AsyncClient(timeout=30) as http:
         while not stop.is_set():
             kind = kinds[len(sent) % 2]
+            author = len(sent) % len(tokens)
+            token = tokens[author]
             while True:
                 hub = random.choice(up)
                 try:
@@ -187,6 +196,7 @@ async def submit_flow(
                     continue
                 assert answer.status_code == 202, answer.text
                 sent[answer.json()["id"]] = kind
+                by[answer.json()["id"]] = author
                 break
             await asyncio.sleep(SUBMIT_EVERY_S)
 
@@ -242,22 +252,30 @@ async def test_rolling_upgrade_during_a_contest(
 
     roll = Roll(env, tmp_path)
     sent: dict[int, str] = {}
+    by: dict[int, int] = {}  # submission → index of its contestant
     streams: list[ResumingStream] = []
     stop_submitting = asyncio.Event()
     flow: asyncio.Task[None] | None = None
     try:
         roll.hubs = [await asyncio.to_thread(roll.start_hub) for _ in range(2)]
         roll.workers = [await asyncio.to_thread(roll.start_worker) for _ in range(2)]
-        user_id, _, token = await new_user(roll.hubs[0], db)
+        users = [await new_user(roll.hubs[0], db) for _ in range(CONTESTANTS)]
+        tokens = [token for _, _, token in users]
         async with httpx.AsyncClient(base_url=roll.hubs[0].url) as http:
-            made = await http.post(f"/api/contests/{contest_id}/register", headers=bearer(token))
-            assert made.status_code in (200, 201), made.text
-        contestant = ResumingStream(f"/ws/contests/{contest_id}", roll.up, token)
+            for token in tokens:
+                made = await http.post(
+                    f"/api/contests/{contest_id}/register", headers=bearer(token)
+                )
+                assert made.status_code in (200, 201), made.text
+        user_id = users[0][0]  # the contestant whose socket is followed
+        contestant = ResumingStream(f"/ws/contests/{contest_id}", roll.up, tokens[0])
         spectator = ResumingStream(f"/ws/contests/{contest_id}/spectate", roll.up)
         streams = [contestant, spectator]
         await wait_until(lambda: _all_have_snapshots(streams), "both sockets open")
 
-        flow = asyncio.create_task(submit_flow(roll.up, contest_id, token, sent, stop_submitting))
+        flow = asyncio.create_task(
+            submit_flow(roll.up, contest_id, tokens, sent, by, stop_submitting)
+        )
         for step in (
             lambda: roll.restart_hub(0),
             lambda: roll.restart_hub(1),
@@ -282,6 +300,7 @@ async def test_rolling_upgrade_during_a_contest(
         assert sorted(r["id"] for r in rows) == sorted(ids)  # acknowledged = stored, no more
         assert {r["id"]: r["verdict"] for r in rows} == sent
         judged = {b["submission_id"] for b in contestant.bodies if b["kind"] == "submission_judged"}
+        own = {sid for sid in ids if by[sid] == 0}
 
         audiences = {
             "contestant": {Audience.PUBLIC, user_audience(user_id)},
@@ -293,7 +312,7 @@ async def test_rolling_upgrade_during_a_contest(
                 b["submission_id"] for b in contestant.bodies if b["kind"] == "submission_judged"
             )
             history = await events.since(stop_redis, contest_id, 0) or []
-            return judged >= set(ids) and all(
+            return judged >= own and all(
                 stream.last_seq >= _last_for(history, audiences[name])
                 for name, stream in (("contestant", contestant), ("spectator", spectator))
             )
@@ -303,7 +322,7 @@ async def test_rolling_upgrade_during_a_contest(
             "both sockets caught up",
             timeout_s=60,
             state=lambda: (
-                f"judged {len(judged)}/{len(ids)} (missing {sorted(set(ids) - judged)}), last seqs"
+                f"judged {len(judged)}/{len(own)} (missing {sorted(own - judged)}), last seqs"
                 f" {[s.last_seq for s in streams]}, closes {[s.close_codes for s in streams]}"
             ),
         )
@@ -320,8 +339,9 @@ async def test_rolling_upgrade_during_a_contest(
         )
         longest = max(float(r["wait_s"]) for r in rows)
         print(
-            f"\nrolling upgrade: {len(rows)} submissions, all judged; {handed_back} handed back"
-            f" by a stopping worker; longest submit-to-verdict wait {longest:.2f} s;"
+            f"\nrolling upgrade: {len(rows)} submissions by {CONTESTANTS} contestants, all judged;"
+            f" {handed_back} handed back by a stopping worker;"
+            f" longest submit-to-verdict wait {longest:.2f} s;"
             f" sockets reconnected {[len(s.close_codes) for s in streams]} times"
             f" (contestant, spectator), {len(contestant.seqs)} and {len(spectator.seqs)} events"
         )

@@ -107,6 +107,15 @@ def _since(request: Request) -> int | None:
     return token
 
 
+async def _still_jury(state: HubState, request: Request) -> bool:
+    """Whether the caller still may read the jury's feed (its account is read again: a role
+    change or a logout reaches an open feed on its next poll)."""
+    try:
+        return auth.is_moderator(await ccs_auth.viewer(state, request))
+    except ApiError:
+        return False
+
+
 async def event_feed(request: Request) -> Response:
     state: HubState = request.app.state.hub
     user = await ccs_auth.viewer(state, request)
@@ -139,6 +148,8 @@ async def event_feed(request: Request) -> Response:
         first = True
         while True:
             if not first:
+                if audience == Audience.JURY and not await _still_jury(state, request):
+                    return  # demoted, disabled or logged out: the jury's feed ends at once
                 await refresh(state, info.id, audience)
             first = False
             async with state.db.acquire() as conn:

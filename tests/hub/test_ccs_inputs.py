@@ -5,6 +5,7 @@ Real hub processes on the test database; no judging (nothing here reaches a work
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import struct
@@ -155,3 +156,23 @@ async def test_problems_of_many_contests_in_one_read(db: Any, hub_problem: tuple
         (hub_problem[0], hub_problem[1], "A")
     ]
     assert found[empty] == []
+
+
+async def test_a_demoted_moderators_jury_feed_ends_at_once(
+    hubs: list[Any], hub_problem: tuple[int, str], db: Any
+) -> None:
+    contest_id = await new_contest(db, hub_problem[0])
+    mod_id, mod_name, _ = await new_user(hubs[0], db, role="moderator")
+    url = f"/api/v4/contests/{contest_id}/event-feed"
+    async with (
+        httpx.AsyncClient(base_url=hubs[0].url, timeout=60) as http,
+        http.stream("GET", url, headers=basic(mod_name)) as feed,
+    ):
+        assert feed.status_code == 200
+        lines = feed.aiter_lines()
+        assert '"type":"contest"' in await anext(lines)
+        await db.execute("UPDATE users SET role = 'contestant' WHERE id = $1", mod_id)
+        # The stream ends by itself on its next poll; a jury feed otherwise runs for ever.
+        async with asyncio.timeout(30):
+            async for _ in lines:
+                pass

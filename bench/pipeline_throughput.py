@@ -50,9 +50,16 @@ async def pipeline_rate(args: argparse.Namespace, problem_dir: Path, work: Path)
         async with db.acquire() as conn:
             await migrate(conn)
             problem = await import_problem(conn, DiskBlobStore(work / "blobs"), problem_dir)
-            user_id = await conn.fetchval(
-                "INSERT INTO users (username, password_hash) VALUES ('bench', 'x') RETURNING id"
-            )
+            # One contestant per submission, as at a contest: a worker judges at most
+            # ARENA_JUDGE_MAX_IN_FLIGHT_PER_USER submissions of one user at a time.
+            user_ids = [
+                row["id"]
+                for row in await conn.fetch(
+                    "INSERT INTO users (username, password_hash)"
+                    " SELECT 'bench' || g, 'x' FROM generate_series(1, $1) g RETURNING id",
+                    args.submissions,
+                )
+            ]
         env = dict(os.environ)
         env.update(
             ARENA_DATABASE_URL=url,
@@ -69,7 +76,7 @@ async def pipeline_rate(args: argparse.Namespace, problem_dir: Path, work: Path)
         await asyncio.sleep(5)  # workers start and fill their warm pools
         start = time.perf_counter()
         ids = [
-            await submit(db, redis, user_id=user_id, problem_id=problem.problem_id,
+            await submit(db, redis, user_id=user_ids[i], problem_id=problem.problem_id,
                          language="python3", source=unique_source("python3", i).encode())
             for i in range(args.submissions)
         ]  # fmt: skip

@@ -158,6 +158,24 @@ def run_limits(language: Language, plan: GradingPlan) -> ProcessLimits:
     )
 
 
+async def compile_program(
+    session: SandboxSession, language: Language, source: bytes, memory_mib: int
+) -> tuple[ProcessReport, str, bool]:
+    """The one compile step of judging and of runs: the report, the output shown to the
+    contestant, and whether it failed."""
+    report, output = await asyncio.to_thread(
+        session.compile,
+        language.source_file,
+        source,
+        language.compile_argv(memory_mib),
+        compile_limits(language),
+    )
+    shown = output.decode(errors="replace")[:COMPILE_OUTPUT_SHOWN]
+    if report.stopped != "none":
+        shown += f"\n[compilation stopped: {report.stopped} limit exceeded]"
+    return report, shown, compile_failed(report)
+
+
 async def grade(
     session: SandboxSession,
     language: Language,
@@ -181,17 +199,9 @@ async def grade(
         )
         return
     yield CompileStarted(language=language.id)
-    report, output = await asyncio.to_thread(
-        session.compile,
-        language.source_file,
-        source,
-        language.compile_argv(plan.memory_mib),
-        compile_limits(language),
+    report, compile_output, failed = await compile_program(
+        session, language, source, plan.memory_mib
     )
-    compile_output = output.decode(errors="replace")[:COMPILE_OUTPUT_SHOWN]
-    if report.stopped != "none":
-        compile_output += f"\n[compilation stopped: {report.stopped} limit exceeded]"
-    failed = compile_failed(report)
     yield CompileFinished(ok=not failed, output=compile_output, time_ms=report.wall_ms)
     if failed:
         yield JudgingFinished(

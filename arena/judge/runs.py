@@ -6,13 +6,12 @@ nothing is written to Postgres.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import msgspec
 
-from arena.judge.grader import compile_limits, grade, program_for, run_limits, run_or_lost
-from arena.judge.verdicts import compile_failed, run_verdict
+from arena.judge.grader import compile_program, grade, program_for, run_limits, run_or_lost
+from arena.judge.verdicts import run_verdict
 from arena.languages import LanguageError
 from arena.protocol import (
     JudgingFinished,
@@ -45,15 +44,10 @@ async def _samples(state: Any, language: Any, source: bytes, plan: Any) -> RunOu
 
 async def _custom(state: Any, language: Any, source: bytes, plan: Any, stdin: bytes) -> RunOutcome:
     async with state.pool.session() as session:
-        report, output = await asyncio.to_thread(
-            session.compile,
-            language.source_file,
-            source,
-            language.compile_argv(plan.memory_mib),
-            compile_limits(language),
+        _, compile_output, compile_error = await compile_program(
+            session, language, source, plan.memory_mib
         )
-        compile_output = output.decode(errors="replace")[:OUTPUT_SHOWN_BYTES]
-        if compile_failed(report):
+        if compile_error:
             return RunOutcome(Verdict.CE, compile_output, [], [])
         limits = run_limits(language, plan)
         ran = await run_or_lost(

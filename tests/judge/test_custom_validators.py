@@ -110,7 +110,10 @@ async def test_the_submission_never_sees_the_answer_file(judge, tmp_path: Path) 
         "token = '-'.join(['SECRET', 'ANSWER', 'TOKEN']).encode()\n"
         "found = False\n"
         "for top in ('/work', '/tmp', '/opt', '/root'):\n"
-        "    for d, _, files in os.walk(top):\n"
+        "    for d, dirs, files in os.walk(top):\n"
+        # The image's npm toolchains are read-only image files, thousands of them: not a place
+        # the judge could put an answer, and too slow to read in the time limit.
+        "        dirs[:] = [x for x in dirs if os.path.join(d, x) != '/opt/arena/npm']\n"
         "        for f in files:\n"
         "            try:\n"
         "                found |= token in open(os.path.join(d, f), 'rb').read()\n"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,29 @@ from arena.protocol import GradingEvent, JudgeResult, JudgingFinished
 from arena.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A checkout that runs its tests beside another one sets ARENA_TEST_REDIS_PORT; its Redis is
+    started here (the setup script starts the default one)."""
+    from support import REDIS_PORT
+
+    if REDIS_PORT == 6379:
+        return
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", REDIS_PORT)) == 0:
+            return
+    subprocess.run(
+        ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(REDIS_PORT),
+         "--save", "", "--appendonly", "no", "--dir", "/tmp",
+         "--logfile", f"/tmp/arena-redis-{REDIS_PORT}.log"],
+        check=True,
+    )  # fmt: skip
+    for _ in range(50):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", REDIS_PORT)) == 0:
+                return
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")

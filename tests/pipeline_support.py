@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from support import make_problem
+from support import make_problem, redis_url
 
 from arena.storage import keys
 
@@ -93,7 +93,7 @@ def worker_env(database_url: str, blob_dir: Path, **extra: str) -> dict[str, str
     env = dict(os.environ)
     env.update(
         ARENA_DATABASE_URL=database_url,
-        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_TEST_DB}",
+        ARENA_REDIS_URL=redis_url(REDIS_TEST_DB),
         ARENA_BLOB_DIR=str(blob_dir),
         ARENA_JUDGE_SLOTS="1",
         ARENA_JUDGE_JOB_TIMEOUT_S="20",

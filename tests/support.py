@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from arena.languages import CodeStubs, LanguageTable
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Pub/sub channels ignore the database number, so test sessions that run side by side (several
+# checkouts on one machine) each need their own Redis server, not only their own databases.
+REDIS_PORT = int(os.environ.get("ARENA_TEST_REDIS_PORT", "6379"))
+
+
+def redis_url(db: int) -> str:
+    return f"redis://127.0.0.1:{REDIS_PORT}/{db}"
 
 
 def code_stubs() -> CodeStubs:

@@ -10,6 +10,7 @@ from typing import Any
 
 from pipeline_support import REDIS_TEST_DB, SOURCES, make_world
 from redis.asyncio import Redis
+from support import REDIS_PORT, redis_url
 
 from arena.storage import keys, submissions
 from arena.storage.blobs import DiskBlobStore
@@ -25,7 +26,7 @@ async def test_rejudge_and_rebuild(db: Any, database_url: str, tmp_path: Path) -
     env = dict(os.environ)
     env.update(
         ARENA_DATABASE_URL=database_url,
-        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_TEST_DB}",
+        ARENA_REDIS_URL=redis_url(REDIS_TEST_DB),
     )
     async with db.acquire() as conn:
         world = await make_world(conn, DiskBlobStore(tmp_path / "b"), tmp_path / "p", users=2)
@@ -63,7 +64,7 @@ async def test_rejudge_and_rebuild(db: Any, database_url: str, tmp_path: Path) -
     await db.execute("UPDATE submissions SET status = 'done', verdict = 'AC' WHERE id = $1", sid)
     done = arena(env, "leaderboard", "rebuild", str(world.contest_id))
     assert done.returncode == 0, done.stderr
-    redis = Redis(db=REDIS_TEST_DB)
+    redis = Redis(port=REDIS_PORT, db=REDIS_TEST_DB)
     try:
         scores = await redis.zrange(keys.ranking(world.contest_id), 0, -1, withscores=True)
     finally:

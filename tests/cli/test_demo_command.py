@@ -18,6 +18,7 @@ import yaml
 from argon2.exceptions import VerificationError
 from db_support import fresh_database
 from redis.asyncio import Redis
+from support import REDIS_PORT, redis_url
 
 from arena.cli.demo import load_bank
 from arena.cli.demo_bank import DemoContest, contest_package, parse_bank
@@ -156,7 +157,7 @@ async def demo_database() -> AsyncIterator[str]:
     """A database of its own: the demo takes fixed names (slugs like aplusb, the users judge,
     alice and bob, the contest demo), and the hub tests seed the session database for their own
     blob store."""
-    redis = Redis(db=REDIS_DB)
+    redis = Redis(port=REDIS_PORT, db=REDIS_DB)
     await redis.flushdb()
     await redis.aclose()
     async with fresh_database("arena_test_demo") as url:
@@ -168,7 +169,7 @@ def _env(url: str, tmp: Path) -> dict[str, str]:
     env.update(
         ARENA_DATABASE_URL=url,
         ARENA_BLOB_DIR=str(tmp / "blobs"),
-        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        ARENA_REDIS_URL=redis_url(REDIS_DB),
         ARENA_PASSWORD_MEMORY_KIB="8192",
         ARENA_PASSWORD_TIME_COST="1",
     )
@@ -273,7 +274,7 @@ async def test_seed_imports_the_bank_starts_the_contest_and_prints_new_passwords
         assert await _state(conn) == before
         # New passwords log the old sessions out, in Postgres and in the hubs' cache.
         assert await users.session_user(conn, old_token) is None
-        redis = Redis(db=REDIS_DB)
+        redis = Redis(port=REDIS_PORT, db=REDIS_DB)
         try:
             cached = await redis.get(keys.session_cache(users.token_hash(old_token)))
         finally:

@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from redis.asyncio import Redis
+from support import REDIS_PORT, redis_url
 
 from arena.storage import keys, users
 
@@ -31,7 +32,7 @@ def cli_env(database_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         ARENA_DATABASE_URL=database_url,
-        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        ARENA_REDIS_URL=redis_url(REDIS_DB),
         ARENA_PASSWORD_MEMORY_KIB="8192",
         ARENA_PASSWORD_TIME_COST="1",
     )
@@ -48,7 +49,7 @@ async def test_role_disable_enable_and_list(db: Any, database_url: str) -> None:
     async with db.acquire() as conn:
         await users.create_session(conn, user_id, token, 3600)
     cache_key = keys.session_cache(users.token_hash(token))
-    redis = Redis(db=REDIS_DB)
+    redis = Redis(port=REDIS_PORT, db=REDIS_DB)
     try:
         # What a hub caches for the session: the role change must not wait for it to expire.
         await redis.set(cache_key, b'{"id":1,"username":"x","role":"contestant"}', ex=300)
@@ -125,7 +126,7 @@ async def test_adding_an_existing_user_needs_reset_password_which_ends_sessions(
     )
     assert (row["password_hash"], row["role"]) == (before, "moderator")  # not silently demoted
 
-    redis = Redis(db=REDIS_DB)
+    redis = Redis(port=REDIS_PORT, db=REDIS_DB)
     cache_key = keys.session_cache(users.token_hash(token))
     try:
         await redis.set(cache_key, b'{"id":1,"username":"x","role":"moderator"}', ex=300)

@@ -20,7 +20,7 @@ from hub_support import (  # noqa: F401
 )
 from pipeline_support import kill_worker, start_worker
 from redis.asyncio import Redis
-from support import code_stubs, make_problem
+from support import REDIS_PORT, code_stubs, make_problem, redis_url
 
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.problems import import_problem
@@ -38,7 +38,7 @@ def hub_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict
     env = dict(os.environ)
     env.update(
         ARENA_DATABASE_URL=database_url,
-        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{HUB_REDIS_DB}",
+        ARENA_REDIS_URL=redis_url(HUB_REDIS_DB),
         ARENA_BLOB_DIR=str(tmp_path_factory.mktemp("hub") / "blobs"),
         ARENA_JUDGE_SLOTS="1",
         ARENA_JUDGE_JOB_TIMEOUT_S="30",
@@ -53,7 +53,7 @@ def hub_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict
 
 @pytest.fixture(scope="session")
 async def hub_redis(hub_env: dict[str, str]) -> AsyncIterator[Redis]:
-    redis = Redis(db=HUB_REDIS_DB)
+    redis = Redis(port=REDIS_PORT, db=HUB_REDIS_DB)
     await redis.flushdb()
     yield redis
     await redis.aclose()
@@ -64,7 +64,7 @@ async def stop_redis() -> AsyncIterator[Redis]:
     """The stop tests' own Redis database (their hubs and workers), emptied first."""
     from stop_support import STOP_REDIS_DB
 
-    redis = Redis(db=STOP_REDIS_DB)
+    redis = Redis(port=REDIS_PORT, db=STOP_REDIS_DB)
     await redis.flushdb()
     yield redis
     await redis.aclose()

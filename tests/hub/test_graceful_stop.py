@@ -18,6 +18,7 @@ import websockets
 from hub_support import PASSWORD, new_contest, new_user, start_hub
 from redis.asyncio import Redis
 from stop_support import STOP_REDIS_DB, assert_clean_exit, lines_with, terminate
+from support import redis_url
 
 LEASE_KEY = "arena:ticker:lease"
 
@@ -41,7 +42,7 @@ async def test_a_stopping_hub_drains(
 ) -> None:
     env = {
         **hub_env,
-        "ARENA_REDIS_URL": f"redis://127.0.0.1:6379/{STOP_REDIS_DB}",
+        "ARENA_REDIS_URL": redis_url(STOP_REDIS_DB),
         "ARENA_HUB_DRAIN_S": "2",
     }
     log = tmp_path / "first.log"

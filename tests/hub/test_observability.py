@@ -24,6 +24,7 @@ from prometheus_client import REGISTRY, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
+from support import REDIS_PORT, redis_url
 
 from arena import logs
 from arena.judge.pool import WarmPool
@@ -51,11 +52,11 @@ def value(text: str, name: str, **labels: str) -> float | None:
 def obs_env(hub_env: dict[str, str]) -> dict[str, str]:
     env = dict(hub_env)
     env.update(
-        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{OBS_REDIS_DB}",
+        ARENA_REDIS_URL=redis_url(OBS_REDIS_DB),
         ARENA_LOG_FORMAT="json",
         ARENA_HUB_ACCESS_LOG="true",
     )
-    Redis(db=OBS_REDIS_DB).flushdb()
+    Redis(port=REDIS_PORT, db=OBS_REDIS_DB).flushdb()
     return env
 
 
@@ -82,7 +83,7 @@ async def test_hub_metrics_after_traffic(
         url = f"{obs_hub.ws_url}/ws/contests/{contest_id}/spectate"
         async with websockets.connect(url, compression=None) as spectator:
             json.loads(await spectator.recv())  # the snapshot: the socket is counted by now
-            redis = AsyncRedis(db=OBS_REDIS_DB)
+            redis = AsyncRedis(port=REDIS_PORT, db=OBS_REDIS_DB)
             try:
                 made = AnnouncementMade(Announcement(1, "metrics", "2026-01-01T00:00:00Z"))
                 await events.publish(redis, contest_id, Audience.PUBLIC, made)

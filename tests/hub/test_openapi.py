@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from support import REDIS_PORT, redis_url
 
 from arena.hub.app import api_endpoints
 
@@ -49,13 +50,13 @@ class World(msgspec.Struct):
 def fuzz_hub(hub_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     env = dict(hub_env)
     env.update(
-        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{FUZZ_REDIS_DB}",
+        ARENA_REDIS_URL=redis_url(FUZZ_REDIS_DB),
         ARENA_LOGIN_ATTEMPTS="1000000",
         ARENA_SUBMISSIONS_PER_WINDOW="1000000",
         ARENA_RUN_TIMEOUT_S="2",
         ARENA_LOG_FORMAT="json",
     )
-    Redis(db=FUZZ_REDIS_DB).flushdb()
+    Redis(port=REDIS_PORT, db=FUZZ_REDIS_DB).flushdb()
     hub = start_hub(env, tmp_path_factory.mktemp("fuzz") / "hub.log")
     yield hub
     stop_process(hub.process)

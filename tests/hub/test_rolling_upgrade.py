@@ -34,7 +34,7 @@ from stop_support import (
     sandbox_containers,
     terminate,
 )
-from support import make_problem
+from support import make_problem, redis_url
 
 from arena.protocol.vocabulary import Audience, user_audience
 from arena.storage import events
@@ -226,7 +226,7 @@ async def test_rolling_upgrade_during_a_contest(
 ) -> None:
     env = {
         **hub_env,
-        "ARENA_REDIS_URL": f"redis://127.0.0.1:6379/{STOP_REDIS_DB}",
+        "ARENA_REDIS_URL": redis_url(STOP_REDIS_DB),
         "ARENA_SUBMISSIONS_PER_WINDOW": "100000",
         "ARENA_HUB_DRAIN_S": "1",
         "ARENA_WORKER_GRACE_S": "1",  # short: a judging in flight is likely handed back

@@ -20,7 +20,7 @@ from stop_support import (
     sandbox_containers,
     terminate,
 )
-from support import make_problem
+from support import make_problem, redis_url
 
 from arena.storage import jobs
 from arena.storage.blobs import DiskBlobStore
@@ -39,7 +39,7 @@ def slow_source(sleep_s: float) -> bytes:
 
 @pytest.fixture
 async def arq_redis() -> Any:
-    redis = await jobs.connect(f"redis://127.0.0.1:6379/{STOP_REDIS_DB}")
+    redis = await jobs.connect(redis_url(STOP_REDIS_DB))
     await redis.flushdb()
     yield redis
     await redis.aclose()
@@ -62,7 +62,7 @@ def env_for(database_url: str, tmp_path: Path, grace_s: float) -> dict[str, str]
     return worker_env(
         database_url,
         tmp_path / "blobs",
-        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{STOP_REDIS_DB}",
+        ARENA_REDIS_URL=redis_url(STOP_REDIS_DB),
         ARENA_JUDGE_SLOTS="2",
         ARENA_JUDGE_JOB_TIMEOUT_S="120",
         ARENA_WORKER_GRACE_S=str(grace_s),

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 import pytest
 from arq.jobs import DeserializationError, deserialize_job
+from support import redis_url
 
 from arena.judge.worker import build_worker
 from arena.settings import Settings
@@ -40,13 +41,13 @@ def test_a_pickled_job_is_refused_before_it_runs(tmp_path: Path) -> None:
 
 
 def test_the_worker_reads_and_writes_jobs_as_msgpack() -> None:
-    worker = build_worker(Settings(redis_url=f"redis://127.0.0.1:6379/{REDIS_DB}"), burst=True)
+    worker = build_worker(Settings(redis_url=redis_url(REDIS_DB)), burst=True)
     assert worker.job_serializer is jobs.serialize
     assert worker.job_deserializer is jobs.deserialize
 
 
 async def test_enqueued_jobs_are_stored_as_msgpack() -> None:
-    redis = await jobs.connect(f"redis://127.0.0.1:6379/{REDIS_DB}")
+    redis = await jobs.connect(redis_url(REDIS_DB))
     try:
         job = await redis.enqueue_job(RUN_FUNCTION, 7, 1, "python3", b"print(1)\n", None)
         assert job is not None

@@ -23,6 +23,7 @@ from pipeline_support import (
     wait_all_final,
     worker_env,
 )
+from support import REDIS_PORT, redis_url
 
 from arena.protocol import (
     SubmissionJudged,
@@ -39,7 +40,7 @@ pytestmark = pytest.mark.sandbox
 # CI size; bench/chaos.sh runs the same test with several hundred.
 CHAOS_SUBMISSIONS = int(os.environ.get("ARENA_CHAOS_SUBMISSIONS", "60"))
 REDIS_START = [
-    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
+    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", str(REDIS_PORT),
     "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
     "--logfile", "/var/log/redis/arena.log",
 ]  # fmt: skip
@@ -47,7 +48,7 @@ REDIS_START = [
 
 @pytest.fixture
 async def arq_redis() -> Any:
-    redis = await jobs.connect(f"redis://127.0.0.1:6379/{REDIS_TEST_DB}")
+    redis = await jobs.connect(redis_url(REDIS_TEST_DB))
     await redis.flushdb()
     yield redis
     await redis.aclose()

@@ -25,6 +25,7 @@ from pipeline_support import (
     wait_all_final,
     worker_env,
 )
+from support import redis_url
 
 from arena.storage import jobs, keys
 from arena.storage.blobs import DiskBlobStore
@@ -45,7 +46,7 @@ def sleeper(seconds: float) -> str:
 
 @pytest.fixture
 async def arq_redis() -> Any:
-    redis = await jobs.connect(f"redis://127.0.0.1:6379/{RECOVERY_REDIS_DB}")
+    redis = await jobs.connect(redis_url(RECOVERY_REDIS_DB))
     await redis.flushdb()
     yield redis
     await redis.aclose()
@@ -55,7 +56,7 @@ def env_for(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     return worker_env(
         database_url,
         tmp_path / "blobs",
-        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{RECOVERY_REDIS_DB}",
+        ARENA_REDIS_URL=redis_url(RECOVERY_REDIS_DB),
         **extra,
     )
 

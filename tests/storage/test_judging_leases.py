@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from arq.connections import ArqRedis
-from support import make_problem
+from support import make_problem, redis_url
 
 from arena.protocol import JudgeResult, Verdict
 from arena.storage import jobs, results, submissions
@@ -25,7 +25,7 @@ AC = JudgeResult(verdict=Verdict.AC, time_ms=1, memory_kib=1, tests=[], compile_
 
 @pytest.fixture
 async def arq() -> AsyncIterator[ArqRedis]:
-    redis = await jobs.connect(f"redis://127.0.0.1:6379/{REDIS_DB}")
+    redis = await jobs.connect(redis_url(REDIS_DB))
     await redis.flushdb()
     yield redis
     await redis.aclose()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
-from support import make_problem
+from support import REDIS_PORT, make_problem
 
 from arena.storage import ranking_cache, results
 from arena.storage.blobs import DiskBlobStore
@@ -21,7 +21,7 @@ REDIS_DB = 8
 
 @pytest.fixture
 async def redis() -> AsyncIterator[Redis]:
-    client = Redis(db=REDIS_DB)
+    client = Redis(port=REDIS_PORT, db=REDIS_DB)
     yield client
     await client.aclose()
 

@@ -114,7 +114,8 @@ async def unavailable_handler(request: Request, exc: Exception) -> Response:
 
 async def api_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    headers = None
+    # Refusals depend on who asks and when (a statement is 403 until the start): never kept.
+    headers = {"Cache-Control": "private, no-store"}
     if exc.retry_after_s is not None:
-        headers = {"Retry-After": str(exc.retry_after_s)}
+        headers["Retry-After"] = str(exc.retry_after_s)
     return json(exc.body, exc.status, headers)

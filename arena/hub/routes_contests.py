@@ -6,10 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from arena.contest_time import Phase
-from arena.hub import auth, views
+from arena.hub import auth, http_cache, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, path_int, read_body
-from arena.hub.routes_problems import problem_detail, problem_of_contest
+from arena.hub.routes_problems import contest_statement
 from arena.hub.state import HubState
 from arena.protocol import (
     Announcement,
@@ -20,6 +20,7 @@ from arena.protocol import (
     ContestView,
     Leaderboard,
     ProblemDetail,
+    json_encoder,
 )
 from arena.protocol.vocabulary import Audience, Board
 from arena.storage import events, participation, ranking_cache
@@ -49,13 +50,27 @@ async def list_contests(request: Request) -> Response:
     )
 
 
+# A contest's page as its visitors see it (registered or not, jury or not), encoded once a second.
+_contest_pages: http_cache.SharedBuild[tuple[int, bool, bool]] = http_cache.SharedBuild(ttl_s=1.0)
+
+
 async def get_contest(request: Request) -> Response:
     state = _state(request)
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     views.require_visible(info, user)
     registered = await views.is_registered(state, info.id, user)
-    return json(views.contest_view(info, registered=registered, jury=auth.is_moderator(user)))
+    jury = auth.is_moderator(user)
+
+    async def build() -> http_cache.Encoded:
+        view = views.contest_view(info, registered=registered, jury=jury)
+        return http_cache.encoded(json_encoder.encode(view))
+
+    page = await _contest_pages.get((info.id, registered, jury), build)
+    # Before the start a moderator's page lists the problems: nobody keeps it.
+    upcoming = info.clock.phase(views.now()) == Phase.UPCOMING
+    policy = http_cache.NO_STORE if jury and upcoming else http_cache.PRIVATE
+    return http_cache.respond(request, page, policy)
 
 
 async def register(request: Request) -> Response:
@@ -82,10 +97,18 @@ async def contest_problem(request: Request) -> Response:
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     views.require_visible(info, user)
-    if info.clock.phase(views.now()) == Phase.UPCOMING and not auth.is_moderator(user):
+    # Decided before any If-None-Match is looked at: a guessed ETag gets the same 403.
+    upcoming = info.clock.phase(views.now()) == Phase.UPCOMING
+    if upcoming and not auth.is_moderator(user):
         raise ApiError(403, "not_started", "the problems are shown when the contest starts")
-    row = await problem_of_contest(state, info, request.path_params["label"])
-    return json(await problem_detail(state, row, user))
+    statement = await contest_statement(state, info, request.path_params["label"])
+    if upcoming:
+        policy = http_cache.NO_STORE  # a moderator's preview
+    elif info.public:
+        policy = http_cache.PUBLIC  # the same bytes for everyone from the start
+    else:
+        policy = http_cache.PRIVATE  # a contest only moderators see
+    return http_cache.respond(request, statement, policy)
 
 
 async def leaderboard(request: Request) -> Response:
@@ -191,7 +214,7 @@ endpoints = [
         "GET",
         "/api/contests/{contest_id}/problems/{label}",
         contest_problem,
-        "A contest problem's statement (from the start)",
+        "A contest problem's statement (from the start; the same for everyone: ETag, 304)",
         {200: ProblemDetail},
         auth="optional",
         errors=(403,),

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 
+import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
 from arena.contest import ContestInfo
-from arena.hub import auth
+from arena.hub import auth, http_cache
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, no_nul, not_found
 from arena.hub.state import HubState
+from arena.hub.ttl_cache import TtlCache
 from arena.protocol import (
     LanguageOption,
     LikeResult,
@@ -20,6 +22,7 @@ from arena.protocol import (
     ProblemSummary,
     Sample,
     UserInfo,
+    json_encoder,
 )
 from arena.storage import bank
 from arena.storage.bank import ProblemRow
@@ -105,6 +108,31 @@ async def problem_of_contest(state: HubState, info: ContestInfo, label: str) -> 
     if row is None:
         raise not_found(f"problem {label!r} of this contest")
     return row
+
+
+# A problem's current version, looked up at most every 2 s per problem and process: a re-import
+# shows within that; each version's statement is built and encoded once.
+_versions: TtlCache[int, ProblemRow] = TtlCache(ttl_s=2.0, max_entries=4096)
+_statements: http_cache.SharedBuild[tuple[int, int]] = http_cache.SharedBuild(ttl_s=600.0)
+
+
+async def contest_statement(state: HubState, info: ContestInfo, label: str) -> http_cache.Encoded:
+    """A contest problem's statement, encoded once per problem version: the same bytes for every
+    caller (likes, liked and solved belong to the bank's route and are left out here)."""
+    problem = info.problem_by_label(label)
+    if problem is None:
+        raise not_found(f"problem {label!r} of this contest")
+    row = _versions.get(problem.problem_id)
+    if row is None:
+        row = await problem_of_contest(state, info, label)
+        _versions.put(problem.problem_id, row)
+    current = row
+
+    async def build() -> http_cache.Encoded:
+        detail = await problem_detail(state, current, None)
+        return http_cache.encoded(json_encoder.encode(msgspec.structs.replace(detail, likes=0)))
+
+    return await _statements.get((current.id, current.current_version), build)
 
 
 async def _text(state: HubState, digest: str) -> str:

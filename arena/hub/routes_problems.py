@@ -31,6 +31,7 @@ from arena.storage.problems import SLUG_RE
 PAGE_SIZE = 20
 SAMPLE_BYTES = 64 * 1024
 DIFFICULTIES = ("easy", "medium", "hard")
+MAX_QUERY_CHARS = 200  # a search of more words than that is not a search for a problem
 
 
 def _state(request: Request) -> HubState:
@@ -45,6 +46,16 @@ async def _solved(state: HubState, user: UserInfo | None, problem_ids: list[int]
         return await bank.solved_among(conn, user.id, problem_ids)
 
 
+def _search_query(request: Request) -> str | None:
+    """The search words (``q``), or None for no search; too long or with a NUL is a 400."""
+    raw = request.query_params.get("q")
+    if raw is None or not raw.strip():
+        return None
+    if len(raw) > MAX_QUERY_CHARS:
+        raise ApiError(400, "bad_request", f"a search has at most {MAX_QUERY_CHARS} characters")
+    return no_nul(raw.strip(), "q")
+
+
 async def list_problems(request: Request) -> Response:
     state = _state(request)
     user = await auth.current_user(state, request)
@@ -55,14 +66,18 @@ async def list_problems(request: Request) -> Response:
     difficulty = request.query_params.get("difficulty") or None
     if difficulty is not None and difficulty not in DIFFICULTIES:
         raise ApiError(400, "bad_request", f"difficulty is one of {', '.join(DIFFICULTIES)}")
+    query = _search_query(request)
     jury = auth.is_moderator(user)
     async with state.db.acquire() as conn:
-        total = await bank.count_visible(conn, jury=jury, tag=tag, difficulty=difficulty)
+        total = await bank.count_visible(
+            conn, jury=jury, tag=tag, difficulty=difficulty, query=query
+        )
         problems = await bank.visible_page(
             conn,
             jury=jury,
             tag=tag,
             difficulty=difficulty,
+            query=query,
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
         )
@@ -210,6 +225,7 @@ endpoints = [
             Param("page", int, "page number", minimum=1, maximum=10**9),
             Param("tag", str, "only problems with this tag"),
             Param("difficulty", str, "only problems of this difficulty", enum=DIFFICULTIES),
+            Param("q", str, "search words in titles and statements (web search syntax)"),
         ),
         tags=("problems",),
     ),

@@ -66,15 +66,28 @@ def _problem(row: asyncpg.Record) -> ProblemRow:
     return ProblemRow(**fields)
 
 
+# The filters of a bank page: $2 tag, $3 difficulty, $4 the search words (websearch syntax:
+# any text is a valid query, so no input can inject tsquery operators or fail to parse).
+_FILTERS = (
+    " AND ($2::text IS NULL OR $2 = ANY(p.tags)) AND ($3::text IS NULL OR p.difficulty = $3)"
+    " AND ($4::text IS NULL OR p.search_text @@ websearch_to_tsquery('english', $4))"
+)
+
+
 async def count_visible(
-    conn: asyncpg.Connection, *, jury: bool, tag: str | None, difficulty: str | None
+    conn: asyncpg.Connection,
+    *,
+    jury: bool,
+    tag: str | None,
+    difficulty: str | None,
+    query: str | None = None,
 ) -> int:
     total: int = await conn.fetchval(
-        f"SELECT count(*) FROM problems p WHERE {_VISIBLE}"
-        " AND ($2::text IS NULL OR $2 = ANY(p.tags)) AND ($3::text IS NULL OR p.difficulty = $3)",
+        f"SELECT count(*) FROM problems p WHERE {_VISIBLE}{_FILTERS}",
         jury,
         tag,
         difficulty,
+        query,
     )
     return total
 
@@ -87,15 +100,22 @@ async def visible_page(
     difficulty: str | None,
     limit: int,
     offset: int,
+    query: str | None = None,
 ) -> list[ProblemRow]:
+    """A bank page: by relevance (title words first) when searching, else by id."""
     # Moderators ($1) see the counters as they are; others without the frozen verdicts.
+    order = (
+        "ts_rank(p.search_text, websearch_to_tsquery('english', $4)) DESC, p.id"
+        if query is not None
+        else "p.id"
+    )
     rows = await conn.fetch(
-        f"SELECT {_PAGE_COLUMNS} FROM problems p {FROZEN_COUNTS_JOIN} WHERE {_VISIBLE}"
-        " AND ($2::text IS NULL OR $2 = ANY(p.tags)) AND ($3::text IS NULL OR p.difficulty = $3)"
-        " ORDER BY p.id LIMIT $4 OFFSET $5",
+        f"SELECT {_PAGE_COLUMNS} FROM problems p {FROZEN_COUNTS_JOIN} WHERE {_VISIBLE}{_FILTERS}"
+        f" ORDER BY {order} LIMIT $5 OFFSET $6",
         jury,
         tag,
         difficulty,
+        query,
         limit,
         offset,
     )

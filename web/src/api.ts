@@ -136,8 +136,8 @@ export const api = {
     await call<void>("POST", "/api/auth/logout");
   },
   me: () => call<Profile>("GET", "/api/me"),
-  problems: (page: number, tag?: string, difficulty?: string) =>
-    call<ProblemList>("GET", `/api/problems${q({ page, tag, difficulty })}`),
+  problems: (page: number, tag?: string, difficulty?: string, search?: string) =>
+    call<ProblemList>("GET", `/api/problems${q({ page, tag, difficulty, q: search })}`),
   problem: (slug: string) => call<ProblemDetail>("GET", `/api/problems/${encodeURIComponent(slug)}`),
   like: (slug: string, on: boolean) =>
     call<{ likes: number; liked: boolean }>(on ? "POST" : "DELETE", `/api/problems/${encodeURIComponent(slug)}/like`),

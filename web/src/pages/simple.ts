@@ -78,12 +78,14 @@ export async function bankPage(app: HTMLElement): Promise<Cleanup> {
   const page = Number(params.get("page") || 1);
   const tag = params.get("tag") || "";
   const difficulty = params.get("difficulty") || "";
-  const list = await api.problems(page, tag, difficulty);
+  const search = params.get("q") || "";
+  const list = await api.problems(page, tag, difficulty, search);
   const go = (changes: Record<string, string | number>) => {
-    const next = new URLSearchParams({ page: String(page), tag, difficulty, ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, String(v)])) });
+    const next = new URLSearchParams({ page: String(page), q: search, tag, difficulty, ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, String(v)])) });
     for (const [k, v] of [...next.entries()]) if (!v) next.delete(k);
     navigate(`/problems?${next}`);
   };
+  const searchInput = h("input", { id: "q", name: "q", type: "search", value: search, maxlength: 200, placeholder: "words in titles and statements" });
   const tagInput = h("input", { id: "tag", name: "tag", value: tag, placeholder: "e.g. math" });
   const diffSelect = h(
     "select",
@@ -96,7 +98,8 @@ export async function bankPage(app: HTMLElement): Promise<Cleanup> {
     h("h1", {}, "Problems"),
     h(
       "form",
-      { class: "filters", onsubmit: (e: Event) => (e.preventDefault(), go({ page: 1, tag: tagInput.value.trim(), difficulty: diffSelect.value })) },
+      { class: "filters", onsubmit: (e: Event) => (e.preventDefault(), go({ page: 1, q: searchInput.value.trim(), tag: tagInput.value.trim(), difficulty: diffSelect.value })) },
+      field("Search", searchInput),
       field("Tag", tagInput),
       field("Difficulty", diffSelect),
       h("button", { type: "submit", class: "secondary" }, "Filter"),

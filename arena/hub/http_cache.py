@@ -23,6 +23,7 @@ from starlette.responses import Response
 from arena.hub.ttl_cache import TtlCache
 
 K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 # Everyone may keep it (a CDN too), and must ask again after a minute: a re-import shows within it.
 PUBLIC = "public, max-age=60, must-revalidate"
@@ -67,22 +68,22 @@ def respond(request: Request, value: Encoded, cache_control: str) -> Response:
     return Response(value.body, 200, headers=headers, media_type="application/json")
 
 
-class SharedBuild(Generic[K]):
+class SharedBuild(Generic[K, V]):
     """A TtlCache whose misses are built once however many requests ask at the same moment
     (the start of a contest): the others wait for that one build."""
 
     def __init__(self, ttl_s: float, max_entries: int = 512) -> None:
-        self._cache: TtlCache[K, Encoded] = TtlCache(ttl_s, max_entries)
-        self._building: dict[K, asyncio.Future[Encoded]] = {}
+        self._cache: TtlCache[K, V] = TtlCache(ttl_s, max_entries)
+        self._building: dict[K, asyncio.Future[V]] = {}
 
-    async def get(self, key: K, build: Callable[[], Awaitable[Encoded]]) -> Encoded:
+    async def get(self, key: K, build: Callable[[], Awaitable[V]]) -> V:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
         pending = self._building.get(key)
         if pending is not None:
             return await asyncio.shield(pending)
-        future: asyncio.Future[Encoded] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[V] = asyncio.get_running_loop().create_future()
         self._building[key] = future
         try:
             value = await build()

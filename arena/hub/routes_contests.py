@@ -51,7 +51,8 @@ async def list_contests(request: Request) -> Response:
 
 
 # A contest's page as its visitors see it (registered or not, jury or not), encoded once a second.
-_contest_pages: http_cache.SharedBuild[tuple[int, bool, bool]] = http_cache.SharedBuild(ttl_s=1.0)
+_contest_pages: http_cache.SharedBuild[tuple[int, bool, bool], http_cache.Encoded]
+_contest_pages = http_cache.SharedBuild(ttl_s=1.0)
 
 
 async def get_contest(request: Request) -> Response:

@@ -128,7 +128,8 @@ async def problem_of_contest(state: HubState, info: ContestInfo, label: str) -> 
 # A problem's current version, looked up at most every 2 s per problem and process: a re-import
 # shows within that; each version's statement is built and encoded once.
 _versions: TtlCache[int, ProblemRow] = TtlCache(ttl_s=2.0, max_entries=4096)
-_statements: http_cache.SharedBuild[tuple[int, int]] = http_cache.SharedBuild(ttl_s=600.0)
+_statements: http_cache.SharedBuild[tuple[int, int], http_cache.Encoded]
+_statements = http_cache.SharedBuild(ttl_s=600.0)
 
 
 async def contest_statement(state: HubState, info: ContestInfo, label: str) -> http_cache.Encoded:

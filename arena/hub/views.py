@@ -9,6 +9,7 @@ import msgspec
 from arena.contest import ContestInfo
 from arena.contest_time import Phase
 from arena.hub.http import ApiError, not_found
+from arena.hub.http_cache import SharedBuild
 from arena.hub.state import HubState
 from arena.hub.ttl_cache import TtlCache
 from arena.protocol import (
@@ -216,10 +217,63 @@ class SnapshotText(msgspec.Struct, frozen=True):
 _shared_snapshots: TtlCache[int, SnapshotText] = TtlCache(ttl_s=1.0)
 
 
+class _SharedSnapshot(msgspec.Struct, frozen=True):
+    """A snapshot encoded once without its ``me`` row, cut where each socket's row goes."""
+
+    seq: int
+    head: str  # up to and including '"me":'
+    tail: str  # from the leaderboard's closing brace
+    info: ContestInfo
+    first: dict[int, int]
+
+
+_ME_HOLE = ',"me":null},"announcements":['
+# Contestant and moderator snapshots of one contest, board and seq share everything but the own
+# row: the start of a contest opens thousands of sockets within seconds, each would otherwise
+# read the board page and the announcements and encode them again.
+_user_snapshots: SharedBuild[tuple[int, Board, bool, int], _SharedSnapshot] = SharedBuild(
+    ttl_s=1.0, max_entries=256
+)
+
+
+async def _shared_for_users(
+    state: HubState, info: ContestInfo, board: Board, registered: bool, seq: int
+) -> _SharedSnapshot:
+    async def build() -> _SharedSnapshot:
+        board_page = await leaderboard(state, info, None, 1, board)
+        snap = Snapshot(
+            seq=seq,
+            contest=contest_view(info, registered=registered, jury=board == Board.JURY),
+            leaderboard=board_page,
+            announcements=await announcements(state, info.id),
+        )
+        text = json_encoder.encode(snap).decode()
+        # Inside a JSON string every quote is escaped: the hole occurs once, structurally.
+        at = text.index(_ME_HOLE)
+        first = await ranking_cache.first_solvers(state.redis, info.id, board)
+        return _SharedSnapshot(
+            seq, text[: at + len(',"me":')], text[at + len(',"me":null') :], info, first
+        )
+
+    return await _user_snapshots.get((info.id, board, registered, seq), build)
+
+
 async def snapshot_text(state: HubState, info: ContestInfo, user: UserInfo | None) -> SnapshotText:
     if user is not None:
-        snap = await snapshot(state, info, user)
-        return SnapshotText(snap.seq, json_encoder.encode(snap).decode())
+        board = board_for(user)
+        # Contestant sockets open only for registered contestants (ws.py checks it first).
+        registered = board == Board.PUBLIC or await is_registered(state, info.id, user)
+        # The seq is read before the state: later events may already show (and are re-sent:
+        # full rows, idempotent), but none before it can be missing.
+        seq = await events.current_seq(state.redis, info.id)
+        shared = await _shared_for_users(state, info, board, registered, seq)
+        mine = await ranking_cache.read_rows(state.redis, info.id, board, [user.id])
+        me = None
+        if mine:
+            rows_info = await contest_for_rows(state, shared.info, mine)
+            me = board_row(rows_info, mine[0], shared.first)
+        own = json_encoder.encode(me).decode()
+        return SnapshotText(shared.seq, shared.head + own + shared.tail)
     seq = await events.current_seq(state.redis, info.id)
     cached = _shared_snapshots.get(info.id)
     if cached is not None and cached.seq == seq:

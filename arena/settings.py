@@ -63,6 +63,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     hub_host: str = "127.0.0.1"
     hub_port: int = 8000
     hub_db_pool_size: int = 10
+    # Hub processes of one `arena hub` sharing its port (SO_REUSEPORT), about one per core; with
+    # hub_reuse_port a lone process binds so that others (started apart) may share the port.
+    hub_processes: int = 1
+    hub_reuse_port: bool = False
     # On SIGTERM a hub reports not ready and tells its sockets to reconnect elsewhere, keeps
     # serving for ``hub_drain_s`` (while balancers take it out), then stops listening and gives
     # the HTTP requests in flight ``hub_grace_s`` to finish.

@@ -53,7 +53,7 @@ async def _check_backends(state: HubState) -> None:
 async def health(request: Request) -> Response:
     state: HubState = request.app.state.hub
     await _check_backends(state)
-    return json({"ok": True, "sockets": state.fanout.sockets()})
+    return json({"ok": True, "sockets": state.fanout.sockets(), "hub": state.process_id})
 
 
 async def ready(request: Request) -> Response:

@@ -68,5 +68,10 @@ class DrainingServer(uvicorn.Server):
         self.should_exit = True
 
 
-def serve(app: Starlette, config: uvicorn.Config, drain_s: float) -> None:
-    DrainingServer(config, app, drain_s).run()
+def serve(
+    app: Starlette,
+    config: uvicorn.Config,
+    drain_s: float,
+    sockets: list[socket.socket] | None = None,
+) -> None:
+    DrainingServer(config, app, drain_s).run(sockets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -30,3 +31,5 @@ class HubState(msgspec.Struct, kw_only=True):
     feeds: PerAddress = msgspec.field(default_factory=PerAddress)
     # Set on SIGTERM: readiness fails, sockets are told to reconnect, the ticker lets go.
     draining: bool = False
+    # Names this process in /api/health: which of the processes sharing a port answered.
+    process_id: str = msgspec.field(default_factory=lambda: uuid.uuid4().hex[:12])

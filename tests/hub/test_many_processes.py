@@ -134,8 +134,10 @@ async def test_two_hub_processes_on_one_port_both_serve_and_deliver_a_verdict(
             for socket in contestants:
                 judged = await _read_until(
                     socket,
-                    lambda f: (f.get("body") or {}).get("kind") == "submission_judged"
-                    and f["body"]["submission_id"] == sub,
+                    lambda f: (
+                        (f.get("body") or {}).get("kind") == "submission_judged"
+                        and f["body"]["submission_id"] == sub
+                    ),
                 )
                 assert judged["body"]["verdict"] == "AC"
         finally:

@@ -31,6 +31,7 @@ class ContestInfo(msgspec.Struct, frozen=True, kw_only=True):
     registration_open: bool
     finalized_at: datetime | None
     problems: list[ContestProblemInfo]
+    rated: bool = False  # final results change ratings (arena/rating.py)
 
     def rules(self, cutoff_ms: int | None = None) -> ContestRules:
         return ContestRules(

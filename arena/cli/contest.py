@@ -8,12 +8,14 @@ from typing import Any
 
 import asyncpg
 
-from arena.cli.common import code_stubs
+from arena.cli.common import UsageError, code_stubs
 from arena.cli.contest_export import add_export
 from arena.cli.problem import run_with_database
 from arena.cli.user import register_contest_actions
 from arena.settings import Settings
+from arena.storage import ratings
 from arena.storage.blobs import BlobStore
+from arena.storage.contest_state import contest_by_ref
 from arena.storage.contests import ImportedContest, import_contest
 
 
@@ -29,6 +31,24 @@ def register(commands: Any) -> None:
     importer.set_defaults(handler=run_import)
     register_contest_actions(actions)
     add_export(actions)
+    rated = actions.add_parser(
+        "rated",
+        help="make a contest rated or unrated (a finalized one is rated or unrated at once)",
+    )
+    rated.add_argument("contest", help="contest id or external id (contest.yaml's id)")
+    rated.add_argument("state", choices=("on", "off"))
+    rated.set_defaults(handler=run_rated)
+
+
+def run_rated(args: argparse.Namespace) -> int:
+    async def job(conn: asyncpg.Connection, _blobs: BlobStore) -> str:
+        contest_id = await contest_by_ref(conn, args.contest)
+        if contest_id is None or not await ratings.set_rated(conn, contest_id, args.state == "on"):
+            raise UsageError(f"no contest {args.contest!r}")
+        return f"contest {args.contest}: rated {args.state}"
+
+    print(run_with_database(job))
+    return 0
 
 
 def run_import(args: argparse.Namespace) -> int:

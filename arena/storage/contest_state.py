@@ -13,7 +13,7 @@ from arena.protocol.vocabulary import Scoring
 CONTEST_COLUMNS = (
     "id, external_id, name, start_time, duration_s, extra_s, freeze_duration_s, frozen_at,"
     " unfrozen_at, scoring::text AS scoring, penalty_minutes, public, registration_open,"
-    " finalized_at"
+    " finalized_at, rated"
 )
 
 
@@ -36,6 +36,7 @@ def contest_from_row(row: Any, problems: list[ContestProblemInfo]) -> ContestInf
         registration_open=row["registration_open"],
         finalized_at=row["finalized_at"],
         problems=problems,
+        rated=row["rated"],
     )
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import asyncpg
 
+from arena.storage import ratings
+
 
 class ModerationError(ValueError):
     """An action that cannot be carried out as asked; the message says why."""
@@ -127,4 +129,11 @@ async def reopen_results(conn: asyncpg.Connection, contest_id: int) -> None:
     again later. Call inside the transaction that makes the change: the contest's lock (the one
     ``finalize`` takes) keeps a finalize in progress from writing the standings of before."""
     await conn.execute("SELECT pg_advisory_xact_lock($1, 0)", contest_id)
-    await conn.execute("UPDATE contests SET finalized_at = NULL WHERE id = $1", contest_id)
+    was_final = await conn.fetchval(
+        "UPDATE contests c SET finalized_at = NULL FROM contests old"
+        " WHERE c.id = $1 AND old.id = c.id RETURNING old.finalized_at IS NOT NULL",
+        contest_id,
+    )
+    if was_final and await ratings.affects_ratings(conn, contest_id):
+        # Its ratings go until it is final again; later contests are rated without it meanwhile.
+        await ratings.recompute_from(conn, contest_id)

@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 
 from arena.ranking import pack, ranks
-from arena.storage import ranking_cache
+from arena.storage import ranking_cache, ratings
 from arena.storage.contest_state import load_contest
 
 # A contest is due for its final results once it has ended, every submission of it is judged and
@@ -80,6 +80,9 @@ async def finalize(conn: asyncpg.Connection, redis: Any, contest_id: int) -> int
             "UPDATE contests SET finalized_at = now() WHERE id = $1 AND finalized_at IS NULL",
             contest_id,
         )
+        # Ratings from this contest on, in the transaction: no one sees results without them.
+        if await ratings.affects_ratings(conn, contest_id):
+            await ratings.recompute_from(conn, contest_id)
     # The live cache is recomputed from the same source, so live and final boards agree.
     await ranking_cache.rebuild(conn, redis, contest_id)
     return len(ordered)

@@ -26,6 +26,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sandbox_runtime: str = "runsc"
     unsafe_allow_runc_for_untrusted_code: bool = False
     sandbox_pool_size: int = 2
+    # A worker keeps this many started containers beyond its judging slots, so a slot that
+    # finishes takes a ready one instead of waiting for the replacement of its last one.
+    sandbox_pool_spare: int = 1
     sandbox_cpus: float = 1.0
     # Per-container cap; each run's own memory limit is enforced inside by the runner.
     sandbox_memory_mib: int = 2048

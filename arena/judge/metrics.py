@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 import weakref
 from collections.abc import Iterator
 from typing import Protocol
@@ -24,6 +25,38 @@ QUEUE_WAIT = Histogram(
     "Submission enqueued to claimed by a worker",
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0),
 )
+
+PHASE = Histogram(
+    "arena_judge_phase_seconds",
+    "Wall time of one phase of a judging (claim, container, grade, finish, board, publish)",
+    ["phase"],
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 60.0),
+)
+
+
+class Phases:
+    """Wall time per phase of one judging, for the histogram and one log line per verdict (the
+    throughput bench reads those lines to show where a submission's time goes)."""
+
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+        self.container_id = ""
+        # Host CPU of the container, ms: before it was handed out (boot), and while judging.
+        self.cpu_ms: dict[str, float] = {}
+
+    def mark(self, phase: str) -> None:
+        """The phase that just ended; its time runs from the previous mark."""
+        now = time.perf_counter()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
+        self._last = now
+
+    def done(self) -> str:
+        for phase, seconds in self.seconds.items():
+            PHASE.labels(phase).observe(seconds)
+        times = " ".join(f"{phase}_ms={s * 1000:.1f}" for phase, s in self.seconds.items())
+        cpu = " ".join(f"{name}_cpu_ms={ms:.1f}" for name, ms in self.cpu_ms.items())
+        return f"{times} {cpu} container={self.container_id[:12]}"
 
 
 class _Pool(Protocol):

@@ -48,11 +48,14 @@ _RETRY_DELAY_S = 1.0
 
 def judging_cores(setting: str, slots: int) -> list[str]:
     """The cpuset of each judging slot: ``auto`` gives slot i the i-th core this process may use
-    (none when there are fewer cores than slots: they would share anyway); ``""`` pins nothing;
-    ``"2,3"`` names the cores (several workers on one machine each take their own)."""
+    when there are exactly as many slots as cores, and pins nothing otherwise: with more slots
+    they would share anyway, and with fewer the other cores may be another worker's, which
+    cannot know which ones this worker took (two one-slot workers on two cores both pinned to the
+    first core halved the machine). ``""`` pins nothing; ``"2,3"`` names the cores (several
+    workers on one machine each take their own)."""
     if setting == "auto":
         cores = sorted(os.sched_getaffinity(0))
-        return [str(core) for core in cores[:slots]] if len(cores) >= slots else []
+        return [str(core) for core in cores] if len(cores) == slots else []
     return [core.strip() for core in setting.split(",") if core.strip()]
 
 
@@ -64,7 +67,10 @@ class WarmPool:
         size: int | None = None,
         helper_size: int | None = None,
         kind: str = "submission",
+        slots: int | None = None,
     ) -> None:
+        """``slots``: the judgings this pool serves at once (``size`` less the spare
+        containers); the cores are chosen for them."""
         self._client = client
         self._settings = settings
         self.size = max(1, settings.sandbox_pool_size if size is None else size)
@@ -76,7 +82,8 @@ class WarmPool:
             else None
         )
         self._started = False
-        cores = judging_cores(settings.judge_cpus, self.size) if kind == "submission" else []
+        slots = self.size if slots is None else slots
+        cores = judging_cores(settings.judge_cpus, slots) if kind == "submission" else []
         self._slot_cores: list[str | None] = [
             cores[i % len(cores)] if cores else None for i in range(self.size)
         ]

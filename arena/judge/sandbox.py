@@ -214,6 +214,24 @@ class FreshSessions:
             await asyncio.to_thread(session.close)
 
 
+def container_cpu_ms(container_id: str) -> float | None:
+    """Host CPU of a container's processes so far (gVisor's sentry and gofer and all inside),
+    from its cgroup; None where the cgroup is not readable (another host, another layout)."""
+    for path in (
+        f"/sys/fs/cgroup/cpuacct/docker/{container_id}/cpuacct.usage",
+        f"/sys/fs/cgroup/system.slice/docker-{container_id}.scope/cpu.stat",
+    ):
+        try:
+            with open(path) as f:  # noqa: PTH123 - a cgroup read
+                text = f.read()
+        except OSError:
+            continue
+        if path.endswith("cpu.stat"):
+            return int(text.split()[1]) / 1000  # usage_usec
+        return int(text) / 1e6
+    return None
+
+
 class SandboxSession:
     """A blocking conversation with the runner of one container."""
 

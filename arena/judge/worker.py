@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -29,8 +30,9 @@ from arena.judge.grader import GradingPlan, grade, run_limits
 from arena.judge.plans import PlanCache
 from arena.judge.pool import WarmPool
 from arena.judge.runs import run_code
-from arena.judge.sandbox import SandboxError, docker_client
+from arena.judge.sandbox import SandboxError, SandboxSession, container_cpu_ms, docker_client
 from arena.judge.stopping import GracefulStop, HandBack, serve
+from arena.judge.sweeper import sweep
 from arena.languages import Language, LanguageTable
 from arena.protocol import (
     CompileFinished,
@@ -124,7 +126,9 @@ async def _heartbeat(state: WorkerState, claimed: submissions.Claim) -> None:
 
 async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int, job_round: int) -> str:
     state: WorkerState = ctx["arena"]
+    phases = metrics.Phases()
     claimed = await _claim(state, submission_id, attempt, job_round)
+    phases.mark("claim")
     if isinstance(claimed, str):
         return claimed
     waited_s = _since_enqueued_s(ctx)
@@ -135,8 +139,10 @@ async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int, job_roun
     try:
         language = state.languages.get(claimed.language)
         plan = await state.plans.get(claimed.problem_id, claimed.problem_version)
+        phases.mark("plan")
         async with asyncio.timeout(timeout_s), state.stop.guard():
-            result = await _grade(state, claimed, language, plan)
+            result = await _grade(state, claimed, language, plan, phases)
+        phases.mark("grade")
     except HandBack:
         await _hand_back(state, claimed)
         return "handed back: the worker is stopping"
@@ -153,6 +159,7 @@ async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int, job_roun
         latency_s = _since_enqueued_s(ctx)
         if latency_s is not None:
             metrics.JUDGE_LATENCY.labels(claimed.language, result.verdict.value).observe(latency_s)
+        phases.mark("finish")
         if claimed.contest_id is not None:
             try:
                 await ranking_cache.refresh_user(
@@ -161,6 +168,7 @@ async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int, job_roun
                 await submissions.board_refreshed(conn, claimed.submission_id, claimed.attempt)
             except Exception as exc:  # board_pending stays set: the sweeper repairs the board
                 log.warning("board refresh after %s failed: %s", claimed.submission_id, exc)
+            phases.mark("board")
     judged = SubmissionJudged(
         submission_id=claimed.submission_id,
         attempt=claimed.attempt,
@@ -173,6 +181,8 @@ async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int, job_roun
         score=result.score,
     )
     await _publish(state, claimed.contest_id, judged)
+    phases.mark("publish")
+    log.info("judged %s: %s", result.verdict.value, phases.done())
     return result.verdict.value
 
 
@@ -218,7 +228,11 @@ async def _judging_error(state: WorkerState, claimed: submissions.Claim, message
 
 
 async def _grade(
-    state: WorkerState, claimed: submissions.Claim, language: Language, plan: GradingPlan
+    state: WorkerState,
+    claimed: submissions.Claim,
+    language: Language,
+    plan: GradingPlan,
+    phases: metrics.Phases,
 ) -> JudgeResult:
     finished: list[TestResult] = []
     budget_s = time_budget_s(
@@ -248,8 +262,31 @@ async def _grade(
         )
 
     handlers: dict[type[Any], Callable[[Any], Awaitable[None]]] = {TestFinished: progress}
+    async with state.pool.session() as session:
+        phases.mark("container")
+        phases.container_id = session.container_id
+        booted = container_cpu_ms(session.container_id)
+        try:
+            return await _graded(
+                state, session, claimed, language, plan, handlers, finished, budget_s
+            )
+        finally:
+            ended = container_cpu_ms(session.container_id)
+            if booted is not None and ended is not None:
+                phases.cpu_ms.update(boot=booted, judging=ended - booted)
+
+
+async def _graded(
+    state: WorkerState,
+    session: SandboxSession,
+    claimed: submissions.Claim,
+    language: Language,
+    plan: GradingPlan,
+    handlers: dict[type[Any], Callable[[Any], Awaitable[None]]],
+    finished: list[TestResult],
+    budget_s: float,
+) -> JudgeResult:
     async with (
-        state.pool.session() as session,
         contextlib.aclosing(
             cast(
                 AsyncGenerator[GradingEvent, None],
@@ -289,24 +326,6 @@ async def _publish(state: WorkerState, contest_id: int | None, event: PipelineEv
         log.warning("publish failed: %s", exc)
 
 
-async def sweep(ctx: dict[str, Any]) -> int:
-    """Queue again what a dead worker held (expired leases) and what the queue may have lost
-    (Redis down at submit time, or restarted); repair boards whose refresh failed."""
-    state: WorkerState = ctx["arena"]
-    async with state.db.acquire() as conn:
-        released = await submissions.release_expired(conn)
-        for submission_id, _attempt in released:
-            log.warning("submission %s: lease expired, queued again", submission_id)
-        stale = await submissions.pending(conn, state.settings.judge_requeue_after_s)
-        for submission_id, attempt in stale:
-            await queue.requeue(state.redis, conn, submission_id, attempt, keep_place=True)
-        # Verdicts committed without a board refresh; seconds old, so not one in progress.
-        for contest_id, user_id in await submissions.boards_pending(conn, 5.0):
-            await ranking_cache.refresh_user(conn, state.redis, contest_id, user_id)
-            await submissions.clear_boards_pending(conn, contest_id, user_id)
-    return len(stale)
-
-
 def redis_settings(settings: Settings) -> RedisSettings:
     return RedisSettings.from_dsn(settings.redis_url)
 
@@ -316,8 +335,14 @@ async def _startup(ctx: dict[str, Any]) -> None:
     if settings.worker_metrics_port is not None:
         metrics.serve(settings.worker_metrics_port)
         log.info("metrics on port %s", settings.worker_metrics_port)
+    # Every slot's exchanges with its runner, and the pool's container starts and removals,
+    # block a thread each: asyncio's default (cores + 4 threads) left slots waiting for one.
+    containers = settings.judge_slots + settings.sandbox_pool_spare
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=4 * containers + 8, thread_name_prefix="judge")
+    )
     client = docker_client(settings)
-    pool = WarmPool(client, settings, size=settings.judge_slots)
+    pool = WarmPool(client, settings, size=containers, slots=settings.judge_slots)
     await pool.start()
     db = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
     blobs = DiskBlobStore(settings.blob_dir)

@@ -1,0 +1,28 @@
+"""The sweeper, a cron job of every worker: what a dead worker or a lost Redis left behind."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from arena.storage import queue, ranking_cache, submissions
+
+log = logging.getLogger(__name__)
+
+
+async def sweep(ctx: dict[str, Any]) -> int:
+    """Queue again what a dead worker held (expired leases) and what the queue may have lost
+    (Redis down at submit time, or restarted); repair boards whose refresh failed."""
+    state = ctx["arena"]  # the worker's WorkerState
+    async with state.db.acquire() as conn:
+        released = await submissions.release_expired(conn)
+        for submission_id, _attempt in released:
+            log.warning("submission %s: lease expired, queued again", submission_id)
+        stale = await submissions.pending(conn, state.settings.judge_requeue_after_s)
+        for submission_id, attempt in stale:
+            await queue.requeue(state.redis, conn, submission_id, attempt, keep_place=True)
+        # Verdicts committed without a board refresh; seconds old, so not one in progress.
+        for contest_id, user_id in await submissions.boards_pending(conn, 5.0):
+            await ranking_cache.refresh_user(conn, state.redis, contest_id, user_id)
+            await submissions.clear_boards_pending(conn, contest_id, user_id)
+    return len(stale)

@@ -20,6 +20,14 @@ class ContestProblemInfo(msgspec.Struct, frozen=True):
     color: str | None
 
 
+class Medals(msgspec.Struct, frozen=True):
+    """How many gold, silver and bronze medals the contest awards (by rank)."""
+
+    gold: int = 4
+    silver: int = 4
+    bronze: int = 4
+
+
 class ContestInfo(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     external_id: str | None
@@ -32,6 +40,14 @@ class ContestInfo(msgspec.Struct, frozen=True, kw_only=True):
     finalized_at: datetime | None
     problems: list[ContestProblemInfo]
     rated: bool = False  # final results change ratings (arena/rating.py)
+    medals: Medals = Medals()
+    # The most time any one contestant has past the end (per-contestant extra time): the
+    # contest is not over for everyone, nor its results final, before end + this.
+    personal_extra_max_s: int = 0
+
+    def over_for_everyone(self, now: datetime) -> bool:
+        """Past the last contestant's own end: only then is anything of the end revealed."""
+        return now >= self.clock.end_for(self.personal_extra_max_s)
 
     def rules(self, cutoff_ms: int | None = None) -> ContestRules:
         return ContestRules(

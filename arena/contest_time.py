@@ -31,6 +31,16 @@ class ContestClock(msgspec.Struct, frozen=True, kw_only=True):
             return Phase.UPCOMING
         return Phase.RUNNING if now < self.end else Phase.ENDED
 
+    def end_for(self, personal_extra_s: int) -> datetime:
+        """One contestant's end: the contest's, plus the time a moderator gave them alone."""
+        return self.end + timedelta(seconds=max(0, personal_extra_s))
+
+    def phase_for(self, now: datetime, personal_extra_s: int) -> Phase:
+        """The phase as one contestant with ``personal_extra_s`` of their own meets it."""
+        if now < self.start:
+            return Phase.UPCOMING
+        return Phase.RUNNING if now < self.end_for(personal_extra_s) else Phase.ENDED
+
     def contest_ms(self, when: datetime) -> int:
         return (when - self.start) // timedelta(milliseconds=1)
 

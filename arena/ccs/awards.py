@@ -9,11 +9,12 @@ from arena.ccs.source import ContestSource, SubmissionFacts, View, hidden_verdic
 from arena.protocol.ccs import CcsAward
 from arena.protocol.vocabulary import Scoring
 
-# (id, citation, teams): contest.yaml has no medal counts, so the World Finals' 4 / 4 / 4.
+# (id, citation): the counts are the contest's own (contests.gold_medals, …; 4 / 4 / 4 unless
+# a moderator set others).
 MEDALS = (
-    ("gold-medal", "Gold medal winner", 4),
-    ("silver-medal", "Silver medal winner", 4),
-    ("bronze-medal", "Bronze medal winner", 4),
+    ("gold-medal", "Gold medal winner"),
+    ("silver-medal", "Silver medal winner"),
+    ("bronze-medal", "Bronze medal winner"),
 )
 
 
@@ -39,7 +40,10 @@ def awards(
     scoring = source.info.scoring
     out = [CcsAward("winner", "Contest winner", _by_rank(ranked, scoring, 1, 1))]
     low = 1
-    for award_id, citation, count in MEDALS:
+    medals = source.info.medals
+    for (award_id, citation), count in zip(
+        MEDALS, (medals.gold, medals.silver, medals.bronze), strict=True
+    ):
         out.append(CcsAward(award_id, citation, _by_rank(ranked, scoring, low, low + count - 1)))
         low += count
     if scoring != Scoring.PASS_FAIL:

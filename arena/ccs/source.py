@@ -106,7 +106,7 @@ def contest_key(info: ContestInfo) -> str:
 
 def view_for(info: ContestInfo, *, jury: bool, now: datetime) -> View:
     cutoff = None if jury else info.clock.public_cutoff_ms()
-    details = jury or (cutoff is None and now >= info.clock.end)
+    details = jury or (cutoff is None and info.over_for_everyone(now))
     return View(
         jury=jury, now=now, cutoff_ms=cutoff, contest_key=contest_key(info), details=details
     )

@@ -3,7 +3,9 @@
 Writes ``contest.yaml`` and ``problems.yaml`` in the form ``arena contest import`` reads (problem
 ids are Arena's slugs, so importing them back links the problems already in the database), and
 ``event-feed.ndjson``: the Contest API event feed as the jury sees it (every team, submission,
-judgement, run, clarification and the final scoreboard state). Problem packages are not written:
+judgement, run, clarification and the final scoreboard state), and the results:
+``results.tsv`` and ``awards.json`` of the Contest Package (medals by the contest's own counts)
+and ``results.csv``. Problem packages are not written:
 Arena keeps their test data and validators, but not their original files.
 """
 
@@ -21,6 +23,7 @@ import yaml
 
 from arena.ccs.catalog import Inputs
 from arena.ccs.feed import feed_objects
+from arena.ccs.results import result_files
 from arena.ccs.source import ProblemFacts, view_for
 from arena.cli.common import UsageError, connect_db
 from arena.cli.user import contest_id_for
@@ -87,13 +90,15 @@ async def export_contest(
         "contest.yaml": _yaml(contest_yaml(info)).encode(),
         "problems.yaml": _yaml(problems_yaml(source.problems)).encode(),
         "event-feed.ndjson": feed,
+        **result_files(Inputs(source, view, list(languages))),
     }
 
 
 def add_export(actions: Any) -> None:
     exporter = actions.add_parser(
         "export",
-        help="write a contest as contest.yaml, problems.yaml and event-feed.ndjson",
+        help="write a contest as contest.yaml, problems.yaml, event-feed.ndjson and its results"
+        " (results.tsv, awards.json, results.csv)",
     )
     exporter.add_argument("contest", help="contest id or external id (contest.yaml's id)")
     exporter.add_argument("directory", type=Path, metavar="DIR", help="created if missing")

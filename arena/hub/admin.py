@@ -26,6 +26,7 @@ from arena.protocol import (
     ContestChanged,
     Disqualify,
     ErrorFrame,
+    ExtendContestant,
     ExtendTime,
     Freeze,
     Reinstate,
@@ -110,6 +111,18 @@ async def _extend(state: HubState, user: UserInfo, cmd: ExtendTime) -> str:
     return f"contest {cmd.contest_id} extended by {cmd.seconds} s"
 
 
+async def _extend_contestant(state: HubState, user: UserInfo, cmd: ExtendContestant) -> str:
+    async with state.db.acquire() as conn:
+        await moderation.extend_contestant(conn, user.id, cmd.contest_id, cmd.user_id, cmd.seconds)
+    views.forget_contest(cmd.contest_id)
+    info = await views.contest(state, cmd.contest_id, fresh=True)
+    # The contestant's pages learn their own end; others see nothing change.
+    view = views.contest_view(info, registered=True, jury=False, personal_extra_s=cmd.seconds)
+    changed = ContestChanged(view, "personal_time")
+    await events.publish(state.redis, cmd.contest_id, user_audience(cmd.user_id), changed)
+    return f"user {cmd.user_id} has {cmd.seconds} s past the end"
+
+
 async def _freeze(state: HubState, user: UserInfo, cmd: Freeze | Unfreeze) -> str:
     frozen = isinstance(cmd, Freeze)
     async with state.db.acquire() as conn:
@@ -135,6 +148,7 @@ HANDLERS: dict[type[Any], Handler] = {
     Disqualify: _disqualify,
     Reinstate: _disqualify,
     ExtendTime: _extend,
+    ExtendContestant: _extend_contestant,
     Freeze: _freeze,
     Unfreeze: _freeze,
     SetRegistration: _registration,

@@ -24,6 +24,7 @@ from arena.hub import (
     routes_contests,
     routes_insight,
     routes_problems,
+    routes_results,
     routes_submissions,
     ticker,
     webapp,
@@ -95,6 +96,7 @@ def api_endpoints() -> list[Endpoint]:
         *routes_contests.endpoints,
         *routes_submissions.endpoints,
         *routes_insight.endpoints,
+        *routes_results.endpoints,
     ]
 
 
@@ -160,6 +162,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_contests.routes,
         *routes_submissions.routes,
         *routes_insight.routes,
+        *routes_results.routes,
         *routes_ccs.routes,  # the ICPC Contest API (/api/v4): its own spec, not in openapi.json
         WebSocketRoute("/ws/contests/{contest_id}", ws.contestant),
         WebSocketRoute("/ws/contests/{contest_id}/spectate", ws.spectator),

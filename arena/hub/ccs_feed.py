@@ -34,7 +34,6 @@ from arena.ccs import feed
 from arena.ccs.catalog import Inputs
 from arena.ccs.source import view_for
 from arena.contest import ContestInfo
-from arena.contest_time import Phase
 from arena.hub import auth, ccs_auth, views
 from arena.hub.http import ApiError, parse_id
 from arena.hub.state import HubState
@@ -63,7 +62,7 @@ async def refresh(state: HubState, contest_id: int, audience: Audience) -> None:
     settled_key = keys.ccs_settled(contest_id, audience)
     marker = None
     info = await views.contest(state, contest_id)
-    if info.clock.phase(datetime.now(UTC)) == Phase.ENDED:
+    if info.over_for_everyone(datetime.now(UTC)):
         marker = _settled_marker(info, await events.current_seq(state.redis, contest_id))
         if await state.redis.get(settled_key) == marker:
             return

@@ -42,6 +42,7 @@ PATH_PARAMS: dict[str, Param] = {
     "submission_id": Param("submission_id", int, "submission id", minimum=1, maximum=INT64_MAX),
     "slug": Param("slug", str, "problem slug"),
     "label": Param("label", str, "problem label in the contest (A, B, ...)"),
+    "file": Param("file", str, "results file", enum=("results.tsv", "awards.json", "results.csv")),
 }
 
 

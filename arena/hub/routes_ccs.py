@@ -29,7 +29,6 @@ from arena.ccs import catalog, objects, scoreboard
 from arena.ccs.live import submission
 from arena.ccs.source import ContestSource, View, contest_key, view_for
 from arena.contest import ContestInfo
-from arena.contest_time import Phase
 from arena.hub import auth, ccs_auth, ccs_feed, idempotency, views
 from arena.hub.http import ApiError, json, not_found, parse_id, read_body
 from arena.hub.routes_submissions import contest_submission
@@ -130,7 +129,7 @@ async def _encoded(
     key = (info.id, what, view.jury, view.cutoff_ms, view.details, seq)
     hit = _encodings.get(key)
     if hit is None or hit[0] != info:
-        ended = info.clock.phase(view.now) == Phase.ENDED and what != "scoreboard"
+        ended = info.over_for_everyone(view.now) and what != "scoreboard"
         body = json_encoder.encode(await make())
         hit = _encodings.put(key, (info, body), _ENDED_CACHE_S if ended else _SOURCE_CACHE_S)
     return Response(hit[1], media_type="application/json")

@@ -51,7 +51,7 @@ async def list_contests(request: Request) -> Response:
 
 
 # A contest's page as its visitors see it (registered or not, jury or not), encoded once a second.
-_contest_pages: http_cache.SharedBuild[tuple[int, bool, bool], http_cache.Encoded]
+_contest_pages: http_cache.SharedBuild[tuple[int, bool, bool, int], http_cache.Encoded]
 _contest_pages = http_cache.SharedBuild(ttl_s=1.0)
 
 
@@ -60,14 +60,17 @@ async def get_contest(request: Request) -> Response:
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     views.require_visible(info, user)
-    registered = await views.is_registered(state, info.id, user)
+    extra = await views.participation_of(state, info.id, user)
+    registered = extra is not None
     jury = auth.is_moderator(user)
+    personal = extra or 0
 
     async def build() -> http_cache.Encoded:
-        view = views.contest_view(info, registered=registered, jury=jury)
+        view = views.contest_view(info, registered=registered, jury=jury, personal_extra_s=personal)
         return http_cache.encoded(json_encoder.encode(view))
 
-    page = await _contest_pages.get((info.id, registered, jury), build)
+    # A contestant with time of their own sees their own end: part of the page's key.
+    page = await _contest_pages.get((info.id, registered, jury, personal), build)
     # Before the start a moderator's page lists the problems: nobody keeps it.
     upcoming = info.clock.phase(views.now()) == Phase.UPCOMING
     policy = http_cache.NO_STORE if jury and upcoming else http_cache.PRIVATE

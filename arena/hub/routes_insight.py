@@ -140,6 +140,7 @@ async def registrations(request: Request) -> Response:
                 username=r.username,
                 registered_at=views.iso(r.registered_at) or "",
                 disqualified=r.disqualified,
+                extra_s=r.extra_s,
             )
             for r in rows
         ]

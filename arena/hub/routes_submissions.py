@@ -112,9 +112,12 @@ async def contest_submission(
     )
     if before is not None:
         return before, True
-    if info.clock.phase(views.now()) != Phase.RUNNING:
+    extra = await views.participation_of(state, contest_id, user)
+    # A contestant with time of their own (a moderator's per-contestant extension) submits
+    # until their own end; everyone else until the contest's.
+    if info.clock.phase_for(views.now(), extra or 0) != Phase.RUNNING:
         raise ApiError(403, "not_running", "submissions are accepted only while the contest runs")
-    if not await views.is_registered(state, contest_id, user):
+    if extra is None:
         raise ApiError(403, "not_registered", "register for the contest first")
     if problem is None:
         labels = [p.label for p in info.problems]
@@ -268,7 +271,7 @@ async def get_submission(request: Request) -> Response:
                 info = await views.contest(state, row.contest_id)
                 at = views.now()
                 # Verdicts of a frozen board stay hidden until the reveal, even after the end.
-                ended = info.clock.phase(at) == Phase.ENDED and not info.clock.frozen(at)
+                ended = info.over_for_everyone(at) and not info.clock.frozen(at)
                 ended = ended and views.can_see(info, user)
             if not ended:  # others' code stays private during a contest and in practice
                 raise not_found(f"submission {submission_id}")

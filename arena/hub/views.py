@@ -59,9 +59,14 @@ def can_see(info: ContestInfo, user: UserInfo | None) -> bool:
     return info.public or (user is not None and user.role in ("moderator", "admin"))
 
 
-def contest_view(info: ContestInfo, *, registered: bool, jury: bool) -> ContestView:
+def contest_view(
+    info: ContestInfo, *, registered: bool, jury: bool, personal_extra_s: int = 0
+) -> ContestView:
+    """The contest as the caller meets it: a contestant with time of their own past the end
+    sees it running until their own end."""
     at = now()
-    phase = info.clock.phase(at)
+    mine = personal_extra_s if registered else 0
+    phase = info.clock.phase_for(at, mine)
     shown = jury or phase != Phase.UPCOMING
     return ContestView(
         id=info.id,
@@ -80,6 +85,10 @@ def contest_view(info: ContestInfo, *, registered: bool, jury: bool) -> ContestV
             for p in info.problems
             if shown
         ],
+        my_end=iso(info.clock.end_for(personal_extra_s))
+        if registered and personal_extra_s
+        else None,
+        my_extra_s=mine,
     )
 
 
@@ -88,6 +97,15 @@ async def is_registered(state: HubState, contest_id: int, user: UserInfo | None)
         return False
     async with state.db.acquire() as conn:
         return await participation.is_registered(conn, contest_id, user.id)
+
+
+async def participation_of(state: HubState, contest_id: int, user: UserInfo | None) -> int | None:
+    """The caller's own time past the end when taking part (registered, not disqualified),
+    else None."""
+    if user is None:
+        return None
+    async with state.db.acquire() as conn:
+        return await participation.personal_extra_s(conn, contest_id, user.id)
 
 
 def board_row(
@@ -196,11 +214,13 @@ async def snapshot(state: HubState, info: ContestInfo, user: UserInfo | None) ->
     # (full rows and idempotent updates), but none before it can be missing.
     seq = await events.current_seq(state.redis, info.id)
     jury = board_for(user) == Board.JURY
-    registered = await is_registered(state, info.id, user)
+    extra = await participation_of(state, info.id, user)
     board = await leaderboard(state, info, user, 1, board_for(user))
     return Snapshot(
         seq=seq,
-        contest=contest_view(info, registered=registered, jury=jury),
+        contest=contest_view(
+            info, registered=extra is not None, jury=jury, personal_extra_s=extra or 0
+        ),
         leaderboard=board,
         announcements=await announcements(state, info.id),
     )
@@ -231,19 +251,21 @@ _ME_HOLE = ',"me":null},"announcements":['
 # Contestant and moderator snapshots of one contest, board and seq share everything but the own
 # row: the start of a contest opens thousands of sockets within seconds, each would otherwise
 # read the board page and the announcements and encode them again.
-_user_snapshots: SharedBuild[tuple[int, Board, bool, int], _SharedSnapshot] = SharedBuild(
+_user_snapshots: SharedBuild[tuple[int, Board, bool, int, int], _SharedSnapshot] = SharedBuild(
     ttl_s=1.0, max_entries=256
 )
 
 
 async def _shared_for_users(
-    state: HubState, info: ContestInfo, board: Board, registered: bool, seq: int
+    state: HubState, info: ContestInfo, board: Board, registered: bool, seq: int, personal: int
 ) -> _SharedSnapshot:
     async def build() -> _SharedSnapshot:
         board_page = await leaderboard(state, info, None, 1, board)
         snap = Snapshot(
             seq=seq,
-            contest=contest_view(info, registered=registered, jury=board == Board.JURY),
+            contest=contest_view(
+                info, registered=registered, jury=board == Board.JURY, personal_extra_s=personal
+            ),
             leaderboard=board_page,
             announcements=await announcements(state, info.id),
         )
@@ -255,7 +277,8 @@ async def _shared_for_users(
             seq, text[: at + len(',"me":')], text[at + len(',"me":null') :], info, first
         )
 
-    return await _user_snapshots.get((info.id, board, registered, seq), build)
+    # A contestant with time of their own sees their own end: part of the key.
+    return await _user_snapshots.get((info.id, board, registered, seq, personal), build)
 
 
 async def snapshot_text(state: HubState, info: ContestInfo, user: UserInfo | None) -> SnapshotText:
@@ -263,10 +286,13 @@ async def snapshot_text(state: HubState, info: ContestInfo, user: UserInfo | Non
         board = board_for(user)
         # Contestant sockets open only for registered contestants (ws.py checks it first).
         registered = board == Board.PUBLIC or await is_registered(state, info.id, user)
+        personal = 0
+        if board == Board.PUBLIC:
+            personal = await participation_of(state, info.id, user) or 0
         # The seq is read before the state: later events may already show (and are re-sent:
         # full rows, idempotent), but none before it can be missing.
         seq = await events.current_seq(state.redis, info.id)
-        shared = await _shared_for_users(state, info, board, registered, seq)
+        shared = await _shared_for_users(state, info, board, registered, seq, personal)
         mine = await ranking_cache.read_rows(state.redis, info.id, board, [user.id])
         me = None
         if mine:

@@ -144,6 +144,9 @@ class ContestView(msgspec.Struct, frozen=True):
     registered: bool
     public: bool
     problems: list[ContestProblemView]  # empty before the start, except for moderators
+    # The caller's own end and extra time when a moderator gave them time past the contest's.
+    my_end: str | None = None
+    my_extra_s: int = 0
 
 
 class ContestList(msgspec.Struct, frozen=True):
@@ -287,3 +290,12 @@ class Registration(msgspec.Struct, frozen=True):
     username: str
     registered_at: str
     disqualified: bool
+    extra_s: int = 0  # the contestant's own time past the end
+
+
+class MedalsBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """How many gold, silver and bronze medals a contest awards (by rank; ties share)."""
+
+    gold: int
+    silver: int
+    bronze: int

@@ -31,7 +31,7 @@ class ClarificationUpdate(msgspec.Struct, frozen=True, tag="clarification", tag_
 
 class ContestChanged(msgspec.Struct, frozen=True, tag="contest", tag_field="kind"):
     contest: ContestView
-    reason: str  # extended, frozen, unfrozen, finalized, registration
+    reason: str  # extended, frozen, unfrozen, finalized, registration, personal_time
 
 
 ContestEvent = (
@@ -112,6 +112,17 @@ class ExtendTime(msgspec.Struct, frozen=True, tag="extend", tag_field="action", 
     request_id: str | None = None
 
 
+class ExtendContestant(
+    msgspec.Struct, frozen=True, tag="extend_contestant", tag_field="action", kw_only=True
+):
+    """Set one contestant's own time past the contest's end (0 takes it back)."""
+
+    contest_id: int
+    user_id: int
+    seconds: int
+    request_id: str | None = None
+
+
 class Freeze(msgspec.Struct, frozen=True, tag="freeze", tag_field="action", kw_only=True):
     contest_id: int
     request_id: str | None = None
@@ -137,6 +148,7 @@ AdminCommand = (
     | Disqualify
     | Reinstate
     | ExtendTime
+    | ExtendContestant
     | Freeze
     | Unfreeze
     | SetRegistration

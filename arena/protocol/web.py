@@ -44,6 +44,7 @@ RECEIVED: tuple[type[msgspec.Struct], ...] = (
     hub.ProblemStats,
     hub.ContestStats,
     hub.Registration,
+    hub.MedalsBody,
     judging.SubmissionProgress,
     judging.SubmissionJudged,
     live.LeaderboardDelta,

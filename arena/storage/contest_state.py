@@ -6,14 +6,18 @@ from typing import Any
 
 import asyncpg
 
-from arena.contest import ContestInfo, ContestProblemInfo
+from arena.contest import ContestInfo, ContestProblemInfo, Medals
 from arena.contest_time import ContestClock
 from arena.protocol.vocabulary import Scoring
 
+# Reads the table as ``contests`` (not aliased): the per-contestant time is a subquery on it.
 CONTEST_COLUMNS = (
     "id, external_id, name, start_time, duration_s, extra_s, freeze_duration_s, frozen_at,"
     " unfrozen_at, scoring::text AS scoring, penalty_minutes, public, registration_open,"
-    " finalized_at, rated"
+    " finalized_at, rated, gold_medals, silver_medals, bronze_medals,"
+    " (SELECT coalesce(max(personal.extra_s), 0) FROM registrations personal"
+    " WHERE personal.contest_id = contests.id)"
+    " AS personal_extra_max_s"
 )
 
 
@@ -37,6 +41,8 @@ def contest_from_row(row: Any, problems: list[ContestProblemInfo]) -> ContestInf
         finalized_at=row["finalized_at"],
         problems=problems,
         rated=row["rated"],
+        medals=Medals(row["gold_medals"], row["silver_medals"], row["bronze_medals"]),
+        personal_extra_max_s=row["personal_extra_max_s"],
     )
 
 

@@ -34,6 +34,7 @@ class RegistrationRow(msgspec.Struct, frozen=True):
     username: str
     registered_at: datetime
     disqualified: bool
+    extra_s: int = 0
 
 
 async def contest_submissions(
@@ -90,7 +91,8 @@ async def registrations(
     """By username; the prefix matches case-insensitively and literally (no LIKE wildcards)."""
     escaped = username_prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = await conn.fetch(
-        "SELECT r.user_id, u.username, r.registered_at, r.disqualified FROM registrations r"
+        "SELECT r.user_id, u.username, r.registered_at, r.disqualified, r.extra_s"
+        " FROM registrations r"
         " JOIN users u ON u.id = r.user_id WHERE r.contest_id = $1"
         " AND lower(u.username) LIKE $2 ORDER BY u.username LIMIT $3",
         contest_id,
@@ -98,6 +100,8 @@ async def registrations(
         limit,
     )
     return [
-        RegistrationRow(r["user_id"], r["username"], r["registered_at"], r["disqualified"])
+        RegistrationRow(
+            r["user_id"], r["username"], r["registered_at"], r["disqualified"], r["extra_s"]
+        )
         for r in rows
     ]

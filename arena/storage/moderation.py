@@ -104,6 +104,37 @@ async def extend(conn: asyncpg.Connection, actor_id: int, contest_id: int, secon
         await audit(conn, actor_id, "extend", contest_id, {"seconds": seconds})
 
 
+MAX_PERSONAL_EXTRA_S = 7 * 24 * 3600
+
+
+async def extend_contestant(
+    conn: asyncpg.Connection, actor_id: int, contest_id: int, user_id: int, seconds: int
+) -> int:
+    """Set one contestant's own time past the end (0 takes it back); returns what it was."""
+    if not 0 <= seconds <= MAX_PERSONAL_EXTRA_S:
+        raise ModerationError("a contestant's extra time is between 0 seconds and 7 days")
+    async with conn.transaction():
+        # The contest's lock first (reopen_results): a finalize in progress must not write
+        # standings that miss the time given here.
+        await reopen_results(conn, contest_id)
+        before = await conn.fetchval(
+            "SELECT extra_s FROM registrations WHERE contest_id = $1 AND user_id = $2 FOR UPDATE",
+            contest_id,
+            user_id,
+        )
+        if before is None:
+            raise ModerationError(f"user {user_id} is not registered for contest {contest_id}")
+        await conn.execute(
+            "UPDATE registrations SET extra_s = $3 WHERE contest_id = $1 AND user_id = $2",
+            contest_id,
+            user_id,
+            seconds,
+        )
+        details = {"user": user_id, "seconds": seconds, "before": before}
+        await audit(conn, actor_id, "extend_contestant", contest_id, details)
+    return int(before)
+
+
 async def freeze(conn: asyncpg.Connection, actor_id: int, contest_id: int, frozen: bool) -> None:
     """Freeze now, or unfreeze (reveal) now."""
     await _contest_exists(conn, contest_id)
@@ -137,3 +168,26 @@ async def reopen_results(conn: asyncpg.Connection, contest_id: int) -> None:
     if was_final and await ratings.affects_ratings(conn, contest_id):
         # Its ratings go until it is final again; later contests are rated without it meanwhile.
         await ratings.recompute_from(conn, contest_id)
+
+
+MAX_MEDALS = 1000
+
+
+async def set_medals(
+    conn: asyncpg.Connection, actor_id: int, contest_id: int, gold: int, silver: int, bronze: int
+) -> None:
+    """The medal counts of the awards and the results export."""
+    if not all(0 <= count <= MAX_MEDALS for count in (gold, silver, bronze)):
+        raise ModerationError(f"a medal count is between 0 and {MAX_MEDALS}")
+    await _contest_exists(conn, contest_id)
+    async with conn.transaction():
+        await conn.execute(
+            "UPDATE contests SET gold_medals = $2, silver_medals = $3, bronze_medals = $4"
+            " WHERE id = $1",
+            contest_id,
+            gold,
+            silver,
+            bronze,
+        )
+        details = {"gold": gold, "silver": silver, "bronze": bronze}
+        await audit(conn, actor_id, "medals", contest_id, details)

@@ -69,6 +69,18 @@ async def is_registered(conn: asyncpg.Connection, contest_id: int, user_id: int)
     return bool(found)
 
 
+async def personal_extra_s(conn: asyncpg.Connection, contest_id: int, user_id: int) -> int | None:
+    """The contestant's own time past the contest's end; None when they are not taking part
+    (not registered, or disqualified)."""
+    found: int | None = await conn.fetchval(
+        "SELECT extra_s FROM registrations WHERE contest_id = $1 AND user_id = $2"
+        " AND NOT disqualified",
+        contest_id,
+        user_id,
+    )
+    return found
+
+
 async def is_disqualified(conn: asyncpg.Connection, contest_id: int, user_id: int) -> bool:
     found = await conn.fetchval(
         "SELECT disqualified FROM registrations WHERE contest_id = $1 AND user_id = $2",

@@ -35,8 +35,8 @@ async def finished_contests(
 ) -> list[FinishedContest]:
     rows = await conn.fetch(
         f"SELECT r.rank, r.solved, r.penalty, r.score, {CONTEST_COLUMNS}"
-        " FROM contest_results r JOIN contests c ON c.id = r.contest_id"
-        " WHERE r.user_id = $1 ORDER BY c.start_time DESC LIMIT $2",
+        " FROM contest_results r JOIN contests ON contests.id = r.contest_id"
+        " WHERE r.user_id = $1 ORDER BY contests.start_time DESC LIMIT $2",
         user_id,
         limit,
     )

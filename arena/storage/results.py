@@ -11,11 +11,14 @@ from arena.ranking import pack, ranks
 from arena.storage import ranking_cache, ratings
 from arena.storage.contest_state import load_contest
 
-# A contest is due for its final results once it has ended, every submission of it is judged and
+# A contest is due for its final results once it has ended (for every contestant: one may
+# have time of their own past the end), every submission of it is judged and
 # its results are not final yet.
 _DUE_WHERE = """
     c.finalized_at IS NULL
-    AND c.start_time + make_interval(secs => c.duration_s + c.extra_s) < now()
+    AND c.start_time + make_interval(secs => c.duration_s + c.extra_s + (
+        SELECT coalesce(max(personal.extra_s), 0) FROM registrations personal
+        WHERE personal.contest_id = c.id)) < now()
     AND NOT EXISTS (
         SELECT 1 FROM submissions s
         WHERE s.contest_id = c.id AND s.status IN ('queued', 'judging'))

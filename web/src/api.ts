@@ -10,6 +10,7 @@ import type {
   ErrorBody,
   Leaderboard,
   LoginResult,
+  MedalsBody,
   ProblemDetail,
   ProblemList,
   Profile,
@@ -171,6 +172,8 @@ export const api = {
   stats: (cid: number) => call<ContestStats>("GET", `/api/contests/${cid}/stats`),
   registrations: (cid: number, prefix: string) =>
     call<Registration[]>("GET", `/api/contests/${cid}/registrations${q({ q: prefix })}`),
+  medals: (cid: number) => call<MedalsBody>("GET", `/api/contests/${cid}/medals`),
+  setMedals: (cid: number, medals: MedalsBody) => call<MedalsBody>("PUT", `/api/contests/${cid}/medals`, medals),
 };
 
 /** Who is logged in: read from /api/me once, then kept; null when logged out. */

@@ -8,6 +8,7 @@ export type AdminCommand =
   | Disqualify
   | Reinstate
   | ExtendTime
+  | ExtendContestant
   | Freeze
   | Unfreeze
   | SetRegistration;
@@ -75,6 +76,16 @@ export interface Reinstate {
 export interface ExtendTime {
   action: "extend";
   contest_id: number;
+  seconds: number;
+  request_id?: string | null;
+}
+/**
+ * Set one contestant's own time past the contest's end (0 takes it back).
+ */
+export interface ExtendContestant {
+  action: "extend_contestant";
+  contest_id: number;
+  user_id: number;
   seconds: number;
   request_id?: string | null;
 }
@@ -154,6 +165,8 @@ export interface ContestView {
   registered: boolean;
   public: boolean;
   problems: ContestProblemView[];
+  my_end: string | null;
+  my_extra_s: number;
 }
 export interface ContestProblemView {
   label: string;
@@ -282,6 +295,14 @@ export interface UserInfo {
   username: string;
   role: string;
 }
+/**
+ * How many gold, silver and bronze medals a contest awards (by rank; ties share).
+ */
+export interface MedalsBody {
+  gold: number;
+  silver: number;
+  bronze: number;
+}
 export interface PastContest {
   contest_id: number;
   name: string;
@@ -350,6 +371,7 @@ export interface Registration {
   username: string;
   registered_at: string;
   disqualified: boolean;
+  extra_s: number;
 }
 export interface RunOutcome {
   verdict: Verdict;

@@ -32,14 +32,16 @@ export class ContestHeader {
     if (contest.phase === "upcoming" && Date.now() < Date.parse(contest.start)) this.started = false; // a start moved later
     else if (contest.phase !== "upcoming") startRetries = 0;
     this.title.textContent = contest.name;
-    replace(this.flags, contest.frozen ? h("span", { class: "pill pill-frozen" }, "frozen") : null, h("span", { class: `pill phase-${contest.phase}` }, contest.phase));
+    const personal = contest.my_extra_s > 0 ? h("span", { class: "pill", "data-testid": "personal-time" }, `+${Math.round(contest.my_extra_s / 60)} min for you`) : null;
+    replace(this.flags, contest.frozen ? h("span", { class: "pill pill-frozen" }, "frozen") : null, h("span", { class: `pill phase-${contest.phase}` }, contest.phase), personal);
     this.tick();
   }
 
   private tick(): void {
     const now = Date.now();
     const start = Date.parse(this.contest.start);
-    const end = Date.parse(this.contest.end);
+    // A contestant given time of their own counts down to their own end.
+    const end = Date.parse(this.contest.my_end ?? this.contest.end);
     if (now < start) this.countdown.textContent = `starts in ${clock(start - now)}`;
     else if (now < end) this.countdown.textContent = `${clock(end - now)} left`;
     else this.countdown.textContent = "ended";
@@ -52,6 +54,14 @@ export class ContestHeader {
         this.startTimer = window.setTimeout(this.onStart, backoff + Math.random() * 3000);
       }
     }
+  }
+
+  /** A contest change broadcast to everyone carries no personal time: keep the caller's. */
+  merge(changed: ContestView, reason: string): ContestView {
+    if (reason === "personal_time" || this.contest.my_end === null) return changed;
+    const mine = Date.parse(this.contest.my_end);
+    const phase = changed.phase === "ended" && Date.now() < mine ? "running" : changed.phase;
+    return { ...changed, registered: this.contest.registered, my_end: this.contest.my_end, my_extra_s: this.contest.my_extra_s, phase };
   }
 
   stop(): void {

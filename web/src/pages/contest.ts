@@ -167,7 +167,7 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
           void reloadClarifications().catch(() => undefined);
           return;
         case "contest":
-          contest = withProblems(event.contest);
+          contest = withProblems(header.merge(event.contest, event.reason));
           header.update(contest);
           toast(`Contest ${event.reason}`);
           return;

@@ -7,6 +7,7 @@ import { field, h, navigate, replace, toast, verdictBadge } from "../dom";
 import { LiveSocket, stateBadge } from "../live";
 import type { Ack, AdminCommand, BoardRow, Clarification, ContestView, ErrorFrame, Leaderboard } from "../protocol";
 import { Announcements, ContestHeader } from "./common";
+import { resultsPanel } from "./results";
 import type { Cleanup } from "./simple";
 
 /** /ws/admin: each command carries a request id and resolves with its ack (or rejects). */
@@ -252,6 +253,11 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
   const people = h("section", { class: "panel" });
   const search = h("input", { id: "contestant-search", placeholder: "username prefix" });
   const peopleList = h("div", { class: "scroll" });
+  // Time of one contestant's own past the end (accessibility, a late start): 0 takes it back.
+  const personalTime = (userId: number, username: string, extraS: number): HTMLElement => {
+    const input = h("input", { type: "number", min: 0, max: 10080, value: Math.round(extraS / 60), "aria-label": `Extra minutes for ${username}`, "data-testid": `extra-${username}`, class: "narrow" });
+    return h("form", { class: "inline", onsubmit: async (e: Event) => { e.preventDefault(); if (await run({ action: "extend_contestant", contest_id: cid, user_id: userId, seconds: Number(input.value) * 60 })) void renderPeople(); } }, input, h("span", { class: "muted" }, " min "), h("button", { type: "submit", class: "link" }, "Set time"));
+  };
   const renderPeople = async () => {
     const items = await api.registrations(cid, search.value.trim());
     replace(
@@ -266,6 +272,7 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
             h("td", {}, r.username, " ", h("span", { class: "muted" }, `#${r.user_id}`)),
             h("td", {}, r.disqualified ? h("span", { class: "pill pill-bad" }, "disqualified") : ""),
             h("td", {}, h("button", { type: "button", class: "link", onclick: async () => { if (await run({ action: r.disqualified ? "reinstate" : "disqualify", contest_id: cid, user_id: r.user_id })) void renderPeople(); } }, r.disqualified ? "Reinstate" : "Disqualify")),
+            h("td", {}, personalTime(r.user_id, r.username, r.extra_s)),
           ),
         )),
       ),
@@ -330,6 +337,7 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
       { class: "console", "data-testid": "console" },
       announce,
       timePanel,
+      resultsPanel(cid),
       queue,
       h("section", { class: "panel" }, h("h2", {}, "Jury board"), board.el),
       subs,

@@ -115,6 +115,13 @@ async def test_one_contestant_submits_until_their_own_end(
         late = await http.post(ccs_url, json=ccs_body, headers=bearer(bob_token))
         assert late.status_code == 403, late.text
 
+        # Her socket's snapshot says so too (bob's does not).
+        for token, extra in ((alice_token, 600), (bob_token, 0)):
+            url = f"{hub.ws_url}/ws/contests/{contest_id}"
+            async with websockets.connect(url, additional_headers=bearer(token)) as socket:
+                snapshot = json.loads(await socket.recv())
+            assert snapshot["kind"] == "snapshot", snapshot
+            assert snapshot["contest"]["my_extra_s"] == extra, snapshot["contest"]
         mine = (await http.get(f"/api/contests/{contest_id}", headers=bearer(alice_token))).json()
         assert mine["phase"] == "running" and mine["my_extra_s"] == 600 and mine["my_end"]
         theirs = (await http.get(f"/api/contests/{contest_id}", headers=bearer(bob_token))).json()

@@ -32,6 +32,18 @@ ROOT = Path(__file__).resolve().parent.parent
 APLUSB = ROOT / "examples" / "problems" / "aplusb"
 
 
+def redis_port() -> int:
+    """The Redis server the benches use: ARENA_TEST_REDIS_PORT (each engineer's own server:
+    pub/sub channels ignore database numbers), else the default 6379."""
+    return int(os.environ.get("ARENA_TEST_REDIS_PORT", "6379"))
+
+
+def bench_redis(db: int) -> Any:
+    from redis.asyncio import Redis
+
+    return Redis(port=redis_port(), db=db)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -93,18 +105,22 @@ def hub_env(database_url: str, redis_db: int, blob_dir: Path, **extra: str) -> d
     env = dict(os.environ)
     env.update(
         ARENA_DATABASE_URL=database_url,
-        ARENA_REDIS_URL=f"redis://127.0.0.1:6379/{redis_db}",
+        ARENA_REDIS_URL=f"redis://127.0.0.1:{redis_port()}/{redis_db}",
         ARENA_BLOB_DIR=str(blob_dir),
     )
     env.update(extra)
     return env
 
 
-def start_hub(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_hub(
+    env: dict[str, str], port: int, log: Path, processes: int = 1
+) -> subprocess.Popen[bytes]:
+    """``arena hub``; with ``processes`` > 1, that many on the port (SO_REUSEPORT) under one
+    parent (``hub_pids`` lists them)."""
     arena = Path(sys.executable).parent / "arena"
     with log.open("ab") as out:
         return subprocess.Popen(
-            [str(arena), "hub", "--port", str(port)],
+            [str(arena), "hub", "--port", str(port), "--processes", str(processes)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -140,6 +156,12 @@ def stop(proc: subprocess.Popen[Any]) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def hub_pids(proc: subprocess.Popen[Any]) -> list[int]:
+    """The serving processes: the hub itself, or the children of an ``--processes`` parent."""
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    return [int(c) for c in children] or [proc.pid]
 
 
 def rss_kib(pid: int) -> int:

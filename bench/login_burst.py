@@ -47,6 +47,7 @@ from hub_support import (
     machine_busy_s,
     make_contest,
     raise_nofile,
+    redis_port,
     redis_run_id,
     start_hub,
     stop,
@@ -165,7 +166,7 @@ def hash_cost_s(settings: Settings, samples: int = 20) -> float:
 async def main(args: argparse.Namespace) -> None:
     raise_nofile()
     work = Path(tempfile.mkdtemp(prefix="arena-bench-login-"))
-    redis = Redis(db=REDIS_DB)
+    redis = Redis(port=redis_port(), db=REDIS_DB)
     await claim_redis_db(redis, REDIS_DB)
     run_id = await redis_run_id(redis)
     hubs = []

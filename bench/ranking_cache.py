@@ -26,7 +26,14 @@ import time
 from collections.abc import Awaitable, Callable
 
 import msgspec
-from hub_support import claim_redis_db, line, redis_run_id, summary_ms, warn_if_restarted
+from hub_support import (
+    claim_redis_db,
+    line,
+    redis_port,
+    redis_run_id,
+    summary_ms,
+    warn_if_restarted,
+)
 from redis.asyncio import Redis
 
 from arena.ranking import Cell, Row, pack
@@ -129,7 +136,7 @@ async def timed(samples: int, op: Callable[[], Awaitable[object]]) -> list[float
 
 async def main(args: argparse.Namespace) -> None:
     rng = random.Random(5)
-    redis = Redis(db=REDIS_DB)
+    redis = Redis(port=redis_port(), db=REDIS_DB)
     await claim_redis_db(redis, REDIS_DB)
     run_id = await redis_run_id(redis)
     try:

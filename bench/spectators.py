@@ -50,6 +50,7 @@ from hub_support import (
     machine_busy_s,
     make_contest,
     raise_nofile,
+    redis_port,
     redis_run_id,
     rss_kib,
     start_hub,
@@ -312,7 +313,7 @@ def run_reference(args: argparse.Namespace, work: Path) -> dict[str, Any] | None
 async def main(args: argparse.Namespace) -> None:
     raise_nofile()
     work = Path(tempfile.mkdtemp(prefix="arena-bench-spec-"))
-    redis = Redis(db=args.redis_db)
+    redis = Redis(port=redis_port(), db=args.redis_db)
     await claim_redis_db(redis, args.redis_db)
     run_id = await redis_run_id(redis)
     hub = None

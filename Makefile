@@ -31,3 +31,5 @@ bench-hub: setup
 	$(VENV)/python bench/ranking_cache.py
 	$(VENV)/python bench/spectators.py
 	$(VENV)/python bench/login_burst.py
+	$(VENV)/python bench/contest_start.py
+	$(VENV)/python bench/spectators.py --sockets 50000 --processes 5 --client-procs 5 --no-reference

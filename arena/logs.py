@@ -53,3 +53,22 @@ def configure_logging(settings: Settings) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
+
+
+class _NoConnectionLines(logging.Filter):
+    """uvicorn logs two INFO lines per WebSocket (accepted, connection open): at the start of
+    a contest that is tens of thousands of lines a minute. They are access-log lines: kept only
+    with ``hub_access_log``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.msg
+        if not isinstance(message, str) or record.levelno > logging.INFO:
+            return True
+        return not (
+            message.startswith('%s - "WebSocket %s"')
+            or message in ("connection open", "connection closed")
+        )
+
+
+def quiet_connection_lines() -> None:
+    logging.getLogger("uvicorn.error").addFilter(_NoConnectionLines())

@@ -1,14 +1,19 @@
 """10 000 spectator sockets on one hub: memory per idle socket, verdict → delivery latency, loss.
 
-One hub process (``arena hub``) on a throwaway database and Redis DB 15, a running public contest.
-Spectators (``/ws/contests/{id}/spectate``) are spread over client processes. The hub's RSS
-(VmRSS) is read before and after the sockets are open and idle → KiB per idle socket.
+``--processes N`` hub processes (``arena hub --processes N``: one port, SO_REUSEPORT; 1 by
+default) on a throwaway database and Redis DB 15 of ARENA_TEST_REDIS_PORT's server, a running
+public contest. Spectators (``/ws/contests/{id}/spectate``) are spread over client processes
+(uvloop, as the reference's swarm), each from its own loopback address (127.0.0.2, …: one address
+has ~28k ports). The hubs' RSS (VmRSS, summed) is read before and after the sockets are open
+and idle → KiB per idle socket.
 
-Then verdicts arrive at 10/s through the real path: a judged submission is committed to Postgres
-and ``ranking_cache.refresh_user`` runs, as the worker does; the hub's ticker publishes coalesced
+Then verdicts arrive at ``--rate`` per second (2: about one delta each, like the reference's 2
+messages/s) through the real path: a judged submission is committed to Postgres and
+``ranking_cache.refresh_user`` runs, as the worker does; the hub's ticker publishes coalesced
 ``leaderboard_delta`` events (every ``leaderboard_tick_s``, 0.25 s by default, so up to one tick of
-the latency is coalescing by design). Every verdict goes to a different contestant, so each
-public delta names the verdicts it carries: the bench's own raw Redis subscriber maps seq → users.
+the latency is coalescing by design). ``--warmup-s`` of verdicts go first and are not measured.
+Every verdict goes to a different contestant, so each public delta names the verdicts it carries:
+the bench's own raw Redis subscriber maps seq → users.
 Each socket records (seq, time.time()) per envelope; latency = receive time - commit time of each
 verdict in that envelope, same clock. Lost = public seqs in the contest's history after a
 socket's snapshot that the socket never received (resync snapshots are counted separately).
@@ -19,9 +24,11 @@ commit → pub/sub latency, and the reference: ``websockets.broadcast()`` (``--r
 processes, 2 messages/s). The goal compares Arena's raw Redis subscriber → socket p99 with the
 reference's send → socket p99 (≤ 1.2x) and the memory per idle socket (≤ 20 KiB).
 The machine has 2 cores: the client processes compete with the hub for CPU, which inflates the
-10k-socket latency; the output shows the CPU each used.
+10k-socket latency; the output shows the CPU each used and the load average of each phase.
 
     .venv/bin/python bench/spectators.py [--sockets 10000] [--seconds 20] [--client-procs 3]
+    .venv/bin/python bench/spectators.py --sockets 50000 --processes 5 --client-procs 5 \
+        --no-reference                     # 50k spectators over 5 hub processes
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import argparse
 import asyncio
 import contextlib
 import multiprocessing as mp
+import os
 import subprocess
 import sys
 import tempfile
@@ -46,6 +54,7 @@ from hub_support import (
     free_port,
     fresh_database,
     hub_env,
+    hub_pids,
     line,
     machine_busy_s,
     make_contest,
@@ -65,7 +74,6 @@ from websockets.asyncio.client import connect
 from arena.storage import keys, ranking_cache
 
 REDIS_DB = 15  # --redis-db
-RATE_PER_S = 10
 
 
 class Delta(msgspec.Struct):
@@ -99,9 +107,12 @@ class Socket:
 Record = tuple[int, list[int], list[float], int]  # pickled back to the parent as plain data
 
 
-async def _spectate(url: str, sockets: list[Socket], gate: asyncio.Semaphore) -> None:
+async def _spectate(url: str, sockets: list[Socket], gate: asyncio.Semaphore, source: str) -> None:
     async with gate:
-        ws = await connect(url, compression=None, proxy=None, open_timeout=120, ping_interval=None)
+        ws = await connect(
+            url, compression=None, proxy=None, open_timeout=120, ping_interval=None,
+            local_addr=(source, 0),
+        )  # fmt: skip
         seen = Socket(msgspec.json.decode(await ws.recv(decode=False), type=Snap).seq)
     sockets.append(seen)
     try:
@@ -117,11 +128,11 @@ async def _spectate(url: str, sockets: list[Socket], gate: asyncio.Semaphore) ->
         await ws.close()
 
 
-async def _clients(port: int, contest_id: int, count: int, pipe: Connection) -> None:
+async def _clients(port: int, contest_id: int, count: int, source: str, pipe: Connection) -> None:
     url = f"ws://127.0.0.1:{port}/ws/contests/{contest_id}/spectate"
     sockets: list[Socket] = []
     gate = asyncio.Semaphore(64)  # handshakes in flight per client process
-    tasks = [asyncio.create_task(_spectate(url, sockets, gate)) for _ in range(count)]
+    tasks = [asyncio.create_task(_spectate(url, sockets, gate, source)) for _ in range(count)]
     while len(sockets) + sum(t.done() for t in tasks) < count:
         await asyncio.sleep(0.2)
     errors = [repr(t.exception()) for t in tasks if t.done() and t.exception() is not None]
@@ -133,9 +144,13 @@ async def _clients(port: int, contest_id: int, count: int, pipe: Connection) -> 
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def client_process(port: int, contest_id: int, count: int, pipe: Connection) -> None:
+def client_process(port: int, contest_id: int, count: int, source: str, pipe: Connection) -> None:
     raise_nofile()
-    asyncio.run(_clients(port, contest_id, count, pipe))
+    with contextlib.suppress(ImportError):  # as the reference's swarm does
+        import uvloop
+
+        uvloop.install()
+    asyncio.run(_clients(port, contest_id, count, source, pipe))
 
 
 class Phase(msgspec.Struct):
@@ -164,12 +179,12 @@ async def listen(redis: Redis, contest_id: int, phase: Phase, stop_at: list[floa
 
 
 async def drive(db: Any, redis: Redis, info: tuple[int, int, int], users: list[int],
-                seconds: float, phase: Phase) -> None:  # fmt: skip
-    """Commit one judged submission and refresh its contestant's row, RATE_PER_S times a second."""
+                seconds: float, phase: Phase, rate: float) -> None:  # fmt: skip
+    """Commit one judged submission and refresh its contestant's row, ``rate`` times a second."""
     contest_id, problem_id, version = info
     started = time.monotonic()
-    for index, user in enumerate(users[: int(seconds * RATE_PER_S)]):
-        await asyncio.sleep(max(0.0, started + index / RATE_PER_S - time.monotonic()))
+    for index, user in enumerate(users[: int(seconds * rate)]):
+        await asyncio.sleep(max(0.0, started + index / rate - time.monotonic()))
         async with db.acquire() as conn:
             await conn.execute(
                 "INSERT INTO submissions (user_id, contest_id, problem_id, problem_version,"
@@ -186,14 +201,17 @@ async def run_phase(args: argparse.Namespace, ctx: dict[str, Any], sockets: int,
     hub, db, redis, contest_id = ctx["hub"], ctx["db"], ctx["redis"], ctx["info"][0]
     spawn = mp.get_context("spawn")
     pipes, children = [], []
-    rss_before = rss_kib(hub.pid)
+    hubs = hub_pids(hub)
+    rss_before = sum(rss_kib(pid) for pid in hubs)
     started = time.monotonic()
     try:
         for index in range(procs):
             mine, theirs = spawn.Pipe()
             share = sockets // procs + (1 if index < sockets % procs else 0)
+            # A source address per client process: more sockets than one address has ports.
+            source = f"127.0.0.{2 + index}"
             child = spawn.Process(
-                target=client_process, args=(ctx["port"], contest_id, share, theirs)
+                target=client_process, args=(ctx["port"], contest_id, share, source, theirs)
             )
             child.start()
             pipes.append(mine)
@@ -205,18 +223,25 @@ async def run_phase(args: argparse.Namespace, ctx: dict[str, Any], sockets: int,
         if hub.poll() is not None:
             raise RuntimeError(f"the hub exited with {hub.returncode}; see {ctx['log']}")
         await asyncio.sleep(args.idle_s)
-        rss_after = rss_kib(hub.pid)
+        rss_after = sum(rss_kib(pid) for pid in hubs)
+        # Warm-up: the first deltas to a new crowd of sockets pay for first-touch allocations.
+        warm = int(args.warmup_s * args.rate)
+        await drive(db, redis, ctx["info"], users[:warm], args.warmup_s, Phase(), args.rate)
+        users = users[warm:]
+        await asyncio.sleep(1.0)
         phase, stop_at = Phase(), list[float]()
         listener = asyncio.create_task(listen(redis, contest_id, phase, stop_at))
         await asyncio.sleep(0.5)
         pids = [c.pid for c in children if c.pid is not None]
-        cpu = {"hub": cpu_s(hub.pid), "clients": sum(cpu_s(pid) for pid in pids),
+        cpu = {"hub": sum(cpu_s(pid) for pid in hubs), "clients": sum(cpu_s(pid) for pid in pids),
                "machine": machine_busy_s()}  # fmt: skip
+        load = [os.getloadavg()[0]]
         t0 = time.monotonic()
-        await drive(db, redis, ctx["info"], users, seconds, phase)
+        await drive(db, redis, ctx["info"], users, seconds, phase, args.rate)
         await asyncio.sleep(args.drain_s)
         wall = time.monotonic() - t0
-        cpu = {"hub": cpu_s(hub.pid) - cpu["hub"],
+        load.append(os.getloadavg()[0])
+        cpu = {"hub": sum(cpu_s(pid) for pid in hubs) - cpu["hub"],
                "clients": sum(cpu_s(pid) for pid in pids) - cpu["clients"],
                "machine": machine_busy_s() - cpu["machine"]}  # fmt: skip
         stop_at.append(time.time())
@@ -252,6 +277,7 @@ async def run_phase(args: argparse.Namespace, ctx: dict[str, Any], sockets: int,
         "rss_before": rss_before, "rss_after": rss_after, "latency": latency,
         "raw": phase.raw_latency, "lost": lost, "resyncs": resyncs, "wall": wall, "cpu": cpu,
         "deltas": len(phase.seq_users), "verdicts": len(phase.verdicts), "fanout": fanout,
+        "load": load, "hubs": len(hubs),
     }  # fmt: skip
 
 
@@ -268,8 +294,10 @@ def report(label: str, result: dict[str, Any]) -> None:
     wall = result["wall"]
     cpu = {name: used / wall for name, used in result["cpu"].items()}
     print(
-        f"  CPU over the {wall:.1f} s delivery phase, in cores: hub {cpu['hub']:.2f}, client"
-        f" processes {cpu['clients']:.2f}, whole machine {cpu['machine']:.2f} of 2"
+        f"  CPU over the {wall:.1f} s delivery phase, in cores: {result['hubs']} hub process(es)"
+        f" {cpu['hub']:.2f}, client processes {cpu['clients']:.2f}, whole machine"
+        f" {cpu['machine']:.2f} of {os.cpu_count()}; load average {result['load'][0]:.1f} →"
+        f" {result['load'][1]:.1f}"
     )
 
 
@@ -320,7 +348,7 @@ async def main(args: argparse.Namespace) -> None:
     async with fresh_database("spec") as url:
         db = await asyncpg.create_pool(url, min_size=1, max_size=4)
         try:
-            verdicts = int((args.baseline_seconds + args.seconds) * RATE_PER_S)
+            verdicts = int((args.baseline_seconds + args.seconds + 2 * args.warmup_s) * args.rate)
             async with db.acquire() as conn:
                 contest_id, slug, users = await make_contest(conn, work / "blobs", verdicts + 10)
                 problem_id, version = await conn.fetchrow(
@@ -332,11 +360,11 @@ async def main(args: argparse.Namespace) -> None:
             # Every client comes from 127.0.0.1: no cap on anonymous sockets per address.
             env = hub_env(url, args.redis_db, work / "blobs")
             env["ARENA_SPECTATOR_SOCKETS_PER_ADDRESS"] = str(10 * args.sockets)
-            hub = start_hub(env, port, log)
+            hub = start_hub(env, port, log, processes=args.processes)
             await wait_healthy(port, hub, log)
             ctx = {"hub": hub, "db": db, "redis": redis, "port": port,
                    "info": (contest_id, problem_id, version), "log": log}  # fmt: skip
-            split = int(args.baseline_seconds * RATE_PER_S)
+            split = int((args.baseline_seconds + args.warmup_s) * args.rate)
             base = await run_phase(args, ctx, 1, 1, users[:split], args.baseline_seconds)
             big = await run_phase(args, ctx, args.sockets, args.client_procs, users[split:],
                                   args.seconds)  # fmt: skip
@@ -349,11 +377,14 @@ async def main(args: argparse.Namespace) -> None:
             await redis.flushdb()
             run_id_after = await redis_run_id(redis)
             await redis.aclose()
+    load_before_reference = os.getloadavg()[0]
     reference = run_reference(args, work) if args.reference else None
+    load_after_reference = os.getloadavg()[0]
     report("baseline, 1 socket", base)
     report(f"{args.sockets} sockets over {args.client_procs} client processes", big)
     per_socket = (big["rss_after"] - big["rss_before"]) / max(1, big["opened"])
-    print(f"\nhub RSS {big['rss_before']} KiB → {big['rss_after']} KiB idle with {big['opened']}"
+    print(f"\nhub RSS (all {big['hubs']} processes) {big['rss_before']} KiB →"
+          f" {big['rss_after']} KiB idle with {big['opened']}"
           f" sockets: {per_socket:.1f} KiB per idle socket (goal <= 20 KiB)")  # fmt: skip
     ratio = summary_ms(big["latency"])[2] / summary_ms(base["latency"])[2]
     print(f"p99 verdict → delivery: {summary_ms(big['latency'])[2]:.1f} ms vs "
@@ -366,7 +397,8 @@ async def main(args: argparse.Namespace) -> None:
         print(
             f"\nreference websockets.broadcast(), same run: {reference['opened']} sockets, "
             f"{reference['failed']} failed, send → socket p99 {ref_p99:.1f} ms, "
-            f"{ref_kib:.1f} KiB per socket, server CPU {reference['server']['cpu_pct']:.0f}%"
+            f"{ref_kib:.1f} KiB per socket, server CPU {reference['server']['cpu_pct']:.0f}%;"
+            f" load average {load_before_reference:.1f} → {load_after_reference:.1f}"
         )
         print(f"RATIO raw Redis sub → socket p99: Arena {arena_p99:.1f} ms / reference "
               f"{ref_p99:.1f} ms = {arena_p99 / ref_p99:.2f}x (goal <= 1.2x); memory per idle "
@@ -380,6 +412,12 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sockets", type=int, default=10_000)
     parser.add_argument("--client-procs", type=int, default=3)
+    parser.add_argument("--processes", type=int, default=1, help="hub processes on one port")
+    parser.add_argument(
+        "--rate", type=float, default=2.0,
+        help="verdicts per second (2: about one delta each, as the reference's 2 messages/s)",
+    )  # fmt: skip
+    parser.add_argument("--warmup-s", type=float, default=3.0, help="deltas not measured")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--baseline-seconds", type=float, default=10.0)
     parser.add_argument("--idle-s", type=float, default=5.0, help="idle wait before reading RSS")

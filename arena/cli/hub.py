@@ -22,7 +22,7 @@ import uvicorn
 
 from arena.hub.app import create_app
 from arena.hub.serve import serve
-from arena.logs import configure_logging
+from arena.logs import configure_logging, quiet_connection_lines
 from arena.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,8 @@ def _supervise(host: str, port: int, processes: int) -> int:
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     configure_logging(settings)
+    if not settings.hub_access_log:
+        quiet_connection_lines()
     host = args.host or settings.hub_host
     port = args.port or settings.hub_port
     processes = args.processes if args.processes is not None else settings.hub_processes

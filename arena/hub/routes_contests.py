@@ -98,20 +98,23 @@ async def register(request: Request) -> Response:
 
 async def contest_problem(request: Request) -> Response:
     state = _state(request)
-    user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
-    views.require_visible(info, user)
+    label = request.path_params["label"]
     # Decided before any If-None-Match is looked at: a guessed ETag gets the same 403.
     upcoming = info.clock.phase(views.now()) == Phase.UPCOMING
+    if info.public and not upcoming:
+        # Anyone may read it and it is the same for everyone: who asks is not looked up (the
+        # contest start's most frequent request costs no session lookup).
+        return http_cache.respond(
+            request, await contest_statement(state, info, label), http_cache.PUBLIC
+        )
+    user = await auth.current_user(state, request)
+    views.require_visible(info, user)
     if upcoming and not auth.is_moderator(user):
         raise ApiError(403, "not_started", "the problems are shown when the contest starts")
-    statement = await contest_statement(state, info, request.path_params["label"])
-    if upcoming:
-        policy = http_cache.NO_STORE  # a moderator's preview
-    elif info.public:
-        policy = http_cache.PUBLIC  # the same bytes for everyone from the start
-    else:
-        policy = http_cache.PRIVATE  # a contest only moderators see
+    statement = await contest_statement(state, info, label)
+    # A moderator's preview before the start, or a contest only moderators see.
+    policy = http_cache.NO_STORE if upcoming else http_cache.PRIVATE
     return http_cache.respond(request, statement, policy)
 
 

@@ -126,3 +126,22 @@ async def test_a_moderators_contest_page_before_the_start_is_kept_by_nobody(
     assert page.status_code == 200, page.text
     assert page.json()["problems"] == []
     assert page.headers["cache-control"] == "private, no-cache"
+
+
+async def test_a_statement_of_a_contest_only_moderators_see_is_not_shared(
+    hubs: list[Hub], db: Any, hub_problem: tuple[int, str]
+) -> None:
+    contest_id = await new_contest(db, hub_problem[0])
+    await db.execute("UPDATE contests SET public = false WHERE id = $1", contest_id)
+    _, _, contestant = await new_user(hubs[0], db)
+    _, _, jury = await new_user(hubs[0], db, role="moderator")
+    path = f"/api/contests/{contest_id}/problems/A"
+    seen = await _get(hubs[1], path, jury)
+    assert seen.status_code == 200, seen.text
+    assert seen.headers["cache-control"] == "private, no-cache"
+    assert seen.headers["vary"] == "Cookie, Authorization"
+    for who in (contestant, None):
+        for header in (None, seen.headers["etag"], "*"):
+            hidden = await _get(hubs[1], path, who, header)
+            assert_error(hidden, 404, "not_found")
+            assert "etag" not in hidden.headers

@@ -133,6 +133,29 @@ async def test_log_lines_are_json_with_the_request_id(obs_hub: Hub, obs_log: Pat
     assert {"ts", "level", "logger", "message"} <= set(ours[0])
 
 
+def test_socket_connection_lines_are_left_out_without_the_access_log() -> None:
+    """Two uvicorn lines per socket (15k at a contest start) are access-log lines."""
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("uvicorn.error")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    before = list(logger.filters)
+    try:
+        logs.quiet_connection_lines()
+        logger.info('%s - "WebSocket %s" [accepted]', "127.0.0.1:5", "/ws/contests/1")
+        logger.info("connection open")
+        logger.info("Started server process [%d]", 7)
+        logger.warning('%s - "WebSocket %s" 403', "127.0.0.1:5", "/ws/admin")
+    finally:
+        logger.filters[:] = before
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    assert seen == ["Started server process [7]", '127.0.0.1:5 - "WebSocket /ws/admin" 403']
+
+
 def test_json_formatter_carries_the_context() -> None:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

@@ -24,6 +24,8 @@ from functools import cache
 
 import msgspec
 
+from arena.protocol.vocabulary import RATING_TITLES
+
 INITIAL_RATING = 1500  # a participant's rating before their first rated contest
 _LOW, _HIGH = 1, 8000  # the search range of the need rating (the reference code's)
 
@@ -54,18 +56,9 @@ class Title(msgspec.Struct, frozen=True):
     color: str  # CSS colour of the name
 
 
-# The Codeforces titles by lower bound (highest first).
-TITLES: tuple[tuple[int, Title], ...] = (
-    (3000, Title("legendary grandmaster", "#aa0000")),
-    (2600, Title("international grandmaster", "#ff0000")),
-    (2400, Title("grandmaster", "#ff0000")),
-    (2300, Title("international master", "#ff8c00")),
-    (2100, Title("master", "#ff8c00")),
-    (1900, Title("candidate master", "#aa00aa")),
-    (1600, Title("expert", "#0000ff")),
-    (1400, Title("specialist", "#03a89e")),
-    (1200, Title("pupil", "#008000")),
-    (-(10**9), Title("newbie", "#808080")),
+# The Codeforces titles by lower bound, highest first (shared with the browser).
+TITLES: tuple[tuple[int, Title], ...] = tuple(
+    (floor, Title(name, color)) for floor, name, color in RATING_TITLES
 )
 
 

@@ -24,6 +24,7 @@ from arena.hub import (
     routes_contests,
     routes_insight,
     routes_problems,
+    routes_ratings,
     routes_results,
     routes_submissions,
     ticker,
@@ -97,6 +98,7 @@ def api_endpoints() -> list[Endpoint]:
         *routes_submissions.endpoints,
         *routes_insight.endpoints,
         *routes_results.endpoints,
+        *routes_ratings.endpoints,
     ]
 
 
@@ -163,6 +165,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_submissions.routes,
         *routes_insight.routes,
         *routes_results.routes,
+        *routes_ratings.routes,
         *routes_ccs.routes,  # the ICPC Contest API (/api/v4): its own spec, not in openapi.json
         WebSocketRoute("/ws/contests/{contest_id}", ws.contestant),
         WebSocketRoute("/ws/contests/{contest_id}/spectate", ws.spectator),

@@ -43,6 +43,7 @@ PATH_PARAMS: dict[str, Param] = {
     "slug": Param("slug", str, "problem slug"),
     "label": Param("label", str, "problem label in the contest (A, B, ...)"),
     "file": Param("file", str, "results file", enum=("results.tsv", "awards.json", "results.csv")),
+    "username": Param("username", str, "user name (case-insensitive)"),
 }
 
 

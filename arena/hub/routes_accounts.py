@@ -5,17 +5,15 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from arena.hub import auth
-from arena.hub.auth import is_moderator
+from arena.hub import auth, routes_ratings
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, read_body
 from arena.hub.login_limits import LoginGuard, address_bucket
 from arena.hub.state import HubState
-from arena.hub.views import iso, now
+from arena.hub.views import iso
 from arena.protocol import (
     LoginBody,
     LoginResult,
-    PastContest,
     Profile,
     RegisterBody,
     SubmissionSummary,
@@ -107,18 +105,14 @@ async def me(request: Request) -> Response:
     state = _state(request)
     user = await auth.require_user(state, request)
     async with state.db.acquire() as conn:
-        finished = await profiles.finished_contests(conn, user.id)
+        contests = await routes_ratings.past_contests(conn, user.id, user)
         recent = await profiles.recent_submissions(conn, user.id)
-    # Final standings stay hidden while the public board is frozen (until the reveal).
-    at = now()
-    shown = [f for f in finished if not f.contest.clock.frozen(at) or is_moderator(user)]
+        rating = await routes_ratings.rating_view(conn, user.id)
     return json(
         Profile(
             user=user,
-            contests=[
-                PastContest(f.contest.id, f.contest.name, f.rank, f.solved, f.penalty, f.score)
-                for f in shown
-            ],
+            contests=contests,
+            rating=rating,
             submissions=[
                 SubmissionSummary(
                     id=r.id,

@@ -74,11 +74,12 @@ async def _publish_rows(state: HubState, contest_id: int, users: list[int]) -> N
         first = await ranking_cache.first_solvers(state.redis, contest_id, board)
         info = await views.contest_for_rows(state, info, ranked)
         present = {r.user_id for r in ranked}
+        rated = await views.ratings_of(state, present)
         delta = LeaderboardDelta(
             board=board,
             frozen=frozen and board == Board.PUBLIC,
             total=int(await state.redis.zcard(keys.ranking(contest_id, board))),
-            rows=[views.board_row(info, r, first) for r in ranked],
+            rows=[views.board_row(info, r, first, rated) for r in ranked],
             removed=[u for u in users if u not in present],
         )
         audience = audience_of(board)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 import msgspec
@@ -25,7 +26,7 @@ from arena.protocol import (
     json_encoder,
 )
 from arena.protocol.vocabulary import Board
-from arena.storage import events, keys, participation, ranking_cache
+from arena.storage import events, keys, participation, ranking_cache, ratings
 from arena.storage.contest_state import load_contest
 
 _contests: TtlCache[int, ContestInfo] = TtlCache(ttl_s=1.0)
@@ -108,8 +109,34 @@ async def participation_of(state: HubState, contest_id: int, user: UserInfo | No
         return await participation.personal_extra_s(conn, contest_id, user.id)
 
 
+# Ratings change only when a rated contest is finalized: a board may show one a few seconds late.
+_ratings: TtlCache[int, tuple[int | None]] = TtlCache(ttl_s=15.0, max_entries=200_000)
+
+
+async def ratings_of(state: HubState, user_ids: Iterable[int]) -> dict[int, int]:
+    """Current ratings of these users (the never rated left out), cached per hub process."""
+    found: dict[int, int] = {}
+    missing: list[int] = []
+    for user_id in user_ids:
+        hit = _ratings.get(user_id)
+        if hit is None:
+            missing.append(user_id)
+        elif hit[0] is not None:
+            found[user_id] = hit[0]
+    if missing:
+        async with state.db.acquire() as conn:
+            fresh = await ratings.current(conn, missing)
+        for user_id in missing:
+            _ratings.put(user_id, (fresh.get(user_id),))
+        found.update(fresh)
+    return found
+
+
 def board_row(
-    info: ContestInfo, ranked: ranking_cache.RankedRow, first: dict[int, int]
+    info: ContestInfo,
+    ranked: ranking_cache.RankedRow,
+    first: dict[int, int],
+    rated: Mapping[int, int] | None = None,
 ) -> BoardRow:
     cells: dict[str, BoardCell] = {}
     for problem in info.problems:
@@ -133,6 +160,7 @@ def board_row(
         score=ranked.row.score,
         key=ranked.key,
         cells=cells,
+        rating=None if rated is None else rated.get(ranked.user_id),
     )
 
 
@@ -173,7 +201,8 @@ async def leaderboard(
     if user is not None:
         mine = await ranking_cache.read_rows(state.redis, info.id, board, [user.id])
     info = await contest_for_rows(state, info, ranked + mine)
-    me = board_row(info, mine[0], first) if mine else None
+    rated = await ratings_of(state, [r.user_id for r in ranked + mine])
+    me = board_row(info, mine[0], first, rated) if mine else None
     return Leaderboard(
         contest_id=info.id,
         board=board,
@@ -182,7 +211,7 @@ async def leaderboard(
         page=page,
         page_size=size,
         total=total,
-        rows=[board_row(info, r, first) for r in ranked],
+        rows=[board_row(info, r, first, rated) for r in ranked],
         me=me,
     )
 
@@ -297,7 +326,8 @@ async def snapshot_text(state: HubState, info: ContestInfo, user: UserInfo | Non
         me = None
         if mine:
             rows_info = await contest_for_rows(state, shared.info, mine)
-            me = board_row(rows_info, mine[0], shared.first)
+            rated = await ratings_of(state, [user.id])
+            me = board_row(rows_info, mine[0], shared.first, rated)
         own = json_encoder.encode(me).decode()
         return SnapshotText(shared.seq, shared.head + own + shared.tail)
     seq = await events.current_seq(state.redis, info.id)

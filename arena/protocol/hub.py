@@ -60,10 +60,41 @@ class SubmissionSummary(msgspec.Struct, frozen=True):
     submitted_at: str
 
 
+class RatingPoint(msgspec.Struct, frozen=True):
+    contest_id: int
+    contest: str  # its name
+    at: str  # the contest's end
+    place: int
+    old_rating: int
+    new_rating: int
+
+
+class Rating(msgspec.Struct, frozen=True):
+    """A user's rating (docs/rating.md): current value, title, rank among all rated users."""
+
+    rating: int
+    title: str
+    color: str  # the title's CSS colour
+    total_rank: int  # 1 + the users rated strictly higher
+    rated_users: int
+    contests: int
+    history: list[RatingPoint]  # oldest first
+
+
 class Profile(msgspec.Struct, frozen=True):
     user: UserInfo
     contests: list[PastContest]
     submissions: list[SubmissionSummary]
+    rating: Rating | None  # None before the first rated contest
+
+
+class PublicProfile(msgspec.Struct, frozen=True):
+    """Anyone's profile as everyone sees it: the rating and the final standings."""
+
+    user_id: int
+    username: str
+    contests: list[PastContest]
+    rating: Rating | None
 
 
 class ProblemSummary(msgspec.Struct, frozen=True):
@@ -220,6 +251,7 @@ class BoardRow(msgspec.Struct, frozen=True):
     score: float
     key: float  # the packed sort key: higher is better, equal keys share a rank
     cells: dict[str, BoardCell]  # by problem label
+    rating: int | None = None  # the contestant's current rating (None: never rated)
 
 
 class Leaderboard(msgspec.Struct, frozen=True):

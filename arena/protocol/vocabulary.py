@@ -37,3 +37,19 @@ def user_audience(user_id: int) -> str:
 
 def audience_of(board: Board) -> Audience:
     return Audience.JURY if board == Board.JURY else Audience.PUBLIC
+
+
+# Rating titles (the Codeforces ones, docs/rating.md): (lowest rating, title, CSS colour),
+# highest first. The browser gets the same table (``RATING_TITLES`` in web/src/protocol.ts).
+RATING_TITLES: tuple[tuple[int, str, str], ...] = (
+    (3000, "legendary grandmaster", "#aa0000"),
+    (2600, "international grandmaster", "#ff0000"),
+    (2400, "grandmaster", "#ff0000"),
+    (2300, "international master", "#ff8c00"),
+    (2100, "master", "#ff8c00"),
+    (1900, "candidate master", "#aa00aa"),
+    (1600, "expert", "#0000ff"),
+    (1400, "specialist", "#03a89e"),
+    (1200, "pupil", "#008000"),
+    (-(10**6), "newbie", "#808080"),
+)

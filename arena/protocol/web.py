@@ -14,6 +14,7 @@ import msgspec
 
 from arena.limits import MAX_SOURCE_BYTES
 from arena.protocol import hub, judging, live
+from arena.protocol.vocabulary import RATING_TITLES
 
 # What the browser receives: the hub encodes every field unless the Struct omits defaults, so a
 # field with a default is optional in TypeScript only then.
@@ -23,7 +24,10 @@ RECEIVED: tuple[type[msgspec.Struct], ...] = (
     hub.LoginResult,
     hub.PastContest,
     hub.SubmissionSummary,
+    hub.RatingPoint,
+    hub.Rating,
     hub.Profile,
+    hub.PublicProfile,
     hub.ProblemSummary,
     hub.ProblemList,
     hub.Sample,
@@ -60,7 +64,10 @@ RECEIVED: tuple[type[msgspec.Struct], ...] = (
 UNIONS: dict[str, Any] = {"ContestEvent": live.ContestEvent, "AdminCommand": live.AdminCommand}
 SENT_UNIONS = frozenset({"AdminCommand"})
 # Constants the browser shares with the hub.
-CONSTANTS = {"MAX_SOURCE_BYTES": MAX_SOURCE_BYTES}
+CONSTANTS: dict[str, Any] = {
+    "MAX_SOURCE_BYTES": MAX_SOURCE_BYTES,
+    "RATING_TITLES": [list(t) for t in RATING_TITLES],
+}
 
 
 def _members(union: Any) -> list[type[msgspec.Struct]]:

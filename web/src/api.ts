@@ -14,6 +14,7 @@ import type {
   ProblemDetail,
   ProblemList,
   Profile,
+  PublicProfile,
   Registration,
   RunOutcome,
   SubmissionView,
@@ -137,6 +138,7 @@ export const api = {
     await call<void>("POST", "/api/auth/logout");
   },
   me: () => call<Profile>("GET", "/api/me"),
+  user: (name: string) => call<PublicProfile>("GET", `/api/users/${encodeURIComponent(name)}`),
   problems: (page: number, tag?: string, difficulty?: string, search?: string) =>
     call<ProblemList>("GET", `/api/problems${q({ page, tag, difficulty, q: search })}`),
   problem: (slug: string) => call<ProblemDetail>("GET", `/api/problems/${encodeURIComponent(slug)}`),

@@ -3,6 +3,7 @@
 // while it moves, so a rank change animates (CSS transition on its transform).
 import { h, replace } from "./dom";
 import type { BoardCell, BoardRow, Leaderboard, LeaderboardDelta } from "./protocol";
+import { ratingBadge } from "./rating";
 
 export const ROW_PX = 36;
 const OVERSCAN = 8;
@@ -215,7 +216,7 @@ export class BoardView {
     replace(
       node,
       h("span", { class: "c-rank", role: "cell" }, row.rank),
-      h("span", { class: "c-who", role: "cell", title: row.username }, row.username),
+      h("span", { class: "c-who", role: "cell", title: row.username }, row.username, " ", ratingBadge(row.rating)),
       icpc ? h("span", { class: "c-num", role: "cell" }, row.solved) : null,
       h("span", { class: "c-num", role: "cell" }, icpc ? row.penalty : formatScore(row.score)),
       this.labels.map((l) => cell(row.cells[l], icpc, l)),

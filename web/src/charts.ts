@@ -111,3 +111,37 @@ export function lineChart(points: { label: string; value: number }[], title: str
   }
   return h("figure", { class: "chart-box wide" }, root as unknown as HTMLElement, h("figcaption", {}, title));
 }
+
+/** A rating history: a line over the title bands (docs/rating.md), one point per rated contest. */
+export function ratingChart(points: { label: string; value: number }[], bands: [number, string, string][], title: string): HTMLElement {
+  const width = 560;
+  const height = 200;
+  const pad = 30;
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart rating-chart", role: "img", "aria-label": title });
+  const values = points.map((p) => p.value);
+  const lo = Math.min(...values, 1500) - 100;
+  const hi = Math.max(...values, 1500) + 100;
+  const y = (v: number) => pad + (1 - (v - lo) / (hi - lo)) * (height - 2 * pad);
+  // Bands from the highest floor down: each covers [floor, the band above's floor).
+  let top = hi;
+  for (const [floor, name, color] of bands) {
+    const bottom = Math.max(floor, lo);
+    if (bottom < top) {
+      const band = svg("rect", { x: pad, y: y(top), width: width - 2 * pad, height: y(bottom) - y(top), fill: color, "fill-opacity": 0.12 });
+      band.appendChild(svg("title", {}, name));
+      root.appendChild(band);
+      root.appendChild(svg("text", { x: width - pad - 2, y: y(bottom) - 3, "font-size": 9, "text-anchor": "end", fill: color }, String(Math.max(floor, 0))));
+    }
+    top = Math.min(top, floor);
+    if (top <= lo) break;
+  }
+  const xy = points.map((p, i) => [pad + (points.length === 1 ? (width - 2 * pad) / 2 : (i * (width - 2 * pad)) / (points.length - 1)), y(p.value)] as const);
+  if (xy.length) root.appendChild(svg("polyline", { points: xy.map(([a, b]) => `${a},${b}`).join(" "), fill: "none", stroke: "#24292f", "stroke-width": 2 }));
+  xy.forEach(([cx, cy], i) => {
+    const dot = svg("circle", { cx, cy, r: 4, fill: "#fff", stroke: "#24292f", "stroke-width": 2, "data-rating": points[i].value });
+    dot.appendChild(svg("title", {}, `${points[i].label}: ${points[i].value}`));
+    root.appendChild(dot);
+    root.appendChild(svg("text", { x: cx, y: cy - 8, "font-size": 10, "text-anchor": "middle", fill: "#24292f" }, String(points[i].value)));
+  });
+  return h("figure", { class: "chart-box wide", "data-testid": "rating-chart" }, root as unknown as HTMLElement, h("figcaption", {}, title));
+}

@@ -2,7 +2,7 @@
 import "./style.css";
 import { api, isModerator, setUser, whoami } from "./api";
 import { h, link, navigate, replace } from "./dom";
-import { type Cleanup, authPage, bankPage, contestsPage, profilePage } from "./pages/simple";
+import { type Cleanup, authPage, bankPage, contestsPage, profilePage, userPage } from "./pages/simple";
 
 // The editor (CodeMirror) and KaTeX load with the pages that need them.
 const problemPage = async (app: HTMLElement, slug: string) => (await import("./pages/problem")).problemPage(app, slug);
@@ -26,6 +26,7 @@ const routes: [RegExp, Page][] = [
   [/^\/spectate\/(\d+)$/, (app, id) => boardPage(app, Number(id), true)],
   [/^\/moderate\/(\d+)$/, (app, id) => moderatePage(app, Number(id))],
   [/^\/profile$/, (app) => profilePage(app)],
+  [/^\/users\/([^/]+)$/, (app, name) => userPage(app, decodeURIComponent(name))],
   [/^\/bench\/board$/, (app) => benchPage(app)],
 ];
 

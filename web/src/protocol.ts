@@ -133,6 +133,7 @@ export interface BoardRow {
   cells: {
     [k: string]: BoardCell;
   };
+  rating: number | null;
 }
 export interface Clarification {
   id: number;
@@ -355,6 +356,7 @@ export interface Profile {
   user: UserInfo;
   contests: PastContest[];
   submissions: SubmissionSummary[];
+  rating: Rating | null;
 }
 export interface SubmissionSummary {
   id: number;
@@ -365,6 +367,35 @@ export interface SubmissionSummary {
   verdict: string | null;
   score: number | null;
   submitted_at: string;
+}
+/**
+ * A user's rating (docs/rating.md): current value, title, rank among all rated users.
+ */
+export interface Rating {
+  rating: number;
+  title: string;
+  color: string;
+  total_rank: number;
+  rated_users: number;
+  contests: number;
+  history: RatingPoint[];
+}
+export interface RatingPoint {
+  contest_id: number;
+  contest: string;
+  at: string;
+  place: number;
+  old_rating: number;
+  new_rating: number;
+}
+/**
+ * Anyone's profile as everyone sees it: the rating and the final standings.
+ */
+export interface PublicProfile {
+  user_id: number;
+  username: string;
+  contests: PastContest[];
+  rating: Rating | null;
 }
 export interface Registration {
   user_id: number;
@@ -407,3 +438,4 @@ export interface SubmissionView {
 }
 
 export const MAX_SOURCE_BYTES = 65536;
+export const RATING_TITLES = [[3000,"legendary grandmaster","#aa0000"],[2600,"international grandmaster","#ff0000"],[2400,"grandmaster","#ff0000"],[2300,"international master","#ff8c00"],[2100,"master","#ff8c00"],[1900,"candidate master","#aa00aa"],[1600,"expert","#0000ff"],[1400,"specialist","#03a89e"],[1200,"pupil","#008000"],[-1000000,"newbie","#808080"]];

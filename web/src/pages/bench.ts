@@ -16,7 +16,7 @@ function synthetic(total: number): BoardRow[] {
       if (j < solved) cells[l] = { attempts: 1 + (i % 3), solved: true, minute: 10 + j * 7 + (i % 50), first: i === j };
       else if ((i + j) % 4 === 0) cells[l] = { attempts: 1 + (i % 2) };
     });
-    rows.push({ user_id: i + 1, username: `contestant${i + 1}`, rank: i + 1, solved, penalty: 100 + i, score: solved * 100, key: total - i, cells });
+    rows.push({ user_id: i + 1, username: `contestant${i + 1}`, rank: i + 1, solved, penalty: 100 + i, score: solved * 100, key: total - i, cells, rating: 1200 + ((i * 37) % 1800) });
   }
   return rows;
 }

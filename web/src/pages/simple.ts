@@ -3,6 +3,7 @@ import { api, setUser, whoami } from "../api";
 import { lineChart } from "../charts";
 import { field, h, link, navigate, replace, toast, verdictBadge, when } from "../dom";
 import type { ContestView } from "../protocol";
+import { ratingSection } from "../rating";
 
 export type Cleanup = (() => void) | void;
 
@@ -201,6 +202,8 @@ export async function profilePage(app: HTMLElement): Promise<Cleanup> {
   replace(
     app,
     h("h1", {}, profile.user.username, h("span", { class: "pill" }, profile.user.role)),
+    h("p", { class: "muted" }, link(`/users/${encodeURIComponent(profile.user.username)}`, "Your public profile")),
+    ...ratingSection(profile.rating),
     h("h2", {}, "Results over time"),
     lineChart(
       contests.map((c) => ({ label: c.name, value: c.rank })),
@@ -243,5 +246,24 @@ export async function profilePage(app: HTMLElement): Promise<Cleanup> {
         ),
       ),
     ),
+  );
+}
+
+/** Anyone's public profile: rating, its history and the final standings. */
+export async function userPage(app: HTMLElement, name: string): Promise<Cleanup> {
+  const profile = await api.user(name);
+  replace(
+    app,
+    h("h1", {}, profile.username),
+    ...ratingSection(profile.rating),
+    h("h2", {}, "Past contests"),
+    profile.contests.length === 0
+      ? h("p", { class: "muted" }, "No finished contests yet.")
+      : h(
+          "table",
+          { class: "list", "data-testid": "past-contests" },
+          h("thead", {}, h("tr", {}, h("th", {}, "Contest"), h("th", { class: "num" }, "Rank"), h("th", { class: "num" }, "Solved"), h("th", { class: "num" }, "Penalty"), h("th", { class: "num" }, "Score"))),
+          h("tbody", {}, profile.contests.map((c) => h("tr", {}, h("td", {}, link(`/contest/${c.contest_id}/board`, c.name)), h("td", { class: "num" }, c.rank), h("td", { class: "num" }, c.solved), h("td", { class: "num" }, c.penalty), h("td", { class: "num" }, c.score)))),
+        ),
   );
 }

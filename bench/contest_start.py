@@ -66,8 +66,8 @@ from arena.storage.problems import import_problem
 from arena.storage.users import token_hash
 
 REDIS_DB = 7
-STEPS = ("contest", "statement", "statement 304", "socket")
-HTTP_STEPS = STEPS[:3]
+STEPS = ("new connection", "contest", "statement", "statement 304", "socket")
+HTTP_STEPS = STEPS[1:4]
 User = tuple[str, float]  # (session token, arrival offset in s)
 
 
@@ -139,6 +139,9 @@ async def contestant(
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
             conn = (reader, writer)
+            # The liveness probe first: how long a new connection waits to be served at all.
+            if await timed_get(stats, "new connection", conn, "/api/live", token) is None:
+                return
             if await timed_get(stats, "contest", conn, base, token) is None:
                 return
             etag = None

@@ -97,8 +97,13 @@ async def _rejudge(state: HubState, user: UserInfo, cmd: RejudgeCommand) -> str:
 
 async def _disqualify(state: HubState, user: UserInfo, cmd: Disqualify | Reinstate) -> str:
     disqualified = isinstance(cmd, Disqualify)
+    reason = cmd.reason.strip() if isinstance(cmd, Disqualify) else ""
+    if len(reason) > MAX_TEXT:
+        raise moderation.ModerationError(f"a reason has at most {MAX_TEXT} characters")
     async with state.db.acquire() as conn:
-        await moderation.set_disqualified(conn, user.id, cmd.contest_id, cmd.user_id, disqualified)
+        await moderation.set_disqualified(
+            conn, user.id, cmd.contest_id, cmd.user_id, disqualified, reason
+        )
         await ranking_cache.refresh_user(conn, state.redis, cmd.contest_id, cmd.user_id)
     verb = "disqualified" if disqualified else "reinstated"
     return f"user {cmd.user_id} {verb}"

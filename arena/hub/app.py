@@ -26,6 +26,7 @@ from arena.hub import (
     routes_problems,
     routes_ratings,
     routes_results,
+    routes_review,
     routes_submissions,
     ticker,
     webapp,
@@ -99,6 +100,7 @@ def api_endpoints() -> list[Endpoint]:
         *routes_insight.endpoints,
         *routes_results.endpoints,
         *routes_ratings.endpoints,
+        *routes_review.endpoints,
     ]
 
 
@@ -166,6 +168,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_insight.routes,
         *routes_results.routes,
         *routes_ratings.routes,
+        *routes_review.routes,
         *routes_ccs.routes,  # the ICPC Contest API (/api/v4): its own spec, not in openapi.json
         WebSocketRoute("/ws/contests/{contest_id}", ws.contestant),
         WebSocketRoute("/ws/contests/{contest_id}/spectate", ws.spectator),

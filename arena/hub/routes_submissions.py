@@ -27,7 +27,7 @@ from arena.protocol import (
     SubmitBody,
     UserInfo,
 )
-from arena.storage import submission_views
+from arena.storage import review, submission_views
 from arena.storage.bank import ProblemRow
 from arena.storage.queue import enqueue_run
 
@@ -275,6 +275,8 @@ async def get_submission(request: Request) -> Response:
                 ended = ended and views.can_see(info, user)
             if not ended:  # others' code stays private during a contest and in practice
                 raise not_found(f"submission {submission_id}")
+        # After the end and the reveal, an accepted solution its author shares shows its code.
+        shared = not own and await review.is_shared(conn, submission_id)
         tests = await submission_views.test_results(conn, submission_id, row.attempt)
     view = SubmissionView(
         id=row.id,
@@ -295,7 +297,7 @@ async def get_submission(request: Request) -> Response:
             else msgspec.structs.replace(t.result, message="")
             for t in tests
         ],
-        source=row.source.decode(errors="replace") if own else None,
+        source=row.source.decode(errors="replace") if own or shared else None,
     )
     return json(view)
 

@@ -28,7 +28,7 @@ from .errors import PackageError, YamlDoc, confined
 from .package import ProblemPackage
 from .statement_latex import ImageSource, latex_to_html
 
-__all__ = ["Statement", "render_statements", "sanitize"]
+__all__ = ["Statement", "render_markdown", "render_statements", "sanitize"]
 
 _FILE_RE = re.compile(r"problem(?:\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z]{2})?))?\.(?P<ext>md|tex)")
 _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -188,3 +188,9 @@ def sanitize(fragment: str) -> str:
         url_relative="deny",
         attribute_filter=_keep_attribute,
     )
+
+
+def render_markdown(text: str) -> str:
+    """Markdown written on the site (an editorial): the statements' renderer and sanitizer,
+    math kept as TeX for the browser; no package directory, so no images but data: URIs."""
+    return sanitize(markdown_to_html(text, lambda reference: None))

@@ -97,6 +97,7 @@ class RejudgeCommand(msgspec.Struct, frozen=True, tag="rejudge", tag_field="acti
 class Disqualify(msgspec.Struct, frozen=True, tag="disqualify", tag_field="action", kw_only=True):
     contest_id: int
     user_id: int
+    reason: str = ""  # kept in the audit log (a plagiarism pair, say)
     request_id: str | None = None
 
 

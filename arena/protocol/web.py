@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from arena.limits import MAX_SOURCE_BYTES
-from arena.protocol import hub, judging, live
+from arena.protocol import hub, judging, live, review
 from arena.protocol.vocabulary import RATING_TITLES
 
 # What the browser receives: the hub encodes every field unless the Struct omits defaults, so a
@@ -49,6 +49,15 @@ RECEIVED: tuple[type[msgspec.Struct], ...] = (
     hub.ContestStats,
     hub.Registration,
     hub.MedalsBody,
+    review.Editorial,
+    review.SharedSolution,
+    review.SolutionList,
+    review.Sharing,
+    review.PlagiarismRun,
+    review.PlagiarismSide,
+    review.PlagiarismPair,
+    review.PlagiarismReport,
+    review.PlagiarismRuns,
     judging.SubmissionProgress,
     judging.SubmissionJudged,
     live.LeaderboardDelta,

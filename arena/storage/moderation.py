@@ -75,7 +75,12 @@ async def answer(
 
 
 async def set_disqualified(
-    conn: asyncpg.Connection, actor_id: int, contest_id: int, user_id: int, disqualified: bool
+    conn: asyncpg.Connection,
+    actor_id: int,
+    contest_id: int,
+    user_id: int,
+    disqualified: bool,
+    reason: str = "",
 ) -> None:
     async with conn.transaction():
         found = await conn.fetchval(
@@ -89,7 +94,10 @@ async def set_disqualified(
             raise ModerationError(f"user {user_id} is not registered for contest {contest_id}")
         await reopen_results(conn, contest_id)
         action = "disqualify" if disqualified else "reinstate"
-        await audit(conn, actor_id, action, contest_id, {"user": user_id})
+        details: dict[str, Any] = {"user": user_id}
+        if reason:
+            details["reason"] = reason
+        await audit(conn, actor_id, action, contest_id, details)
 
 
 async def extend(conn: asyncpg.Connection, actor_id: int, contest_id: int, seconds: int) -> None:

@@ -65,6 +65,7 @@ export interface Disqualify {
   action: "disqualify";
   contest_id: number;
   user_id: number;
+  reason?: string;
   request_id?: string | null;
 }
 export interface Reinstate {
@@ -248,6 +249,12 @@ export interface ContestSubmission {
   time_ms: number | null;
   submitted_at: string;
 }
+export interface Editorial {
+  problem: string;
+  html: string;
+  updated_at: string;
+  markdown: string | null;
+}
 export interface Envelope {
   seq: number;
   audience: string;
@@ -311,6 +318,40 @@ export interface PastContest {
   solved: number;
   penalty: number;
   score: number;
+}
+export interface PlagiarismPair {
+  problem: string;
+  language: string;
+  similarity: number;
+  a: PlagiarismSide;
+  b: PlagiarismSide;
+  regions: number[][];
+}
+export interface PlagiarismSide {
+  submission_id: number;
+  user_id: number;
+  username: string;
+  disqualified: boolean;
+  source: string;
+}
+export interface PlagiarismReport {
+  run: PlagiarismRun;
+  pairs: PlagiarismPair[];
+}
+export interface PlagiarismRun {
+  id: number;
+  contest_id: number;
+  status: string;
+  all_submissions: boolean;
+  threshold: number;
+  compared: number;
+  pairs: number;
+  message: string;
+  created_at: string;
+  finished_at: string | null;
+}
+export interface PlagiarismRuns {
+  runs: PlagiarismRun[];
 }
 export interface ProblemDetail {
   slug: string;
@@ -410,6 +451,20 @@ export interface RunOutcome {
   tests: TestResult[];
   outputs: string[];
 }
+export interface SharedSolution {
+  submission_id: number;
+  user_id: number;
+  username: string;
+  language: string;
+  time_ms: number | null;
+  memory_kib: number | null;
+  submitted_at: string;
+  source: string;
+}
+export interface Sharing {
+  submission_id: number;
+  hidden: boolean;
+}
 /**
  * Sent on connect and after a gap too old for the history: start over from this state.
  */
@@ -419,6 +474,12 @@ export interface Snapshot {
   contest: ContestView;
   leaderboard: Leaderboard;
   announcements: Announcement[];
+}
+export interface SolutionList {
+  items: SharedSolution[];
+  page: number;
+  page_size: number;
+  total: number;
 }
 export interface SubmissionView {
   id: number;

@@ -1,8 +1,9 @@
 """Submit → verdict latency through the warm pool, against the same work bare on the host and,
 with ``--dmoj VENV``, against DMOJ 4.1.0 judging the same A+B in the same run.
 
-A+B with 10 tests, TL 2 s and 256 MiB (DMOJ's bench uses the same), in python3, cpp, java and
-javascript. Every submission's source is unique (a trailing comment), so no cache can serve it.
+A+B with 10 tests, TL 2 s and 256 MiB (DMOJ's bench uses the same), in python3, cpp (<cstdio>),
+cpp-bits (the same with <bits/stdc++.h>), java and javascript. Every submission's source is
+unique (a trailing comment), so no cache can serve it.
 "Sandboxed" is the full path a worker takes: take a warm gVisor container, compile, run every
 test, check the output, destroy the container (in the background). "Bare" is the same compile +
 runs + checks as plain subprocesses on the host, with no isolation at all.
@@ -47,14 +48,23 @@ SOURCES = {
     "python3": "a, b = map(int, input().split())\nprint(a + b)\n",
     "cpp": '#include <cstdio>\nint main(){long long a,b;scanf("%lld %lld",&a,&b);'
     'printf("%lld\\n",a+b);}\n',
+    # The C++ stub's header (most contest C++ starts with it): the image's precompiled header.
+    "cpp-bits": "#include <bits/stdc++.h>\nusing namespace std;\nint main(){long long a,b;"
+    'cin>>a>>b;cout<<a+b<<"\\n";}\n',
     "java": "import java.util.*;\npublic class Main {\n  public static void main(String[] x) {\n"
     "    Scanner s = new Scanner(System.in);\n    long a = s.nextLong(), b = s.nextLong();\n"
     "    System.out.println(a + b);\n  }\n}\n",
     "javascript": 'const [a, b] = require("fs").readFileSync(0, "utf8").trim().split(/\\s+/)'
     ".map(BigInt);\nconsole.log((a + b).toString());\n",
 }
-COMMENT = {"python3": "#", "cpp": "//", "java": "//", "javascript": "//"}
-DEFAULT_DMOJ_PEER = Path(__file__).resolve().parents[2] / "shared" / "peers" / "dmoj"
+COMMENT = {"python3": "#", "cpp": "//", "cpp-bits": "//", "java": "//", "javascript": "//"}
+LANGUAGE_OF = {"cpp-bits": "cpp"}  # rows that judge another source in a language
+# ../shared/peers/dmoj beside the checkout (a worktree sits one level deeper).
+DEFAULT_DMOJ_PEER = next(
+    (p / "shared" / "peers" / "dmoj" for p in Path(__file__).resolve().parents[1:]
+     if (p / "shared" / "peers" / "dmoj").is_dir()),
+    Path(__file__).resolve().parents[2] / "shared" / "peers" / "dmoj",
+)  # fmt: skip
 DMOJ_LANG = {"python3": "PY3", "cpp": "CPP17"}
 
 
@@ -214,7 +224,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         problem = load_package(write_problem(Path(tmp)))
         for lang_id in args.langs.split(","):
-            language = languages.get(lang_id)
+            language = languages.get(LANGUAGE_OF.get(lang_id, lang_id))
             phases = Phases()
             serial += 1
             await sandboxed_once(pool, problem, language, unique_source(lang_id, serial), Phases())

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
+import time
 from pathlib import Path
 
 import docker
@@ -71,7 +73,11 @@ async def burn(pool: WarmPool, languages: LanguageTable, root: Path, stop: async
     return rounds
 
 
-async def measure(settings: Settings, runs: int, work: Path, iterations: int) -> list[JudgeResult]:
+async def measure(
+    settings: Settings, runs: int, work: Path, iterations: int | None
+) -> tuple[list[JudgeResult], int]:
+    """Judge the measured program ``runs`` times while the other slot burns CPU; with
+    ``iterations`` None, first calibrate the loop to about TARGET x the limit under that load."""
     languages = LanguageTable.load(settings.sandbox_dir / "languages.toml")
     client = docker.from_env(timeout=120)
     pool = WarmPool(client, settings, size=2)
@@ -81,14 +87,34 @@ async def measure(settings: Settings, runs: int, work: Path, iterations: int) ->
         stop = asyncio.Event()
         burner = asyncio.create_task(burn(pool, languages, work / "burner", stop))
         await asyncio.sleep(1.0)  # the other slot is busy before the first measured run
+        if iterations is None:
+            iterations = await calibrate(pool, languages, work)
         root = write_problem(work / f"measured-{iterations}", iterations)
         results = [await judge(pool, languages, root, MEASURED) for _ in range(runs)]
         stop.set()
         await burner
-        return results
+        return results, iterations
     finally:
         await pool.close()
         client.close()
+
+
+async def calibrate(pool: WarmPool, languages: LanguageTable, work: Path) -> int:
+    """Iterations for about TARGET x the time limit: three probes of a fixed count, median."""
+    probe = 100_000_000
+    root = write_problem(work / "probe", probe)
+    took: list[int] = []
+    for _ in range(3):
+        result = await judge(pool, languages, root, MEASURED)
+        if result.verdict == Verdict.AC:
+            took.append(result.tests[0].time_ms)
+    if not took:
+        raise SystemExit("calibration failed: the probe never ran to its end")
+    return int(probe * TARGET * TIME_LIMIT_S * 1000 / max(1, statistics.median(took)))
+
+
+def load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def summary(name: str, results: list[JudgeResult]) -> tuple[float, int]:
@@ -99,7 +125,9 @@ def summary(name: str, results: list[JudgeResult]) -> tuple[float, int]:
     other = [r.verdict.value for r in results if r.verdict not in (Verdict.AC, Verdict.TLE)]
     print(
         f"{name:>9}: cpu time mean {mean:.0f} ms, min {min(times)}, max {max(times)},"
-        f" CV {cv * 100:.1f} %, TLE {tle}/{len(results)}" + (f", other {other}" if other else "")
+        f" CV {cv * 100:.1f} %, TLE {tle}/{len(results)}"
+        + (f", other {other}" if other else "")
+        + f" ({load()})"
     )
     return cv, tle
 
@@ -109,25 +137,23 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     base = Settings.from_env()
+    print(f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cores, {load()}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         write_problem(work / "burner", 1)
-        # Calibrate the loop to about 0.6 x the time limit on this machine, pinned.
         pinned = msgspec.structs.replace(base, judge_cpus=base.judge_cpus or "auto")
-        iterations = 200_000_000
-        for _ in range(2):
-            probe = await measure(pinned, 1, work, iterations)
-            took_ms = max(1, probe[0].tests[0].time_ms)
-            iterations = int(iterations * TARGET * TIME_LIMIT_S * 1000 / took_ms)
+        results, iterations = await measure(pinned, args.runs, work, None)
         print(f"program: {iterations} iterations, about {TARGET} x the {TIME_LIMIT_S} s limit")
-        cv_pinned, tle_pinned = summary(
-            "pinned", await measure(pinned, args.runs, work, iterations)
-        )
+        cv_pinned, tle_pinned = summary("pinned", results)
         floating = msgspec.structs.replace(base, judge_cpus="")
-        cv_float, _ = summary("unpinned", await measure(floating, args.runs, work, iterations))
+        cv_float, _ = summary("unpinned", (await measure(floating, args.runs, work, iterations))[0])
     ratio = cv_pinned / cv_float if cv_float else float("nan")
     goal = "met" if cv_pinned <= 0.05 and tle_pinned == 0 else "NOT met"
     print(f"pinned CV / unpinned CV = {ratio:.2f}; goal (CV <= 5 %, never TLE) {goal}")
+    print(
+        "(CPU time inside gVisor is the sentry's count of the task's running time: host"
+        " processes outside the judge that take the slot's core inflate it; run on a quiet host)"
+    )
 
 
 if __name__ == "__main__":

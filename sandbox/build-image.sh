@@ -5,7 +5,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo="${1:-arena-sandbox}"
 recipe_hash=$(cat "$here/packages.txt" "$here"/runner*.py "$here/zygote.py" "$here/launch.c" "$here/threadstack.c" \
-  "$here/npm/package.json" "$here/npm/package-lock.json" "$here/build-image.sh" | sha256sum | cut -c1-16)
+  "$here/warm-caches.sh" "$here/npm/package.json" "$here/npm/package-lock.json" "$here/build-image.sh" | sha256sum | cut -c1-16)
 if docker image inspect "$repo:$recipe_hash" >/dev/null 2>&1; then
   docker tag "$repo:$recipe_hash" "$repo:latest"
   echo "sandbox image $repo:$recipe_hash is up to date"
@@ -23,10 +23,11 @@ cp "$here/npm/package.json" "$here/npm/package-lock.json" "$work/"
 rm -f "$work"/node_modules/kotlin-compiler/lib/*-sources.jar "$work"/node_modules/kotlin-compiler/lib/*.klib
 mmdebstrap --variant=minbase --include="$packages" \
   --customize-hook='mkdir -p "$1/opt/arena/npm"' \
-  --customize-hook="copy-in $here/runner.py $here/runner_box.py $here/runner_pump.py $here/runner_spawn.py $here/zygote.py $here/launch.c $here/threadstack.c /opt/arena" \
+  --customize-hook="copy-in $here/runner.py $here/runner_box.py $here/runner_pump.py $here/runner_spawn.py $here/zygote.py $here/launch.c $here/threadstack.c $here/warm-caches.sh /opt/arena" \
   --customize-hook="copy-in $work/node_modules /opt/arena/npm" \
   --customize-hook='chroot "$1" gcc -O2 -Wall -static -o /opt/arena/launch /opt/arena/launch.c' \
   --customize-hook='chroot "$1" gcc -O2 -Wall -shared -fPIC -o /opt/arena/threadstack.so /opt/arena/threadstack.c' \
+  --customize-hook='chroot "$1" sh /opt/arena/warm-caches.sh' \
   --customize-hook='ln -s /opt/arena/npm/node_modules/@typescript/typescript-linux-x64/lib/tsc "$1/usr/local/bin/tsc"' \
   --customize-hook='ln -s /opt/arena/npm/node_modules/kotlin-compiler/bin/kotlinc "$1/usr/local/bin/kotlinc"' \
   --customize-hook='echo "arena:x:1000:1000:sandboxed user code:/tmp:/usr/sbin/nologin" >> "$1/etc/passwd"' \

@@ -56,6 +56,15 @@ def reap():
         cpu_ms += int((usage.ru_utime + usage.ru_stime) * 1000)
 
 
+def _owner(pid):
+    """The uid of a process (None once it is gone). The zygote's spare children are root's
+    until their run: not the user's to clear."""
+    try:
+        return os.stat(f"/proc/{pid}").st_uid
+    except OSError:
+        return None
+
+
 def clear_user_processes(uid, own_pids, patience_s=5.0):
     """Kill and reap every process but ``own_pids``, so that nothing of one run is alive (or a
     zombie counted against the process limit) when the next starts. Returns how many were
@@ -64,7 +73,8 @@ def clear_user_processes(uid, own_pids, patience_s=5.0):
     found, cpu_ms = 0, 0
     while True:
         cpu_ms += reap()
-        others = [e for e in os.listdir("/proc") if e.isdigit() and int(e) not in own_pids]
+        others = [e for e in os.listdir("/proc")
+                  if e.isdigit() and int(e) not in own_pids and _owner(e) == uid]
         if not others or time.monotonic() > deadline:
             return found, cpu_ms
         found = max(found, len(others))
@@ -169,8 +179,10 @@ def put_files(header, payload):
     as_user(USER_ID, shutil.rmtree, target, ignore_errors=True)
     shutil.rmtree(target, ignore_errors=True)
     os.makedirs(target, exist_ok=True)
-    # The box stays writable (sticky: the program's own files are not the user's to remove).
-    os.chmod(target, 0o1777 if target == BOX_DIR else 0o755)
+    # The box stays writable (sticky: the program's own files are not the user's to remove),
+    # unless it holds a validator, which may write its feedback directory and /tmp only.
+    writable = target == BOX_DIR and not header.get("read_only", False)
+    os.chmod(target, 0o1777 if writable else 0o755)
     offset = 0
     for entry in header["files"]:
         path = os.path.join(target, *relative_parts(entry["name"]))

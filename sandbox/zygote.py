@@ -5,22 +5,30 @@ Started by the runner when the container starts, as root with only CAP_SETUID/CA
 unprivileged code it forks can neither signal nor trace it), with the environment a program gets.
 It never runs user code itself and keeps nothing of a run: each request arrives on fd 3 (a
 SOCK_SEQPACKET socket) as a JSON message with four descriptors (stdin, stdout, stderr, error
-pipe); the zygote forks, answers ``{"pid"}``, waits for that child and answers
-``{"status", "cpu_ms", "maxrss_kib"}``. The child joins the run's cgroup, applies the limits, drops
+pipe); the zygote hands it to a child it forked before the request arrived (a fork of this
+interpreter costs gVisor tens of milliseconds: done ahead, while the runner and the host finish
+the previous run, or while the container waits in the pool), answers ``{"pid"}``, waits for that
+child and answers ``{"status", "cpu_ms", "maxrss_kib"}``. A spare child holds nothing of another
+run: it is forked from the zygote, never from another child, and serves one request. The child joins the run's cgroup, applies the limits, drops
 to the unprivileged uid and runs the program as ``python3 FILE ARGS`` or ``python3 -m MODULE ARGS``
 would, in a new ``__main__``. Start-up work done here is never charged to the program.
 """
 
+import collections
 import gc
 import io
 import json
 import os
 import resource
+import select
 import socket
 import sys
 import types
 
 CONTROL_FD = 3
+# Children forked ahead of their request. Two: the compile and the first test of a submission
+# find theirs forked while the container waited in the pool.
+SPARES = 2
 LIMITS = {
     "cpu_s": resource.RLIMIT_CPU,
     "fsize": resource.RLIMIT_FSIZE,
@@ -90,13 +98,13 @@ def run_program(argv):
     exec(compile(source, path, "exec"), main.__dict__)
 
 
-def child(request, fds, control):
+def child(request, fds, own):
     stdin, stdout, stderr, errfd = fds
     try:
         become_user(request, errfd)
         for target, fd in enumerate((stdin, stdout, stderr)):
             os.dup2(fd, target)
-        control.close()
+        own.close()
         for fd in fds:
             if fd > 2 and fd != errfd:
                 os.close(fd)
@@ -148,19 +156,49 @@ def shutdown(code):
     return code
 
 
+def spare(control, spares):
+    """Fork a child that waits for its one request on a socket of its own."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid == 0:
+        # Nothing that could reach the zygote or another spare stays open: user code in this
+        # child must not be able to send a request (a uid, an argv) to a child still root.
+        ours.close()
+        control.close()
+        for _, other in spares:
+            other.close()
+        message, fds, _, _ = socket.recv_fds(theirs, 1 << 16, 4)
+        if not message:
+            os._exit(0)
+        child(json.loads(message), fds, theirs)  # never returns: ends in SystemExit
+    theirs.close()
+    spares.append((pid, ours))
+
+
+def refill(control, spares):
+    """Fork spares until there are enough, or until a request is waiting (it comes first)."""
+    while len(spares) < SPARES:
+        if spares and select.select([control], [], [], 0)[0]:
+            return
+        spare(control, spares)
+
+
 def serve(control):
     # Collections in a child would write to every object shared with the zygote (copy-on-write
     # faults); the zygote's own objects are frozen out of them.
     gc.disable()
     gc.freeze()
+    spares = collections.deque()
     while True:
+        refill(control, spares)
         message, fds, _, _ = socket.recv_fds(control, 1 << 16, 4)
         if not message:
             return
-        request = json.loads(message)
-        pid = os.fork()
-        if pid == 0:
-            child(request, fds, control)  # never returns: ends in SystemExit
+        if not spares:
+            spare(control, spares)
+        pid, sock = spares.popleft()
+        socket.send_fds(sock, [message], fds)
+        sock.close()
         for fd in fds:
             os.close(fd)
         control.send(json.dumps({"pid": pid}).encode())

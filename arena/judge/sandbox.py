@@ -278,13 +278,19 @@ class SandboxSession:
             raise
 
     def put_files(
-        self, directory: str, files: list[SandboxFile], writable_dirs: list[str] | None = None
+        self,
+        directory: str,
+        files: list[SandboxFile],
+        writable_dirs: list[str] | None = None,
+        read_only: bool = False,
     ) -> None:
-        """Replace ``/work/<directory>`` in the container with ``files``."""
+        """Replace ``/work/<directory>`` in the container with ``files``; with ``read_only``, user
+        code cannot add files there (the box of a validator)."""
         request = PutFilesRequest(
             dir=directory,
             files=[FileEntry(f.name, len(f.data), f.executable) for f in files],
             writable_dirs=writable_dirs or [],
+            read_only=read_only,
             payload_bytes=sum(len(f.data) for f in files),
         )
         payload = b"".join(f.data for f in files)

@@ -412,5 +412,6 @@ async def validator_session(
         raise SandboxError("this problem's output validator needs a second sandbox; none given")
     built = await build_program(plan.program, helpers)
     async with helpers.session() as session:
-        await asyncio.to_thread(session.put_files, "box", built.files)
+        # Not writable by the validator: nothing it writes there survives into the next test.
+        await asyncio.to_thread(session.put_files, "box", built.files, None, True)
         yield ValidatorRun(session, built, plan)

@@ -98,11 +98,13 @@ class FileEntry(msgspec.Struct, frozen=True):
 
 class PutFilesRequest(msgspec.Struct, frozen=True, tag="put_files", tag_field="kind"):
     """Replace ``/work/<dir>`` with these files (root-owned, readable by user code) and empty
-    ``writable_dirs`` that user code may write to (a validator's feedback directory)."""
+    ``writable_dirs`` that user code may write to (a validator's feedback directory). The box
+    stays writable (a program's working directory) unless ``read_only`` (a validator's)."""
 
     dir: str
     files: list[FileEntry]
     writable_dirs: list[str] = []
+    read_only: bool = False
     payload_bytes: int = 0
 
 

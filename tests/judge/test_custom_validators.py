@@ -143,3 +143,31 @@ async def test_problem_and_group_flags_reach_the_validator(judge, tmp_path: Path
         "--mode strict -x 1",
         "--mode strict -x 1",
     ]
+
+
+async def test_a_validator_cannot_write_to_its_own_program_directory(judge, tmp_path: Path) -> None:
+    # Tries, as a validator could to keep state from one test to the next: a new file in its
+    # directory (the working directory), a rewrite of its own script, a removal of it. Any that
+    # works is reported as a WA with the reason.
+    writer = (
+        "import os, sys\n"
+        "here = os.path.dirname(os.path.abspath(__file__))\n"
+        "done = []\n"
+        "for name, attempt in [\n"
+        "    ('create', lambda: open(os.path.join(here, 'state'), 'w').write('x')),\n"
+        "    ('create in cwd', lambda: open('cwd-state', 'w').write('x')),\n"
+        "    ('mkdir', lambda: os.mkdir(os.path.join(here, 'cache'))),\n"
+        "    ('rewrite', lambda: open(os.path.abspath(__file__), 'a').write('#')),\n"
+        "    ('remove', lambda: os.unlink(os.path.abspath(__file__))),\n"
+        "]:\n"
+        "    try:\n"
+        "        attempt()\n"
+        "        done.append(name)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "open(sys.argv[3] + 'judgemessage.txt', 'w').write(' '.join(done))\n"
+        "sys.exit(43 if done else 42)\n"
+    )
+    problem = make_sum_problem(tmp_path / "sum", {"validate.py": writer})
+    result = await judge(problem, ZERO_FIRST, "python3")
+    assert [(t.verdict, t.message) for t in result.tests] == [(Verdict.AC, "")] * 3, result

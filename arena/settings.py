@@ -112,6 +112,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     hub_access_log: bool = False  # one line per HTTP request (the request id is in it)
     # The worker serves Prometheus metrics on this port when set (the hub on /metrics).
     worker_metrics_port: int | None = None
+    # Each worker writes its status (host, slots, busy) to Redis this often; the judging
+    # status page calls a worker silent for three intervals stale.
+    worker_heartbeat_s: float = 5.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -27,6 +27,7 @@ from arena.hub import (
     routes_ratings,
     routes_results,
     routes_review,
+    routes_status,
     routes_submissions,
     ticker,
     webapp,
@@ -101,6 +102,7 @@ def api_endpoints() -> list[Endpoint]:
         *routes_results.endpoints,
         *routes_ratings.endpoints,
         *routes_review.endpoints,
+        *routes_status.endpoints,
     ]
 
 
@@ -169,6 +171,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_results.routes,
         *routes_ratings.routes,
         *routes_review.routes,
+        *routes_status.routes,
         *routes_ccs.routes,  # the ICPC Contest API (/api/v4): its own spec, not in openapi.json
         WebSocketRoute("/ws/contests/{contest_id}", ws.contestant),
         WebSocketRoute("/ws/contests/{contest_id}/spectate", ws.spectator),

@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ import asyncpg
 import msgspec
 from arq import cron
 from arq.connections import RedisSettings
+from arq.constants import default_queue_name
 from arq.worker import Worker, func
 from redis.exceptions import RedisError
 
@@ -27,6 +29,7 @@ from arena import logs
 from arena.judge import metrics
 from arena.judge.budget import over_budget, time_budget_s
 from arena.judge.grader import GradingPlan, grade, run_limits
+from arena.judge.heartbeat import beat_forever, worker_status
 from arena.judge.plans import PlanCache
 from arena.judge.pool import WarmPool
 from arena.judge.runs import run_code
@@ -48,7 +51,7 @@ from arena.protocol import (
 )
 from arena.protocol.vocabulary import user_audience
 from arena.settings import Settings
-from arena.storage import events, jobs, queue, ranking_cache, submissions
+from arena.storage import events, jobs, queue, ranking_cache, submissions, workers
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.queue import JUDGE_FUNCTION, RUN_FUNCTION
 
@@ -68,15 +71,20 @@ class WorkerState(msgspec.Struct, kw_only=True):
     name: str
     docker: Any
     stop: GracefulStop
+    busy: int = 0  # judgings in flight (the heartbeat reports it)
+    heartbeat: asyncio.Task[None] | None = None
 
 
 async def judge_submission(
     ctx: dict[str, Any], submission_id: int, attempt: int, job_round: int = 0
 ) -> str:
     token = logs.submission_id.set(submission_id)
+    state: WorkerState = ctx["arena"]
+    state.busy += 1
     try:
         return await _judge(ctx, submission_id, attempt, job_round)
     finally:
+        state.busy -= 1
         logs.submission_id.reset(token)
 
 
@@ -358,6 +366,18 @@ async def _startup(ctx: dict[str, Any]) -> None:
         docker=client,
         stop=ctx["stop"],
     )
+    state: WorkerState = ctx["arena"]
+    started_at = time.time()
+    queue_name = str(ctx.get("queue_name") or default_queue_name)
+    state.heartbeat = asyncio.create_task(
+        beat_forever(
+            state.redis,
+            settings.worker_heartbeat_s,
+            lambda: worker_status(
+                state.name, settings.judge_slots, state.busy, [queue_name], started_at
+            ),
+        )
+    )
     ctx["stop"].started.set()
 
 
@@ -365,6 +385,10 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
     state: WorkerState | None = ctx.get("arena")
     if state is None:
         return
+    if state.heartbeat is not None:
+        state.heartbeat.cancel()
+        with contextlib.suppress(OSError, RedisError):
+            await workers.gone(state.redis, state.name)
     await state.pool.close()
     await state.db.close()
     state.docker.close()

@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from arena.limits import MAX_SOURCE_BYTES
-from arena.protocol import hub, judging, live, review
+from arena.protocol import hub, judging, live, review, status
 from arena.protocol.vocabulary import RATING_TITLES
 
 # What the browser receives: the hub encodes every field unless the Struct omits defaults, so a
@@ -58,6 +58,13 @@ RECEIVED: tuple[type[msgspec.Struct], ...] = (
     review.PlagiarismPair,
     review.PlagiarismReport,
     review.PlagiarismRuns,
+    status.WorkerView,
+    status.QueueView,
+    status.FailedJudgingView,
+    status.JudgingStatus,
+    status.AuditEntry,
+    status.AuditPage,
+    status.RejudgeQueued,
     judging.SubmissionProgress,
     judging.SubmissionJudged,
     live.LeaderboardDelta,

@@ -63,6 +63,16 @@ DIRTY_CONTESTS = "arena:rank:dirty-contests"
 ACCOUNTS_CHANNEL = "arena:accounts"
 TICKER_LEASE = "arena:ticker:lease"
 
+# --- workers' heartbeats (arena.storage.workers) -------------------------------------------
+
+WORKERS = "arena:workers"  # sorted set: worker name -> last heartbeat (Unix seconds)
+
+
+def worker_status(name: str) -> str:
+    """A worker's last status (JSON), expiring when it stops beating."""
+    return f"arena:worker:{name}"
+
+
 # --- the hub's caches and limits -----------------------------------------------------------
 
 

@@ -1,6 +1,9 @@
 // The typed HTTP client. The session is the hub's httpOnly cookie, so no token is kept here.
 import type {
   Accepted,
+  AuditPage,
+  JudgingStatus,
+  RejudgeQueued,
   Announcement,
   Clarification,
   ContestList,
@@ -176,6 +179,10 @@ export const api = {
     call<Registration[]>("GET", `/api/contests/${cid}/registrations${q({ q: prefix })}`),
   medals: (cid: number) => call<MedalsBody>("GET", `/api/contests/${cid}/medals`),
   setMedals: (cid: number, medals: MedalsBody) => call<MedalsBody>("PUT", `/api/contests/${cid}/medals`, medals),
+  judgingStatus: () => call<JudgingStatus>("GET", "/api/admin/judging"),
+  rejudgeSubmission: (id: number) => call<RejudgeQueued>("POST", `/api/admin/submissions/${id}/rejudge`),
+  audit: (filter: { action?: string; contest?: string; actor?: string; before?: number }) =>
+    call<AuditPage>("GET", `/api/admin/audit${q({ action: filter.action ?? "", contest: filter.contest ?? "", actor: filter.actor ?? "", before: filter.before ? String(filter.before) : "" })}`),
 };
 
 /** Who is logged in: read from /api/me once, then kept; null when logged out. */

@@ -9,6 +9,7 @@ const problemPage = async (app: HTMLElement, slug: string) => (await import("./p
 const arenaPage = async (app: HTMLElement, id: number, label: string | null) => (await import("./pages/contest")).arenaPage(app, id, label);
 const boardPage = async (app: HTMLElement, id: number, spectate: boolean) => (await import("./pages/board")).boardPage(app, id, spectate);
 const moderatePage = async (app: HTMLElement, id: number) => (await import("./pages/moderate")).moderatePage(app, id);
+const judgingPage = async (app: HTMLElement) => (await import("./pages/judging")).judgingPage(app);
 const benchPage = async (app: HTMLElement) => (await import("./pages/bench")).benchPage(app);
 
 type Page = (app: HTMLElement, ...params: string[]) => Promise<Cleanup>;
@@ -27,6 +28,7 @@ const routes: [RegExp, Page][] = [
   [/^\/moderate\/(\d+)$/, (app, id) => moderatePage(app, Number(id))],
   [/^\/profile$/, (app) => profilePage(app)],
   [/^\/users\/([^/]+)$/, (app, name) => userPage(app, decodeURIComponent(name))],
+  [/^\/admin\/judging$/, (app) => judgingPage(app)],
   [/^\/bench\/board$/, (app) => benchPage(app)],
 ];
 
@@ -81,6 +83,7 @@ async function renderTop(): Promise<void> {
         ? [
             nav("/profile", user.username),
             isModerator(user) ? h("span", { class: "pill" }, user.role) : null,
+            user.role === "admin" ? nav("/admin/judging", "Judging") : null,
             h("button", { type: "button", class: "link", onclick: async () => { await api.logout(); setUser(null); navigate("/contests"); } }, "Log out"),
           ]
         : [nav("/login", "Log in"), nav("/register", "Register")],

@@ -115,6 +115,19 @@ export interface AnnouncementMade {
   kind: "announcement";
   announcement: Announcement;
 }
+export interface AuditEntry {
+  id: number;
+  action: string;
+  contest_id: number | null;
+  actor: string | null;
+  details: string;
+  created_at: string;
+}
+export interface AuditPage {
+  entries: AuditEntry[];
+  actions: string[];
+  next_before: number | null;
+}
 export interface BoardCell {
   attempts?: number;
   pending?: number;
@@ -273,6 +286,40 @@ export interface ErrorFrame {
   kind: "error";
   message: string;
   request_id?: string | null;
+}
+export interface FailedJudgingView {
+  submission_id: number;
+  contest_id: number | null;
+  username: string;
+  problem: string;
+  language: string;
+  attempt: number;
+  judge_errors: number;
+  error: string | null;
+  worker: string | null;
+  submitted_at: string;
+}
+export interface JudgingStatus {
+  workers: WorkerView[];
+  queues: QueueView[];
+  attention: FailedJudgingView[];
+}
+export interface WorkerView {
+  name: string;
+  host: string;
+  pid: number;
+  slots: number;
+  busy: number;
+  queues: string[];
+  started_at: string;
+  last_heartbeat: string;
+  heartbeat_age_s: number;
+  alive: boolean;
+}
+export interface QueueView {
+  name: string;
+  ready: number;
+  deferred: number;
 }
 /**
  * A row of the language table as the problem page's menu shows it.
@@ -444,6 +491,10 @@ export interface Registration {
   registered_at: string;
   disqualified: boolean;
   extra_s: number;
+}
+export interface RejudgeQueued {
+  submission_id: number;
+  attempt: number;
 }
 export interface RunOutcome {
   verdict: Verdict;

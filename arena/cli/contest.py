@@ -10,6 +10,7 @@ import asyncpg
 
 from arena.cli.common import UsageError, code_stubs
 from arena.cli.contest_export import add_export
+from arena.cli.contest_plagiarism import add_plagiarism
 from arena.cli.problem import run_with_database
 from arena.cli.user import register_contest_actions
 from arena.settings import Settings
@@ -31,6 +32,7 @@ def register(commands: Any) -> None:
     importer.set_defaults(handler=run_import)
     register_contest_actions(actions)
     add_export(actions)
+    add_plagiarism(actions)
     rated = actions.add_parser(
         "rated",
         help="make a contest rated or unrated (a finalized one is rated or unrated at once)",

@@ -23,6 +23,7 @@ from arena.hub import (
     routes_ccs,
     routes_contests,
     routes_insight,
+    routes_plagiarism,
     routes_problems,
     routes_ratings,
     routes_results,
@@ -103,6 +104,7 @@ def api_endpoints() -> list[Endpoint]:
         *routes_ratings.endpoints,
         *routes_review.endpoints,
         *routes_status.endpoints,
+        *routes_plagiarism.endpoints,
     ]
 
 
@@ -172,6 +174,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_ratings.routes,
         *routes_review.routes,
         *routes_status.routes,
+        *routes_plagiarism.routes,
         *routes_ccs.routes,  # the ICPC Contest API (/api/v4): its own spec, not in openapi.json
         WebSocketRoute("/ws/contests/{contest_id}", ws.contestant),
         WebSocketRoute("/ws/contests/{contest_id}/spectate", ws.spectator),

@@ -30,6 +30,7 @@ from arena.judge import metrics
 from arena.judge.budget import over_budget, time_budget_s
 from arena.judge.grader import GradingPlan, grade, run_limits
 from arena.judge.heartbeat import beat_forever, worker_status
+from arena.judge.plagiarism_job import plagiarism_check
 from arena.judge.plans import PlanCache
 from arena.judge.pool import WarmPool
 from arena.judge.runs import run_code
@@ -53,7 +54,7 @@ from arena.protocol.vocabulary import user_audience
 from arena.settings import Settings
 from arena.storage import events, jobs, queue, ranking_cache, submissions, workers
 from arena.storage.blobs import DiskBlobStore
-from arena.storage.queue import JUDGE_FUNCTION, RUN_FUNCTION
+from arena.storage.queue import JUDGE_FUNCTION, PLAGIARISM_FUNCTION, RUN_FUNCTION
 
 log = logging.getLogger(__name__)
 _JOB_TIMEOUT_MARGIN_S = 30
@@ -399,6 +400,7 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
     return Worker(
         functions=[
             func(run_code, name=RUN_FUNCTION, timeout=120, max_tries=1, keep_result=120),
+            func(plagiarism_check, name=PLAGIARISM_FUNCTION, timeout=1800, max_tries=1),
             func(
                 judge_submission,
                 name=JUDGE_FUNCTION,

@@ -21,6 +21,7 @@ from arena.storage import moderation, submissions
 log = logging.getLogger(__name__)
 JUDGE_FUNCTION = "judge_submission"
 RUN_FUNCTION = "run_code"
+PLAGIARISM_FUNCTION = "plagiarism_check"
 # Audit rows keep at most this many ids of a rejudge.
 _AUDITED_IDS = 1000
 
@@ -171,3 +172,8 @@ async def enqueue_run(
     return await redis.enqueue_job(
         RUN_FUNCTION, problem_id, version, language, source, custom_input
     )
+
+
+async def enqueue_plagiarism(redis: Any, run_id: int) -> Any:
+    """A plagiarism check for a worker (CPU work that no hub should do)."""
+    return await redis.enqueue_job(PLAGIARISM_FUNCTION, run_id, _job_id=f"plagiarism:{run_id}")

@@ -316,7 +316,9 @@ def run_reference(args: argparse.Namespace, work: Path) -> dict[str, Any] | None
         print("reference not found (--reference-dir): no ratio", flush=True)
         return None
     port = free_port()
-    lifetime = 120 + args.seconds + args.sockets / 200
+    # As long a ramp as Arena's sockets may need on a busy machine (the swarm's default: 180 s).
+    ramp_s = max(180.0, args.sockets / 20)
+    lifetime = ramp_s + args.seconds + 120
     server = subprocess.Popen(
         [sys.executable, str(where / "server_websockets.py"), "--port", str(port), "--rate", "2",
          "--max-seconds", str(lifetime)],
@@ -328,7 +330,8 @@ def run_reference(args: argparse.Namespace, work: Path) -> dict[str, Any] | None
         subprocess.run(
             [sys.executable, str(where / "swarm.py"), f"ws://127.0.0.1:{port}/", "--clients",
              str(args.sockets), "--procs", str(args.client_procs), "--duration", str(args.seconds),
-             "--server-pid", str(server.pid), "--json-out", str(out)],
+             "--server-pid", str(server.pid), "--json-out", str(out), "--ramp-timeout",
+             str(ramp_s)],
             check=True, timeout=lifetime + 120,
         )  # fmt: skip
     finally:
@@ -400,6 +403,9 @@ async def main(args: argparse.Namespace) -> None:
             f"{ref_kib:.1f} KiB per socket, server CPU {reference['server']['cpu_pct']:.0f}%;"
             f" load average {load_before_reference:.1f} → {load_after_reference:.1f}"
         )
+        if reference["opened"] < big["opened"]:
+            print(f"WARNING: the reference opened {reference['opened']} sockets, Arena"
+                  f" {big['opened']}: the ratio below compares unequal crowds")  # fmt: skip
         print(f"RATIO raw Redis sub → socket p99: Arena {arena_p99:.1f} ms / reference "
               f"{ref_p99:.1f} ms = {arena_p99 / ref_p99:.2f}x (goal <= 1.2x); memory per idle "
               f"socket Arena {per_socket:.1f} KiB vs reference {ref_kib:.1f} KiB "

@@ -20,6 +20,7 @@ from arena.hub import (
     metrics,
     openapi,
     routes_accounts,
+    routes_after,
     routes_ccs,
     routes_contests,
     routes_insight,
@@ -105,6 +106,7 @@ def api_endpoints() -> list[Endpoint]:
         *routes_review.endpoints,
         *routes_status.endpoints,
         *routes_plagiarism.endpoints,
+        *routes_after.endpoints,
     ]
 
 
@@ -175,6 +177,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_review.routes,
         *routes_status.routes,
         *routes_plagiarism.routes,
+        *routes_after.routes,
         *routes_ccs.routes,  # the ICPC Contest API (/api/v4): its own spec, not in openapi.json
         WebSocketRoute("/ws/contests/{contest_id}", ws.contestant),
         WebSocketRoute("/ws/contests/{contest_id}/spectate", ws.spectator),

@@ -76,6 +76,8 @@ async def submit(
     key: str | None,
     *,
     contest_id: int | None = None,
+    virtual_id: int | None = None,
+    upsolve_contest_id: int | None = None,
 ) -> int:
     """Record and queue a submission under ``key``."""
     try:
@@ -88,6 +90,8 @@ async def submit(
             source=source,
             contest_id=contest_id,
             client_key=key,
+            virtual_id=virtual_id,
+            upsolve_contest_id=upsolve_contest_id,
         )
     except submissions.KeyReused as exc:  # a racing retry with a different body
         raise ApiError(422, "idempotency_key_reused", str(exc)) from None

@@ -266,6 +266,31 @@ class Leaderboard(msgspec.Struct, frozen=True):
     me: BoardRow | None
 
 
+class VirtualView(msgspec.Struct, frozen=True):
+    """The caller's virtual participation in a finished contest (its full duration)."""
+
+    id: int
+    contest_id: int
+    started_at: str
+    ends_at: str
+    duration_s: int
+    elapsed_s: int  # capped at duration_s
+    running: bool
+
+
+class ReplayBoard(msgspec.Struct, frozen=True):
+    """A board computed on demand: ``virtual`` (the real contestants as they stood at the
+    caller's elapsed time, with the caller's virtual row) or ``upsolve`` (official and upsolve
+    submissions together)."""
+
+    contest_id: int
+    kind: str  # virtual, upsolve
+    elapsed_s: int | None  # virtual: the moment of the contest shown
+    frozen: bool  # virtual: past the contest's freeze, the real rows show as then
+    virtual_user_id: int | None  # the virtual row
+    rows: list[BoardRow]
+
+
 class AskBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     question: str
     problem: str | None = None  # label or slug; None for a general question

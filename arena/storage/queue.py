@@ -139,6 +139,8 @@ async def submit(
     source: bytes,
     contest_id: int | None = None,
     client_key: str | None = None,
+    virtual_id: int | None = None,
+    upsolve_contest_id: int | None = None,
 ) -> int:
     """Record a submission and queue it; the returned id is safe to acknowledge. A
     ``client_key`` already used by this user returns its submission (queued again at most:
@@ -152,6 +154,8 @@ async def submit(
             source=source,
             contest_id=contest_id,
             client_key=client_key,
+            virtual_id=virtual_id,
+            upsolve_contest_id=upsolve_contest_id,
         )
         try:
             await enqueue(redis, conn, submission_id, 1)

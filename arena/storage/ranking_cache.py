@@ -65,6 +65,12 @@ class _GroupScore(msgspec.Struct):
 _groups_decoder = msgspec.json.Decoder(list[_GroupScore])
 
 
+def ranked_submission(info: ContestInfo, record: Any) -> RankedSubmission:
+    """A submission row (user_id, problem_id, submitted_at, score, group_scores, verdict) as
+    the ranking functions take it."""
+    return _ranked(info, record)
+
+
 def _ranked(info: ContestInfo, record: Any) -> RankedSubmission:
     score = record["score"]
     if score is None and record["verdict"] == "AC":

@@ -88,6 +88,8 @@ async def create_submission(
     source: bytes,
     contest_id: int | None = None,
     client_key: str | None = None,
+    virtual_id: int | None = None,
+    upsolve_contest_id: int | None = None,
 ) -> int:
     """Insert the row (status ``queued``) and commit; only then may the caller acknowledge it.
 
@@ -98,8 +100,9 @@ async def create_submission(
     submission_id: int | None = await conn.fetchval(
         """
         INSERT INTO submissions
-            (user_id, contest_id, problem_id, problem_version, language, source, client_key)
-        SELECT $1, $2, p.id, p.current_version, $4, $5, $6 FROM problems p
+            (user_id, contest_id, problem_id, problem_version, language, source, client_key,
+             virtual_id, upsolve_contest_id)
+        SELECT $1, $2, p.id, p.current_version, $4, $5, $6, $7, $8 FROM problems p
         WHERE p.id = $3 AND p.current_version IS NOT NULL
         ON CONFLICT (user_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
         RETURNING id
@@ -110,6 +113,8 @@ async def create_submission(
         language,
         source,
         client_key,
+        virtual_id,
+        upsolve_contest_id,
     )
     if submission_id is None and client_key is not None:
         submission_id = await replayed(

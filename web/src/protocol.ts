@@ -496,6 +496,19 @@ export interface RejudgeQueued {
   submission_id: number;
   attempt: number;
 }
+/**
+ * A board computed on demand: ``virtual`` (the real contestants as they stood at the
+ * caller's elapsed time, with the caller's virtual row) or ``upsolve`` (official and upsolve
+ * submissions together).
+ */
+export interface ReplayBoard {
+  contest_id: number;
+  kind: string;
+  elapsed_s: number | null;
+  frozen: boolean;
+  virtual_user_id: number | null;
+  rows: BoardRow[];
+}
 export interface RunOutcome {
   verdict: Verdict;
   compile_output: string;
@@ -547,6 +560,18 @@ export interface SubmissionView {
   compile_output: string | null;
   tests: TestResult[];
   source: string | null;
+}
+/**
+ * The caller's virtual participation in a finished contest (its full duration).
+ */
+export interface VirtualView {
+  id: number;
+  contest_id: number;
+  started_at: string;
+  ends_at: string;
+  duration_s: number;
+  elapsed_s: number;
+  running: boolean;
 }
 
 export const MAX_SOURCE_BYTES = 65536;

@@ -55,7 +55,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     judge_sweep_every_s: int = 2
     # Judgings of one contestant in flight at once (0: no cap); the others wait their turn.
     judge_max_in_flight_per_user: int = 1
-    judge_busy_retry_s: float = 1.0
     # The most wall time all tests of one submission may take together (see grader.time_budget_s).
     judge_budget_cap_s: float = 300.0
     # On SIGTERM a worker takes no new job and gives its judgings this long to finish; the rest
@@ -89,6 +88,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     submissions_per_window: int = 12  # per contestant
     submission_window_s: int = 60
     run_timeout_s: float = 60.0  # POST .../run waits this long for a sandbox
+    run_max_in_flight_per_user: int = 2  # runs waiting or running at once, per user (0: no cap)
     ws_queue_messages: int = 512  # per socket; a client further behind is resynced
     # Spectators: unsent bytes in a socket's transport past which it is resynced once it drains.
     ws_buffer_bytes: int = 256 * 1024

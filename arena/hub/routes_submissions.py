@@ -27,9 +27,9 @@ from arena.protocol import (
     SubmitBody,
     UserInfo,
 )
-from arena.storage import review, submission_views
+from arena.storage import queue, review, submission_views
 from arena.storage.bank import ProblemRow
-from arena.storage.queue import enqueue_run
+from arena.storage.queue import RunJob
 
 MAX_FORM_BYTES = (
     2 * MAX_SOURCE_BYTES + 16 * 1024
@@ -236,17 +236,22 @@ async def _run(request: Request, state: HubState, user: UserInfo, row: ProblemRo
     if custom is not None and len(custom) > MAX_INPUT_BYTES:
         raise ApiError(413, "too_large", f"the input is larger than {MAX_INPUT_BYTES} bytes")
     await _rate_limit(state, user, "run")
-    job = await enqueue_run(state.redis, row.id, row.current_version, body.language, source, custom)
-    if job is None:
-        raise ApiError(503, "busy", "the run queue is busy; try again")
+    settings = state.settings
+    job = RunJob(row.id, row.current_version, body.language, source, custom)
     try:
-        raw = await job.result(timeout=state.settings.run_timeout_s, poll_delay=0.1)
-    except TimeoutError:
-        raise ApiError(503, "busy", "no sandbox was free in time; try again") from None
+        raw = await queue.run(
+            state.redis,
+            user.id,
+            job,
+            wait_s=settings.run_timeout_s,
+            max_in_flight=settings.run_max_in_flight_per_user,
+        )
+    except queue.RunsInFlight as exc:
+        raise ApiError(429, "runs_in_flight", str(exc), retry_after_s=5) from None
     except Exception as exc:
         raise ApiError(503, "run_failed", f"the run failed in the sandbox: {exc}") from None
-    if not isinstance(raw, bytes):
-        raise ApiError(503, "busy", "the run failed in the sandbox; try again")
+    if raw is None:
+        raise ApiError(503, "busy", "no sandbox was free in time; try again")
     return Response(raw, media_type="application/json")
 
 

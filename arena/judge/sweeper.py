@@ -5,20 +5,23 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from arena.storage import queue, ranking_cache, submissions
+from arena.storage import queue, ranking_cache, submissions, turns
 
 log = logging.getLogger(__name__)
 
 
 async def sweep(ctx: dict[str, Any]) -> int:
-    """Queue again what a dead worker held (expired leases) and what the queue may have lost
-    (Redis down at submit time, or restarted); repair boards whose refresh failed."""
+    """Queue again what a dead worker held (expired leases), what the queue may have lost
+    (Redis down at submit time, or restarted) and the submissions whose turn came without a
+    verdict to call them; repair boards whose refresh failed."""
     state = ctx["arena"]  # the worker's WorkerState
     async with state.db.acquire() as conn:
         released = await submissions.release_expired(conn)
         for submission_id, _attempt in released:
             log.warning("submission %s: lease expired, queued again", submission_id)
         stale = await submissions.pending(conn, state.settings.judge_requeue_after_s)
+        # Waiting rows whose contestant's judging ended other than with a verdict.
+        stale += await turns.due(conn, state.settings.judge_max_in_flight_per_user)
         for submission_id, attempt in stale:
             await queue.requeue(state.redis, conn, submission_id, attempt, keep_place=True)
         # Verdicts committed without a board refresh; seconds old, so not one in progress.

@@ -52,7 +52,7 @@ from arena.protocol import (
 )
 from arena.protocol.vocabulary import user_audience
 from arena.settings import Settings
-from arena.storage import events, jobs, queue, ranking_cache, submissions, workers
+from arena.storage import events, jobs, queue, ranking_cache, submissions, turns, workers
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.queue import JUDGE_FUNCTION, PLAGIARISM_FUNCTION, RUN_FUNCTION
 
@@ -112,11 +112,8 @@ async def _claim(
                 max_in_flight=settings.judge_max_in_flight_per_user,
             )
         except submissions.ContestantBusy:
-            # Back in the queue under a new job: the slot goes to another contestant meanwhile.
-            await queue.requeue(
-                state.redis, conn, submission_id, attempt, defer_s=settings.judge_busy_retry_s
-            )
-            return "deferred: the contestant's other judgings first"
+            # The slot goes to another contestant; the row waits for its turn (storage.turns).
+            return "waiting: the contestant's other judgings first"
     return "already final, superseded or held" if claimed is None else claimed
 
 
@@ -165,6 +162,7 @@ async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int, job_roun
         won = await submissions.finish(conn, claimed, result)
         if not won:
             return "another claim finished first"
+        await _next_turns(state, conn, claimed.user_id)
         latency_s = _since_enqueued_s(ctx)
         if latency_s is not None:
             metrics.JUDGE_LATENCY.labels(claimed.language, result.verdict.value).observe(latency_s)
@@ -193,6 +191,17 @@ async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int, job_roun
     phases.mark("publish")
     log.info("judged %s: %s", result.verdict.value, phases.done())
     return result.verdict.value
+
+
+async def _next_turns(state: WorkerState, conn: asyncpg.Connection, user_id: int) -> None:
+    """Queue the contestant's submissions that waited for this judging, at their places."""
+    for submission_id, attempt in await turns.due(
+        conn, state.settings.judge_max_in_flight_per_user, user_id
+    ):
+        try:
+            await queue.requeue(state.redis, conn, submission_id, attempt, keep_place=True)
+        except (OSError, RedisError) as exc:  # still waiting: the sweeper queues it
+            log.warning("turn of %s stays with the sweeper: %s", submission_id, exc)
 
 
 async def _hand_back(state: WorkerState, claimed: submissions.Claim) -> None:
@@ -395,9 +404,22 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
     state.docker.close()
 
 
+class _LaneWorker(Worker):
+    """arq reads up to 100 due job ids a poll (in-progress ones of other workers among them) and
+    then waits for a free slot for each in turn: with every slot busy, the ids it holds keep
+    their turn while a contest judging arrives ahead of them in the queue. This one stops at the
+    first id it has no free slot for, so the next poll reads the queue's order afresh."""
+
+    async def start_jobs(self, job_ids: list[bytes]) -> None:
+        for job_id in job_ids:
+            if self.sem.locked():
+                return
+            await super().start_jobs([job_id])
+
+
 def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
     slots = settings.judge_slots
-    return Worker(
+    return _LaneWorker(
         functions=[
             func(run_code, name=RUN_FUNCTION, timeout=120, max_tries=1, keep_result=120),
             func(plagiarism_check, name=PLAGIARISM_FUNCTION, timeout=1800, max_tries=1),

@@ -92,3 +92,11 @@ def ccs_fresh(contest_id: int, audience: str) -> str:
 
 def ccs_settled(contest_id: int, audience: str) -> str:
     return f"arena:ccs:{contest_id}:{audience}:settled"
+
+
+# --- the run queue (arena.storage.queue) ----------------------------------------------------
+
+
+def runs_in_flight(user_id: int) -> str:
+    """A user's runs waiting or running: job id -> the time the hub stops waiting (ms)."""
+    return f"arena:runs:{user_id}"

@@ -10,13 +10,17 @@ and the CLI share is here too.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
+import msgspec
+from arq.constants import default_queue_name, job_key_prefix
 from redis.exceptions import RedisError
 
-from arena.storage import moderation, submissions
+from arena.storage import keys, moderation, submissions
 
 log = logging.getLogger(__name__)
 JUDGE_FUNCTION = "judge_submission"
@@ -24,6 +28,20 @@ RUN_FUNCTION = "run_code"
 PLAGIARISM_FUNCTION = "plagiarism_check"
 # Audit rows keep at most this many ids of a rejudge.
 _AUDITED_IDS = 1000
+# Lanes. arq takes the due jobs of its sorted set in score order, and a job's score is the time
+# it is due. A judging that is due goes to its lane's place in the past, one span per lane: a
+# worker takes every due contest judging before any practice judging, and those before any run
+# (due now, no offset); within a lane the oldest first. A span is longer than anything waits.
+_LANE_SPAN = timedelta(days=365)
+_CONTEST_LANE = 2 * _LANE_SPAN
+_PRACTICE_LANE = _LANE_SPAN
+# A judging job's data lives this long (arq's default: a day after it is due).
+_JOB_EXPIRES = timedelta(days=1)
+
+
+def lane_place(contest_id: int | None, due: datetime) -> datetime:
+    """Where a judging due at ``due`` sorts in the queue: its lane's offset before it."""
+    return due - (_CONTEST_LANE if contest_id is not None else _PRACTICE_LANE)
 
 
 async def _put(
@@ -31,25 +49,38 @@ async def _put(
     submission_id: int,
     attempt: int,
     job_round: int,
+    contest_id: int | None,
     defer_s: float = 0,
     place: datetime | None = None,
 ) -> None:
+    """``defer_s``: not before then, and then behind the lanes' due jobs (a deferral's score is
+    its due time; see ``requeue`` for the contestant's turn, which keeps its lane)."""
+    if defer_s:
+        until = datetime.now(UTC) + timedelta(seconds=defer_s)
+    else:
+        until = lane_place(contest_id, place or datetime.now(UTC))
     await redis.enqueue_job(
         JUDGE_FUNCTION,
         submission_id,
         attempt,
         job_round,
         _job_id=submissions.job_id(submission_id, attempt, job_round),
-        _defer_by=defer_s or None,
-        _defer_until=place,
+        _defer_until=until,
+        _expires=_JOB_EXPIRES + timedelta(seconds=defer_s),
     )
 
 
 async def enqueue(
-    redis: Any, conn: asyncpg.Connection, submission_id: int, attempt: int, job_round: int = 0
+    redis: Any,
+    conn: asyncpg.Connection,
+    submission_id: int,
+    attempt: int,
+    job_round: int = 0,
+    *,
+    contest_id: int | None,
 ) -> None:
     """Idempotent: arq refuses a second job with the same id while the first one exists."""
-    await _put(redis, submission_id, attempt, job_round)
+    await _put(redis, submission_id, attempt, job_round, contest_id)
     await submissions.mark_enqueued(conn, submission_id, attempt)
 
 
@@ -70,9 +101,9 @@ async def requeue(
     started = await submissions.next_round(conn, submission_id, attempt)
     if started is None:
         return False
-    job_round, submitted_at = started
+    job_round, submitted_at, contest_id = started
     place = submitted_at if keep_place and not defer_s else None
-    await _put(redis, submission_id, attempt, job_round, defer_s, place)
+    await _put(redis, submission_id, attempt, job_round, contest_id, defer_s, place)
     return True
 
 
@@ -121,9 +152,15 @@ async def rejudge(
                     "problem": problem_id,
                 },
             )
+        contest_of = dict(
+            await conn.fetch(
+                "SELECT id, contest_id FROM submissions WHERE id = ANY($1::bigint[])",
+                [queued_id for queued_id, _ in queued],
+            )
+        )
         for queued_id, attempt in queued:
             try:
-                await enqueue(redis, conn, queued_id, attempt)
+                await enqueue(redis, conn, queued_id, attempt, contest_id=contest_of[queued_id])
             except (OSError, RedisError) as exc:
                 log.warning("rejudge of %s stays queued for the sweeper: %s", queued_id, exc)
     return queued
@@ -158,26 +195,81 @@ async def submit(
             upsolve_contest_id=upsolve_contest_id,
         )
         try:
-            await enqueue(redis, conn, submission_id, 1)
+            await enqueue(redis, conn, submission_id, 1, contest_id=contest_id)
         except (OSError, RedisError) as exc:
             log.warning("submission %s stays queued for the sweeper: %s", submission_id, exc)
     return submission_id
 
 
-async def enqueue_run(
-    redis: Any,
-    problem_id: int,
-    version: int,
-    language: str,
-    source: bytes,
-    custom_input: bytes | None,
-) -> Any:
-    """A run on the samples (or on ``custom_input``); the arq job, or None when refused."""
-    return await redis.enqueue_job(
-        RUN_FUNCTION, problem_id, version, language, source, custom_input
-    )
-
-
 async def enqueue_plagiarism(redis: Any, run_id: int) -> Any:
     """A plagiarism check for a worker (CPU work that no hub should do)."""
     return await redis.enqueue_job(PLAGIARISM_FUNCTION, run_id, _job_id=f"plagiarism:{run_id}")
+
+
+class RunsInFlight(Exception):
+    """The user already has as many runs waiting or running as allowed."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} runs in flight per user; wait for one to finish")
+        self.limit = limit
+
+
+# A user's runs in flight: forget those whose hub stopped waiting (a hub that died never says),
+# then admit one more if there is room. Atomic, so parallel requests to any hubs cannot exceed it.
+_ADMIT_RUN = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+return 1
+"""
+
+
+class RunJob(msgspec.Struct, frozen=True):
+    """A run on the samples (``custom_input`` None) or on one input of the user's."""
+
+    problem_id: int
+    version: int
+    language: str
+    source: bytes
+    custom_input: bytes | None
+
+
+async def run(
+    redis: Any, user_id: int, job: RunJob, *, wait_s: float, max_in_flight: int
+) -> bytes | None:
+    """Queue a run in the last lane and wait for its outcome; None when no sandbox took it
+    within ``wait_s``. A run nobody waits for any more (timed out, or the request was
+    cancelled) leaves the queue: it is never run later. Raises RunsInFlight past the cap."""
+    job_id = f"run:{uuid.uuid4().hex}"
+    in_flight = keys.runs_in_flight(user_id)
+    now_ms = int(time.time() * 1000)
+    deadline_ms = now_ms + int(wait_s * 1000)
+    if max_in_flight > 0 and not await redis.eval(
+        _ADMIT_RUN, 1, in_flight, now_ms, deadline_ms, job_id, max_in_flight
+    ):
+        raise RunsInFlight(max_in_flight)
+    done = False
+    try:
+        queued = await redis.enqueue_job(
+            RUN_FUNCTION, job.problem_id, job.version, job.language, job.source,
+            job.custom_input, _job_id=job_id, _expires=timedelta(seconds=wait_s),
+        )  # fmt: skip
+        if queued is None:
+            return None
+        raw = await queued.result(timeout=wait_s, poll_delay=0.1)
+        done = True
+        return raw if isinstance(raw, bytes) else None
+    except TimeoutError:
+        return None
+    finally:
+        if not done:  # also when cancelled: arq's expiry is the backstop if this fails
+            await _drop_run(redis, job_id)
+        await redis.zrem(in_flight, job_id)
+
+
+async def _drop_run(redis: Any, job_id: str) -> None:
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.zrem(default_queue_name, job_id)
+        pipe.delete(job_key_prefix + job_id)
+        await pipe.execute()

@@ -148,19 +148,20 @@ async def mark_enqueued(conn: asyncpg.Connection, submission_id: int, attempt: i
 
 async def next_round(
     conn: asyncpg.Connection, submission_id: int, attempt: int
-) -> tuple[int, datetime] | None:
-    """Start a new job round for a queued attempt: (round, submitted_at); None when it is no
-    longer queued."""
+) -> tuple[int, datetime, int | None] | None:
+    """Start a new job round for a queued attempt: (round, submitted_at, contest_id); None when
+    it is no longer queued."""
     row = await conn.fetchrow(
         """
-        UPDATE submissions SET job_round = job_round + 1, enqueued_at = now()
+        UPDATE submissions
+        SET job_round = job_round + 1, enqueued_at = now(), waiting_turn = false
         WHERE id = $1 AND attempt = $2 AND status = 'queued'
-        RETURNING job_round, submitted_at
+        RETURNING job_round, submitted_at, contest_id
         """,
         submission_id,
         attempt,
     )
-    return None if row is None else (row["job_round"], row["submitted_at"])
+    return None if row is None else (row["job_round"], row["submitted_at"], row["contest_id"])
 
 
 async def claim(
@@ -180,6 +181,9 @@ async def claim(
     (0: no cap), so that one contestant cannot take every judging slot.
     """
     token = uuid.uuid4()
+    busy = 0
+    waiting: bool | None = None  # the contestant is busy: whether this row now waits its turn
+    row = None
     async with conn.transaction():
         user_id = await conn.fetchval(
             "SELECT user_id FROM submissions WHERE id = $1", submission_id
@@ -198,35 +202,22 @@ async def claim(
                 submission_id,
             )
             if busy >= max_in_flight:
-                still_ours = await conn.fetchval(
-                    "SELECT true FROM submissions WHERE id = $1 AND attempt = $2"
-                    " AND job_round = $3 AND status = 'queued'",
-                    submission_id,
-                    attempt,
-                    job_round,
+                # Under the contestant's lock: a judging of theirs that ends after this commit
+                # finds the row waiting and queues it again (arena.storage.turns).
+                waiting = bool(
+                    await conn.fetchval(
+                        "UPDATE submissions SET waiting_turn = true WHERE id = $1"
+                        " AND attempt = $2 AND job_round = $3 AND status = 'queued'"
+                        " RETURNING true",
+                        submission_id,
+                        attempt,
+                        job_round,
+                    )
                 )
-                if still_ours:
-                    raise ContestantBusy(f"user {user_id} has {busy} judgings in flight")
-                return None
-        row = await conn.fetchrow(
-            """
-            UPDATE submissions
-            SET status = 'judging', worker = $3, claim_token = $4, judging_started_at = now(),
-                lease_expires_at = now() + make_interval(secs => $6)
-            WHERE id = $1 AND attempt = $2 AND job_round = $5
-              AND (status = 'queued'
-                   OR (status = 'judging'
-                       AND (lease_expires_at IS NULL OR lease_expires_at < now())))
-            RETURNING id, attempt, claim_token, user_id, contest_id, problem_id, problem_version,
-                      language, source
-            """,
-            submission_id,
-            attempt,
-            worker,
-            token,
-            job_round,
-            lease_s,
-        )
+        if waiting is None:
+            row = await _take(conn, submission_id, attempt, worker, token, job_round, lease_s)
+    if waiting:
+        raise ContestantBusy(f"user {user_id} has {busy} judgings in flight")
     if row is None:
         return None
     return Claim(
@@ -239,6 +230,36 @@ async def claim(
         problem_version=row["problem_version"],
         language=row["language"],
         source=bytes(row["source"]),
+    )
+
+
+async def _take(
+    conn: asyncpg.Connection,
+    submission_id: int,
+    attempt: int,
+    worker: str,
+    token: uuid.UUID,
+    job_round: int,
+    lease_s: float,
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        """
+        UPDATE submissions
+        SET status = 'judging', worker = $3, claim_token = $4, judging_started_at = now(),
+            lease_expires_at = now() + make_interval(secs => $6)
+        WHERE id = $1 AND attempt = $2 AND job_round = $5
+          AND (status = 'queued'
+               OR (status = 'judging'
+                   AND (lease_expires_at IS NULL OR lease_expires_at < now())))
+        RETURNING id, attempt, claim_token, user_id, contest_id, problem_id, problem_version,
+                  language, source
+        """,
+        submission_id,
+        attempt,
+        worker,
+        token,
+        job_round,
+        lease_s,
     )
 
 

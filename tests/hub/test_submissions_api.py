@@ -291,6 +291,31 @@ async def test_a_run_judges_the_samples_or_runs_a_custom_input(
     assert_error(anonymous, 401, "unauthenticated")
 
 
+@pytest.mark.sandbox
+async def test_runs_in_flight_past_the_cap_are_429_on_any_hub(
+    hubs: list[Hub], hub_env: dict[str, str], database_url: str, db: Any, hub_worker: Any
+) -> None:
+    """Five runs of one user at once, spread over both hubs: two are admitted (the cap), the
+    others are refused with a message; the admitted ones run."""
+    _, slug = await import_aplusb(database_url, hub_env["ARENA_BLOB_DIR"])
+    _, _, token = await new_user(hubs[0], db)
+    url = f"/api/problems/{slug}/run"
+    body = {"language": "python3", "source": AC_SOURCE, "input": "1 2\n"}
+    async with (
+        httpx.AsyncClient(base_url=hubs[0].url, headers=bearer(token), timeout=120) as first,
+        httpx.AsyncClient(base_url=hubs[1].url, headers=bearer(token), timeout=120) as second,
+    ):
+        answers = await asyncio.gather(
+            *((first, second)[i % 2].post(url, json=body) for i in range(5))
+        )
+    ran = [a for a in answers if a.status_code == 200]
+    refused = [a for a in answers if a.status_code != 200]
+    assert len(ran) == 2, [a.text for a in answers]
+    assert all(a.json()["outputs"] == ["3\n"] for a in ran)
+    for answer in refused:
+        assert "at most 2 runs in flight" in assert_error(answer, 429, "runs_in_flight")["message"]
+
+
 async def test_a_retried_submit_with_its_idempotency_key_gets_the_same_submission(
     hubs: list[Hub], db: Any, hub_problem: tuple[int, str]
 ) -> None:

@@ -18,6 +18,8 @@ import type {
   ProblemList,
   Profile,
   PublicProfile,
+  ReplayBoard,
+  VirtualView,
   Registration,
   RunOutcome,
   SubmissionView,
@@ -141,6 +143,14 @@ export const api = {
     await call<void>("POST", "/api/auth/logout");
   },
   me: () => call<Profile>("GET", "/api/me"),
+  virtual: (cid: number) => call<VirtualView>("GET", `/api/contests/${cid}/virtual`),
+  startVirtual: (cid: number) => call<VirtualView>("POST", `/api/contests/${cid}/virtual`),
+  virtualSubmit: (cid: number, problem: string, language: string, source: string) =>
+    call<Accepted>("POST", `/api/contests/${cid}/virtual/submissions`, { problem, language, source }),
+  virtualBoard: (cid: number) => call<ReplayBoard>("GET", `/api/contests/${cid}/virtual/board`),
+  upsolve: (cid: number, problem: string, language: string, source: string) =>
+    call<Accepted>("POST", `/api/contests/${cid}/upsolve`, { problem, language, source }),
+  upsolveBoard: (cid: number) => call<ReplayBoard>("GET", `/api/contests/${cid}/upsolve/board`),
   user: (name: string) => call<PublicProfile>("GET", `/api/users/${encodeURIComponent(name)}`),
   problems: (page: number, tag?: string, difficulty?: string, search?: string) =>
     call<ProblemList>("GET", `/api/problems${q({ page, tag, difficulty, q: search })}`),

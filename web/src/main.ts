@@ -10,6 +10,8 @@ const arenaPage = async (app: HTMLElement, id: number, label: string | null) => 
 const boardPage = async (app: HTMLElement, id: number, spectate: boolean) => (await import("./pages/board")).boardPage(app, id, spectate);
 const moderatePage = async (app: HTMLElement, id: number) => (await import("./pages/moderate")).moderatePage(app, id);
 const judgingPage = async (app: HTMLElement) => (await import("./pages/judging")).judgingPage(app);
+const virtualPage = async (app: HTMLElement, id: number) => (await import("./pages/after")).virtualPage(app, id);
+const upsolvePage = async (app: HTMLElement, id: number) => (await import("./pages/after")).upsolvePage(app, id);
 const benchPage = async (app: HTMLElement) => (await import("./pages/bench")).benchPage(app);
 
 type Page = (app: HTMLElement, ...params: string[]) => Promise<Cleanup>;
@@ -24,6 +26,8 @@ const routes: [RegExp, Page][] = [
   [/^\/contest\/(\d+)$/, (app, id) => arenaPage(app, Number(id), null)],
   [/^\/contest\/(\d+)\/problem\/([^/]+)$/, (app, id, label) => arenaPage(app, Number(id), decodeURIComponent(label))],
   [/^\/contest\/(\d+)\/board$/, (app, id) => boardPage(app, Number(id), false)],
+  [/^\/contest\/(\d+)\/virtual$/, (app, id) => virtualPage(app, Number(id))],
+  [/^\/contest\/(\d+)\/upsolve$/, (app, id) => upsolvePage(app, Number(id))],
   [/^\/spectate\/(\d+)$/, (app, id) => boardPage(app, Number(id), true)],
   [/^\/moderate\/(\d+)$/, (app, id) => moderatePage(app, Number(id))],
   [/^\/profile$/, (app) => profilePage(app)],

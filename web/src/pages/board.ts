@@ -72,6 +72,7 @@ export async function boardPage(app: HTMLElement, cid: number, spectate: boolean
   const extras = [stateBadge(live), full];
   if (!spectate && contest.public) extras.push(link(`/spectate/${cid}`, "Spectator view"));
   if (!spectate && contestant && contest.phase === "running") extras.push(link(`/contest/${cid}`, "Arena"));
+  if (!spectate && user && contest.phase === "ended") extras.push(link(`/contest/${cid}/upsolve`, "Upsolve"), link(`/contest/${cid}/virtual`, "Virtual contest"));
   // The problems (the board's columns) are hidden until the start, which no event announces.
   const header = new ContestHeader(contest, extras, rerun);
   replace(

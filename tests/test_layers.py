@@ -36,7 +36,7 @@ def test_storage_and_the_contest_api_load_no_judge() -> None:
 
 
 def test_the_probe_sees_the_judge_when_it_is_loaded() -> None:
-    assert "docker" in loaded_by("arena.judge.worker")
+    assert "docker" in loaded_by("arena.judge.process")
 
 
 SQL_CALLS = {"fetch", "fetchrow", "fetchval", "executemany", "copy_records_to_table"}

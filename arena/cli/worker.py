@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from arena.judge.worker import run_worker
+from arena.judge.process import run_worker
 from arena.logs import configure_logging
 from arena.settings import Settings
 

@@ -11,7 +11,7 @@ import pytest
 from arq.jobs import DeserializationError, deserialize_job
 from support import redis_url
 
-from arena.judge.worker import build_worker
+from arena.judge.process import build_worker
 from arena.settings import Settings
 from arena.storage import jobs
 from arena.storage.queue import RUN_FUNCTION

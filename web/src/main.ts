@@ -12,6 +12,7 @@ const moderatePage = async (app: HTMLElement, id: number) => (await import("./pa
 const judgingPage = async (app: HTMLElement) => (await import("./pages/judging")).judgingPage(app);
 const virtualPage = async (app: HTMLElement, id: number) => (await import("./pages/after")).virtualPage(app, id);
 const upsolvePage = async (app: HTMLElement, id: number) => (await import("./pages/after")).upsolvePage(app, id);
+const reviewPage = async (app: HTMLElement, id: number, label: string) => (await import("./pages/review")).reviewPage(app, id, label);
 const benchPage = async (app: HTMLElement) => (await import("./pages/bench")).benchPage(app);
 
 type Page = (app: HTMLElement, ...params: string[]) => Promise<Cleanup>;
@@ -25,6 +26,7 @@ const routes: [RegExp, Page][] = [
   [/^\/contests$/, (app) => contestsPage(app)],
   [/^\/contest\/(\d+)$/, (app, id) => arenaPage(app, Number(id), null)],
   [/^\/contest\/(\d+)\/problem\/([^/]+)$/, (app, id, label) => arenaPage(app, Number(id), decodeURIComponent(label))],
+  [/^\/contest\/(\d+)\/review\/([^/]+)$/, (app, id, label) => reviewPage(app, Number(id), decodeURIComponent(label))],
   [/^\/contest\/(\d+)\/board$/, (app, id) => boardPage(app, Number(id), false)],
   [/^\/contest\/(\d+)\/virtual$/, (app, id) => virtualPage(app, Number(id))],
   [/^\/contest\/(\d+)\/upsolve$/, (app, id) => upsolvePage(app, Number(id))],

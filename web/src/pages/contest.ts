@@ -21,6 +21,9 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
       contest.registration_open
         ? h("button", { type: "button", class: "primary", onclick: async () => { try { await api.registerFor(cid); navigate(location.pathname); } catch (err) { toast(err instanceof Error ? err.message : String(err), "error"); } } }, "Register")
         : h("p", { class: "error" }, contest.phase === "ended" ? "Contest has ended." : "Registration is closed."),
+      contest.phase === "ended"
+        ? h("ul", { class: "review-links" }, contest.problems.map((p) => h("li", {}, link(`/contest/${cid}/review/${encodeURIComponent(p.label)}`, `${p.label}. ${p.title}: editorial and shared solutions`))))
+        : null,
     );
     return;
   }
@@ -137,6 +140,10 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
     body.append(workspace.el);
   } else {
     body.append(h("p", { class: "muted" }, contest.phase === "upcoming" ? `The problems appear when the contest starts (${when(contest.start)}).` : "This contest has no problems."));
+  }
+
+  if (contest.phase === "ended" && current !== null) {
+    body.prepend(h("p", { class: "review-link" }, link(`/contest/${cid}/review/${encodeURIComponent(current)}`, "Editorial and shared solutions")));
   }
 
   // Events and snapshots may leave out the problem list: keep the one known.

@@ -8,6 +8,7 @@ import { LiveSocket, stateBadge } from "../live";
 import type { Ack, AdminCommand, BoardRow, Clarification, ContestView, ErrorFrame, Leaderboard } from "../protocol";
 import { Announcements, ContestHeader } from "./common";
 import { resultsPanel } from "./results";
+import { editorialPanel, plagiarismPanel } from "./review";
 import type { Cleanup } from "./simple";
 
 /** /ws/admin: each command carries a request id and resolves with its ack (or rejects). */
@@ -329,6 +330,11 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
     closed: (reason) => toast(reason, "error"),
   });
   const header = new ContestHeader(contest, [stateBadge(live), h("span", { class: "pill" }, "moderator")]);
+  const plagiarism = plagiarismPanel(cid, async (userId, reason) => {
+    const done = await run({ action: "disqualify", contest_id: cid, user_id: userId, reason });
+    if (done) void renderPeople();
+    return done;
+  });
   replace(
     app,
     header.el,
@@ -345,10 +351,13 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
       resolver.el,
       h("section", { class: "panel" }, h("h2", {}, "Announcements"), announcements.el),
       stats,
+      editorialPanel(contest),
+      plagiarism.el,
     ),
   );
   const cleanup = () => {
     live.stop();
+    plagiarism.stop();
     admin.close();
     header.stop();
     clearTimeout(refresh);

@@ -44,6 +44,9 @@ class ContestInfo(msgspec.Struct, frozen=True, kw_only=True):
     # The most time any one contestant has past the end (per-contestant extra time): the
     # contest is not over for everyone, nor its results final, before end + this.
     personal_extra_max_s: int = 0
+    visibility: str = "public"  # public, private or invite (contest_edit.VISIBILITIES)
+    registration_start: datetime | None = None
+    registration_end: datetime | None = None
 
     def over_for_everyone(self, now: datetime) -> bool:
         """Past the last contestant's own end: only then is anything of the end revealed."""

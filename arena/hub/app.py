@@ -24,6 +24,7 @@ from arena.hub import (
     routes_ccs,
     routes_contests,
     routes_insight,
+    routes_organise,
     routes_plagiarism,
     routes_problems,
     routes_ratings,
@@ -107,6 +108,7 @@ def api_endpoints() -> list[Endpoint]:
         *routes_status.endpoints,
         *routes_plagiarism.endpoints,
         *routes_after.endpoints,
+        *routes_organise.endpoints,
     ]
 
 
@@ -178,6 +180,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_status.routes,
         *routes_plagiarism.routes,
         *routes_after.routes,
+        *routes_organise.routes,
         *routes_ccs.routes,  # the ICPC Contest API (/api/v4): its own spec, not in openapi.json
         WebSocketRoute("/ws/contests/{contest_id}", ws.contestant),
         WebSocketRoute("/ws/contests/{contest_id}/spectate", ws.spectator),

@@ -85,6 +85,6 @@ async def contest_for(state: HubState, request: Request, user: UserInfo | None) 
     if found is None:
         raise not_found(f"contest {raw!r}")
     info = await views.contest(state, int(found))
-    if not views.can_see(info, user):
+    if not await views.visible(state, info, user):
         raise not_found(f"contest {raw!r}")
     return info

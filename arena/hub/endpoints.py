@@ -45,6 +45,7 @@ PATH_PARAMS: dict[str, Param] = {
     "label": Param("label", str, "problem label in the contest (A, B, ...)"),
     "file": Param("file", str, "results file", enum=("results.tsv", "awards.json", "results.csv")),
     "username": Param("username", str, "user name (case-insensitive)"),
+    "code": Param("code", str, "an invite-only contest's invite code"),
 }
 
 

@@ -78,8 +78,9 @@ async def submit(
     contest_id: int | None = None,
     virtual_id: int | None = None,
     upsolve_contest_id: int | None = None,
+    author_id: int | None = None,
 ) -> int:
-    """Record and queue a submission under ``key``."""
+    """Record and queue a submission under ``key`` (``user``: the contestant it counts for)."""
     try:
         return await queue.submit(
             state.db,
@@ -92,6 +93,7 @@ async def submit(
             client_key=key,
             virtual_id=virtual_id,
             upsolve_contest_id=upsolve_contest_id,
+            author_id=author_id,
         )
     except submissions.KeyReused as exc:  # a racing retry with a different body
         raise ApiError(422, "idempotency_key_reused", str(exc)) from None

@@ -155,7 +155,10 @@ async def list_contests(request: Request) -> Response:
     user = await ccs_auth.viewer(state, request)
     async with state.db.acquire() as conn:
         infos = await ccs_source.listed_contests(
-            conn, jury=auth.is_moderator(user), limit=MAX_LISTED_CONTESTS
+            conn,
+            jury=auth.is_moderator(user),
+            limit=MAX_LISTED_CONTESTS,
+            user_id=None if user is None else user.id,
         )
     return json([objects.contest(info) for info in infos])
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -9,6 +11,7 @@ from arena.contest_time import Phase
 from arena.hub import auth, http_cache, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, path_int, read_body
+from arena.hub.routes_organise import resolve_catalogue
 from arena.hub.routes_problems import contest_statement
 from arena.hub.state import HubState
 from arena.protocol import (
@@ -20,10 +23,12 @@ from arena.protocol import (
     ContestView,
     Leaderboard,
     ProblemDetail,
+    UserInfo,
     json_encoder,
 )
+from arena.protocol.organise import InviteTarget, RegisterBody
 from arena.protocol.vocabulary import Audience, Board
-from arena.storage import events, participation, ranking_cache
+from arena.storage import contest_edit, events, moderation, participation, ranking_cache, teams
 
 MAX_QUESTION = 4000
 
@@ -38,7 +43,9 @@ async def list_contests(request: Request) -> Response:
     user = await auth.current_user(state, request)
     jury = auth.is_moderator(user)
     async with state.db.acquire() as conn:
-        infos = await participation.listed_contests(conn, jury=jury)
+        infos = await participation.listed_contests(
+            conn, jury=jury, user_id=None if user is None else user.id
+        )
         mine = set() if user is None else await participation.registered_contests(conn, user.id)
     buckets: dict[str, list[ContestView]] = {"upcoming": [], "running": [], "ended": []}
     for info in infos:
@@ -59,7 +66,7 @@ async def get_contest(request: Request) -> Response:
     state = _state(request)
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
-    views.require_visible(info, user)
+    await views.require_visible(state, info, user)
     extra = await views.participation_of(state, info.id, user)
     registered = extra is not None
     jury = auth.is_moderator(user)
@@ -78,22 +85,86 @@ async def get_contest(request: Request) -> Response:
 
 
 async def register(request: Request) -> Response:
+    """Alone (no body), as a new team (``team_name``) or into a team (``join_code``); an
+    invite-only contest takes its ``invite`` code from someone who is not yet inside."""
     state = _state(request)
     user = await auth.require_user(state, request)
+    body = RegisterBody()
+    if await request.body():
+        body = await read_body(request, RegisterBody)
     info = await views.contest(state, path_int(request, "contest_id"), fresh=True)
-    views.require_visible(info, user)
-    if info.clock.phase(views.now()) == Phase.ENDED:
+    invited = False
+    async with state.db.acquire() as conn:
+        if body.invite is not None and info.visibility == "invite":
+            invited = await contest_edit.contest_of_invite(conn, body.invite) == info.id
+        if body.join_code:  # a team's code lets its members in, whatever the visibility
+            invited = invited or await teams.team_of_code(conn, info.id, body.join_code)
+    if not invited:
+        await views.require_visible(state, info, user)
+    # Private: the organisers register teams; the ones inside are registered already.
+    private = info.visibility == "private" and not auth.is_moderator(user) and not invited
+    if private and not await views.is_registered(state, info.id, user):
+        raise ApiError(403, "invite_only", "the organisers register teams for this contest")
+    at = views.now()
+    if info.clock.phase(at) == Phase.ENDED:
         raise ApiError(409, "contest_ended", "the contest has ended")
     if not info.registration_open:
         raise ApiError(409, "registration_closed", "registration for this contest is closed")
+    if info.registration_start is not None and at < info.registration_start:
+        opens = views.iso(info.registration_start)
+        raise ApiError(409, "registration_closed", f"registration opens at {opens}")
+    if info.registration_end is not None and at > info.registration_end:
+        raise ApiError(409, "registration_closed", "registration for this contest has closed")
     async with state.db.acquire() as conn:
         if await participation.is_disqualified(conn, info.id, user.id):
             raise ApiError(403, "disqualified", "you are disqualified from this contest")
-        created = await participation.register(conn, info.id, user.id)
+        try:
+            async with conn.transaction():
+                created, acting = await _register(conn, info.id, user, body)
+        except teams.TeamError as exc:
+            raise ApiError(409, "team_refused", str(exc)) from None
         if created:
-            await ranking_cache.refresh_user(conn, state.redis, info.id, user.id)
+            await ranking_cache.refresh_user(conn, state.redis, info.id, acting)
     view = views.contest_view(info, registered=True, jury=auth.is_moderator(user))
     return json(view, 201 if created else 200)
+
+
+async def _register(
+    conn: Any, contest_id: int, user: UserInfo, body: RegisterBody
+) -> tuple[bool, int]:
+    """Whether this made a new registration or membership, and the registration acted as."""
+    if body.join_code:
+        before = await teams.contestant_of(conn, contest_id, user.id)
+        team_user = await teams.join_by_code(conn, contest_id, user.id, body.join_code)
+        await moderation.audit(conn, user.id, "team_join", contest_id, {"team": team_user})
+        return before != team_user, team_user
+    if body.team_name:
+        org_id, group_ids = await resolve_catalogue(conn, body.organization, body.groups)
+        before = await teams.contestant_of(conn, contest_id, user.id)
+        await teams.create_team(
+            conn,
+            contest_id,
+            user.id,
+            body.team_name,
+            organization_id=org_id,
+            group_ids=group_ids,
+        )
+        return before is None, user.id
+    acting = await teams.contestant_of(conn, contest_id, user.id)
+    if acting is not None:
+        return False, acting
+    return await participation.register(conn, contest_id, user.id), user.id
+
+
+async def invite_target(request: Request) -> Response:
+    """Which contest an invite code opens (its name only), for the join page."""
+    state = _state(request)
+    await auth.require_user(state, request)
+    async with state.db.acquire() as conn:
+        found = await contest_edit.invite_contest(conn, request.path_params["code"])
+    if found is None:
+        raise ApiError(404, "not_found", "this invite link is not valid (any more)")
+    return json(InviteTarget(*found))
 
 
 async def contest_problem(request: Request) -> Response:
@@ -109,7 +180,7 @@ async def contest_problem(request: Request) -> Response:
             request, await contest_statement(state, info, label), http_cache.PUBLIC
         )
     user = await auth.current_user(state, request)
-    views.require_visible(info, user)
+    await views.require_visible(state, info, user)
     if upcoming and not auth.is_moderator(user):
         raise ApiError(403, "not_started", "the problems are shown when the contest starts")
     statement = await contest_statement(state, info, label)
@@ -122,7 +193,7 @@ async def leaderboard(request: Request) -> Response:
     state = _state(request)
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
-    views.require_visible(info, user)
+    await views.require_visible(state, info, user)
     asked = request.query_params.get("board") or None
     if asked is not None and asked not in tuple(Board):
         raise ApiError(400, "bad_request", "board is public or jury")
@@ -137,7 +208,7 @@ async def announcements(request: Request) -> Response:
     state = _state(request)
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
-    views.require_visible(info, user)
+    await views.require_visible(state, info, user)
     return json(await views.announcements(state, info.id))
 
 
@@ -145,10 +216,11 @@ async def clarifications(request: Request) -> Response:
     state = _state(request)
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
-    views.require_visible(info, user)
+    await views.require_visible(state, info, user)
     jury = auth.is_moderator(user)
+    acting = await views.contestant(state, info.id, user)  # a team's questions are its members'
     async with state.db.acquire() as conn:
-        rows = await participation.clarifications(conn, info.id, user_id=user.id, jury=jury)
+        rows = await participation.clarifications(conn, info.id, user_id=acting.id, jury=jury)
     return json([views.clarification(r) for r in rows])
 
 
@@ -156,7 +228,7 @@ async def ask(request: Request) -> Response:
     state = _state(request)
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
-    views.require_visible(info, user)
+    await views.require_visible(state, info, user)
     body = await read_body(request, AskBody, max_bytes=16 * 1024)
     question = body.question.strip()
     if not question or len(question) > MAX_QUESTION or "\x00" in question:
@@ -176,7 +248,8 @@ async def ask(request: Request) -> Response:
             429, "rate_limited", "too many questions; wait a few minutes", retry_after_s=600
         )
     async with state.db.acquire() as conn:
-        row = await participation.ask(conn, info.id, user.id, problem_id, question)
+        acting = await teams.contestant_of(conn, info.id, user.id) or user.id
+        row = await participation.ask(conn, info.id, acting, problem_id, question)
     clarification = views.clarification(row)
     await events.publish(state.redis, info.id, Audience.JURY, ClarificationUpdate(clarification))
     return json(clarification, 201)
@@ -211,10 +284,20 @@ endpoints = [
         "POST",
         "/api/contests/{contest_id}/register",
         register,
-        "Register for a contest (201; 200 when already registered)",
+        "Register for a contest alone, as a new team or into a team (201; 200 when already)",
         {200: ContestView, 201: ContestView},
         auth="required",
-        errors=(403, 409),
+        body=RegisterBody,
+        errors=(403, 409, 422),
+        tags=_TAGS,
+    ),
+    Endpoint(
+        "GET",
+        "/api/invites/{code}",
+        invite_target,
+        "The contest an invite code opens",
+        {200: InviteTarget},
+        auth="required",
         tags=_TAGS,
     ),
     Endpoint(

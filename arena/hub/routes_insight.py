@@ -45,12 +45,13 @@ async def submissions(request: Request) -> Response:
     state = _state(request)
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
-    views.require_visible(info, user)
+    await views.require_visible(state, info, user)
     everyone = auth.is_moderator(user) and request.query_params.get("mine") not in ("1", "true")
     limit = int_param(request, "limit", 100, high=LIST_LIMIT)
+    acting = await views.contestant(state, info.id, user)  # a team's members see its own
     async with state.db.acquire() as conn:
         rows = await insight.contest_submissions(
-            conn, info.id, user_id=user.id, everyone=everyone, limit=limit
+            conn, info.id, user_id=acting.id, everyone=everyone, limit=limit
         )
     return json(
         [
@@ -81,7 +82,7 @@ async def stats(request: Request) -> Response:
     state = _state(request)
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
-    views.require_visible(info, user)
+    await views.require_visible(state, info, user)
     jury = auth.is_moderator(user)
     at = views.now()
     if info.clock.phase(at) == Phase.UPCOMING and not jury:

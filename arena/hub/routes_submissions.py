@@ -99,7 +99,9 @@ async def contest_submission(
     Returns the submission and whether it is the one ``key`` made before (then no check but
     the key's applies: a retry after the end still gets its submission)."""
     info = await views.contest(state, contest_id)
-    views.require_visible(info, user)
+    await views.require_visible(state, info, user)
+    author = user.id
+    user = await views.contestant(state, contest_id, user)  # a team member submits as the team
     problem = info.problem_by_label(problem_ref)
     before = await idempotency.replay(
         state,
@@ -127,7 +129,14 @@ async def contest_submission(
     _check_source(state, language, source)
     await _rate_limit(state, user, f"contest:{contest_id}")
     submission_id = await idempotency.submit(
-        state, user, problem.problem_id, language, source, key, contest_id=contest_id
+        state,
+        user,
+        problem.problem_id,
+        language,
+        source,
+        key,
+        contest_id=contest_id,
+        author_id=author,
     )
     return submission_id, False
 
@@ -218,7 +227,7 @@ async def contest_run(request: Request) -> Response:
     state = _state(request)
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
-    views.require_visible(info, user)
+    await views.require_visible(state, info, user)
     jury = auth.is_moderator(user)
     if info.clock.phase(views.now()) == Phase.UPCOMING and not jury:
         raise ApiError(403, "not_started", "the problems are shown when the contest starts")
@@ -270,6 +279,8 @@ async def get_submission(request: Request) -> Response:
             raise not_found(f"submission {submission_id}")
         jury = auth.is_moderator(user)
         own = row.user_id == user.id or jury
+        if not own and row.contest_id is not None:  # a teammate's submission is the team's
+            own = row.user_id == (await views.contestant(state, row.contest_id, user)).id
         if not own:
             ended = False
             if row.contest_id is not None:
@@ -277,7 +288,7 @@ async def get_submission(request: Request) -> Response:
                 at = views.now()
                 # Verdicts of a frozen board stay hidden until the reveal, even after the end.
                 ended = info.over_for_everyone(at) and not info.clock.frozen(at)
-                ended = ended and views.can_see(info, user)
+                ended = ended and await views.visible(state, info, user)
             if not ended:  # others' code stays private during a contest and in practice
                 raise not_found(f"submission {submission_id}")
         # After the end and the reveal, an accepted solution its author shares shows its code.

@@ -26,7 +26,15 @@ from arena.protocol import (
     json_encoder,
 )
 from arena.protocol.vocabulary import Board
-from arena.storage import events, keys, participation, ranking_cache, ratings
+from arena.storage import (
+    contest_edit,
+    events,
+    keys,
+    participation,
+    ranking_cache,
+    ratings,
+    teams,
+)
 from arena.storage.contest_state import load_contest
 
 _contests: TtlCache[int, ContestInfo] = TtlCache(ttl_s=1.0)
@@ -199,7 +207,8 @@ async def leaderboard(
     first = await ranking_cache.first_solvers(state.redis, info.id, board)
     mine = []
     if user is not None:
-        mine = await ranking_cache.read_rows(state.redis, info.id, board, [user.id])
+        acting = await contestant(state, info.id, user)  # a team member's row is the team's
+        mine = await ranking_cache.read_rows(state.redis, info.id, board, [acting.id])
     info = await contest_for_rows(state, info, ranked + mine)
     rated = await ratings_of(state, [r.user_id for r in ranked + mine])
     me = board_row(info, mine[0], first, rated) if mine else None
@@ -343,6 +352,27 @@ async def snapshot_text(state: HubState, info: ContestInfo, user: UserInfo | Non
     return made
 
 
-def require_visible(info: ContestInfo, user: UserInfo | None) -> None:
-    if not can_see(info, user):
+async def visible(state: HubState, info: ContestInfo, user: UserInfo | None) -> bool:
+    """A public contest to anyone; a private or invite-only one to its registered teams'
+    members and its moderators (and the global jury) only."""
+    if can_see(info, user):
+        return True
+    if user is None:
+        return False
+    async with state.db.acquire() as conn:
+        return await contest_edit.is_insider(conn, info.id, user.id)
+
+
+async def require_visible(state: HubState, info: ContestInfo, user: UserInfo | None) -> None:
+    """Not found, as for a contest that does not exist: a private contest's existence is private."""
+    if not await visible(state, info, user):
         raise ApiError(404, "not_found", f"contest {info.id} does not exist")
+
+
+async def contestant(state: HubState, contest_id: int, user: UserInfo) -> UserInfo:
+    """The user as the contest knows it: a team member acts as its team's registration."""
+    async with state.db.acquire() as conn:
+        acting = await teams.contestant_of(conn, contest_id, user.id)
+    if acting is None or acting == user.id:
+        return user
+    return msgspec.structs.replace(user, id=acting)

@@ -176,7 +176,7 @@ async def _open_contest(
         await _refuse(ws, CLOSE_NOT_FOUND, "no such contest")
         return None
     user = await auth.current_user(state, ws)
-    if not views.can_see(info, user):
+    if not await views.visible(state, info, user):
         await _refuse(ws, CLOSE_NOT_FOUND, "no such contest")
         return None
     return info, user
@@ -208,7 +208,9 @@ async def contestant(ws: WebSocket) -> None:
         await _refuse(ws, CLOSE_FORBIDDEN, "not registered for this contest")
         return
     await ws.accept()
-    audiences = [Audience.JURY] if jury else [Audience.PUBLIC, user_audience(user.id)]
+    # A team member hears the team's verdicts and answers (its registration's audience).
+    acting = user if jury else await views.contestant(state, info.id, user)
+    audiences = [Audience.JURY] if jury else [Audience.PUBLIC, user_audience(acting.id)]
     sub = Subscriber(audiences, state.settings.ws_queue_messages, everything=jury, user_id=user.id)
     with open_socket("contestant"):
         await _stream(ws, state, info, user, sub, read_only=False)

@@ -10,12 +10,15 @@ import msgspec
 
 from arena.storage.submissions import FROZEN_COUNTS_JOIN
 
-# Problems of a contest that has not ended stay out of the bank (except for moderators: $1).
+# Problems of a contest that has not ended, or of a private or invite-only one, stay out of
+# the bank (except for moderators: $1).
 _VISIBLE = """
     p.current_version IS NOT NULL AND ($1 OR NOT EXISTS (
         SELECT 1 FROM contest_problems cp JOIN contests c ON c.id = cp.contest_id
         WHERE cp.problem_id = p.id
-          AND c.start_time + make_interval(secs => c.duration_s + c.extra_s) > now()))
+          AND c.deleted_at IS NULL
+          AND (c.start_time + make_interval(secs => c.duration_s + c.extra_s) > now()
+               OR NOT c.public)))
 """
 _COMMON_COLUMNS = (
     "p.id, p.slug, p.title, p.difficulty, p.tags, p.statement_html,"

@@ -16,7 +16,7 @@ from arena.ccs.source import (
 )
 from arena.contest import ContestInfo, ContestProblemInfo
 from arena.storage import ranking_cache
-from arena.storage.contest_state import CONTEST_COLUMNS, contest_from_row
+from arena.storage.contest_state import CONTEST_COLUMNS, INSIDER, contest_from_row
 
 _PROBLEMS = """
     SELECT cp.problem_id, p.slug, cp.label, p.title, cp.ordinal, cp.color, cp.rgb, cp.points,
@@ -107,13 +107,17 @@ async def load_source(
     )
 
 
-async def listed_contests(conn: asyncpg.Connection, *, jury: bool, limit: int) -> list[ContestInfo]:
-    """The latest ``limit`` public contests (all for the jury), oldest first, with problems."""
+async def listed_contests(
+    conn: asyncpg.Connection, *, jury: bool, limit: int, user_id: int | None = None
+) -> list[ContestInfo]:
+    """The latest ``limit`` public contests and the user's private ones (all for the jury),
+    oldest first, with problems."""
     rows = await conn.fetch(
-        f"SELECT {CONTEST_COLUMNS} FROM contests WHERE public OR $1"
-        " ORDER BY start_time DESC, id DESC LIMIT $2",
+        f"SELECT {CONTEST_COLUMNS} FROM contests WHERE (public OR $1 OR {INSIDER})"
+        " AND deleted_at IS NULL ORDER BY start_time DESC, id DESC LIMIT $2",
         jury,
         limit,
+        user_id,
     )
     problems = await problems_of(conn, [r["id"] for r in rows])
     return [contest_from_row(r, problems[r["id"]]) for r in reversed(rows)]

@@ -14,10 +14,18 @@ from arena.protocol.vocabulary import Scoring
 CONTEST_COLUMNS = (
     "id, external_id, name, start_time, duration_s, extra_s, freeze_duration_s, frozen_at,"
     " unfrozen_at, scoring::text AS scoring, penalty_minutes, public, registration_open,"
-    " finalized_at, rated, gold_medals, silver_medals, bronze_medals,"
+    " finalized_at, rated, visibility, registration_start, registration_end,"
+    " gold_medals, silver_medals, bronze_medals,"
     " (SELECT coalesce(max(personal.extra_s), 0) FROM registrations personal"
     " WHERE personal.contest_id = contests.id)"
     " AS personal_extra_max_s"
+)
+
+# The contests a user ($3) is inside of: registered (alone or in a team), or a moderator of.
+INSIDER = (
+    "id IN (SELECT contest_id FROM registrations WHERE user_id = $3"
+    " UNION SELECT contest_id FROM team_members WHERE member_id = $3"
+    " UNION SELECT contest_id FROM contest_moderators WHERE user_id = $3)"
 )
 
 
@@ -43,6 +51,9 @@ def contest_from_row(row: Any, problems: list[ContestProblemInfo]) -> ContestInf
         rated=row["rated"],
         medals=Medals(row["gold_medals"], row["silver_medals"], row["bronze_medals"]),
         personal_extra_max_s=row["personal_extra_max_s"],
+        visibility=row["visibility"],
+        registration_start=row["registration_start"],
+        registration_end=row["registration_end"],
     )
 
 
@@ -67,7 +78,10 @@ async def contest_problems(conn: asyncpg.Connection, contest_id: int) -> list[Co
 
 
 async def load_contest(conn: asyncpg.Connection, contest_id: int) -> ContestInfo | None:
-    row = await conn.fetchrow(f"SELECT {CONTEST_COLUMNS} FROM contests WHERE id = $1", contest_id)
+    row = await conn.fetchrow(
+        f"SELECT {CONTEST_COLUMNS} FROM contests WHERE id = $1 AND deleted_at IS NULL",
+        contest_id,
+    )
     if row is None:
         return None
     return contest_from_row(row, await contest_problems(conn, contest_id))
@@ -76,6 +90,8 @@ async def load_contest(conn: asyncpg.Connection, contest_id: int) -> ContestInfo
 async def contest_by_ref(conn: asyncpg.Connection, ref: str) -> int | None:
     """A contest named by its contest.yaml id, else by its number."""
     found: int | None = await conn.fetchval(
-        "SELECT id FROM contests WHERE external_id = $1 OR id::text = $1 ORDER BY id LIMIT 1", ref
+        "SELECT id FROM contests WHERE (external_id = $1 OR id::text = $1) AND deleted_at IS NULL"
+        " ORDER BY id LIMIT 1",
+        ref,
     )
     return found

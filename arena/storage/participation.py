@@ -10,7 +10,7 @@ import msgspec
 
 from arena.contest import ContestInfo
 from arena.storage.ccs_source import problems_of
-from arena.storage.contest_state import CONTEST_COLUMNS, contest_from_row
+from arena.storage.contest_state import CONTEST_COLUMNS, INSIDER, contest_from_row
 
 
 class AnnouncementRow(msgspec.Struct, frozen=True):
@@ -39,14 +39,15 @@ _CLARIFICATION_SELECT = (
 
 
 async def listed_contests(
-    conn: asyncpg.Connection, *, jury: bool, limit: int = 500
+    conn: asyncpg.Connection, *, jury: bool, limit: int = 500, user_id: int | None = None
 ) -> list[ContestInfo]:
-    """Public contests (all of them for the jury), latest start first."""
+    """Public contests and the user's private ones (all of them for the jury), latest first."""
     rows = await conn.fetch(
-        f"SELECT {CONTEST_COLUMNS} FROM contests WHERE public OR $1"
-        " ORDER BY start_time DESC LIMIT $2",
+        f"SELECT {CONTEST_COLUMNS} FROM contests WHERE (public OR $1 OR {INSIDER})"
+        " AND deleted_at IS NULL ORDER BY start_time DESC LIMIT $2",
         jury,
         limit,
+        user_id,
     )
     problems = await problems_of(conn, [r["id"] for r in rows])  # one query, not one each
     return [contest_from_row(r, problems[r["id"]]) for r in rows]
@@ -55,14 +56,20 @@ async def listed_contests(
 async def registered_contests(conn: asyncpg.Connection, user_id: int) -> set[int]:
     """The contests the user takes part in (not disqualified)."""
     rows = await conn.fetch(
-        "SELECT contest_id FROM registrations WHERE user_id = $1 AND NOT disqualified", user_id
+        "SELECT r.contest_id FROM registrations r WHERE NOT r.disqualified AND (r.user_id = $1"
+        " OR EXISTS (SELECT 1 FROM team_members m WHERE m.contest_id = r.contest_id"
+        " AND m.team_user = r.user_id AND m.member_id = $1))",
+        user_id,
     )
     return {r["contest_id"] for r in rows}
 
 
 async def is_registered(conn: asyncpg.Connection, contest_id: int, user_id: int) -> bool:
+    """Registered alone or in a team, and not disqualified."""
     found = await conn.fetchval(
-        "SELECT NOT disqualified FROM registrations WHERE contest_id = $1 AND user_id = $2",
+        "SELECT NOT r.disqualified FROM registrations r WHERE r.contest_id = $1 AND r.user_id ="
+        " COALESCE((SELECT team_user FROM team_members WHERE contest_id = $1 AND member_id = $2),"
+        " $2)",
         contest_id,
         user_id,
     )
@@ -71,10 +78,11 @@ async def is_registered(conn: asyncpg.Connection, contest_id: int, user_id: int)
 
 async def personal_extra_s(conn: asyncpg.Connection, contest_id: int, user_id: int) -> int | None:
     """The contestant's own time past the contest's end; None when they are not taking part
-    (not registered, or disqualified)."""
+    (not registered, or disqualified). A team member's is the team's."""
     found: int | None = await conn.fetchval(
-        "SELECT extra_s FROM registrations WHERE contest_id = $1 AND user_id = $2"
-        " AND NOT disqualified",
+        "SELECT extra_s FROM registrations WHERE contest_id = $1 AND NOT disqualified"
+        " AND user_id = COALESCE((SELECT team_user FROM team_members WHERE contest_id = $1"
+        " AND member_id = $2), $2)",
         contest_id,
         user_id,
     )

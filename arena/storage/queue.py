@@ -178,6 +178,7 @@ async def submit(
     client_key: str | None = None,
     virtual_id: int | None = None,
     upsolve_contest_id: int | None = None,
+    author_id: int | None = None,
 ) -> int:
     """Record a submission and queue it; the returned id is safe to acknowledge. A
     ``client_key`` already used by this user returns its submission (queued again at most:
@@ -193,6 +194,7 @@ async def submit(
             client_key=client_key,
             virtual_id=virtual_id,
             upsolve_contest_id=upsolve_contest_id,
+            author_id=author_id,
         )
         try:
             await enqueue(redis, conn, submission_id, 1, contest_id=contest_id)

@@ -94,7 +94,9 @@ async def _users(
     """Registered, not disqualified contestants (all of them, or the given ones)."""
     return list(
         await conn.fetch(
-            "SELECT r.user_id, u.username FROM registrations r JOIN users u ON u.id = r.user_id"
+            "SELECT r.user_id, COALESCE(t.name, u.username) AS username FROM registrations r"
+            " JOIN users u ON u.id = r.user_id LEFT JOIN teams t"
+            " ON t.contest_id = r.contest_id AND t.user_id = r.user_id"
             " WHERE r.contest_id = $1 AND NOT r.disqualified"
             " AND ($2::bigint[] IS NULL OR r.user_id = ANY($2::bigint[]))",
             contest_id,

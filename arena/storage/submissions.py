@@ -90,6 +90,7 @@ async def create_submission(
     client_key: str | None = None,
     virtual_id: int | None = None,
     upsolve_contest_id: int | None = None,
+    author_id: int | None = None,
 ) -> int:
     """Insert the row (status ``queued``) and commit; only then may the caller acknowledge it.
 
@@ -101,8 +102,8 @@ async def create_submission(
         """
         INSERT INTO submissions
             (user_id, contest_id, problem_id, problem_version, language, source, client_key,
-             virtual_id, upsolve_contest_id)
-        SELECT $1, $2, p.id, p.current_version, $4, $5, $6, $7, $8 FROM problems p
+             virtual_id, upsolve_contest_id, author_id)
+        SELECT $1, $2, p.id, p.current_version, $4, $5, $6, $7, $8, $9 FROM problems p
         WHERE p.id = $3 AND p.current_version IS NOT NULL
         ON CONFLICT (user_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
         RETURNING id
@@ -115,6 +116,7 @@ async def create_submission(
         client_key,
         virtual_id,
         upsolve_contest_id,
+        author_id,
     )
     if submission_id is None and client_key is not None:
         submission_id = await replayed(

@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from arena.limits import MAX_SOURCE_BYTES
-from arena.protocol import hub, judging, live, review, status
+from arena.protocol import hub, judging, live, organise, review, status
 from arena.protocol.vocabulary import RATING_TITLES
 
 # What the browser receives: the hub encodes every field unless the Struct omits defaults, so a
@@ -77,6 +77,14 @@ RECEIVED: tuple[type[msgspec.Struct], ...] = (
     live.Snapshot,
     live.ErrorFrame,
     live.Ack,
+    organise.EditProblem,
+    organise.ContestSettings,
+    organise.OrganisedContest,
+    organise.TeamView,
+    organise.OrganizationBody,
+    organise.GroupBody,
+    organise.Catalogue,
+    organise.InviteTarget,
 )
 # Unions by the names the browser uses; the members of a sent union may leave defaults out.
 UNIONS: dict[str, Any] = {"ContestEvent": live.ContestEvent, "AdminCommand": live.AdminCommand}

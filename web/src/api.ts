@@ -14,8 +14,15 @@ import type {
   Leaderboard,
   LoginResult,
   MedalsBody,
+  Catalogue,
+  ContestSettings,
+  GroupBody,
+  InviteTarget,
+  OrganisedContest,
+  OrganizationBody,
   ProblemDetail,
   ProblemList,
+  TeamView,
   Profile,
   PublicProfile,
   ReplayBoard,
@@ -193,6 +200,25 @@ export const api = {
   rejudgeSubmission: (id: number) => call<RejudgeQueued>("POST", `/api/admin/submissions/${id}/rejudge`),
   audit: (filter: { action?: string; contest?: string; actor?: string; before?: number }) =>
     call<AuditPage>("GET", `/api/admin/audit${q({ action: filter.action ?? "", contest: filter.contest ?? "", actor: filter.actor ?? "", before: filter.before ? String(filter.before) : "" })}`),
+  registerWith: (cid: number, body: { invite?: string; team_name?: string; join_code?: string }) =>
+    call<ContestView>("POST", `/api/contests/${cid}/register`, body),
+  invite: (code: string) => call<InviteTarget>("GET", `/api/invites/${encodeURIComponent(code)}`),
+  // The organisers' editor.
+  organisedContests: () => call<OrganisedContest[]>("GET", "/api/organise/contests"),
+  organisedContest: (cid: number) => call<OrganisedContest>("GET", `/api/organise/contests/${cid}`),
+  createContest: (settings: ContestSettings) => call<OrganisedContest>("POST", "/api/organise/contests", settings),
+  updateContest: (cid: number, settings: ContestSettings) =>
+    call<OrganisedContest>("PUT", `/api/organise/contests/${cid}`, settings),
+  deleteContest: (cid: number) => call<void>("DELETE", `/api/organise/contests/${cid}`),
+  cloneContest: (cid: number, name: string, start: string) =>
+    call<OrganisedContest>("POST", `/api/organise/contests/${cid}/clone`, { name, start }),
+  newInvite: (cid: number) => call<OrganisedContest>("POST", `/api/organise/contests/${cid}/invite`),
+  teams: (cid: number) => call<TeamView[]>("GET", `/api/organise/contests/${cid}/teams`),
+  createTeam: (cid: number, team: { name: string; members: string[]; organization: string | null; groups: string[] }) =>
+    call<TeamView>("POST", `/api/organise/contests/${cid}/teams`, team),
+  catalogue: () => call<Catalogue>("GET", "/api/organise/catalogue"),
+  saveOrganization: (org: OrganizationBody) => call<Catalogue>("PUT", "/api/organise/organizations", org),
+  saveGroup: (group: GroupBody) => call<Catalogue>("PUT", "/api/organise/groups", group),
 };
 
 /** Who is logged in: read from /api/me once, then kept; null when logged out. */

@@ -13,6 +13,7 @@ const judgingPage = async (app: HTMLElement) => (await import("./pages/judging")
 const virtualPage = async (app: HTMLElement, id: number) => (await import("./pages/after")).virtualPage(app, id);
 const upsolvePage = async (app: HTMLElement, id: number) => (await import("./pages/after")).upsolvePage(app, id);
 const reviewPage = async (app: HTMLElement, id: number, label: string) => (await import("./pages/review")).reviewPage(app, id, label);
+const organise = () => import("./pages/organise");
 const benchPage = async (app: HTMLElement) => (await import("./pages/bench")).benchPage(app);
 
 type Page = (app: HTMLElement, ...params: string[]) => Promise<Cleanup>;
@@ -35,6 +36,11 @@ const routes: [RegExp, Page][] = [
   [/^\/profile$/, (app) => profilePage(app)],
   [/^\/users\/([^/]+)$/, (app, name) => userPage(app, decodeURIComponent(name))],
   [/^\/admin\/judging$/, (app) => judgingPage(app)],
+  [/^\/organise$/, async (app) => (await organise()).organiseListPage(app)],
+  [/^\/organise\/new$/, async (app) => (await organise()).contestEditorPage(app, null)],
+  [/^\/organise\/catalogue$/, async (app) => (await organise()).cataloguePage(app)],
+  [/^\/organise\/(\d+)$/, async (app, id) => (await organise()).contestEditorPage(app, Number(id))],
+  [/^\/join\/([^/]+)$/, async (app, code) => (await organise()).joinPage(app, decodeURIComponent(code))],
   [/^\/bench\/board$/, (app) => benchPage(app)],
 ];
 
@@ -84,6 +90,7 @@ async function renderTop(): Promise<void> {
       link("/", h("span", { class: "logo" }, "Arena")),
       nav("/problems", "Problems"),
       nav("/contests", "Contests"),
+      isModerator(user) ? nav("/organise", "Organise") : null,
       h("span", { class: "spacer" }),
       user
         ? [

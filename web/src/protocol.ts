@@ -31,6 +31,10 @@ export type ContestEvent =
  * Judgement types with their ICPC Contest API ids.
  */
 export type Verdict = "AC" | "CE" | "JE" | "MLE" | "OLE" | "RTE" | "TLE" | "WA";
+/**
+ * How a contest ranks: ICPC (solved, then penalty) or IOI (the sum of scores).
+ */
+export type Scoring1 = "pass-fail" | "score";
 
 export interface Accepted {
   id: number;
@@ -149,6 +153,24 @@ export interface BoardRow {
   };
   rating: number | null;
 }
+/**
+ * The organizations and groups teams may name.
+ */
+export interface Catalogue {
+  organizations: OrganizationBody[];
+  groups: GroupBody[];
+}
+export interface OrganizationBody {
+  id: string;
+  name: string;
+  formal_name: string | null;
+  country: string | null;
+}
+export interface GroupBody {
+  id: string;
+  name: string;
+  hidden: boolean;
+}
 export interface Clarification {
   id: number;
   problem: string | null;
@@ -233,6 +255,28 @@ export interface ContestList {
   running: ContestView[];
   past: ContestView[];
 }
+/**
+ * Everything the editor sets, as one value: an edit replaces the whole.
+ */
+export interface ContestSettings {
+  name: string;
+  start: string;
+  duration_s: number;
+  freeze_duration_s: number;
+  penalty_minutes: number;
+  scoring: Scoring1;
+  visibility: string;
+  registration_start: string | null;
+  registration_end: string | null;
+  max_team_size: number;
+  problems: EditProblem[];
+}
+export interface EditProblem {
+  slug: string;
+  label: string;
+  color: string | null;
+  points: number;
+}
 export interface ContestStats {
   contest_id: number;
   board: Board;
@@ -299,6 +343,10 @@ export interface FailedJudgingView {
   worker: string | null;
   submitted_at: string;
 }
+export interface InviteTarget {
+  contest_id: number;
+  name: string;
+}
 export interface JudgingStatus {
   workers: WorkerView[];
   queues: QueueView[];
@@ -357,6 +405,13 @@ export interface MedalsBody {
   gold: number;
   silver: number;
   bronze: number;
+}
+export interface OrganisedContest {
+  id: number;
+  settings: ContestSettings;
+  invite_code: string | null;
+  submissions: number;
+  phase: string;
 }
 export interface PastContest {
   contest_id: number;
@@ -560,6 +615,15 @@ export interface SubmissionView {
   compile_output: string | null;
   tests: TestResult[];
   source: string | null;
+}
+export interface TeamView {
+  id: number;
+  name: string;
+  members: string[];
+  organization: string | null;
+  groups: string[];
+  join_code: string | null;
+  disqualified: boolean;
 }
 /**
  * The caller's virtual participation in a finished contest (its full duration).

@@ -34,7 +34,7 @@ async def _finished(state: HubState, request: Request) -> tuple[ContestInfo, Use
     user = await auth.current_user(state, request)
     # Fresh: a reveal a moment ago opens it at once on every hub.
     info = await views.contest(state, path_int(request, "contest_id"), fresh=True)
-    views.require_visible(info, user)
+    await views.require_visible(state, info, user)
     async with state.db.acquire() as conn:
         over = await after_contest.over_for_everyone(conn, info.id)
     if not over:
@@ -94,7 +94,7 @@ async def get_virtual(request: Request) -> Response:
     state = _state(request)
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
-    views.require_visible(info, user)
+    await views.require_visible(state, info, user)
     virtual, elapsed_ms = await _mine(state, info, user)
     return json(_view(info, virtual, elapsed_ms))
 
@@ -163,7 +163,7 @@ async def virtual_board(request: Request) -> Response:
     state = _state(request)
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
-    views.require_visible(info, user)
+    await views.require_visible(state, info, user)
     virtual, elapsed_ms = await _mine(state, info, user)
     elapsed_ms = min(max(0, elapsed_ms), _duration_s(info) * 1000)
     async with state.db.acquire() as conn:

@@ -103,7 +103,11 @@ def scale(count: int, copies: int, seed: int, settings: Settings) -> None:
         f"baseline (every pair's fingerprint sets intersected, from 500 programs, scaled):"
         f" {naive:.1f} s; ratio {naive / elapsed:.1f}x"
     )
-    print("under a minute:", "yes" if elapsed < 60 else "NO")
+    # On a shared host the wall time is mostly waiting for a core; the CPU time is the work.
+    print(
+        f"under a minute: wall {'yes' if elapsed < 60 else 'NO'} ({elapsed:.1f} s),"
+        f" CPU {'yes' if cpu_s < 60 else 'NO'} ({cpu_s:.1f} s)"
+    )
 
 
 def main() -> None:

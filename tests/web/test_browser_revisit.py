@@ -134,6 +134,12 @@ async def test_editorial_and_shared_solutions_after_the_end_and_hiding_ones_own(
     await expect(solutions).to_contain_text(author)
     await expect(solutions.get_by_role("button", name="Hide mine")).to_have_count(0)
     await shot(page, screenshots, "editorial-and-solutions", full_page=True)
+    # The contest is over: the problem is in the bank, its page opens the same editorial.
+    await page.goto(f"/problems/{slug}")
+    await page.get_by_text("Editorial", exact=True).click()
+    bank_editorial = page.get_by_test_id("editorial")
+    await expect(bank_editorial.get_by_role("heading", name="Idea")).to_be_visible()
+    await expect(bank_editorial.locator(".katex-display")).to_have_count(1)
     assert dialogs == []
     await page.context.close()
 

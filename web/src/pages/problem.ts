@@ -1,6 +1,8 @@
 // A bank problem: the workspace with practice submissions, and likes.
-import { api, whoami } from "../api";
+import { api, call, whoami } from "../api";
 import { h, navigate, replace } from "../dom";
+import { typeset } from "../math";
+import type { Editorial } from "../protocol";
 import type { Cleanup } from "./simple";
 import { Workspace } from "./workspace";
 
@@ -28,7 +30,7 @@ export async function problemPage(app: HTMLElement, slug: string): Promise<Clean
     run: (language, source, input) => requireLogin(user, () => api.run(slug, language, source, input)),
     submit: async (language, source) => requireLogin(user, async () => (await api.practiceSubmit(slug, language, source)).id),
   });
-  replace(app, workspace.el);
+  replace(app, workspace.el, editorialSection(slug));
   return () => workspace.stop();
 }
 
@@ -40,3 +42,21 @@ async function requireLogin<T>(user: unknown, action: () => Promise<T>): Promise
   return action();
 }
 
+
+/** The editorial, fetched when opened (it is shown once every contest with the problem is over). */
+function editorialSection(slug: string): HTMLElement {
+  const body = h("div", { class: "statement editorial", "data-testid": "editorial" });
+  const section = h("details", { class: "panel editorial-box" }, h("summary", {}, "Editorial"), body);
+  let loaded = false;
+  section.addEventListener("toggle", async () => {
+    if (!section.open || loaded) return;
+    loaded = true;
+    try {
+      body.innerHTML = (await call<Editorial>("GET", `/api/problems/${encodeURIComponent(slug)}/editorial`)).html; // sanitized by the hub
+      typeset(body);
+    } catch {
+      replace(body, h("p", { class: "muted" }, "No editorial yet."));
+    }
+  });
+  return section;
+}

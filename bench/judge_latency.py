@@ -13,6 +13,7 @@ sentry and gofer, the runner, the compiler and the programs) from its host cgrou
 own CPU as judged, and the CPU a container costs before it is handed out (boot, runner, zygote).
 
     .venv/bin/python bench/judge_latency.py [--runs N] [--langs python3,cpp] [--dmoj VENV]
+        [--baseline-image arena-sandbox:OLD]
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docker
+import msgspec
 
 from arena.judge.grader import grade, plan_for
 from arena.judge.pool import WarmPool
@@ -207,6 +209,12 @@ async def main() -> None:
     parser.add_argument("--langs", default=",".join(SOURCES))
     parser.add_argument("--dmoj", type=Path, metavar="VENV", help="DMOJ 4.1.0's virtualenv")
     parser.add_argument("--dmoj-peer", type=Path, default=DEFAULT_DMOJ_PEER, metavar="DIR")
+    parser.add_argument(
+        "--baseline-image",
+        metavar="IMAGE",
+        help="also judge every submission in this sandbox image, alternating with the current one"
+        " (an A/B of two images under the same load)",
+    )
     args = parser.parse_args()
     settings = Settings.from_env()
     languages = LanguageTable.load(settings.sandbox_dir / "languages.toml")
@@ -219,7 +227,13 @@ async def main() -> None:
     client = docker.from_env(timeout=120)
     pool = WarmPool(client, settings, size=2)
     await pool.start()
+    baseline_pool = None
+    if args.baseline_image:
+        baseline_settings = msgspec.structs.replace(settings, sandbox_image=args.baseline_image)
+        baseline_pool = WarmPool(client, baseline_settings, size=2)
+        await baseline_pool.start()
     rows, phase_rows = [], []
+    baseline_rows: dict[str, tuple[float, float]] = {}
     serial = 0
     with tempfile.TemporaryDirectory() as tmp:
         problem = load_package(write_problem(Path(tmp)))
@@ -228,7 +242,7 @@ async def main() -> None:
             phases = Phases()
             serial += 1
             await sandboxed_once(pool, problem, language, unique_source(lang_id, serial), Phases())
-            sandboxed, bare = [], []
+            sandboxed, bare, baseline = [], [], []
             for _ in range(args.runs):
                 # Let the pool refill first: a worker at steady state takes warm containers.
                 await pool.wait_until_full()
@@ -236,9 +250,18 @@ async def main() -> None:
                 source = unique_source(lang_id, serial)
                 sandboxed.append(await sandboxed_once(pool, problem, language, source, phases))
                 bare.append(bare_once(problem, language, source))
+                if baseline_pool is not None:
+                    await baseline_pool.wait_until_full()
+                    baseline.append(
+                        await sandboxed_once(baseline_pool, problem, language, source, Phases())
+                    )
             rows.append((lang_id, summary(sandboxed), summary(bare)))
+            if baseline:
+                baseline_rows[lang_id] = summary(baseline)
             phase_rows.append((lang_id, phases))
     await pool.close()
+    if baseline_pool is not None:
+        await baseline_pool.close()
     client.close()
     print(f"\nA+B, 10 tests, TL {TIME_LIMIT_S} s, 256 MiB, {args.runs} unique submissions per "
           f"language, warm pool of {pool.size}")  # fmt: skip
@@ -249,6 +272,13 @@ async def main() -> None:
         versus = f" {d50 * 1000:>6.0f} ms {s50 / d50:>5.2f}x" if d50 else ""
         print(f"{lang_id:<11} {s50 * 1000:>8.0f} ms {s95 * 1000:>5.0f} ms {b50 * 1000:>6.0f} ms"
               f" {b95 * 1000:>5.0f} ms {s50 / b50:>6.2f}x{versus}")  # fmt: skip
+    if baseline_rows:
+        print(f"\nThe same submissions, alternating, in {args.baseline_image} (baseline) and"
+              f" {settings.sandbox_image}:")  # fmt: skip
+        for lang_id, (s50, _), _ in rows:
+            o50, o95 = baseline_rows[lang_id]
+            print(f"{lang_id:<11} baseline p50 {o50 * 1000:>6.0f} ms (p95 {o95 * 1000:.0f}),"
+                  f" this image {s50 * 1000:.0f} ms: {s50 / o50:.2f}x")  # fmt: skip
     print("\nPer submission, p50 (ms)")
     for lang_id, phases in phase_rows:
         walls = ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in phases.wall_ms.items())

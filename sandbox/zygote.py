@@ -6,12 +6,13 @@ unprivileged code it forks can neither signal nor trace it), with the environmen
 It never runs user code itself and keeps nothing of a run: each request arrives on fd 3 (a
 SOCK_SEQPACKET socket) as a JSON message with four descriptors (stdin, stdout, stderr, error
 pipe); the zygote hands it to a child it forked before the request arrived (a fork of this
-interpreter costs gVisor tens of milliseconds: done ahead, while the runner and the host finish
-the previous run, or while the container waits in the pool), answers ``{"pid"}``, waits for that
-child and answers ``{"status", "cpu_ms", "maxrss_kib"}``. A spare child holds nothing of another
-run: it is forked from the zygote, never from another child, and serves one request. The child joins the run's cgroup, applies the limits, drops
-to the unprivileged uid and runs the program as ``python3 FILE ARGS`` or ``python3 -m MODULE ARGS``
-would, in a new ``__main__``. Start-up work done here is never charged to the program.
+interpreter costs gVisor tens of milliseconds: done while the runner and the host finish the
+previous run, and its copy-on-write work is never charged to a run), answers ``{"pid"}``, waits
+for that child and answers ``{"status", "cpu_ms", "maxrss_kib"}``. A spare child holds nothing
+of another run: it is forked from the zygote, never from another child, and serves one request.
+The child joins the run's cgroup, applies the limits, drops to the unprivileged uid and runs the
+program as ``python3 FILE ARGS`` or ``python3 -m MODULE ARGS`` would, in a new ``__main__``.
+Start-up work done here is never charged to the program.
 """
 
 import collections
@@ -26,9 +27,10 @@ import sys
 import types
 
 CONTROL_FD = 3
-# Children forked ahead of their request. Two: the compile and the first test of a submission
-# find theirs forked while the container waited in the pool.
-SPARES = 2
+# Children forked ahead of their request: one, forked when a run ends, from the first request on
+# (a container that never runs Python pays for no spare, and its boot, which overlaps the
+# judging on the same core, stays as short).
+SPARES = 1
 LIMITS = {
     "cpu_s": resource.RLIMIT_CPU,
     "fsize": resource.RLIMIT_FSIZE,
@@ -189,8 +191,10 @@ def serve(control):
     gc.disable()
     gc.freeze()
     spares = collections.deque()
+    served = False
     while True:
-        refill(control, spares)
+        if served:
+            refill(control, spares)
         message, fds, _, _ = socket.recv_fds(control, 1 << 16, 4)
         if not message:
             return
@@ -208,6 +212,7 @@ def serve(control):
             "cpu_ms": int((usage.ru_utime + usage.ru_stime) * 1000),
             "maxrss_kib": usage.ru_maxrss,
         }).encode())
+        served = True
 
 
 if __name__ == "__main__":

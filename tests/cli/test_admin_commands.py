@@ -77,3 +77,39 @@ async def test_rejudge_and_rebuild(db: Any, database_url: str, tmp_path: Path) -
     missing = arena(env, "rejudge", "--problem", "no-such-problem")
     assert missing.returncode == 2
     assert "no problem with the slug 'no-such-problem'" in missing.stderr
+
+
+async def test_contest_rated_sets_the_flag_and_rates_a_final_contest(
+    db: Any, database_url: str, tmp_path: Path
+) -> None:
+    env = dict(os.environ)
+    env.update(ARENA_DATABASE_URL=database_url, ARENA_REDIS_URL=redis_url(REDIS_TEST_DB))
+    async with db.acquire() as conn:
+        world = await make_world(conn, DiskBlobStore(tmp_path / "b"), tmp_path / "p", users=2)
+        for user_id, rank in zip(world.user_ids, (1, 2), strict=True):
+            await conn.execute(
+                "INSERT INTO contest_results (contest_id, user_id, rank, solved, penalty, score,"
+                " row_json) VALUES ($1, $2, $3, 1, 0, 0, '{\"1\": {}}')",
+                world.contest_id,
+                user_id,
+                rank,
+            )
+        await conn.execute(
+            "UPDATE contests SET finalized_at = now() WHERE id = $1", world.contest_id
+        )
+    done = arena(env, "contest", "rated", str(world.contest_id), "on")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"contest {world.contest_id}: rated on"
+    rows = await db.fetch(
+        "SELECT user_id, new_rating FROM rating_changes WHERE contest_id = $1 ORDER BY place",
+        world.contest_id,
+    )
+    assert [r["user_id"] for r in rows] == world.user_ids
+    assert rows[0]["new_rating"] > 1500 > rows[1]["new_rating"]
+    off = arena(env, "contest", "rated", str(world.contest_id), "off")
+    assert off.returncode == 0, off.stderr
+    assert not await db.fetchval(
+        "SELECT count(*) FROM rating_changes WHERE contest_id = $1", world.contest_id
+    )
+    missing = arena(env, "contest", "rated", "no-such-contest", "on")
+    assert missing.returncode != 0 and "no contest 'no-such-contest'" in missing.stderr

@@ -314,6 +314,7 @@ async def get_submission(request: Request) -> Response:
             for t in tests
         ],
         source=row.source.decode(errors="replace") if own or shared else None,
+        mode=row.mode,
     )
     return json(view)
 

@@ -231,6 +231,8 @@ class SubmissionView(msgspec.Struct, frozen=True):
     compile_output: str | None
     tests: list[TestResult]
     source: str | None  # only for its author and moderators
+    # practice, contest, virtual or upsolve: the last two never count in the contest's results
+    mode: str = "practice"
 
 
 class BoardCell(msgspec.Struct, frozen=True, omit_defaults=True):

@@ -25,13 +25,16 @@ class SubmissionRow(msgspec.Struct, frozen=True, kw_only=True):
     submitted_at: datetime
     compile_output: str | None
     source: bytes
+    mode: str = "practice"  # practice, contest, virtual, upsolve
 
 
 async def submission(conn: asyncpg.Connection, submission_id: int) -> SubmissionRow | None:
     row = await conn.fetchrow(
         "SELECT s.id, s.user_id, s.contest_id, p.slug, s.language, s.status::text AS status,"
         " s.attempt, s.verdict, s.score, s.time_ms, s.memory_kib, s.submitted_at,"
-        " s.compile_output, s.source"
+        " s.compile_output, s.source, CASE WHEN s.contest_id IS NOT NULL THEN 'contest'"
+        " WHEN s.virtual_id IS NOT NULL THEN 'virtual'"
+        " WHEN s.upsolve_contest_id IS NOT NULL THEN 'upsolve' ELSE 'practice' END AS mode"
         " FROM submissions s JOIN problems p ON p.id = s.problem_id WHERE s.id = $1",
         submission_id,
     )

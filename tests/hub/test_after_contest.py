@@ -114,9 +114,8 @@ async def test_upsolving_opens_after_the_end_and_reveal_and_never_changes_result
             f"/api/contests/{contest_id}/upsolve", json=submit, headers=bearer(loser_token)
         )
         for sid in (mine, theirs.json()["id"]):
-            assert (await wait_judged(http, sid, bearer(token if sid == mine else loser_token)))[
-                "verdict"
-            ] == "AC"
+            judged = await wait_judged(http, sid, bearer(token if sid == mine else loser_token))
+            assert (judged["verdict"], judged["mode"]) == ("AC", "upsolve")
         marks = await db.fetch(
             "SELECT contest_id, upsolve_contest_id, virtual_id FROM submissions WHERE id = $1",
             mine,
@@ -178,7 +177,8 @@ async def test_virtual_board_replays_the_contest_and_never_changes_results(
         assert {r["user_id"]: r["cells"] for r in board["rows"]} == {early: {}, late: {}, me: {}}
 
         sid = (await http.post(f"{base}/submissions", json=submit)).json()["id"]
-        assert (await wait_judged(http, sid, bearer(token)))["verdict"] == "AC"
+        judged = await wait_judged(http, sid, bearer(token))
+        assert (judged["verdict"], judged["mode"]) == ("AC", "virtual")
         marks = await db.fetchrow(
             "SELECT contest_id, upsolve_contest_id, virtual_id FROM submissions WHERE id = $1", sid
         )

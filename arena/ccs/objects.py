@@ -17,8 +17,10 @@ from arena.limits import MAX_SOURCE_BYTES
 from arena.protocol.ccs import (
     CcsCommand,
     CcsContest,
+    CcsGroup,
     CcsJudgementType,
     CcsLanguage,
+    CcsOrganization,
     CcsProblem,
     CcsState,
     CcsTeam,
@@ -158,8 +160,20 @@ def teams(source: ContestSource) -> list[CcsTeam]:
             name=t.username,
             label=team_id(t.user_id),
             display_name=None,
-            organization_id=None,
+            organization_id=t.organization,
             hidden=t.disqualified,
+            group_ids=list(t.groups),
         )
         for t in sorted(source.teams, key=lambda t: t.user_id)
     ]
+
+
+def organizations(source: ContestSource) -> list[CcsOrganization]:
+    return [
+        CcsOrganization(id=o.id, name=o.name, formal_name=o.formal_name, country=o.country)
+        for o in sorted(source.organizations, key=lambda o: o.id)
+    ]
+
+
+def groups(source: ContestSource) -> list[CcsGroup]:
+    return [CcsGroup(id=g.id, name=g.name) for g in sorted(source.groups, key=lambda g: g.id)]

@@ -28,8 +28,22 @@ class ProblemFacts(msgspec.Struct, frozen=True, kw_only=True):
 
 class TeamFacts(msgspec.Struct, frozen=True):
     user_id: int
-    username: str
+    username: str  # the team's name (a lone contestant's: the username)
     disqualified: bool
+    organization: str | None = None  # the organization's id
+    groups: list[str] = []  # the groups' ids
+
+
+class OrganizationFacts(msgspec.Struct, frozen=True):
+    id: str
+    name: str
+    formal_name: str | None
+    country: str | None
+
+
+class GroupFacts(msgspec.Struct, frozen=True):
+    id: str
+    name: str
 
 
 class SubmissionFacts(msgspec.Struct, frozen=True, kw_only=True):
@@ -77,6 +91,8 @@ class ContestSource(msgspec.Struct, frozen=True, kw_only=True):
     info: ContestInfo
     problems: list[ProblemFacts]
     teams: list[TeamFacts]
+    organizations: list[OrganizationFacts] = []  # those of the contest's teams
+    groups: list[GroupFacts] = []
     submissions: list[SubmissionFacts] = []
     runs: list[RunFacts] = []
     clarifications: list[ClarificationFacts] = []

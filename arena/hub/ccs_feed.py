@@ -97,7 +97,8 @@ def _line(record: Any) -> bytes:
 
 
 def _since(request: Request) -> int | None:
-    raw = request.query_params.get("since_token")
+    # since_id is the parameter's name in the 2021-11 and 2022-07 specs (check-api.sh asks it).
+    raw = request.query_params.get("since_token", request.query_params.get("since_id"))
     if raw is None:
         return None
     token = parse_id(raw)

@@ -92,6 +92,13 @@ class CcsProblem(msgspec.Struct, frozen=True, omit_defaults=True):
 class CcsOrganization(msgspec.Struct, frozen=True):
     id: str
     name: str
+    formal_name: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-3
+
+
+class CcsGroup(msgspec.Struct, frozen=True):
+    id: str
+    name: str
 
 
 class CcsTeam(msgspec.Struct, frozen=True):
@@ -101,6 +108,7 @@ class CcsTeam(msgspec.Struct, frozen=True):
     display_name: str | None
     organization_id: str | None
     hidden: bool
+    group_ids: list[str] = []
 
 
 class CcsState(msgspec.Struct, frozen=True):

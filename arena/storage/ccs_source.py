@@ -9,6 +9,8 @@ from arena.ccs.source import (
     AnnouncementFacts,
     ClarificationFacts,
     ContestSource,
+    GroupFacts,
+    OrganizationFacts,
     ProblemFacts,
     RunFacts,
     SubmissionFacts,
@@ -32,9 +34,24 @@ _PROBLEMS = """
     ORDER BY cp.ordinal, cp.label
 """
 _TEAMS = """
-    SELECT r.user_id, u.username, r.disqualified
+    SELECT r.user_id, COALESCE(t.name, u.username) AS username, r.disqualified,
+           o.external_id AS organization,
+           COALESCE((SELECT array_agg(g.external_id ORDER BY g.external_id)
+                     FROM team_group_members m JOIN team_groups g ON g.id = m.group_id
+                     WHERE m.contest_id = r.contest_id AND m.team_user = r.user_id), '{}')
+               AS groups
     FROM registrations r JOIN users u ON u.id = r.user_id
+    LEFT JOIN teams t ON t.contest_id = r.contest_id AND t.user_id = r.user_id
+    LEFT JOIN organizations o ON o.id = t.organization_id
     WHERE r.contest_id = $1 ORDER BY r.user_id
+"""
+_ORGANIZATIONS = """
+    SELECT external_id AS id, name, formal_name, country FROM organizations
+    WHERE external_id = ANY($1::text[]) ORDER BY external_id
+"""
+_GROUPS = """
+    SELECT external_id AS id, name FROM team_groups
+    WHERE external_id = ANY($1::text[]) ORDER BY external_id
 """
 _SUBMISSIONS = """
     SELECT id, user_id, problem_id, language, submitted_at, status::text AS status, attempt,
@@ -77,9 +94,22 @@ async def load_source(
     """The contest's rows: always problems and teams; ``live``: submissions, tests and
     clarifications; ``board``: the ranking rows as a board with this cutoff shows them."""
     problems = [ProblemFacts(**dict(r)) for r in await conn.fetch(_PROBLEMS, info.id)]
-    teams = [TeamFacts(**dict(r)) for r in await conn.fetch(_TEAMS, info.id)]
+    teams = [
+        TeamFacts(
+            r["user_id"], r["username"], r["disqualified"], r["organization"], list(r["groups"])
+        )
+        for r in await conn.fetch(_TEAMS, info.id)
+    ]
+    orgs = [t.organization for t in teams if t.organization is not None]
+    organizations = [
+        OrganizationFacts(**dict(r)) for r in await conn.fetch(_ORGANIZATIONS, sorted(set(orgs)))
+    ]
+    group_ids = sorted({g for t in teams for g in t.groups})
+    groups = [GroupFacts(**dict(r)) for r in await conn.fetch(_GROUPS, group_ids)]
     if not live and not board:
-        return ContestSource(info=info, problems=problems, teams=teams)
+        return ContestSource(
+            info=info, problems=problems, teams=teams, organizations=organizations, groups=groups
+        )
     submissions = [SubmissionFacts(**dict(r)) for r in await conn.fetch(_SUBMISSIONS, info.id)]
     runs = [RunFacts(**dict(r)) for r in await conn.fetch(_RUNS, info.id)] if live else []
     clarifications = []
@@ -99,6 +129,8 @@ async def load_source(
         info=info,
         problems=problems,
         teams=teams,
+        organizations=organizations,
+        groups=groups,
         submissions=submissions,
         runs=runs,
         clarifications=clarifications,

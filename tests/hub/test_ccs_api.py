@@ -26,7 +26,7 @@ from arena.storage import moderation
 AC = "a, b = map(int, input().split())\nprint(a + b)\n"
 WA = "print(0)\n"
 COLLECTIONS = [
-    "judgement-types", "languages", "problems", "organizations", "teams", "submissions",
+    "judgement-types", "languages", "problems", "groups", "organizations", "teams", "submissions",
     "judgements", "runs", "clarifications", "awards",
 ]  # fmt: skip
 

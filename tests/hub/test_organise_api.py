@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
+from ccs_support import validate
 from hub.api_support import AC_SOURCE, assert_error, unique, wait_judged
 from hub_support import Hub, bearer, new_user
 
@@ -101,14 +102,36 @@ async def test_a_private_contest_with_a_team_of_two(
     )
     bank = await _call(hubs[0], "GET", f"/api/problems/{slug}", outsider)
     assert bank.status_code == 404
+    org, group = unique("org"), unique("grp")
+    for path, body in (
+        ("/api/organise/organizations", {"id": org, "name": "Uni", "country": "NLD"}),
+        ("/api/organise/groups", {"id": group, "name": "Students"}),
+    ):
+        saved = await _call(hubs[0], "PUT", path, admin, body)
+        assert saved.status_code == 200, saved.text
     team = await _call(
         hubs[0],
         "POST",
         f"/api/organise/contests/{contest_id}/teams",
         admin,
-        {"name": "Two Of Us", "members": [first, second]},
+        {"name": "Two Of Us", "members": [first, second], "organization": org, "groups": [group]},
     )
     assert team.status_code == 201, team.text
+    # The Contest API serves the team with its organization and group, in the spec's shapes.
+    ccs = f"/api/v4/contests/{contest_id}"
+    for name in ("teams", "organizations", "groups"):
+        answer = await _call(hubs[1], "GET", f"{ccs}/{name}", admin)
+        validate(name, answer.json())
+    [ccs_team] = (await _call(hubs[1], "GET", f"{ccs}/teams", first_token)).json()
+    assert (ccs_team["name"], ccs_team["organization_id"], ccs_team["group_ids"]) == (
+        "Two Of Us",
+        org,
+        [group],
+    )
+    orgs = (await _call(hubs[1], "GET", f"{ccs}/organizations", first_token)).json()
+    assert orgs == [{"id": org, "name": "Uni", "formal_name": None, "country": "NLD"}]
+    groups = (await _call(hubs[1], "GET", f"{ccs}/groups", first_token)).json()
+    assert groups == [{"id": group, "name": "Students"}]
     assert team.json()["members"] == [first, second]
     # Both members are inside now; the outsider still is not.
     for token in (first_token, second_token):

@@ -64,11 +64,7 @@ async def start(request: Request) -> Response:
         try:
             await enqueue_plagiarism(state.redis, run_id)
         except (OSError, RedisError) as exc:
-            await conn.execute(
-                "UPDATE plagiarism_runs SET status = 'failed', message = $2 WHERE id = $1",
-                run_id,
-                f"could not queue: {exc}",
-            )
+            await plagiarism.mark_failed(conn, run_id, f"could not queue: {exc}")
             raise ApiError(503, "unavailable", "the job queue is unavailable; try again") from None
         row = await plagiarism.run(conn, run_id)
     assert row is not None

@@ -111,12 +111,7 @@ async def execute(conn: asyncpg.Connection, run_id: int, compare: Compare) -> Ru
     try:
         compared = await _compare_all(conn, run_id, claimed, compare)
     except Exception as exc:
-        await conn.execute(
-            "UPDATE plagiarism_runs SET status = 'failed', message = $2, finished_at = now()"
-            " WHERE id = $1",
-            run_id,
-            f"{type(exc).__name__}: {exc}"[:2000],
-        )
+        await mark_failed(conn, run_id, f"{type(exc).__name__}: {exc}")
         raise
     await conn.execute(
         "UPDATE plagiarism_runs SET status = 'done', compared = $2, finished_at = now()"
@@ -127,6 +122,15 @@ async def execute(conn: asyncpg.Connection, run_id: int, compare: Compare) -> Ru
     found = await run(conn, run_id)
     assert found is not None
     return found
+
+
+async def mark_failed(conn: asyncpg.Connection, run_id: int, message: str) -> None:
+    await conn.execute(
+        "UPDATE plagiarism_runs SET status = 'failed', message = $2, finished_at = now()"
+        " WHERE id = $1",
+        run_id,
+        message[:2000],
+    )
 
 
 async def _compare_all(

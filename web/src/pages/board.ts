@@ -42,6 +42,8 @@ export async function boardPage(app: HTMLElement, cid: number, spectate: boolean
         board.applyDelta(event);
         statsRefresh.changed();
       } else if (event.kind === "announcement") announcements.add(event.announcement);
+      // One contestant's own time: the caller's view is fetched (a jury socket sees everyone's).
+      else if (event.kind === "contest" && event.reason === "personal_time") void api.contest(cid).then((mine) => header.update({ ...mine, problems: contest.problems }), () => undefined);
       else if (event.kind === "contest") {
         contest = event.contest.problems.length ? event.contest : { ...event.contest, problems: contest.problems };
         header.update(contest);

@@ -57,8 +57,8 @@ export class ContestHeader {
   }
 
   /** A contest change broadcast to everyone carries no personal time: keep the caller's. */
-  merge(changed: ContestView, reason: string): ContestView {
-    if (reason === "personal_time" || this.contest.my_end === null) return changed;
+  merge(changed: ContestView): ContestView {
+    if (this.contest.my_end === null) return changed;
     const mine = Date.parse(this.contest.my_end);
     const phase = changed.phase === "ended" && Date.now() < mine ? "running" : changed.phase;
     return { ...changed, registered: this.contest.registered, my_end: this.contest.my_end, my_extra_s: this.contest.my_extra_s, phase };

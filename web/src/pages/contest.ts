@@ -174,7 +174,15 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
           void reloadClarifications().catch(() => undefined);
           return;
         case "contest":
-          contest = withProblems(header.merge(event.contest, event.reason));
+          if (event.reason === "personal_time") {
+            // Whose time changed is not in the event (a jury socket sees everyone's): ask.
+            void api.contest(cid).then((mine) => {
+              contest = withProblems(mine);
+              header.update(contest);
+            }, () => undefined);
+            return;
+          }
+          contest = withProblems(header.merge(event.contest));
           header.update(contest);
           toast(`Contest ${event.reason}`);
           return;

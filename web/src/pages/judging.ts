@@ -91,15 +91,18 @@ export async function judgingPage(app: HTMLElement): Promise<Cleanup> {
     replace(app, h("h1", {}, "Admins only"), h("p", {}, "The judging status is for admins."));
     return;
   }
-  const workers = h("section", { class: "panel" });
-  const queues = h("section", { class: "panel" });
+  const workers = h("section", { class: "panel wide" });
+  const queues = h("section", { class: "panel wide" });
   const attention = h("section", { class: "panel wide" });
   const refresh = async () => {
     try {
       const status = await api.judgingStatus();
       replace(workers, h("h2", {}, "Workers"), workersTable(status));
       replace(queues, h("h2", {}, "Queues"), queuesTable(status));
-      replace(attention, h("h2", {}, "Judgings that need attention"), attentionTable(status, () => void refresh()));
+      replace(attention, h("h2", {}, "Judgings that need attention"), attentionTable(status, () => {
+        void refresh();
+        void loadAudit(false); // the rejudge is in the log now
+      }));
     } catch (err) {
       toast((err as Error).message, "error");
     }
@@ -107,7 +110,7 @@ export async function judgingPage(app: HTMLElement): Promise<Cleanup> {
 
   // The audit log, filtered by action, contest and actor; "Older" pages back.
   const action = h("select", { id: "audit-action", "data-testid": "audit-action" }, h("option", { value: "" }, "any action"));
-  const contest = h("input", { id: "audit-contest", type: "number", min: 1, placeholder: "any", class: "narrow" });
+  const contest = h("input", { id: "audit-contest", type: "number", min: 1, placeholder: "any", class: "num-short" });
   const actor = h("input", { id: "audit-actor", placeholder: "username" });
   const body = h("tbody", {});
   const older = h("button", { type: "button", class: "secondary" }, "Older");

@@ -256,7 +256,7 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
   const peopleList = h("div", { class: "scroll" });
   // Time of one contestant's own past the end (accessibility, a late start): 0 takes it back.
   const personalTime = (userId: number, username: string, extraS: number): HTMLElement => {
-    const input = h("input", { type: "number", min: 0, max: 10080, value: Math.round(extraS / 60), "aria-label": `Extra minutes for ${username}`, "data-testid": `extra-${username}`, class: "narrow" });
+    const input = h("input", { type: "number", min: 0, max: 10080, value: Math.round(extraS / 60), "aria-label": `Extra minutes for ${username}`, "data-testid": `extra-${username}`, class: "num-short" });
     return h("form", { class: "inline", onsubmit: async (e: Event) => { e.preventDefault(); if (await run({ action: "extend_contestant", contest_id: cid, user_id: userId, seconds: Number(input.value) * 60 })) void renderPeople(); } }, input, h("span", { class: "muted" }, " min "), h("button", { type: "submit", class: "link" }, "Set time"));
   };
   const renderPeople = async () => {
@@ -322,6 +322,8 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
         refreshSoon(); // the socket tells a moderator of others' verdicts through the jury board
       } else if (event.kind === "announcement") announcements.add(event.announcement);
       else if (event.kind === "clarification") void reloadQueue().catch(() => undefined);
+      // One contestant's own time: theirs alone (the jury socket sees every contestant's).
+      else if (event.kind === "contest" && event.reason === "personal_time") void renderPeople();
       else if (event.kind === "contest") {
         contest = { ...event.contest, problems: contest.problems };
         header.update(contest);

@@ -10,7 +10,7 @@ const FILES: [string, string][] = [
 
 export function resultsPanel(cid: number): HTMLElement {
   const panel = h("section", { class: "panel", "data-testid": "results-panel" });
-  const count = (id: string, label: string) => h("input", { id, type: "number", min: 0, max: 1000, value: 4, class: "narrow", "aria-label": label });
+  const count = (id: string, label: string) => h("input", { id, type: "number", min: 0, max: 1000, value: 4, class: "num-short", "aria-label": label });
   const gold = count("medals-gold", "Gold medals");
   const silver = count("medals-silver", "Silver medals");
   const bronze = count("medals-bronze", "Bronze medals");

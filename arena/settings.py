@@ -47,7 +47,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # flagged for moderators after judge_max_errors); arq's own job timeout is a little longer.
     judge_job_timeout_s: int = 600
     judge_max_errors: int = 3
-    # A queued row whose job is older than this is enqueued again (Redis may have lost it).
+    # A queued row whose job is older than this and gone from Redis (lost) is enqueued again.
     judge_requeue_after_s: float = 60.0
     # A claim's lease: the judging worker renews it every third of this; once expired (the worker
     # died) the sweeper, which runs every judge_sweep_every_s, queues the submission again.

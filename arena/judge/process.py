@@ -11,12 +11,14 @@ import os
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
 from arq import cron
 from arq.connections import RedisSettings
 from arq.constants import default_queue_name
+from arq.utils import to_unix_ms
 from arq.worker import Worker, func
 from redis.exceptions import RedisError
 
@@ -32,12 +34,14 @@ from arena.judge.sweeper import sweep
 from arena.judge.worker import WorkerState, judge_submission
 from arena.languages import LanguageTable
 from arena.settings import Settings
-from arena.storage import jobs, workers
+from arena.storage import jobs, queue, workers
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.queue import JUDGE_FUNCTION, PLAGIARISM_FUNCTION, RUN_FUNCTION
 
 log = logging.getLogger("arena.judge.worker")
 _JOB_TIMEOUT_MARGIN_S = 30
+# A sweep nobody ran within this long is dropped: later ones do the same work.
+_CRON_EXPIRES = timedelta(minutes=5)
 
 
 def redis_settings(settings: Settings) -> RedisSettings:
@@ -101,7 +105,9 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
 
 
 class _LaneWorker(Worker):
-    """arq reads up to 100 due job ids a poll (in-progress ones of other workers among them) and
+    """The lanes' order kept by arq's worker (see arena.storage.queue).
+
+    arq reads up to 100 due job ids a poll (in-progress ones of other workers among them) and
     then waits for a free slot for each in turn: with every slot busy, the ids it holds keep
     their turn while a contest judging arrives ahead of them in the queue. This one stops at the
     first id it has no free slot for, so the next poll reads the queue's order afresh."""
@@ -111,6 +117,28 @@ class _LaneWorker(Worker):
             if self.sem.locked():
                 return
             await super().start_jobs([job_id])
+
+    async def run_cron(self, n: datetime, delay: float, num_windows: int = 2) -> None:
+        """arq's, except that a cron job (the sweeper) is queued ahead of the lanes: arq puts it
+        at its due time, behind every due judging. It is queued up to ``delay * num_windows``
+        (1 s) before that time and may run that much early."""
+        cutoff = n + timedelta(seconds=delay * num_windows)
+        for cron_job in self.cron_jobs:
+            if cron_job.next_run is None:
+                if not cron_job.run_at_startup:
+                    cron_job.calculate_next(n)
+                    continue
+                cron_job.next_run = n
+            if cron_job.next_run < cutoff:
+                # The same id on every worker: one sweep per tick, whoever takes it.
+                await self.pool.enqueue_job(
+                    cron_job.name,
+                    _job_id=f"{cron_job.name}:{to_unix_ms(cron_job.next_run)}",
+                    _queue_name=self.queue_name,
+                    _defer_until=queue.ahead_of_lanes(cron_job.next_run),
+                    _expires=_CRON_EXPIRES,
+                )
+                cron_job.calculate_next(cron_job.next_run)
 
 
 def build_worker(settings: Settings, *, burst: bool = False) -> Worker:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from arq.constants import job_key_prefix
+
 from arena.storage import queue, ranking_cache, submissions, turns
 
 log = logging.getLogger(__name__)
@@ -19,7 +21,10 @@ async def sweep(ctx: dict[str, Any]) -> int:
         released = await submissions.release_expired(conn)
         for submission_id, _attempt in released:
             log.warning("submission %s: lease expired, queued again", submission_id)
-        stale = await submissions.pending(conn, state.settings.judge_requeue_after_s)
+        # A dead worker's job stays in arq (in progress) until arq's job timeout: a new round.
+        stale = list(released)
+        old = await submissions.pending(conn, state.settings.judge_requeue_after_s)
+        stale += await _lost(state.redis, [row for row in old if row[:2] not in released])
         # Waiting rows whose contestant's judging ended other than with a verdict.
         stale += await turns.due(conn, state.settings.judge_max_in_flight_per_user)
         for submission_id, attempt in stale:
@@ -29,3 +34,15 @@ async def sweep(ctx: dict[str, Any]) -> int:
             await ranking_cache.refresh_user(conn, state.redis, contest_id, user_id)
             await submissions.clear_boards_pending(conn, contest_id, user_id)
     return len(stale)
+
+
+async def _lost(redis: Any, rows: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """The rows whose current job is not in Redis (never put there, or Redis lost it). One that
+    is there only waits its turn in a long queue: a new round would not move it forward."""
+    if not rows:
+        return []
+    async with redis.pipeline(transaction=False) as pipe:
+        for sid, attempt, job_round in rows:
+            pipe.exists(job_key_prefix + submissions.job_id(sid, attempt, job_round))
+        found = await pipe.execute()
+    return [(sid, attempt) for (sid, attempt, _), job in zip(rows, found, strict=True) if not job]

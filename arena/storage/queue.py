@@ -39,6 +39,12 @@ _PRACTICE_LANE = _LANE_SPAN
 _JOB_EXPIRES = timedelta(days=1)
 
 
+def ahead_of_lanes(due: datetime) -> datetime:
+    """Where the workers' own periodic jobs (the sweeper) go: ahead of every lane, so a backlog
+    of judgings cannot hold back the recovery of a dead worker's submissions."""
+    return due - 3 * _LANE_SPAN
+
+
 def lane_place(contest_id: int | None, due: datetime) -> datetime:
     """Where a judging due at ``due`` sorts in the queue: its lane's offset before it."""
     return due - (_CONTEST_LANE if contest_id is not None else _PRACTICE_LANE)

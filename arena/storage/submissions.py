@@ -475,19 +475,19 @@ async def new_attempt(
     return [(r["id"], r["attempt"]) for r in rows]
 
 
-async def pending(conn: asyncpg.Connection, stale_after_s: float) -> list[tuple[int, int]]:
-    """Queued rows the queue may have lost: never enqueued, or enqueued long ago (a judging in
-    progress is watched through its lease instead)."""
+async def pending(conn: asyncpg.Connection, stale_after_s: float) -> list[tuple[int, int, int]]:
+    """(id, attempt, job round) of queued rows the queue may have lost: never enqueued, or
+    enqueued long ago (a judging in progress is watched through its lease instead)."""
     rows = await conn.fetch(
         """
-        SELECT id, attempt FROM submissions
+        SELECT id, attempt, job_round FROM submissions
         WHERE status = 'queued'
           AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => $1))
         ORDER BY id
         """,
         stale_after_s,
     )
-    return [(r["id"], r["attempt"]) for r in rows]
+    return [(r["id"], r["attempt"], r["job_round"]) for r in rows]
 
 
 async def select_for_rejudge(

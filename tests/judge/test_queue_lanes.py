@@ -27,7 +27,7 @@ from pipeline_support import (
 from support import redis_url
 
 from arena.protocol import RunOutcome
-from arena.storage import jobs, keys, queue
+from arena.storage import jobs, keys, queue, submissions
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.queue import RunJob, RunsInFlight, submit
 
@@ -230,3 +230,48 @@ async def test_a_waiting_contest_submission_keeps_its_lane(
     assert rows[waited]["judging_started_at"] >= rows[judged]["judged_at"]
     started = sorted(rows[sid]["judging_started_at"] for sid in practice)
     assert rows[waited]["judging_started_at"] <= started[1], rows
+
+
+async def test_the_sweeper_goes_ahead_of_a_backlog(
+    db: Any, database_url: str, arq_redis: ArqRedis, world: World, tmp_path: Path
+) -> None:
+    """A contest submission whose job Redis never got (only the sweeper queues it) while six
+    practice submissions are queued for one slot: the sweep runs ahead of the lanes' jobs, so
+    the submission is judged before the practice backlog ends, not after it."""
+    slow = ("import time\ntime.sleep(0.3)\n" + SOURCES["AC"]).encode()
+    practice = [
+        await submit(
+            db,
+            arq_redis,
+            user_id=world.user_ids[i % 3],
+            problem_id=world.problem_id,
+            language="python3",
+            source=slow,
+        )
+        for i in range(6)
+    ]
+    async with db.acquire() as conn:
+        lost = await submissions.create_submission(
+            conn,
+            user_id=world.user_ids[3],
+            problem_id=world.problem_id,
+            language="python3",
+            source=AC,
+            contest_id=world.contest_id,
+        )
+    worker = lanes_worker(database_url, tmp_path)
+    try:
+        await wait_all_final(db, [*practice, lost], timeout_s=300)
+    finally:
+        kill_worker(worker)
+    rows = {
+        r["id"]: r
+        for r in await db.fetch(
+            "SELECT id, verdict, judging_started_at, judged_at FROM submissions"
+            " WHERE id = ANY($1::bigint[])",
+            [*practice, lost],
+        )
+    }
+    assert {r["verdict"] for r in rows.values()} == {"AC"}
+    last_practice = max(rows[sid]["judging_started_at"] for sid in practice)
+    assert rows[lost]["judged_at"] < last_practice, rows

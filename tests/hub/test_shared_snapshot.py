@@ -3,6 +3,7 @@ still gets its own row and registration, and a new event makes a new snapshot.""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -39,6 +40,13 @@ async def test_each_socket_gets_its_own_row_in_the_shared_snapshot(
         for _, _, token in users:
             made = await client.post(f"/api/contests/{contest_id}/register", headers=bearer(token))
             assert made.status_code == 201, made.text
+    # The registrations' board deltas come with the ticker's next tick: let them pass first,
+    # so the three sockets open at one seq.
+    stable, last = 0, -1
+    while stable < 5:
+        seq = await events.current_seq(hub_redis, contest_id)
+        stable, last = (stable + 1, seq) if seq == last else (0, seq)
+        await asyncio.sleep(0.1)
     frames = [await _snapshot(hubs[1], contest_id, token) for _, _, token in users]
     seqs = {frame["seq"] for frame, _ in frames}
     assert len(seqs) == 1

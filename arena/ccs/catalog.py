@@ -91,9 +91,13 @@ _SHAPES: dict[str, type] = {
 }
 
 
-def access(*, can_submit: bool) -> CcsAccess:
+def access(*, can_submit: bool, jury: bool = False) -> CcsAccess:
+    """``post_clar``: a registered team asks, the jury answers and announces."""
+    capabilities = ["team_submit", "post_clar"] if can_submit else []
+    if jury:
+        capabilities = [*capabilities, "admin_clar"]
     return CcsAccess(
-        capabilities=["team_submit"] if can_submit else [],
+        capabilities=capabilities,
         endpoints=[
             CcsEndpoint(kind, [f.name for f in msgspec.structs.fields(shape)])
             for kind, shape in _SHAPES.items()

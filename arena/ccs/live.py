@@ -1,9 +1,10 @@
 """Live objects of the Contest API: submissions, judgements, runs and clarifications.
 
 Ids: a submission is its number; its judgement is ``<submission>-<attempt>`` (a rejudge is a new
-judgement); a run is ``<judgement>-<test ordinal>``. A question is its number, its answer
-``<question>-r``, an announcement ``a<number>``. The public sees no verdicts (no judgements, no
-runs) of submissions made during the freeze, no runs and no ``max_run_time`` until the contest is
+judgement, the one it replaces stays with ``current: false``); a run is
+``<judgement>-<test ordinal>``. A question is its number, its answer ``<question>-r``, an
+announcement ``a<number>``. The public sees no verdicts (no judgements, no runs) of submissions
+made during the freeze, no runs and no ``max_run_time`` until the contest is
 over and unfrozen (``View.details``), and of the clarifications only announcements and answers
 made public (quoting the question, without who asked).
 """
@@ -11,7 +12,9 @@ made public (quoting the question, without who asked).
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
+import msgspec
 from msgspec import UNSET
 
 from arena.ccs.objects import ENTRY_POINTS, team_id
@@ -77,28 +80,72 @@ def _runs_by_submission(source: ContestSource) -> dict[int, list[RunFacts]]:
     return runs
 
 
+class _Attempt(msgspec.Struct, frozen=True, kw_only=True):
+    """What a judgement is made of: the submission's current attempt or one a rejudge replaced."""
+
+    submission: SubmissionFacts
+    attempt: int
+    status: str
+    verdict: str | None
+    score: float | None
+    time_ms: int | None
+    judging_started_at: datetime | None
+    judged_at: datetime | None
+    current: bool
+
+
+def _attempts(source: ContestSource, view: View) -> list[_Attempt]:
+    judged = {sub.id: sub for sub, _ in _counted(source)}
+    out = []
+    for past in source.past_judgements:
+        sub = judged.get(past.submission_id)
+        if sub is None or hidden_verdict(view, source.info, sub.submitted_at):
+            continue
+        fields = msgspec.structs.asdict(past)
+        del fields["submission_id"]
+        out.append(_Attempt(submission=sub, current=False, **fields))
+    for sub in _judged(source, view):
+        out.append(
+            _Attempt(
+                submission=sub,
+                attempt=sub.attempt,
+                status=sub.status,
+                verdict=sub.verdict,
+                score=sub.score,
+                time_ms=sub.time_ms,
+                judging_started_at=sub.judging_started_at,
+                judged_at=sub.judged_at,
+                current=True,
+            )
+        )
+    return sorted(out, key=lambda a: (a.submission.id, a.attempt))
+
+
 def judgements(source: ContestSource, view: View) -> list[CcsJudgement]:
+    """Every judgement of the counted submissions: the current attempt's (``current: true``) and
+    those a rejudge replaced (``current: false``; the old runs are not served)."""
     clock = source.info.clock
     score_contest = source.info.scoring != Scoring.PASS_FAIL
     points = {p.problem_id: p.points for p in source.problems}
     runs = _runs_by_submission(source)
     out = []
-    for sub in _judged(source, view):
-        start = sub.judging_started_at or sub.submitted_at
-        final = sub.status in ("done", "failed")
-        verdict = (sub.verdict or "JE") if final else None
-        end = (sub.judged_at or start) if final else None
-        times = [r.time_ms for r in runs.get(sub.id, [])]
-        max_ms = max(times) if times else sub.time_ms
-        score = sub.score
+    for a in _attempts(source, view):
+        sub = a.submission
+        start = a.judging_started_at or sub.submitted_at
+        final = a.status in ("done", "failed")
+        verdict = (a.verdict or "JE") if final else None
+        end = (a.judged_at or start) if final else None
+        times = [r.time_ms for r in runs.get(sub.id, [])] if a.current else []
+        max_ms = max(times) if times else a.time_ms
+        score = a.score
         if score is None:
             score = float(points.get(sub.problem_id, 1)) if verdict == "AC" else 0.0
         out.append(
             CcsJudgement(
-                id=judgement_id(sub),
+                id=f"{sub.id}-{a.attempt}",
                 submission_id=str(sub.id),
                 judgement_type_id=verdict,
-                current=True,
+                current=a.current,
                 start_time=abstime(start),
                 start_contest_time=reltime(clock.contest_ms(start)),
                 end_time=None if end is None else abstime(end),

@@ -61,6 +61,19 @@ class SubmissionFacts(msgspec.Struct, frozen=True, kw_only=True):
     judged_at: datetime | None
 
 
+class PastJudgementFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """An attempt a rejudge replaced: its judgement stays in the API with ``current: false``."""
+
+    submission_id: int
+    attempt: int
+    status: str  # judging (replaced before it ended), done, failed
+    verdict: str | None
+    score: float | None
+    time_ms: int | None
+    judging_started_at: datetime | None
+    judged_at: datetime | None
+
+
 class RunFacts(msgspec.Struct, frozen=True):
     """One test result of a submission's current attempt."""
 
@@ -95,6 +108,7 @@ class ContestSource(msgspec.Struct, frozen=True, kw_only=True):
     groups: list[GroupFacts] = []
     submissions: list[SubmissionFacts] = []
     runs: list[RunFacts] = []
+    past_judgements: list[PastJudgementFacts] = []
     clarifications: list[ClarificationFacts] = []
     announcements: list[AnnouncementFacts] = []
     # Ranking rows of the non-disqualified teams as this view's board shows them.

@@ -50,7 +50,7 @@ async def _contest_changed(state: HubState, contest_id: int, reason: str) -> Non
     await events.publish(state.redis, contest_id, Audience.PUBLIC, ContestChanged(view, reason))
 
 
-async def _announce(state: HubState, user: UserInfo, cmd: Announce) -> str:
+async def announce(state: HubState, user: UserInfo, cmd: Announce) -> str:
     body = cmd.body.strip()
     if not body or len(body) > MAX_TEXT:
         raise moderation.ModerationError(f"an announcement has 1 to {MAX_TEXT} characters")
@@ -61,7 +61,7 @@ async def _announce(state: HubState, user: UserInfo, cmd: Announce) -> str:
     return f"announcement {made.id}"
 
 
-async def _answer(state: HubState, user: UserInfo, cmd: Answer) -> str:
+async def answer(state: HubState, user: UserInfo, cmd: Answer) -> str:
     text = cmd.answer.strip()
     if not text or len(text) > MAX_TEXT:
         raise moderation.ModerationError(f"an answer has 1 to {MAX_TEXT} characters")
@@ -147,8 +147,8 @@ async def _registration(state: HubState, user: UserInfo, cmd: SetRegistration) -
 
 
 HANDLERS: dict[type[Any], Handler] = {
-    Announce: _announce,
-    Answer: _answer,
+    Announce: announce,
+    Answer: answer,
     RejudgeCommand: _rejudge,
     Disqualify: _disqualify,
     Reinstate: _disqualify,

@@ -29,7 +29,7 @@ from arena.ccs import catalog, objects, scoreboard
 from arena.ccs.live import submission
 from arena.ccs.source import ContestSource, View, contest_key, view_for
 from arena.contest import ContestInfo
-from arena.hub import auth, ccs_auth, ccs_feed, idempotency, views
+from arena.hub import auth, ccs_auth, ccs_clarify, ccs_feed, idempotency, views
 from arena.hub.http import ApiError, json, not_found, parse_id, read_body
 from arena.hub.routes_submissions import contest_submission
 from arena.hub.state import HubState
@@ -174,7 +174,7 @@ async def access(request: Request) -> Response:
     user = await ccs_auth.viewer(state, request)
     info = await ccs_auth.contest_for(state, request, user)
     registered = await views.is_registered(state, info.id, user)
-    return json(catalog.access(can_submit=registered))
+    return json(catalog.access(can_submit=registered, jury=auth.is_moderator(user)))
 
 
 async def contest_state(request: Request) -> Response:
@@ -345,6 +345,7 @@ routes = [
     Route(_CONTEST + "/scoreboard", _ccs(get_scoreboard), methods=["GET"]),
     Route(_CONTEST + "/event-feed", _ccs(ccs_feed.event_feed), methods=["GET"]),
     Route(_CONTEST + "/submissions", _ccs(submit), methods=["POST"]),
+    Route(_CONTEST + "/clarifications", _ccs(ccs_clarify.post_clarification), methods=["POST"]),
     Route(_CONTEST + "/submissions/{submission_id}/files", _ccs(submission_files), methods=["GET"]),
     Route(_CONTEST + "/{kind}", _ccs(collection), methods=["GET"]),
     Route(_CONTEST + "/{kind}/{object_id}", _ccs(single), methods=["GET"]),

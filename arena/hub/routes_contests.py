@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from arena.contest import ContestInfo
 from arena.contest_time import Phase
 from arena.hub import auth, http_cache, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
@@ -230,19 +231,28 @@ async def ask(request: Request) -> Response:
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
     body = await read_body(request, AskBody, max_bytes=16 * 1024)
-    question = body.question.strip()
-    if not question or len(question) > MAX_QUESTION or "\x00" in question:
-        raise ApiError(
-            422, "bad_question", f"a question has 1 to {MAX_QUESTION} characters (no NUL)"
-        )
-    if not await views.is_registered(state, info.id, user):
-        raise ApiError(403, "not_registered", "register for the contest to ask")
     problem_id = None
     if body.problem is not None:
         problem = info.problem_by_label(body.problem)
         if problem is None:
             raise ApiError(422, "bad_problem", f"the contest has no problem {body.problem!r}")
         problem_id = problem.problem_id
+    row = await post_question(state, info, user, problem_id, body.question)
+    return json(views.clarification(row), 201)
+
+
+async def post_question(
+    state: HubState, info: ContestInfo, user: UserInfo, problem_id: int | None, text: str
+) -> participation.ClarificationRow:
+    """A registered contestant's question, asked for their team (this route and the Contest
+    API's POST share it: the same checks and the same rate limit)."""
+    question = text.strip()
+    if not question or len(question) > MAX_QUESTION or "\x00" in question:
+        raise ApiError(
+            422, "bad_question", f"a question has 1 to {MAX_QUESTION} characters (no NUL)"
+        )
+    if not await views.is_registered(state, info.id, user):
+        raise ApiError(403, "not_registered", "register for the contest to ask")
     if not await auth.allow(state, f"ask:{info.id}:{user.id}", 20, 600):
         raise ApiError(
             429, "rate_limited", "too many questions; wait a few minutes", retry_after_s=600
@@ -252,7 +262,7 @@ async def ask(request: Request) -> Response:
         row = await participation.ask(conn, info.id, acting, problem_id, question)
     clarification = views.clarification(row)
     await events.publish(state.redis, info.id, Audience.JURY, ClarificationUpdate(clarification))
-    return json(clarification, 201)
+    return row
 
 
 _PAGE = Param("page", int, "page number", minimum=1, maximum=10**9)

@@ -223,6 +223,21 @@ class CcsSubmitFile(msgspec.Struct, frozen=True):
     filename: str | None = None
 
 
+class CcsClarificationBody(msgspec.Struct, frozen=True):
+    """``POST /contests/{id}/clarifications``: a team's question, or the jury's answer (with
+    ``reply_to_id``) or announcement (without)."""
+
+    text: str
+    problem_id: str | None = None
+    from_team_id: str | None = None
+    to_team_id: str | None = None
+    reply_to_id: str | None = None
+    # Set by the server: a client that sends them is refused.
+    id: str | None = None
+    time: str | None = None
+    contest_time: str | None = None
+
+
 class CcsSubmitBody(msgspec.Struct, frozen=True):
     """``POST /contests/{id}/submissions`` as a team (capability ``team_submit``)."""
 

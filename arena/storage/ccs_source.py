@@ -11,6 +11,7 @@ from arena.ccs.source import (
     ContestSource,
     GroupFacts,
     OrganizationFacts,
+    PastJudgementFacts,
     ProblemFacts,
     RunFacts,
     SubmissionFacts,
@@ -64,6 +65,12 @@ _RUNS = """
     FROM test_results t JOIN submissions s ON s.id = t.submission_id AND s.attempt = t.attempt
     WHERE s.contest_id = $1
 """
+_PAST_JUDGEMENTS = """
+    SELECT j.submission_id, j.attempt, j.status, j.verdict, j.score, j.time_ms,
+           j.judging_started_at, j.judged_at
+    FROM past_judgements j JOIN submissions s ON s.id = j.submission_id
+    WHERE s.contest_id = $1 ORDER BY j.submission_id, j.attempt
+"""
 _CLARIFICATIONS = """
     SELECT id, user_id, problem_id, question, answer, public, asked_at, answered_at
     FROM clarifications WHERE contest_id = $1 ORDER BY id
@@ -114,7 +121,9 @@ async def load_source(
     runs = [RunFacts(**dict(r)) for r in await conn.fetch(_RUNS, info.id)] if live else []
     clarifications = []
     announcements = []
+    past = []
     if live:
+        past = [PastJudgementFacts(**dict(r)) for r in await conn.fetch(_PAST_JUDGEMENTS, info.id)]
         clarifications = [
             ClarificationFacts(**dict(r)) for r in await conn.fetch(_CLARIFICATIONS, info.id)
         ]
@@ -133,6 +142,7 @@ async def load_source(
         groups=groups,
         submissions=submissions,
         runs=runs,
+        past_judgements=past,
         clarifications=clarifications,
         announcements=announcements,
         board=rows,

@@ -127,6 +127,18 @@ async def clarification(conn: asyncpg.Connection, clarification_id: int) -> Clar
     return _clarification(row)
 
 
+async def find_clarification(
+    conn: asyncpg.Connection, contest_id: int, clarification_id: int
+) -> ClarificationRow | None:
+    """The contest's clarification of this id, if there is one."""
+    row = await conn.fetchrow(
+        _CLARIFICATION_SELECT + " WHERE c.id = $1 AND c.contest_id = $2",
+        clarification_id,
+        contest_id,
+    )
+    return None if row is None else _clarification(row)
+
+
 async def clarifications(
     conn: asyncpg.Connection, contest_id: int, *, user_id: int, jury: bool
 ) -> list[ClarificationRow]:

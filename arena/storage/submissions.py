@@ -459,7 +459,18 @@ async def hand_back(conn: asyncpg.Connection, claim: Claim) -> bool:
 async def new_attempt(
     conn: asyncpg.Connection, submission_ids: Sequence[int]
 ) -> list[tuple[int, int]]:
-    """Rejudge: bump the attempt and queue again; returns (id, attempt) to enqueue."""
+    """Rejudge: bump the attempt and queue again; returns (id, attempt) to enqueue. The attempt
+    replaced, when it had been picked up by a worker, is kept in ``past_judgements``."""
+    await conn.execute(
+        """
+        INSERT INTO past_judgements (submission_id, attempt, status, verdict, score, time_ms,
+                                     judging_started_at, judged_at)
+        SELECT id, attempt, status::text, verdict, score, time_ms, judging_started_at, judged_at
+        FROM submissions WHERE id = ANY($1::bigint[]) AND status <> 'queued'
+        ON CONFLICT DO NOTHING
+        """,
+        list(submission_ids),
+    )
     rows = await conn.fetch(
         """
         UPDATE submissions

@@ -97,6 +97,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     spectator_sockets_per_address: int = 200  # anonymous ones, per hub process (IPv6: /64)
     ccs_feeds_per_address: int = 10  # open event feeds per hub process (IPv6: /64)
     ws_max_frame_bytes: int = 64 * 1024
+    # An admin's problem package upload (POST /api/admin/problems/upload): the zip's own size,
+    # and what it may unpack to (a zip bomb is refused while it is being unpacked).
+    problem_upload_max_bytes: int = 64 << 20
+    problem_upload_unpacked_max_bytes: int = 1 << 30
     ws_send_timeout_s: float = 10.0  # a socket that takes longer to accept a frame is dropped
     leaderboard_tick_s: float = 0.25
     page_size: int = 50

@@ -26,6 +26,7 @@ from arena.hub import (
     routes_insight,
     routes_organise,
     routes_plagiarism,
+    routes_problem_upload,
     routes_problems,
     routes_ratings,
     routes_results,
@@ -109,6 +110,7 @@ def api_endpoints() -> list[Endpoint]:
         *routes_plagiarism.endpoints,
         *routes_after.endpoints,
         *routes_organise.endpoints,
+        *routes_problem_upload.endpoints,
     ]
 
 
@@ -181,6 +183,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_plagiarism.routes,
         *routes_after.routes,
         *routes_organise.routes,
+        *routes_problem_upload.routes,
         *routes_ccs.routes,  # the ICPC Contest API (/api/v4): its own spec, not in openapi.json
         WebSocketRoute("/ws/contests/{contest_id}", ws.contestant),
         WebSocketRoute("/ws/contests/{contest_id}/spectate", ws.spectator),

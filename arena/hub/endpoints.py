@@ -41,6 +41,7 @@ PATH_PARAMS: dict[str, Param] = {
     "user_id": Param("user_id", int, "user id (the caller's own)", minimum=1, maximum=INT64_MAX),
     "submission_id": Param("submission_id", int, "submission id", minimum=1, maximum=INT64_MAX),
     "run_id": Param("run_id", int, "plagiarism check id", minimum=1, maximum=INT64_MAX),
+    "upload_id": Param("upload_id", int, "problem upload id", minimum=1, maximum=INT64_MAX),
     "slug": Param("slug", str, "problem slug"),
     "label": Param("label", str, "problem label in the contest (A, B, ...)"),
     "file": Param("file", str, "results file", enum=("results.tsv", "awards.json", "results.csv")),

@@ -18,7 +18,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from arena.protocol import ErrorBody, json_encoder
 
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
-_BODY_TYPES = ("application/json", "multipart/form-data")
+# application/zip (a problem package upload) is no type a form can send: a cross-site page would
+# need a CORS preflight, which this hub never grants.
+_BODY_TYPES = ("application/json", "multipart/form-data", "application/zip")
 
 
 def _refusal(headers: dict[bytes, bytes]) -> tuple[int, ErrorBody] | None:
@@ -34,7 +36,7 @@ def _refusal(headers: dict[bytes, bytes]) -> tuple[int, ErrorBody] | None:
     if kind is not None:
         media = kind.decode("latin-1").split(";")[0].strip().lower()
         if media not in _BODY_TYPES and not media.endswith("+json"):
-            message = f"the body must be application/json (or a multipart upload), not {media!r}"
+            message = f"the body must be application/json (or an upload), not {media!r}"
             return 415, ErrorBody("unsupported_media_type", message)
     return None
 

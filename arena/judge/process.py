@@ -27,6 +27,7 @@ from arena.judge.heartbeat import beat_forever, worker_status
 from arena.judge.plagiarism_job import plagiarism_check
 from arena.judge.plans import PlanCache
 from arena.judge.pool import WarmPool
+from arena.judge.problem_upload_job import problem_upload
 from arena.judge.runs import run_code
 from arena.judge.sandbox import docker_client
 from arena.judge.stopping import GracefulStop, serve
@@ -36,7 +37,12 @@ from arena.languages import LanguageTable
 from arena.settings import Settings
 from arena.storage import jobs, queue, workers
 from arena.storage.blobs import DiskBlobStore
-from arena.storage.queue import JUDGE_FUNCTION, PLAGIARISM_FUNCTION, RUN_FUNCTION
+from arena.storage.queue import (
+    JUDGE_FUNCTION,
+    PLAGIARISM_FUNCTION,
+    PROBLEM_UPLOAD_FUNCTION,
+    RUN_FUNCTION,
+)
 
 log = logging.getLogger("arena.judge.worker")
 _JOB_TIMEOUT_MARGIN_S = 30
@@ -147,6 +153,7 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
         functions=[
             func(run_code, name=RUN_FUNCTION, timeout=120, max_tries=1, keep_result=120),
             func(plagiarism_check, name=PLAGIARISM_FUNCTION, timeout=1800, max_tries=1),
+            func(problem_upload, name=PROBLEM_UPLOAD_FUNCTION, timeout=1800, max_tries=1),
             func(
                 judge_submission,
                 name=JUDGE_FUNCTION,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import stat
 import tempfile
 import zipfile
 import zlib
@@ -75,6 +76,11 @@ def _extract(archive: Path, dest: Path, limits: ArchiveLimits) -> None:
         # Every name and the declared sizes are checked before anything is written: a rejected
         # archive leaves nothing. The sizes actually written are counted too.
         checked = [(info, _member_parts(archive, info.filename)) for info in members]
+        for info in members:
+            # zipfile writes a link as a file holding its target; refused rather than guessed at.
+            if stat.S_ISLNK(info.external_attr >> 16):
+                message = f"unsafe member {info.filename!r}: a symbolic link"
+                raise ImportFailure(archive.name, None, message)
         if len(checked) > limits.max_files:
             message = f"holds more than {limits.max_files} files"
             raise ImportFailure(archive.name, None, message)

@@ -24,7 +24,7 @@ from arena.problems.errors import YamlDoc
 from arena.problems.package import ProblemPackage, TestCase, load_package
 from arena.problems.scoring import ScoringPlan, scoring_plan
 from arena.problems.statement import Statement, render_statements
-from arena.storage.archives import unpacked
+from arena.storage.archives import ArchiveLimits, unpacked
 from arena.storage.blobs import BlobStore, sha256_file
 from arena.storage.errors import ImportFailure
 
@@ -62,6 +62,8 @@ class ImportedProblem(msgspec.Struct, frozen=True):
     package_hash: str
     # False when the package was already there unchanged and ``version`` is the existing one.
     created: bool
+    # A staged import (``publish=False``): what publishing puts on the problem row then.
+    pending: dict[str, Any] | None = None
 
 
 class StoredTest(msgspec.Struct, frozen=True):
@@ -225,6 +227,8 @@ async def import_problem(
     tags: list[str] | None = None,
     origin: str | None = None,
     code_stubs: CodeStubs | None = None,
+    publish: bool = True,
+    archive_limits: ArchiveLimits | None = None,
 ) -> ImportedProblem:
     """Import the package at ``package_dir`` (a directory or a zip) in one transaction.
 
@@ -237,9 +241,12 @@ async def import_problem(
     name the package (default: ``package_dir``). Statements are rendered and stored with the
     problem on every import, with ``code_stubs`` (a package brings no starting code; the callers
     take them from the language table: a function problem's have its signature).
+    With ``publish=False`` the new version is stored but the live problem is left as it is
+    (row and current version); ``pending`` then holds what ``publish_staged`` applies.
     """
     origin = str(package_dir) if origin is None else origin
-    async with unpacked(Path(package_dir), PROBLEM_MARKERS) as root:
+    bounds = ArchiveLimits() if archive_limits is None else archive_limits
+    async with unpacked(Path(package_dir), PROBLEM_MARKERS, bounds) as root:
         # Loading and hashing read every test file: kept off the event loop.
         package = await asyncio.to_thread(load_package, root)
         scoring = scoring_plan(package)
@@ -260,8 +267,12 @@ async def import_problem(
                 " WHERE p.slug = $1",
                 slug,
             )
-            if current is not None:
+            pending = None
+            if current is not None and not publish:
                 problem_id: int = current["id"]
+                pending = _pending(package.name, statements, stubs, difficulty, tags)
+            elif current is not None:
+                problem_id = current["id"]
                 await conn.execute(
                     "UPDATE problems SET title = $2, difficulty = coalesce($3, difficulty),"
                     " tags = coalesce($4, tags) WHERE id = $1",
@@ -292,9 +303,52 @@ async def import_problem(
                 await _store_statements(conn, problem_id, statements, stubs)
             hashes = await asyncio.to_thread(_store_tests, blobs, package.tests)
             program = await asyncio.to_thread(_store_validator, blobs, package)
-            version = await _insert_version(conn, problem_id, package, digest, hashes, program)
+            version = await _insert_version(
+                conn, problem_id, package, digest, hashes, program, publish=publish
+            )
             await _store_scoring(conn, problem_id, version, scoring)
-    return ImportedProblem(slug, problem_id, version, len(package.tests), digest, created=True)
+    count = len(package.tests)
+    return ImportedProblem(slug, problem_id, version, count, digest, created=True, pending=pending)
+
+
+def _pending(
+    title: str,
+    statements: dict[str, Statement],
+    stubs: dict[str, str],
+    difficulty: str | None,
+    tags: list[str] | None,
+) -> dict[str, Any]:
+    default = next(iter(statements.values()), None)
+    return {
+        "title": title,
+        "statement_html": "" if default is None else default.html,
+        "statements": msgspec.to_builtins(statements),
+        "code_stubs": stubs,
+        "difficulty": difficulty,
+        "tags": tags,
+    }
+
+
+async def publish_staged(
+    conn: asyncpg.Connection, problem_id: int, version: int, pending: dict[str, Any] | None
+) -> None:
+    """Makes a staged version the live one (with the row's metadata it brought)."""
+    if pending is not None:
+        await conn.execute(
+            "UPDATE problems SET title = $2, statement_html = $3, statements = $4::jsonb,"
+            " code_stubs = $5::jsonb, difficulty = coalesce($6, difficulty),"
+            " tags = coalesce($7, tags) WHERE id = $1",
+            problem_id,
+            pending["title"],
+            pending["statement_html"],
+            msgspec.json.encode(pending["statements"]).decode(),
+            msgspec.json.encode(pending["code_stubs"]).decode(),
+            pending["difficulty"],
+            pending["tags"],
+        )
+    await conn.execute(
+        "UPDATE problems SET current_version = $2 WHERE id = $1", problem_id, version
+    )
 
 
 async def _store_statements(
@@ -334,6 +388,8 @@ async def _insert_version(
     digest: str,
     hashes: list[tuple[str, str]],
     program: dict[str, Any] | None = None,
+    *,
+    publish: bool = True,
 ) -> int:
     version: int = await conn.fetchval(
         "SELECT coalesce(max(version), 0) + 1 FROM problem_versions WHERE problem_id = $1",
@@ -368,9 +424,10 @@ async def _insert_version(
             )
         ],
     )
-    await conn.execute(
-        "UPDATE problems SET current_version = $2 WHERE id = $1", problem_id, version
-    )
+    if publish:
+        await conn.execute(
+            "UPDATE problems SET current_version = $2 WHERE id = $1", problem_id, version
+        )
     return version
 
 

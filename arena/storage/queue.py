@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 JUDGE_FUNCTION = "judge_submission"
 RUN_FUNCTION = "run_code"
 PLAGIARISM_FUNCTION = "plagiarism_check"
+PROBLEM_UPLOAD_FUNCTION = "problem_upload"
 # Audit rows keep at most this many ids of a rejudge.
 _AUDITED_IDS = 1000
 # Lanes. arq takes the due jobs of its sorted set in score order, and a job's score is the time
@@ -281,3 +282,10 @@ async def _drop_run(redis: Any, job_id: str) -> None:
         pipe.zrem(default_queue_name, job_id)
         pipe.delete(job_key_prefix + job_id)
         await pipe.execute()
+
+
+async def enqueue_problem_upload(redis: Any, upload_id: int) -> Any:
+    """An uploaded package's import for a worker (unpacking and hashing are no hub's work)."""
+    return await redis.enqueue_job(
+        PROBLEM_UPLOAD_FUNCTION, upload_id, _job_id=f"problem-upload:{upload_id}"
+    )

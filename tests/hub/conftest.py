@@ -47,6 +47,9 @@ def hub_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict
         ARENA_PASSWORD_MEMORY_KIB="8192",
         ARENA_PASSWORD_TIME_COST="1",
         ARENA_LEADERBOARD_TICK_S="0.1",
+        # Small enough that the upload tests can pass them with a few MiB.
+        ARENA_PROBLEM_UPLOAD_MAX_BYTES=str(4 << 20),
+        ARENA_PROBLEM_UPLOAD_UNPACKED_MAX_BYTES=str(64 << 20),
     )
     return env
 

@@ -1,0 +1,193 @@
+"""Admins upload a problem package zip; a worker imports it as a staged version; publishing
+makes it live. The body is streamed to a temporary file under a size cap, stored as a blob, and
+never unpacked here: the hardened importer (arena/storage/archives.py) runs in the worker."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+from typing import IO
+
+from redis.exceptions import RedisError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from arena.hub import auth, views
+from arena.hub.endpoints import Endpoint, routes_for
+from arena.hub.http import ApiError, json, not_found, path_int
+from arena.hub.state import HubState
+from arena.protocol import UserInfo
+from arena.protocol.uploads import ProblemUpload, ProblemUploads
+from arena.storage import problem_uploads
+from arena.storage.blobs import BlobStore
+from arena.storage.errors import ImportFailure
+from arena.storage.problems import check_slug
+from arena.storage.queue import enqueue_problem_upload
+
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _state(request: Request) -> HubState:
+    state: HubState = request.app.state.hub
+    return state
+
+
+async def _admin(state: HubState, request: Request) -> UserInfo:
+    user = await auth.require_user(state, request)
+    if user.role != "admin":
+        raise ApiError(403, "forbidden", "only admins upload problem packages")
+    return user
+
+
+def upload_view(row: problem_uploads.UploadRow) -> ProblemUpload:
+    count = row.report.get("test_count")
+    return ProblemUpload(
+        id=row.id,
+        slug=row.slug,
+        status=row.status,
+        problem_id=row.problem_id,
+        version=row.version,
+        test_count=count if isinstance(count, int) else None,
+        error=row.error,
+        created_at=views.iso(row.created_at) or "",
+        published_at=views.iso(row.published_at),
+    )
+
+
+async def _receive(request: Request, out: IO[bytes], max_bytes: int) -> int:
+    """Streams the body to ``out``; 413 as soon as it passes ``max_bytes``."""
+    too_large = ApiError(413, "too_large", f"the package is larger than {max_bytes >> 20} MiB")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise too_large
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_large
+        out.write(chunk)  # a chunk is small: the page cache takes it without waiting
+    return size
+
+
+def _spool() -> IO[bytes]:
+    return tempfile.NamedTemporaryFile(prefix="arena-upload-")
+
+
+def _store(blobs: BlobStore, spool: IO[bytes]) -> str | None:
+    """The blob of the spooled body, or None when it is not a zip."""
+    spool.flush()
+    spool.seek(0)
+    if spool.read(4) != _ZIP_MAGIC:
+        return None
+    return blobs.put_file(Path(spool.name))
+
+
+async def upload(request: Request) -> Response:
+    state = _state(request)
+    user = await _admin(state, request)
+    raw_slug = request.query_params.get("slug", "")
+    try:
+        slug = check_slug(raw_slug.lower(), "slug")
+    except ImportFailure as exc:
+        raise ApiError(400, "bad_request", str(exc)) from None
+    spool = await asyncio.to_thread(_spool)
+    try:
+        size = await _receive(request, spool, state.settings.problem_upload_max_bytes)
+        if size == 0:
+            raise ApiError(400, "bad_request", "the body is empty: send the package zip")
+        # Hashing and copying up to the cap: kept off the event loop.
+        digest = await asyncio.to_thread(_store, state.blobs, spool)
+    finally:
+        await asyncio.to_thread(spool.close)  # removes the file
+    if digest is None:
+        raise ApiError(400, "bad_request", "the body is not a zip file")
+    async with state.db.acquire() as conn:
+        upload_id = await problem_uploads.create(conn, slug, digest, user.id)
+        try:
+            await enqueue_problem_upload(state.redis, upload_id)
+        except (OSError, RedisError) as exc:
+            await problem_uploads.mark_failed(conn, upload_id, f"could not queue: {exc}")
+            raise ApiError(503, "unavailable", "the job queue is unavailable; try again") from None
+        row = await problem_uploads.get(conn, upload_id)
+    assert row is not None
+    return json(upload_view(row), status=202)
+
+
+async def list_uploads(request: Request) -> Response:
+    state = _state(request)
+    await _admin(state, request)
+    async with state.db.acquire() as conn:
+        rows = await problem_uploads.recent(conn)
+    return json(ProblemUploads([upload_view(r) for r in rows]))
+
+
+async def get_upload(request: Request) -> Response:
+    state = _state(request)
+    await _admin(state, request)
+    upload_id = path_int(request, "upload_id")
+    async with state.db.acquire() as conn:
+        row = await problem_uploads.get(conn, upload_id)
+    if row is None:
+        raise not_found(f"problem upload {upload_id}")
+    return json(upload_view(row))
+
+
+async def publish(request: Request) -> Response:
+    state = _state(request)
+    await _admin(state, request)
+    upload_id = path_int(request, "upload_id")
+    async with state.db.acquire() as conn:
+        try:
+            row = await problem_uploads.publish(conn, upload_id)
+        except LookupError:
+            raise not_found(f"problem upload {upload_id}") from None
+        except problem_uploads.PublishRefused as exc:
+            raise ApiError(409, "conflict", str(exc)) from None
+    return json(upload_view(row))
+
+
+_TAGS = ("organise",)
+endpoints = [
+    Endpoint(
+        "POST",
+        "/api/admin/problems/upload",
+        upload,
+        "Admins: upload a problem package zip (?slug=); a worker stages it as a new version",
+        {202: ProblemUpload},
+        auth="required",
+        errors=(400, 403, 413, 503),
+        tags=_TAGS,
+    ),
+    Endpoint(
+        "GET",
+        "/api/admin/problems/uploads",
+        list_uploads,
+        "Admins: the latest problem package uploads, newest first",
+        {200: ProblemUploads},
+        auth="required",
+        errors=(403,),
+        tags=_TAGS,
+    ),
+    Endpoint(
+        "GET",
+        "/api/admin/problems/uploads/{upload_id}",
+        get_upload,
+        "Admins: one upload's status (queued, checking, ready, failed, published)",
+        {200: ProblemUpload},
+        auth="required",
+        errors=(403, 404),
+        tags=_TAGS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/admin/problems/uploads/{upload_id}/publish",
+        publish,
+        "Admins: make a ready upload's staged version the problem's live one",
+        {200: ProblemUpload},
+        auth="required",
+        errors=(403, 404, 409),
+        tags=_TAGS,
+    ),
+]
+routes = routes_for(endpoints)

@@ -16,7 +16,8 @@ from hub_support import PASSWORD, bearer
 
 AC = "a, b = map(int, input().split())\nprint(a + b)\n"
 COLLECTIONS = [
-    "judgement-types", "languages", "problems", "groups", "organizations", "teams", "submissions",
+    "judgement-types", "languages", "problems", "groups", "organizations", "teams", "persons",
+    "accounts", "submissions",
     "judgements", "runs", "clarifications", "awards",
 ]  # fmt: skip
 

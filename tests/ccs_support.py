@@ -85,6 +85,8 @@ _SINGULAR = {
     "problems": "problem",
     "organizations": "organization",
     "teams": "team",
+    "persons": "person",
+    "accounts": "account",
     "submissions": "submission",
     "judgements": "judgement",
     "runs": "run",

@@ -12,6 +12,7 @@ from arena.ccs.source import ContestSource, View
 from arena.languages import Language
 from arena.protocol.ccs import (
     CcsAccess,
+    CcsAccount,
     CcsAward,
     CcsClarification,
     CcsContest,
@@ -22,6 +23,7 @@ from arena.protocol.ccs import (
     CcsJudgementType,
     CcsLanguage,
     CcsOrganization,
+    CcsPerson,
     CcsProblem,
     CcsRun,
     CcsScoreboard,
@@ -55,6 +57,9 @@ _BUILDERS: dict[str, Callable[[Inputs], list[Any]]] = {
     "groups": lambda i: list(objects.groups(i.source)),
     "organizations": lambda i: list(objects.organizations(i.source)),
     "teams": lambda i: list(objects.teams(i.source)),
+    "persons": lambda i: list(objects.persons(i.source)),
+    # Accounts are the jury's; a team member's own is served by the route, outside the feed.
+    "accounts": lambda i: list(objects.accounts(i.source)) if i.view.jury else [],
     "submissions": lambda i: list(live.submissions(i.source, i.view)),
     "judgements": lambda i: list(live.judgements(i.source, i.view)),
     "runs": lambda i: list(live.runs(i.source, i.view)),
@@ -80,6 +85,8 @@ _SHAPES: dict[str, type] = {
     "groups": CcsGroup,
     "organizations": CcsOrganization,
     "teams": CcsTeam,
+    "persons": CcsPerson,
+    "accounts": CcsAccount,
     "state": CcsState,
     "submissions": CcsSubmission,
     "judgements": CcsJudgement,

@@ -15,12 +15,14 @@ from arena.contest import ContestInfo
 from arena.languages import Language
 from arena.limits import MAX_SOURCE_BYTES
 from arena.protocol.ccs import (
+    CcsAccount,
     CcsCommand,
     CcsContest,
     CcsGroup,
     CcsJudgementType,
     CcsLanguage,
     CcsOrganization,
+    CcsPerson,
     CcsProblem,
     CcsState,
     CcsTeam,
@@ -165,6 +167,31 @@ def teams(source: ContestSource) -> list[CcsTeam]:
             group_ids=list(t.groups),
         )
         for t in sorted(source.teams, key=lambda t: t.user_id)
+    ]
+
+
+def persons(source: ContestSource) -> list[CcsPerson]:
+    """Every member of a registered team (a lone contestant is their team's one member)."""
+    out = [
+        CcsPerson(id=str(member), name=name, role="contestant", team_ids=[team_id(t.user_id)])
+        for t in source.teams
+        for member, name in zip(t.member_ids, t.member_names, strict=True)
+    ]
+    return sorted(out, key=lambda p: int(p.id))
+
+
+def accounts(source: ContestSource) -> list[CcsAccount]:
+    """The team members' accounts: the jury's list (a team member sees only their own)."""
+    return [
+        CcsAccount(
+            id=p.id,
+            username=p.name,
+            name=p.name,
+            type="team",
+            team_id=p.team_ids[0],
+            person_id=p.id,
+        )
+        for p in persons(source)
     ]
 
 

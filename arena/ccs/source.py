@@ -32,6 +32,9 @@ class TeamFacts(msgspec.Struct, frozen=True):
     disqualified: bool
     organization: str | None = None  # the organization's id
     groups: list[str] = []  # the groups' ids
+    # The team's members (user ids and usernames, in id order); a lone contestant is their own.
+    member_ids: list[int] = []
+    member_names: list[str] = []
 
 
 class OrganizationFacts(msgspec.Struct, frozen=True):

@@ -217,14 +217,16 @@ def _filtered(items: list[Any], request: Request) -> list[Any]:
     return out
 
 
-async def _collection_of(request: Request) -> tuple[HubState, ContestInfo, View, str]:
+async def _collection_of(
+    request: Request,
+) -> tuple[HubState, ContestInfo, View, str, UserInfo | None]:
     kind = request.path_params["kind"]
     if kind not in catalog.COLLECTIONS:
         raise not_found(f"endpoint {kind!r}")
     state = _state(request)
     user = await ccs_auth.viewer(state, request)
     info = await ccs_auth.contest_for(state, request, user)
-    return state, info, _view(info, user), kind
+    return state, info, _view(info, user), kind, user
 
 
 async def _items(state: HubState, info: ContestInfo, view: View, kind: str) -> list[Any]:
@@ -233,14 +235,28 @@ async def _items(state: HubState, info: ContestInfo, view: View, kind: str) -> l
     return catalog.collection(kind, inputs)
 
 
+async def _own_accounts(
+    state: HubState, info: ContestInfo, view: View, user: UserInfo | None
+) -> list[Any]:
+    """Outside the jury, the accounts a caller sees: their own, if they are in a team."""
+    if user is None:
+        return []
+    inputs = await _inputs(state, info, view, live=False, board=False)
+    return [a for a in objects.accounts(inputs.source) if a.id == str(user.id)]
+
+
 async def _collection_items(request: Request) -> list[Any]:
-    return await _items(*await _collection_of(request))
+    state, info, view, kind, user = await _collection_of(request)
+    if kind == "accounts" and not view.jury:
+        return await _own_accounts(state, info, view, user)
+    return await _items(state, info, view, kind)
 
 
 async def collection(request: Request) -> Response:
-    state, info, view, kind = await _collection_of(request)
-    if request.query_params:  # filtered: built per request from the shared read
-        return json(_filtered(await _items(state, info, view, kind), request))
+    state, info, view, kind, _ = await _collection_of(request)
+    if request.query_params or (kind == "accounts" and not view.jury):
+        # Filtered or personal: built per request from the shared read.
+        return json(_filtered(await _collection_items(request), request))
     return await _encoded(state, info, view, kind, lambda: _items(state, info, view, kind))
 
 
@@ -250,6 +266,17 @@ async def single(request: Request) -> Response:
         if str(item.id) == wanted:
             return json(item)
     raise not_found(f"{request.path_params['kind']} {wanted!r}")
+
+
+async def account(request: Request) -> Response:
+    """``/account``: the caller's own account in the contest."""
+    state = _state(request)
+    user = await ccs_auth.viewer(state, request)
+    info = await ccs_auth.contest_for(state, request, user)
+    view = view_for(info, jury=False, now=views.now())
+    for item in await _own_accounts(state, info, view, user):
+        return json(item)
+    raise not_found("account: log in as a member of one of the contest's teams")
 
 
 def _unzip(encoded: str) -> bytes:
@@ -344,6 +371,7 @@ routes = [
     Route(_CONTEST + "/state", _ccs(contest_state), methods=["GET"]),
     Route(_CONTEST + "/scoreboard", _ccs(get_scoreboard), methods=["GET"]),
     Route(_CONTEST + "/event-feed", _ccs(ccs_feed.event_feed), methods=["GET"]),
+    Route(_CONTEST + "/account", _ccs(account), methods=["GET"]),
     Route(_CONTEST + "/submissions", _ccs(submit), methods=["POST"]),
     Route(_CONTEST + "/clarifications", _ccs(ccs_clarify.post_clarification), methods=["POST"]),
     Route(_CONTEST + "/submissions/{submission_id}/files", _ccs(submission_files), methods=["GET"]),

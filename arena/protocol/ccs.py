@@ -101,6 +101,27 @@ class CcsGroup(msgspec.Struct, frozen=True):
     name: str
 
 
+class CcsPerson(msgspec.Struct, frozen=True):
+    """A team member. Arena keeps no real names or e-mail addresses: the name is the username."""
+
+    id: str
+    name: str
+    role: str
+    team_ids: list[str]
+    icpc_id: str | None = None
+
+
+class CcsAccount(msgspec.Struct, frozen=True):
+    """A team member's login (never its password: Arena keeps only a hash, never served)."""
+
+    id: str
+    username: str
+    name: str
+    type: str
+    team_id: str | None
+    person_id: str | None
+
+
 class CcsTeam(msgspec.Struct, frozen=True):
     id: str
     name: str

@@ -40,7 +40,14 @@ _TEAMS = """
            COALESCE((SELECT array_agg(g.external_id ORDER BY g.external_id)
                      FROM team_group_members m JOIN team_groups g ON g.id = m.group_id
                      WHERE m.contest_id = r.contest_id AND m.team_user = r.user_id), '{}')
-               AS groups
+               AS groups,
+           COALESCE((SELECT array_agg(m.member_id ORDER BY m.member_id) FROM team_members m
+                     WHERE m.contest_id = r.contest_id AND m.team_user = r.user_id),
+                    ARRAY[r.user_id]) AS member_ids,
+           COALESCE((SELECT array_agg(mu.username ORDER BY m.member_id)
+                     FROM team_members m JOIN users mu ON mu.id = m.member_id
+                     WHERE m.contest_id = r.contest_id AND m.team_user = r.user_id),
+                    ARRAY[u.username]) AS member_names
     FROM registrations r JOIN users u ON u.id = r.user_id
     LEFT JOIN teams t ON t.contest_id = r.contest_id AND t.user_id = r.user_id
     LEFT JOIN organizations o ON o.id = t.organization_id
@@ -103,7 +110,13 @@ async def load_source(
     problems = [ProblemFacts(**dict(r)) for r in await conn.fetch(_PROBLEMS, info.id)]
     teams = [
         TeamFacts(
-            r["user_id"], r["username"], r["disqualified"], r["organization"], list(r["groups"])
+            r["user_id"],
+            r["username"],
+            r["disqualified"],
+            r["organization"],
+            list(r["groups"]),
+            member_ids=list(r["member_ids"]),
+            member_names=list(r["member_names"]),
         )
         for r in await conn.fetch(_TEAMS, info.id)
     ]

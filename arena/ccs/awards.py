@@ -1,5 +1,5 @@
-"""Awards: the winner, medals by rank and the first to solve each problem, as the view sees them
-(during the freeze the public's awards follow the public board)."""
+"""Awards: the winner, medals by rank, each group's winner and the first to solve each problem,
+as the view sees them (during the freeze the public's awards follow the public board)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,21 @@ MEDALS = (
 def _by_rank(ranked: list[Ranked], scoring: Scoring, low: int, high: int) -> list[str]:
     """Teams with something on the board ranked in ``low..high`` (ties share the medal)."""
     return [team_id(r.user_id) for r in ranked if scored(r.row, scoring) and low <= r.rank <= high]
+
+
+def group_winners(source: ContestSource, ranked: list[Ranked]) -> dict[str, list[int]]:
+    """Each group's winners (the ICPC's group-winner awards): the best-ranked of its competing
+    teams with something on the board (ties share it); a group nobody scored in has none."""
+    scoring = source.info.scoring
+    competing = {t.user_id: t.groups for t in source.teams if not t.disqualified}
+    out: dict[str, list[int]] = {}
+    for group in sorted(source.groups, key=lambda g: g.id):
+        entries = [
+            r for r in ranked if group.id in competing.get(r.user_id, ()) and scored(r.row, scoring)
+        ]
+        best = min((r.rank for r in entries), default=None)
+        out[group.id] = [r.user_id for r in entries if r.rank == best]
+    return out
 
 
 def _first_solver(subs: list[SubmissionFacts], source: ContestSource, view: View) -> list[str]:
@@ -46,6 +61,15 @@ def awards(
     ):
         out.append(CcsAward(award_id, citation, _by_rank(ranked, scoring, low, low + count - 1)))
         low += count
+    names = {g.id: g.name for g in source.groups}
+    for group, winners in group_winners(source, ranked).items():
+        out.append(
+            CcsAward(
+                f"group-winner-{group}",
+                f"Winner of {names[group]}",
+                [team_id(user) for user in winners],
+            )
+        )
     if scoring != Scoring.PASS_FAIL:
         return out
     competing = {t.user_id for t in source.teams if not t.disqualified}

@@ -45,8 +45,13 @@ def _everyone(source: ContestSource, ranked: list[Ranked]) -> list[Ranked]:
 def results_tsv(source: ContestSource, ranked: list[Ranked]) -> str:
     """``results\\t1``, then per team: team id, rank (empty for Honorable), award, solved,
     total time (penalty minutes; a score contest: its score), last solve minute, group winner
-    (Arena has no groups: empty)."""
+    (the name of the group the team won, empty if none)."""
     pass_fail = source.info.scoring == Scoring.PASS_FAIL
+    names = {g.id: g.name for g in source.groups}
+    won: dict[int, list[str]] = {}
+    for group, winners in awards.group_winners(source, ranked).items():
+        for user in winners:
+            won.setdefault(user, []).append(names[group])
     lines = ["results\t1"]
     for entry in _everyone(source, ranked):
         row = entry.row
@@ -54,7 +59,8 @@ def results_tsv(source: ContestSource, ranked: list[Ranked]) -> str:
         rank = "" if award == HONORABLE else str(entry.rank)
         total = str(row.penalty) if pass_fail else _number(row.score)
         last = str(row.last_solve_minute) if row.solved else "0"
-        fields = [team_id(entry.user_id), rank, award, str(row.solved), total, last, ""]
+        group_winner = ", ".join(won.get(entry.user_id, []))
+        fields = [team_id(entry.user_id), rank, award, str(row.solved), total, last, group_winner]
         lines.append("\t".join(fields))
     return "\n".join(lines) + "\n"
 

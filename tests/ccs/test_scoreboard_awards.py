@@ -6,8 +6,8 @@ import msgspec
 from ccs_sample import SUBMISSIONS, TEAMS, at, info, source
 from ccs_support import validate
 
-from arena.ccs import awards, objects, scoreboard
-from arena.ccs.source import TeamFacts, view_for
+from arena.ccs import awards, objects, results, scoreboard
+from arena.ccs.source import GroupFacts, TeamFacts, view_for
 
 PROBLEMS = {1: "apples", 2: "bananas"}
 
@@ -85,3 +85,35 @@ def test_awards_winner_medals_and_first_to_solve() -> None:
     public = view_for(judged.info, jury=False, now=at(260))
     found = {a.id: a for a in awards.awards(judged, public, scoreboard.ranked(judged), PROBLEMS)}
     assert found["first-to-solve-bananas"].team_ids == []
+
+
+def test_group_winners_in_awards_and_results_tsv() -> None:
+    """Each group's best-ranked scoring team wins it; ties share; a disqualified member (Dave)
+    and a team with nothing solved (Carol) win nothing; a group nobody scored in has no winner."""
+    teams = [
+        TeamFacts(1, "alice", False, None, ["open"]),
+        TeamFacts(2, "bob", False, None, ["open", "students"]),
+        TeamFacts(3, "carol", False, None, ["late"]),
+        TeamFacts(4, "dave", True, None, ["students"]),
+    ]
+    groups = [
+        GroupFacts("late", "Late"),
+        GroupFacts("open", "Open"),
+        GroupFacts("students", "Students"),
+    ]
+    contest = msgspec.structs.replace(source(), teams=teams, groups=groups)
+    view = view_for(contest.info, jury=True, now=at(260))
+    ranked = scoreboard.ranked(contest)
+    found = {a.id: a for a in awards.awards(contest, view, ranked, PROBLEMS)}
+    for award in found.values():
+        validate("award", msgspec.to_builtins(award))
+    assert found["group-winner-open"].team_ids == ["1"]
+    assert found["group-winner-open"].citation == "Winner of Open"
+    assert found["group-winner-students"].team_ids == ["2"]  # Dave is disqualified
+    assert found["group-winner-late"].team_ids == []  # Carol solved nothing
+    tsv = results.results_tsv(contest, ranked).splitlines()
+    assert [line.split("\t")[-1] for line in tsv[1:]] == ["Open", "Students", ""]
+    # A tie in a group: both win it.
+    tied = msgspec.structs.replace(contest, board={**contest.board, 2: contest.board[1]})
+    winners = awards.group_winners(tied, scoreboard.ranked(tied))
+    assert winners["open"] == [1, 2]

@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from arena.limits import MAX_SOURCE_BYTES
-from arena.protocol import hub, judging, live, organise, review, status
+from arena.protocol import hub, judging, live, organise, review, status, uploads
 from arena.protocol.vocabulary import RATING_TITLES
 
 # What the browser receives: the hub encodes every field unless the Struct omits defaults, so a
@@ -60,6 +60,8 @@ RECEIVED: tuple[type[msgspec.Struct], ...] = (
     review.PlagiarismPair,
     review.PlagiarismReport,
     review.PlagiarismRuns,
+    uploads.ProblemUpload,
+    uploads.ProblemUploads,
     status.WorkerView,
     status.QueueView,
     status.FailedJudgingView,

@@ -39,6 +39,7 @@ const routes: [RegExp, Page][] = [
   [/^\/organise$/, async (app) => (await organise()).organiseListPage(app)],
   [/^\/organise\/new$/, async (app) => (await organise()).contestEditorPage(app, null)],
   [/^\/organise\/catalogue$/, async (app) => (await organise()).cataloguePage(app)],
+  [/^\/organise\/problems$/, async (app) => (await import("./pages/upload")).uploadPage(app)],
   [/^\/organise\/(\d+)$/, async (app, id) => (await organise()).contestEditorPage(app, Number(id))],
   [/^\/join\/([^/]+)$/, async (app, code) => (await organise()).joinPage(app, decodeURIComponent(code))],
   [/^\/bench\/board$/, (app) => benchPage(app)],

@@ -495,6 +495,20 @@ export interface ProblemSummary {
   submissions: number;
   solved: boolean;
 }
+export interface ProblemUpload {
+  id: number;
+  slug: string;
+  status: string;
+  problem_id: number | null;
+  version: number | null;
+  test_count: number | null;
+  error: string | null;
+  created_at: string;
+  published_at: string | null;
+}
+export interface ProblemUploads {
+  uploads: ProblemUpload[];
+}
 export interface Profile {
   user: UserInfo;
   contests: PastContest[];

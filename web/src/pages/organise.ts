@@ -52,6 +52,7 @@ export async function organiseListPage(app: HTMLElement): Promise<Cleanup> {
       { class: "actions" },
       user.role === "admin" ? link("/organise/new", h("span", { class: "button primary" }, "New contest")) : null,
       user.role === "admin" ? link("/organise/catalogue", "Organizations and groups") : null,
+      user.role === "admin" ? link("/organise/problems", "Upload a problem") : null,
     ),
     contests.length === 0
       ? h("p", { class: "muted" }, "No contests to organise yet.")

@@ -39,7 +39,10 @@ def hub_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict
     env.update(
         ARENA_DATABASE_URL=database_url,
         ARENA_REDIS_URL=redis_url(HUB_REDIS_DB),
-        ARENA_BLOB_DIR=str(tmp_path_factory.mktemp("hub") / "blobs"),
+        # One store per test session: tests/web/ instantiates these fixtures a second time (its
+        # own hubs and worker) on the same database and job queue, so either world's worker
+        # may take the other's job and must find its blobs (content-addressed: safe to share).
+        ARENA_BLOB_DIR=str(tmp_path_factory.getbasetemp() / "blobs"),
         ARENA_JUDGE_SLOTS="1",
         ARENA_JUDGE_JOB_TIMEOUT_S="30",
         ARENA_LOGIN_ATTEMPTS="1000",

@@ -72,7 +72,7 @@ async def test_an_upload_is_staged_and_goes_live_only_when_published(
         assert started.status_code == 202, started.text
         assert started.json()["status"] == "queued"
         first = await _settled(client, started.json()["id"])
-        assert first["status"] == "ready", first
+        assert first["status"] == "ready", first["error"]
         assert first["test_count"] == 10 and first["error"] is None
         # Staged: a new problem is in no bank until published.
         assert (await client.get(f"/api/problems/{slug}")).status_code == 404

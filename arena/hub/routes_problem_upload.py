@@ -26,6 +26,8 @@ from arena.storage.problems import check_slug
 from arena.storage.queue import enqueue_problem_upload
 
 _ZIP_MAGIC = b"PK\x03\x04"
+DIFFICULTIES = ("easy", "medium", "hard")
+MAX_TAG_CHARS = 64
 
 
 def _state(request: Request) -> HubState:
@@ -91,6 +93,13 @@ async def upload(request: Request) -> Response:
         slug = check_slug(raw_slug.lower(), "slug")
     except ImportFailure as exc:
         raise ApiError(400, "bad_request", str(exc)) from None
+    difficulty = request.query_params.get("difficulty") or None
+    if difficulty is not None and difficulty not in DIFFICULTIES:
+        raise ApiError(400, "bad_request", f"difficulty is one of {', '.join(DIFFICULTIES)}")
+    raw_tags = request.query_params.get("tags")
+    tags = None if raw_tags is None else [t.strip() for t in raw_tags.split(",") if t.strip()]
+    if tags is not None and any(len(t) > MAX_TAG_CHARS or "\0" in t for t in tags):
+        raise ApiError(400, "bad_request", f"a tag is at most {MAX_TAG_CHARS} characters")
     spool = await asyncio.to_thread(_spool)
     try:
         size = await _receive(request, spool, state.settings.problem_upload_max_bytes)
@@ -103,7 +112,9 @@ async def upload(request: Request) -> Response:
     if digest is None:
         raise ApiError(400, "bad_request", "the body is not a zip file")
     async with state.db.acquire() as conn:
-        upload_id = await problem_uploads.create(conn, slug, digest, user.id)
+        upload_id = await problem_uploads.create(
+            conn, slug, digest, user.id, difficulty=difficulty, tags=tags
+        )
         try:
             await enqueue_problem_upload(state.redis, upload_id)
         except (OSError, RedisError) as exc:
@@ -153,7 +164,8 @@ endpoints = [
         "POST",
         "/api/admin/problems/upload",
         upload,
-        "Admins: upload a problem package zip (?slug=); a worker stages it as a new version",
+        "Admins: upload a problem package zip (?slug=, optional ?difficulty= and ?tags=a,b);"
+        " a worker stages it as a new version",
         {202: ProblemUpload},
         auth="required",
         errors=(400, 403, 413, 503),

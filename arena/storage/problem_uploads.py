@@ -46,13 +46,25 @@ def _row(record: asyncpg.Record) -> UploadRow:
     return UploadRow(**fields)
 
 
-async def create(conn: asyncpg.Connection, slug: str, archive_hash: str, user_id: int) -> int:
+async def create(
+    conn: asyncpg.Connection,
+    slug: str,
+    archive_hash: str,
+    user_id: int,
+    *,
+    difficulty: str | None = None,
+    tags: list[str] | None = None,
+) -> int:
+    """A queued upload; ``difficulty`` and ``tags`` (None: the package's, else the problem's)
+    wait in its report until the job stages it."""
+    asked = {"difficulty": difficulty, "tags": tags}
     upload_id: int = await conn.fetchval(
-        "INSERT INTO problem_uploads (slug, archive_hash, uploaded_by) VALUES ($1, $2, $3)"
-        " RETURNING id",
+        "INSERT INTO problem_uploads (slug, archive_hash, uploaded_by, report)"
+        " VALUES ($1, $2, $3, $4::jsonb) RETURNING id",
         slug,
         archive_hash,
         user_id,
+        msgspec.json.encode({"asked": asked}).decode(),
     )
     return upload_id
 
@@ -86,12 +98,13 @@ async def stage(
     the importer's message (file, line, field) and stores nothing."""
     claimed = await conn.fetchrow(
         "UPDATE problem_uploads SET status = 'checking' WHERE id = $1 AND status = 'queued'"
-        " RETURNING slug, archive_hash",
+        " RETURNING slug, archive_hash, report::text AS report",
         upload_id,
     )
     if claimed is None:
         raise ValueError(f"problem upload {upload_id} is not waiting to be checked")
     archive = blobs.path_for(claimed["archive_hash"])
+    asked = msgspec.json.decode(claimed["report"]).get("asked", {})
     try:
         if archive is None:
             raise ImportFailure("upload", None, "the uploaded archive is no longer stored")
@@ -103,12 +116,18 @@ async def stage(
             origin=f"{claimed['slug']}.zip",
             code_stubs=code_stubs,
             publish=False,
+            difficulty=asked.get("difficulty"),
+            tags=asked.get("tags"),
             archive_limits=limits,
         )
     except (ImportFailure, PackageError) as exc:
         await mark_failed(conn, upload_id, str(exc))
     else:
-        report = {"test_count": imported.test_count, "package_hash": imported.package_hash}
+        report = {
+            "test_count": imported.test_count,
+            "package_hash": imported.package_hash,
+            "asked": asked,
+        }
         await conn.execute(
             "UPDATE problem_uploads SET status = 'ready', problem_id = $2, version = $3,"
             " report = $4::jsonb WHERE id = $1",

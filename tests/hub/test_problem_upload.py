@@ -41,10 +41,12 @@ def _slug() -> str:
     return f"up-{uuid.uuid4().hex[:10]}"
 
 
-async def _upload(client: httpx.AsyncClient, slug: str, body: bytes) -> httpx.Response:
+async def _upload(
+    client: httpx.AsyncClient, slug: str, body: bytes, **metadata: str
+) -> httpx.Response:
     return await client.post(
         "/api/admin/problems/upload",
-        params={"slug": slug},
+        params={"slug": slug, **metadata},
         content=body,
         headers={"Content-Type": "application/zip"},
     )
@@ -87,15 +89,20 @@ async def test_an_upload_is_staged_and_goes_live_only_when_published(
         # A second package for the same problem: the first stays live until this one is
         # published.
         changed = _package_zip("A plus B, revised", {"aplusb/data/secret/99.in": b"1 1\n"})
-        second_started = await _upload(client, slug, _with_answer(changed))
+        second_started = await _upload(
+            client, slug, _with_answer(changed), difficulty="hard", tags="math, sums"
+        )
         second = await _settled(client, second_started.json()["id"])
         assert second["status"] == "ready", second
         assert second["version"] == first["version"] + 1 and second["test_count"] == 11
-        assert (await client.get(f"/api/problems/{slug}")).json()["title"] == "A plus B"
+        shown = (await client.get(f"/api/problems/{slug}")).json()
+        assert (shown["title"], shown["difficulty"], shown["tags"]) == ("A plus B", "medium", [])
         version = await db.fetchval("SELECT current_version FROM problems WHERE slug = $1", slug)
         assert version == first["version"]
         await client.post(f"/api/admin/problems/uploads/{second['id']}/publish")
-        assert (await client.get(f"/api/problems/{slug}")).json()["title"] == "A plus B, revised"
+        shown = (await client.get(f"/api/problems/{slug}")).json()
+        assert (shown["title"], shown["difficulty"]) == ("A plus B, revised", "hard")
+        assert shown["tags"] == ["math", "sums"]
         version = await db.fetchval("SELECT current_version FROM problems WHERE slug = $1", slug)
         assert version == second["version"]
 
@@ -197,5 +204,9 @@ async def test_uploads_are_for_admins_and_bodies_are_bounded(hubs: list[Hub], db
         assert_error(await _upload(client, _slug(), b"not a zip"), 400, "bad_request")
         assert_error(await _upload(client, _slug(), b""), 400, "bad_request")
         assert_error(await _upload(client, "Bad Slug!", body), 400, "bad_request")
+        wrong = await _upload(client, _slug(), body, difficulty="brutal")
+        assert "difficulty is one of" in assert_error(wrong, 400, "bad_request")["message"]
+        long_tag = await _upload(client, _slug(), body, tags="x" * 65)
+        assert_error(long_tag, 400, "bad_request")
     # Nothing refused was recorded: the only uploads are none of this test's.
     assert await db.fetchval("SELECT count(*) FROM problem_uploads WHERE slug = 'bad slug!'") == 0

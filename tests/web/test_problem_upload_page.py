@@ -45,6 +45,8 @@ async def test_an_admin_uploads_a_package_and_publishes_it(
     await page.wait_for_url("**/organise/problems")
     await page.get_by_label("Package (.zip)").set_input_files(str(package))
     await expect(page.get_by_label("Slug")).to_have_value(slug)  # taken from the file name
+    await page.get_by_label("Difficulty").select_option("hard")
+    await page.get_by_label("Tags").fill("math, warm-up")
     await page.get_by_role("button", name="Upload").click()
     ready = page.locator(".upload-status [data-status='ready']")
     await expect(ready).to_be_visible(timeout=STAGE_TIMEOUT_MS)
@@ -57,7 +59,14 @@ async def test_an_admin_uploads_a_package_and_publishes_it(
     await shot(page, screenshots, "problem-upload", full_page=True)
     await page.get_by_role("link", name=f"/problems/{slug}").click()
     await expect(page.get_by_role("heading", name="A plus B")).to_be_visible()
-    assert await db.fetchval("SELECT current_version FROM problems WHERE slug = $1", slug) == 1
+    live = await db.fetchrow(
+        "SELECT current_version, difficulty, tags FROM problems WHERE slug = $1", slug
+    )
+    assert (live["current_version"], live["difficulty"], live["tags"]) == (
+        1,
+        "hard",
+        ["math", "warm-up"],
+    )
 
     visitor = await new_page(browser, hubs[0], viewport={"width": 1280, "height": 900})
     await log_in(visitor, moderator, PASSWORD)

@@ -9,10 +9,10 @@ const POLL_MS = 500;
 const SETTLED = new Set(["ready", "failed", "published"]);
 
 /** POST the file as application/zip; reports the bytes sent as they go. */
-function send(file: File, slug: string, progress: (sent: number, total: number) => void): Promise<ProblemUpload> {
+function send(file: File, query: URLSearchParams, progress: (sent: number, total: number) => void): Promise<ProblemUpload> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/api/admin/problems/upload?slug=${encodeURIComponent(slug)}`);
+    xhr.open("POST", `/api/admin/problems/upload?${query.toString()}`);
     xhr.setRequestHeader("Content-Type", "application/zip");
     xhr.upload.addEventListener("progress", (e) => progress(e.loaded, e.lengthComputable ? e.total : file.size));
     xhr.addEventListener("load", () => {
@@ -42,6 +42,12 @@ export async function uploadPage(app: HTMLElement): Promise<Cleanup> {
   let timer: number | undefined;
   const fileInput = h("input", { type: "file", name: "package", accept: ".zip,application/zip" });
   const slugInput = h("input", { name: "slug", placeholder: "problem slug (a-z, 0-9, - and _)" });
+  const difficulty = h(
+    "select",
+    { name: "difficulty" },
+    [["", "from the package"], ["easy", "easy"], ["medium", "medium"], ["hard", "hard"]].map(([v, text]) => h("option", { value: v }, text)),
+  );
+  const tagsInput = h("input", { name: "tags", placeholder: "comma-separated; empty: from the package" });
   const bar = h("progress", { class: "upload-progress", max: 100, value: 0 });
   const sent = h("span", { class: "muted upload-sent" }, "");
   const status = h("div", { class: "upload-status" });
@@ -123,6 +129,8 @@ export async function uploadPage(app: HTMLElement): Promise<Cleanup> {
     { class: "upload-form" },
     field("Package (.zip)", fileInput),
     field("Slug", slugInput),
+    field("Difficulty", difficulty),
+    field("Tags", tagsInput),
     button,
     h("div", {}, bar, " ", sent),
   );
@@ -135,7 +143,10 @@ export async function uploadPage(app: HTMLElement): Promise<Cleanup> {
     }
     button.disabled = true;
     bar.value = 0;
-    send(file, slugInput.value.trim(), (done, total) => {
+    const query = new URLSearchParams({ slug: slugInput.value.trim() });
+    if (difficulty.value) query.set("difficulty", difficulty.value);
+    if (tagsInput.value.trim()) query.set("tags", tagsInput.value);
+    send(file, query, (done, total) => {
       bar.value = total > 0 ? Math.round((100 * done) / total) : 0;
       sent.textContent = `${Math.round(done / 1024)} / ${Math.round(total / 1024)} KiB sent`;
     })

@@ -27,9 +27,18 @@ from arena.protocol import (
     UserInfo,
     json_encoder,
 )
+from arena.protocol.hub import BoardFilters
 from arena.protocol.organise import InviteTarget, RegisterBody
 from arena.protocol.vocabulary import Audience, Board
-from arena.storage import contest_edit, events, moderation, participation, ranking_cache, teams
+from arena.storage import (
+    board_filters,
+    contest_edit,
+    events,
+    moderation,
+    participation,
+    ranking_cache,
+    teams,
+)
 
 MAX_QUESTION = 4000
 
@@ -202,7 +211,32 @@ async def leaderboard(request: Request) -> Response:
     if board == Board.JURY and not auth.is_moderator(user):
         raise ApiError(403, "forbidden", "the jury board is for moderators")
     page = int_param(request, "page", 1)
-    return json(await views.leaderboard(state, info, user, page, board))
+    organization = request.query_params.get("organization") or None
+    group = request.query_params.get("group") or None
+    if organization is not None or group is not None:
+        async with state.db.acquire() as conn:
+            known = await board_filters.options(conn, info.id)
+        for name, wanted, choices in (
+            ("organization", organization, known.organizations),
+            ("group", group, known.groups),
+        ):
+            if wanted is not None and wanted not in {c.id for c in choices}:
+                raise ApiError(
+                    422, f"bad_{name}", f"no team of the contest is in {name} {wanted!r}"
+                )
+    found = await views.leaderboard(
+        state, info, user, page, board, organization=organization, group=group
+    )
+    return json(found)
+
+
+async def filters(request: Request) -> Response:
+    state = _state(request)
+    user = await auth.current_user(state, request)
+    info = await views.contest(state, path_int(request, "contest_id"))
+    await views.require_visible(state, info, user)
+    async with state.db.acquire() as conn:
+        return json(await board_filters.options(conn, info.id))
 
 
 async def announcements(request: Request) -> Response:
@@ -266,6 +300,8 @@ async def post_question(
 
 
 _PAGE = Param("page", int, "page number", minimum=1, maximum=10**9)
+_ORGANIZATION = Param("organization", str, "only the teams of this organization (its id)")
+_GROUP = Param("group", str, "only the teams of this group (its id)")
 _BOARD = Param("board", str, "jury is for moderators (default: the caller's)", tuple(Board))
 _TAGS = ("contests",)
 endpoints = [
@@ -328,11 +364,20 @@ endpoints = [
             "A page of the leaderboard (50 rows), the caller's row and its event seq",
             {200: Leaderboard},
             auth="optional",
-            query=(_PAGE, _BOARD),
-            errors=(403,),
+            query=(_PAGE, _BOARD, _ORGANIZATION, _GROUP),
+            errors=(403, 422),
             tags=_TAGS,
         )
         for path in ("/api/contests/{contest_id}/leaderboard", "/contests/{contest_id}/leaderboard")
+    ),
+    Endpoint(
+        "GET",
+        "/api/contests/{contest_id}/board-filters",
+        filters,
+        "The organizations and groups of the contest's teams the board can be filtered by",
+        {200: BoardFilters},
+        auth="optional",
+        tags=_TAGS,
     ),
     Endpoint(
         "GET",

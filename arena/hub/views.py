@@ -27,6 +27,7 @@ from arena.protocol import (
 )
 from arena.protocol.vocabulary import Board
 from arena.storage import (
+    board_filters,
     contest_edit,
     events,
     keys,
@@ -196,14 +197,32 @@ async def ensure_board(state: HubState, contest_id: int) -> None:
 
 
 async def leaderboard(
-    state: HubState, info: ContestInfo, user: UserInfo | None, page: int, board: Board
+    state: HubState,
+    info: ContestInfo,
+    user: UserInfo | None,
+    page: int,
+    board: Board,
+    *,
+    organization: str | None = None,
+    group: str | None = None,
 ) -> Leaderboard:
     await ensure_board(state, info.id)
     seq = await events.current_seq(state.redis, info.id)
     size = state.settings.page_size
-    ranked, total = await ranking_cache.read_page(
-        state.redis, info.id, board, (page - 1) * size, size
-    )
+    if organization is None and group is None:
+        ranked, total = await ranking_cache.read_page(
+            state.redis, info.id, board, (page - 1) * size, size
+        )
+    else:
+        # A filtered board keeps each team's rank on the whole board (as DOMjudge's does).
+        async with state.db.acquire() as conn:
+            chosen = await board_filters.teams_in(
+                conn, info.id, organization=organization, group=group
+            )
+        rows = await ranking_cache.read_rows(state.redis, info.id, board, chosen)
+        rows.sort(key=lambda r: (r.rank, r.username, r.user_id))
+        total = len(rows)
+        ranked = rows[(page - 1) * size : page * size]
     first = await ranking_cache.first_solvers(state.redis, info.id, board)
     mine = []
     if user is not None:
@@ -222,6 +241,8 @@ async def leaderboard(
         total=total,
         rows=[board_row(info, r, first, rated) for r in ranked],
         me=me,
+        organization=organization,
+        group=group,
     )
 
 

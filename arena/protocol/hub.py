@@ -266,6 +266,21 @@ class Leaderboard(msgspec.Struct, frozen=True):
     total: int
     rows: list[BoardRow]
     me: BoardRow | None
+    # The filter this page is of (rows keep their rank on the whole board); None: everyone.
+    organization: str | None = None
+    group: str | None = None
+
+
+class BoardFilter(msgspec.Struct, frozen=True):
+    id: str
+    name: str
+
+
+class BoardFilters(msgspec.Struct, frozen=True):
+    """What the board can be filtered by: its teams' organizations and visible groups."""
+
+    organizations: list[BoardFilter]
+    groups: list[BoardFilter]
 
 
 class VirtualView(msgspec.Struct, frozen=True):

@@ -42,6 +42,8 @@ RECEIVED: tuple[type[msgspec.Struct], ...] = (
     hub.BoardCell,
     hub.BoardRow,
     hub.Leaderboard,
+    hub.BoardFilter,
+    hub.BoardFilters,
     hub.VirtualView,
     hub.ReplayBoard,
     hub.Clarification,

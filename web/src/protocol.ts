@@ -140,6 +140,17 @@ export interface BoardCell {
   score?: number | null;
   first?: boolean;
 }
+export interface BoardFilter {
+  id: string;
+  name: string;
+}
+/**
+ * What the board can be filtered by: its teams' organizations and visible groups.
+ */
+export interface BoardFilters {
+  organizations: BoardFilter[];
+  groups: BoardFilter[];
+}
 export interface BoardRow {
   user_id: number;
   username: string;
@@ -388,6 +399,8 @@ export interface Leaderboard {
   total: number;
   rows: BoardRow[];
   me: BoardRow | null;
+  organization: string | null;
+  group: string | null;
 }
 export interface LoginResult {
   token: string;

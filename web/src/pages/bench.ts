@@ -26,7 +26,7 @@ export async function benchPage(app: HTMLElement): Promise<Cleanup> {
   let rows = synthetic(total);
   const page = (n: number): Leaderboard => ({
     contest_id: 0, board: "public", frozen: false, seq: 0, page: n, page_size: 50, total: rows.length,
-    rows: rows.slice((n - 1) * 50, n * 50), me: rows[total - 1] ?? null,
+    rows: rows.slice((n - 1) * 50, n * 50), me: rows[total - 1] ?? null, organization: null, group: null,
   });
   const board = new BoardView({ scoring: "pass-fail", labels: LABELS, meId: total, fetchPage: async (n) => page(n) });
   board.el.classList.add("tall");

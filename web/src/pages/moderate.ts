@@ -88,7 +88,7 @@ class Resolver {
       scoring: contest.scoring,
       labels: contest.problems.map((p) => p.label),
       meId: null,
-      fetchPage: async () => ({ contest_id: contest.id, board: "public", frozen: true, seq: 0, page: 1, page_size: 1e9, total: this.rows.length, rows: this.rows, me: null }),
+      fetchPage: async () => ({ contest_id: contest.id, board: "public", frozen: true, seq: 0, page: 1, page_size: 1e9, total: this.rows.length, rows: this.rows, me: null, organization: null, group: null }),
       label: "Reveal",
     });
     this.view.el.classList.add("compact");
@@ -137,7 +137,7 @@ class Resolver {
       previous = { ...r, rank };
       return previous;
     });
-    this.view.load({ contest_id: this.contest.id, board: "public", frozen: true, seq: 0, page: 1, page_size: Math.max(1, this.rows.length), total: this.rows.length, rows: this.rows, me: null }, false);
+    this.view.load({ contest_id: this.contest.id, board: "public", frozen: true, seq: 0, page: 1, page_size: Math.max(1, this.rows.length), total: this.rows.length, rows: this.rows, me: null, organization: null, group: null }, false);
   }
 
   private async finish(): Promise<void> {

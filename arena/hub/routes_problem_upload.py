@@ -13,7 +13,7 @@ from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from arena.hub import auth, views
+from arena.hub import auth
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int
 from arena.hub.state import HubState
@@ -42,19 +42,7 @@ async def _admin(state: HubState, request: Request) -> UserInfo:
     return user
 
 
-def upload_view(row: problem_uploads.UploadRow) -> ProblemUpload:
-    count = row.report.get("test_count")
-    return ProblemUpload(
-        id=row.id,
-        slug=row.slug,
-        status=row.status,
-        problem_id=row.problem_id,
-        version=row.version,
-        test_count=count if isinstance(count, int) else None,
-        error=row.error,
-        created_at=views.iso(row.created_at) or "",
-        published_at=views.iso(row.published_at),
-    )
+upload_view = problem_uploads.view
 
 
 async def _receive(request: Request, out: IO[bytes], max_bytes: int) -> int:
@@ -122,6 +110,7 @@ async def upload(request: Request) -> Response:
             raise ApiError(503, "unavailable", "the job queue is unavailable; try again") from None
         row = await problem_uploads.get(conn, upload_id)
     assert row is not None
+    await problem_uploads.announce(state.redis, row)
     return json(upload_view(row), status=202)
 
 
@@ -155,6 +144,7 @@ async def publish(request: Request) -> Response:
             raise not_found(f"problem upload {upload_id}") from None
         except problem_uploads.PublishRefused as exc:
             raise ApiError(409, "conflict", str(exc)) from None
+    await problem_uploads.announce(state.redis, row)
     return json(upload_view(row))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -23,7 +24,7 @@ from arena.hub.metrics import SOCKETS, open_socket
 from arena.hub.state import HubState
 from arena.protocol import ErrorFrame, UserInfo, json_encoder
 from arena.protocol.vocabulary import Audience, Board, user_audience
-from arena.storage import events
+from arena.storage import events, keys
 
 log = logging.getLogger(__name__)
 # Application close codes (4000-4999): the client should not retry blindly.
@@ -261,9 +262,36 @@ async def moderator(ws: WebSocket) -> None:
     if not auth.is_moderator(user):
         await _refuse(ws, CLOSE_FORBIDDEN, "moderators only")
         return
-    await ws.accept()
-    with open_socket("admin"), contextlib.suppress(WebSocketDisconnect):
-        await _moderate(ws, state, user)
+    pubsub = None
+    if user.role == "admin":
+        # Subscribed before the socket is accepted: a client that sees it open misses nothing.
+        pubsub = state.redis.pubsub()
+        await pubsub.subscribe(keys.PROBLEM_UPLOADS_CHANNEL)
+    try:
+        await ws.accept()
+        with open_socket("admin"), contextlib.suppress(WebSocketDisconnect):
+            if pubsub is None:
+                await _moderate(ws, state, user)
+                return
+            pushing = asyncio.create_task(_push_uploads(ws, pubsub))
+            try:
+                await _moderate(ws, state, user)
+            finally:
+                pushing.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await pushing
+    finally:
+        if pubsub is not None:
+            await pubsub.aclose()
+
+
+async def _push_uploads(ws: WebSocket, pubsub: Any) -> None:
+    """Problem upload status frames for an admin's socket, as the hubs and workers publish
+    them (one subscription per admin socket: there are a handful)."""
+    async for message in pubsub.listen():
+        if message.get("type") == "message":
+            data = message["data"]
+            await ws.send_text(data.decode() if isinstance(data, bytes) else str(data))
 
 
 async def _moderate(ws: WebSocket, state: HubState, user: UserInfo) -> None:

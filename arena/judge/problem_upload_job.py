@@ -18,4 +18,5 @@ async def problem_upload(ctx: dict[str, Any], upload_id: int) -> str:
     limits = ArchiveLimits(max_bytes=state.settings.problem_upload_unpacked_max_bytes)
     async with state.db.acquire() as conn:
         row = await problem_uploads.stage(conn, blobs, upload_id, languages.code_stubs(), limits)
+    await problem_uploads.announce(state.redis, row)
     return f"problem upload {upload_id}: {row.status} {row.error or ''}".rstrip()

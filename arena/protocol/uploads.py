@@ -19,3 +19,9 @@ class ProblemUpload(msgspec.Struct, frozen=True, kw_only=True):
 
 class ProblemUploads(msgspec.Struct, frozen=True):
     uploads: list[ProblemUpload]
+
+
+class ProblemUploadChanged(msgspec.Struct, frozen=True, tag="problem_upload"):
+    """Pushed on the admins' sockets (/ws/admin) when an upload changes status."""
+
+    upload: ProblemUpload

@@ -61,6 +61,9 @@ def ranking_dirty(contest_id: int) -> str:
 DIRTY_CONTESTS = "arena:rank:dirty-contests"
 # Account changes (role, sessions): hubs close that account's sockets (storage.account_events).
 ACCOUNTS_CHANNEL = "arena:accounts"
+# An admin's problem package upload changed status (queued, ready/failed, published): pushed on
+# the admins' sockets (/ws/admin).
+PROBLEM_UPLOADS_CHANNEL = "arena:problem-uploads"
 TICKER_LEASE = "arena:ticker:lease"
 
 # --- workers' heartbeats (arena.storage.workers) -------------------------------------------

@@ -13,6 +13,9 @@ import msgspec
 
 from arena.languages import CodeStubs
 from arena.problems.errors import PackageError
+from arena.protocol import json_encoder
+from arena.protocol.uploads import ProblemUpload, ProblemUploadChanged
+from arena.storage import keys
 from arena.storage.archives import ArchiveLimits
 from arena.storage.blobs import BlobStore
 from arena.storage.errors import ImportFailure
@@ -29,6 +32,33 @@ class UploadRow(msgspec.Struct, frozen=True):
     error: str | None
     created_at: datetime.datetime
     published_at: datetime.datetime | None
+
+
+def view(row: UploadRow) -> ProblemUpload:
+    count = row.report.get("test_count")
+    return ProblemUpload(
+        id=row.id,
+        slug=row.slug,
+        status=row.status,
+        problem_id=row.problem_id,
+        version=row.version,
+        test_count=count if isinstance(count, int) else None,
+        error=row.error,
+        created_at=_iso(row.created_at) or "",
+        published_at=_iso(row.published_at),
+    )
+
+
+def _iso(when: datetime.datetime | None) -> str | None:
+    if when is None:
+        return None
+    return when.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+async def announce(redis: Any, row: UploadRow) -> None:
+    """Tells the admins' sockets (every hub) the upload's new status."""
+    frame = json_encoder.encode(ProblemUploadChanged(view(row)))
+    await redis.publish(keys.PROBLEM_UPLOADS_CHANNEL, frame)
 
 
 class PublishRefused(Exception):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import stat
 import time
 import uuid
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import websockets
 from hub.api_support import assert_error
 from hub_support import Hub, bearer, new_user
 
@@ -210,3 +212,32 @@ async def test_uploads_are_for_admins_and_bodies_are_bounded(hubs: list[Hub], db
         assert_error(long_tag, 400, "bad_request")
     # Nothing refused was recorded: the only uploads are none of this test's.
     assert await db.fetchval("SELECT count(*) FROM problem_uploads WHERE slug = 'bad slug!'") == 0
+
+
+async def test_an_admins_socket_is_told_each_status_of_an_upload(
+    hubs: list[Hub], db: Any, hub_worker: Any
+) -> None:
+    _, _, admin = await new_user(hubs[0], db, role="admin")
+    slug = _slug()
+    # The socket on the other hub: the worker's and the first hub's frames go through Redis.
+    async with (
+        websockets.connect(
+            f"{hubs[1].ws_url}/ws/admin", additional_headers=bearer(admin), compression=None
+        ) as socket,
+        httpx.AsyncClient(base_url=hubs[0].url, headers=bearer(admin)) as client,
+    ):
+        started = await _upload(client, slug, _package_zip())
+        assert started.status_code == 202, started.text
+        upload_id = started.json()["id"]
+        seen: list[str] = []
+        while "ready" not in seen and "failed" not in seen:
+            frame = json.loads(await asyncio.wait_for(socket.recv(), POLL_TIMEOUT_S))
+            if frame.get("type") == "problem_upload" and frame["upload"]["id"] == upload_id:
+                seen.append(frame["upload"]["status"])
+        assert seen == ["queued", "ready"], seen
+        await client.post(f"/api/admin/problems/uploads/{upload_id}/publish")
+        while True:
+            frame = json.loads(await asyncio.wait_for(socket.recv(), POLL_TIMEOUT_S))
+            if frame.get("type") == "problem_upload" and frame["upload"]["id"] == upload_id:
+                assert frame["upload"]["status"] == "published", frame
+                break

@@ -301,12 +301,14 @@ class _SharedSnapshot(msgspec.Struct, frozen=True):
 
     seq: int
     head: str  # up to and including '"me":'
-    tail: str  # from the leaderboard's closing brace
+    tail: str  # from what follows the leaderboard's ``me``
     info: ContestInfo
     first: dict[int, int]
 
 
-_ME_HOLE = ',"me":null},"announcements":['
+# Only the leaderboard has a field named "me" (inside JSON strings quotes are escaped), so the
+# hole occurs once, whatever fields follow it.
+_ME_HOLE = ',"me":null'
 # Contestant and moderator snapshots of one contest, board and seq share everything but the own
 # row: the start of a contest opens thousands of sockets within seconds, each would otherwise
 # read the board page and the announcements and encode them again.
@@ -329,7 +331,6 @@ async def _shared_for_users(
             announcements=await announcements(state, info.id),
         )
         text = json_encoder.encode(snap).decode()
-        # Inside a JSON string every quote is escaped: the hole occurs once, structurally.
         at = text.index(_ME_HOLE)
         first = await ranking_cache.first_solvers(state.redis, info.id, board)
         return _SharedSnapshot(

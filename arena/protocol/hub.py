@@ -256,7 +256,7 @@ class BoardRow(msgspec.Struct, frozen=True):
     rating: int | None = None  # the contestant's current rating (None: never rated)
 
 
-class Leaderboard(msgspec.Struct, frozen=True):
+class Leaderboard(msgspec.Struct, frozen=True, kw_only=True):
     contest_id: int
     board: Board
     frozen: bool
@@ -265,10 +265,11 @@ class Leaderboard(msgspec.Struct, frozen=True):
     page_size: int
     total: int
     rows: list[BoardRow]
-    me: BoardRow | None
     # The filter this page is of (rows keep their rank on the whole board); None: everyone.
     organization: str | None = None
     group: str | None = None
+    # Last: a shared snapshot is encoded once and cut at its ``"me":null}`` (views._ME_HOLE).
+    me: BoardRow | None
 
 
 class BoardFilter(msgspec.Struct, frozen=True):

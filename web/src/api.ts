@@ -11,6 +11,7 @@ import type {
   ContestSubmission,
   ContestView,
   ErrorBody,
+  BoardFilters,
   Leaderboard,
   LoginResult,
   MedalsBody,
@@ -182,8 +183,9 @@ export const api = {
     call<ProblemDetail>("GET", `/api/contests/${cid}/problems/${encodeURIComponent(label)}`),
   contestSubmit: (cid: number, problem: string, language: string, source: string) =>
     submitOnce<Accepted>(`/api/contests/${cid}/submissions`, { problem, language, source }),
-  leaderboard: (cid: number, page: number, board?: string) =>
-    call<Leaderboard>("GET", `/api/contests/${cid}/leaderboard${q({ page, board })}`),
+  leaderboard: (cid: number, page: number, board?: string, organization?: string, group?: string) =>
+    call<Leaderboard>("GET", `/api/contests/${cid}/leaderboard${q({ page, board, organization, group })}`),
+  boardFilters: (cid: number) => call<BoardFilters>("GET", `/api/contests/${cid}/board-filters`),
   mySubmissions: (cid: number) =>
     call<ContestSubmission[]>("GET", `/api/contests/${cid}/submissions?mine=1`),
   allSubmissions: (cid: number) => call<ContestSubmission[]>("GET", `/api/contests/${cid}/submissions`),

@@ -398,9 +398,9 @@ export interface Leaderboard {
   page_size: number;
   total: number;
   rows: BoardRow[];
-  me: BoardRow | null;
   organization: string | null;
   group: string | null;
+  me: BoardRow | null;
 }
 export interface LoginResult {
   token: string;

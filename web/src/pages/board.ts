@@ -14,12 +14,27 @@ export async function boardPage(app: HTMLElement, cid: number, spectate: boolean
   let contest = await api.contest(cid);
   const jury = !spectate && isModerator(user);
   const contestant = !spectate && (contest.registered || jury);
+  // The board filtered by one organization and / or group ("" is everyone): pages and the
+  // refreshes after deltas are fetched filtered; each team keeps its rank on the whole board.
+  const filter = { organization: "", group: "" };
+  const filtered = () => filter.organization !== "" || filter.group !== "";
+  const fetchPage = (page: number) => api.leaderboard(cid, page, jury ? "jury" : "public", filter.organization, filter.group);
   const board = new BoardView({
     scoring: contest.scoring,
     labels: contest.problems.map((p) => p.label),
     meId: user?.id ?? null,
-    fetchPage: (page) => api.leaderboard(cid, page, jury ? "jury" : "public"),
+    fetchPage,
   });
+  const reload = () => void fetchPage(1).then((page) => board.load(page, true), (e: Error) => toast(e.message, "error"));
+  const filters = h("div", { class: "board-filters" });
+  void api.boardFilters(cid).then((found) => {
+    const select = (name: "organization" | "group", label: string, options: { id: string; name: string }[]) =>
+      options.length
+        ? h("label", {}, `${label} `, h("select", { name, "aria-label": label, onchange: (e: Event) => { filter[name] = (e.target as HTMLSelectElement).value; reload(); } },
+            h("option", { value: "" }, "All"), ...options.map((o) => h("option", { value: o.id }, o.name))))
+        : null;
+    replace(filters, select("organization", "Organization", found.organizations), select("group", "Group", found.groups));
+  }, () => undefined);
   const announcements = new Announcements();
   const stats = h("div", { class: "stats-box" });
   const loadStats = () =>
@@ -34,7 +49,8 @@ export async function boardPage(app: HTMLElement, cid: number, spectate: boolean
       contest = snap.contest.problems.length ? snap.contest : { ...snap.contest, problems: contest.problems };
       header.update(contest);
       board.setLabels(contest.problems.map((p) => p.label));
-      board.load(snap.leaderboard, true);
+      if (filtered()) reload();
+      else board.load(snap.leaderboard, true);
       announcements.set(snap.announcements);
     },
     event: (event) => {
@@ -79,7 +95,7 @@ export async function boardPage(app: HTMLElement, cid: number, spectate: boolean
   const header = new ContestHeader(contest, extras, rerun);
   replace(
     app,
-    h("div", { class: spectate ? "spectate" : "board-page" }, header.el, spectate ? h("p", { class: "muted read-only" }, "Spectator view (read-only)") : null, board.el, h("div", { class: "below-board" }, stats, h("section", {}, h("h2", {}, "Announcements"), announcements.el))),
+    h("div", { class: spectate ? "spectate" : "board-page" }, header.el, spectate ? h("p", { class: "muted read-only" }, "Spectator view (read-only)") : null, filters, board.el, h("div", { class: "below-board" }, stats, h("section", {}, h("h2", {}, "Announcements"), announcements.el))),
   );
   live.start();
   void loadStats();

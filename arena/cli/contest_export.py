@@ -1,7 +1,8 @@
 """``arena contest export CONTEST DIR``: a contest as an ICPC contest package.
 
 Writes ``contest.yaml`` and ``problems.yaml`` in the form ``arena contest import`` reads (problem
-ids are Arena's slugs, so importing them back links the problems already in the database), and
+ids are Arena's slugs, so importing them back links the problems already in the database),
+``teams.json``, ``organizations.json``, ``groups.json`` and ``accounts.yaml`` (no passwords), and
 ``event-feed.ndjson``: the Contest API event feed as the jury sees it (every team, submission,
 judgement, run, clarification and the final scoreboard state), and the results:
 ``results.tsv`` and ``awards.json`` of the Contest Package (medals by the contest's own counts)
@@ -21,10 +22,11 @@ import asyncpg
 import msgspec
 import yaml
 
+from arena.ccs import objects as ccs_objects
 from arena.ccs.catalog import Inputs
 from arena.ccs.feed import feed_objects
 from arena.ccs.results import result_files
-from arena.ccs.source import ProblemFacts, view_for
+from arena.ccs.source import ContestSource, ProblemFacts, view_for
 from arena.cli.common import UsageError, connect_db
 from arena.cli.user import contest_id_for
 from arena.contest import ContestInfo
@@ -65,6 +67,21 @@ def problems_yaml(problems: list[ProblemFacts]) -> list[dict[str, Any]]:
     return entries
 
 
+def team_files(source: ContestSource) -> dict[str, bytes]:
+    """The Contest Package's ``teams.json``, ``organizations.json``, ``groups.json`` (the
+    Contest API's objects) and ``accounts.yaml`` (without passwords: Arena keeps only hashes)."""
+    accounts = [
+        {k: v for k, v in msgspec.to_builtins(a).items() if k != "person_id"}
+        for a in ccs_objects.accounts(source)
+    ]
+    return {
+        "teams.json": json_encoder.encode(ccs_objects.teams(source)) + b"\n",
+        "organizations.json": json_encoder.encode(ccs_objects.organizations(source)) + b"\n",
+        "groups.json": json_encoder.encode(ccs_objects.groups(source)) + b"\n",
+        "accounts.yaml": _yaml(accounts).encode(),
+    }
+
+
 def _yaml(data: object) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
@@ -89,6 +106,7 @@ async def export_contest(
     return {
         "contest.yaml": _yaml(contest_yaml(info)).encode(),
         "problems.yaml": _yaml(problems_yaml(source.problems)).encode(),
+        **team_files(source),
         "event-feed.ndjson": feed,
         **result_files(Inputs(source, view, list(languages))),
     }
@@ -97,7 +115,8 @@ async def export_contest(
 def add_export(actions: Any) -> None:
     exporter = actions.add_parser(
         "export",
-        help="write a contest as contest.yaml, problems.yaml, event-feed.ndjson and its results"
+        help="write a contest as contest.yaml, problems.yaml, teams.json, organizations.json,"
+        " groups.json, accounts.yaml, event-feed.ndjson and its results"
         " (results.tsv, awards.json, results.csv)",
     )
     exporter.add_argument("contest", help="contest id or external id (contest.yaml's id)")

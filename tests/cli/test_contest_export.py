@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from ccs_support import validate
 from pipeline_support import make_world
 
 from arena.storage import submissions
@@ -67,6 +68,17 @@ async def test_export_then_import_again(db: Any, database_url: str, tmp_path: Pa
     assert problems == [
         {"id": slug, "label": "A", "ordinal": 1, "color": "red", "rgb": "#ff0000", "points": 1}
     ]
+
+    # The Contest Package's team files: the Contest API's objects; accounts without passwords.
+    teams = json.loads((out / "teams.json").read_text())
+    validate("teams", teams)
+    assert sorted(t["id"] for t in teams) == sorted(str(u) for u in world.user_ids)
+    validate("organizations", json.loads((out / "organizations.json").read_text()))
+    validate("groups", json.loads((out / "groups.json").read_text()))
+    accounts = yaml.safe_load((out / "accounts.yaml").read_text())
+    assert sorted(a["id"] for a in accounts) == sorted(str(u) for u in world.user_ids)
+    assert all(a["type"] == "team" and a["team_id"] == a["id"] for a in accounts)
+    assert not [a for a in accounts if "password" in a]
 
     events = [json.loads(line) for line in (out / "event-feed.ndjson").read_text().splitlines()]
     assert [e["token"] for e in events] == [str(i) for i in range(1, len(events) + 1)]

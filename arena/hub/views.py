@@ -353,11 +353,12 @@ async def snapshot_text(state: HubState, info: ContestInfo, user: UserInfo | Non
         # full rows, idempotent), but none before it can be missing.
         seq = await events.current_seq(state.redis, info.id)
         shared = await _shared_for_users(state, info, board, registered, seq, personal)
-        mine = await ranking_cache.read_rows(state.redis, info.id, board, [user.id])
+        acting = await contestant(state, info.id, user)  # a team member's row is the team's
+        mine = await ranking_cache.read_rows(state.redis, info.id, board, [acting.id])
         me = None
         if mine:
             rows_info = await contest_for_rows(state, shared.info, mine)
-            rated = await ratings_of(state, [user.id])
+            rated = await ratings_of(state, [acting.id])
             me = board_row(rows_info, mine[0], shared.first, rated)
         own = json_encoder.encode(me).decode()
         return SnapshotText(shared.seq, shared.head + own + shared.tail)

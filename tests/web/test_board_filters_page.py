@@ -1,16 +1,18 @@
 """The board page's organization and group selectors (#15.3) in real Chromium against real hubs:
 choosing one shows only its teams, each with its rank on the whole board; "All" brings everyone
-back; a contest whose teams have neither shows no selector."""
+back; a contest whose teams have neither shows no selector. And a second team member's board
+marks the team's row as their own."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
 import asyncpg
-from hub_support import Hub
+from hub_support import PASSWORD, Hub, new_user
 from playwright.async_api import expect
-from web_support import WebContest, new_page
+from web_support import WebContest, log_in, new_page
 
 from arena.storage import teams
 
@@ -70,3 +72,27 @@ async def test_board_filtered_by_organization_and_group(
     await organization.select_option(label=f"Uni {tag}")
     await expect(rows).to_have_count(1)
     await expect(row(carol)).to_be_visible()
+
+
+async def test_a_second_team_member_sees_the_team_row_as_their_own(
+    hubs: list[Hub], web_contest: WebContest, browser: Any, database_url: str
+) -> None:
+    """The team's row is its first member's; a second member's board highlights it too."""
+    cid = web_contest.contest_id
+    db = await asyncpg.connect(database_url)
+    try:
+        member_id, member, _ = await new_user(hubs[0], db)
+        leader = web_contest.leader_id
+        name = await db.fetchval("SELECT username FROM users WHERE id = $1", leader)
+        await teams.create_team(db, cid, leader, name)
+        await teams.add_member(db, cid, leader, member_id)
+    finally:
+        await db.close()
+    page = await new_page(browser, hubs[1], viewport={"width": 1280, "height": 900})
+    await log_in(page, member, PASSWORD)
+    await page.goto(f"/contest/{cid}/board")
+    board = page.get_by_test_id("board")
+    team_row = board.locator(f'.board-viewport .row[data-user="{leader}"]')
+    await expect(team_row).to_have_class(re.compile(r"\bme\b"))
+    await expect(board.locator(".board-viewport .row.me")).to_have_count(1)
+    await expect(page.get_by_test_id("my-row")).to_have_attribute("data-rank", "1")

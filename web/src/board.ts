@@ -34,9 +34,11 @@ export class BoardView {
   private disposed = false;
   private readonly resize: ResizeObserver;
   private labels: string[];
+  private mineId: number | null;
 
   constructor(private readonly options: BoardOptions) {
     this.labels = options.labels;
+    this.mineId = options.meId;
     this.spacer = h("div", { class: "board-spacer" });
     this.viewport = h("div", { class: "board-viewport", tabindex: 0, "aria-label": options.label ?? "Leaderboard" }, this.spacer);
     this.pinned = h("div", { class: "board-pinned", "aria-label": "My row" });
@@ -72,8 +74,11 @@ export class BoardView {
     if (reset) this.rows = [];
     this.rows.length = board.total;
     board.rows.forEach((row, i) => (this.rows[(board.page - 1) * board.page_size + i] = row));
-    if (board.me) this.me = board.me;
-    else if (reset) this.me = null;
+    if (board.me) {
+      this.me = board.me;
+      // A team member's row is the team's (its first member's id): the server says which.
+      this.mineId = board.me.user_id;
+    } else if (reset) this.me = null;
     this.schedule();
   }
 
@@ -92,7 +97,7 @@ export class BoardView {
     this.rows.length = delta.total;
     this.rerank();
     for (const row of delta.rows) {
-      if (row.user_id === this.options.meId) this.me = row;
+      if (row.user_id === this.mineId) this.me = row;
       this.nodes.get(`u${row.user_id}`)?.classList.add("changed");
     }
     if (this.me && delta.removed?.includes(this.me.user_id)) this.me = null;
@@ -210,7 +215,7 @@ export class BoardView {
 
   fill(node: HTMLElement, row: BoardRow): HTMLElement {
     const icpc = this.options.scoring !== "score";
-    node.classList.toggle("me", row.user_id === this.options.meId);
+    node.classList.toggle("me", row.user_id === this.mineId);
     node.dataset.user = String(row.user_id);
     node.dataset.rank = String(row.rank);
     replace(

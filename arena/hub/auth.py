@@ -131,5 +131,13 @@ async def require_user(state: HubState, conn: HTTPConnection) -> UserInfo:
     return user
 
 
+async def require_admin(state: HubState, conn: HTTPConnection, refusal: str) -> UserInfo:
+    """The logged-in admin; anyone else gets a 403 saying ``refusal``."""
+    user = await require_user(state, conn)
+    if user.role != "admin":
+        raise ApiError(403, "forbidden", refusal)
+    return user
+
+
 def is_moderator(user: UserInfo | None) -> bool:
     return user is not None and user.role in ("moderator", "admin")

@@ -37,10 +37,9 @@ def _state(request: Request) -> HubState:
 
 
 async def _admin(state: HubState, request: Request) -> UserInfo:
-    user = await auth.require_user(state, request)
-    if user.role != "admin":
-        raise ApiError(403, "forbidden", "only admins create contests and teams' catalogues")
-    return user
+    return await auth.require_admin(
+        state, request, "only admins create contests and teams' catalogues"
+    )
 
 
 async def _editor(state: HubState, request: Request) -> tuple[UserInfo, int]:

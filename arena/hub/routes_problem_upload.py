@@ -36,10 +36,7 @@ def _state(request: Request) -> HubState:
 
 
 async def _admin(state: HubState, request: Request) -> UserInfo:
-    user = await auth.require_user(state, request)
-    if user.role != "admin":
-        raise ApiError(403, "forbidden", "only admins upload problem packages")
-    return user
+    return await auth.require_admin(state, request, "only admins upload problem packages")
 
 
 upload_view = problem_uploads.view

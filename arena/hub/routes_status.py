@@ -35,10 +35,7 @@ def _state(request: Request) -> HubState:
 
 
 async def _admin(state: HubState, request: Request) -> UserInfo:
-    user = await auth.require_user(state, request)
-    if user.role != "admin":
-        raise ApiError(403, "forbidden", "the judging status is for admins")
-    return user
+    return await auth.require_admin(state, request, "the judging status is for admins")
 
 
 def _iso(unix_s: float) -> str:

@@ -188,6 +188,11 @@ PROBES: list[tuple[str, str, dict[str, Any]]] = [
     ("GET", "/api/problems/a%00b", {}),
     ("POST", "/api/problems/a%00b/like", {}),
     ("POST", "/api/contests/{contest_id}/clarifications", {"json": {"question": "why\u0000"}}),
+    (
+        "POST",
+        "/api/contests/{contest_id}/register",
+        {"json": {"team_name": "t", "groups": ["ok", "b\u0000"]}},
+    ),
 ]
 
 

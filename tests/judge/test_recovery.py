@@ -211,7 +211,9 @@ async def test_the_time_budget_ends_a_submission_that_sleeps_on_every_test(
     tests = await db.fetch(
         "SELECT verdict, message FROM test_results WHERE submission_id = $1 ORDER BY ordinal", sid
     )
-    assert len(tests) < world.test_count
+    # Which test the budget ends depends on how fast the sandbox starts runs; that it is the
+    # budget, not a test's own limit, is what the message says.
+    assert 2 <= len(tests) <= world.test_count
     assert tests[-1]["verdict"] == "TLE" and "time budget" in tests[-1]["message"]
     assert {t["verdict"] for t in tests[:-1]} <= {"AC"}
 

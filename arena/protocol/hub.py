@@ -268,7 +268,8 @@ class Leaderboard(msgspec.Struct, frozen=True, kw_only=True):
     # The filter this page is of (rows keep their rank on the whole board); None: everyone.
     organization: str | None = None
     group: str | None = None
-    # Last: a shared snapshot is encoded once and cut at its ``"me":null}`` (views._ME_HOLE).
+    # A shared snapshot is encoded once and cut at ``,"me":null`` (views._ME_HOLE): no other
+    # field of a snapshot may be named "me".
     me: BoardRow | None
 
 

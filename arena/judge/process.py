@@ -149,7 +149,7 @@ class _LaneWorker(Worker):
 
 def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
     slots = settings.judge_slots
-    return _LaneWorker(
+    worker = _LaneWorker(
         functions=[
             func(run_code, name=RUN_FUNCTION, timeout=120, max_tries=1, keep_result=120),
             func(plagiarism_check, name=PLAGIARISM_FUNCTION, timeout=1800, max_tries=1),
@@ -184,6 +184,9 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
         # True only keeps arq's close() from faking a signal: serve() installs the handlers.
         handle_signals=True,
     )
+    # The sweeper tells a job whose taker died before claiming it by its in-progress mark's age.
+    worker.ctx["in_progress_ttl_s"] = worker.in_progress_timeout_s
+    return worker
 
 
 def run_worker(settings: Settings) -> None:

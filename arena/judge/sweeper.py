@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from arq.constants import job_key_prefix
+from arq.constants import in_progress_key_prefix, job_key_prefix
 
 from arena.storage import queue, ranking_cache, submissions, turns
 
 log = logging.getLogger(__name__)
+# A worker claims its submission in Postgres milliseconds after arq marks the job in progress;
+# a queued row whose job was taken longer ago than this lost its taker before the claim.
+UNCLAIMED_AFTER_S = 10.0
 
 
 async def sweep(ctx: dict[str, Any]) -> int:
@@ -24,7 +27,10 @@ async def sweep(ctx: dict[str, Any]) -> int:
         # A dead worker's job stays in arq (in progress) until arq's job timeout: a new round.
         stale = list(released)
         old = await submissions.pending(conn, state.settings.judge_requeue_after_s)
-        stale += await _lost(state.redis, [row for row in old if row[:2] not in released])
+        in_progress_ttl_s = float(ctx.get("in_progress_ttl_s", 0))
+        stale += await _lost(
+            state.redis, [row for row in old if row[:2] not in released], in_progress_ttl_s
+        )
         # Waiting rows whose contestant's judging ended other than with a verdict.
         stale += await turns.due(conn, state.settings.judge_max_in_flight_per_user)
         for submission_id, attempt in stale:
@@ -36,13 +42,26 @@ async def sweep(ctx: dict[str, Any]) -> int:
     return len(stale)
 
 
-async def _lost(redis: Any, rows: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
-    """The rows whose current job is not in Redis (never put there, or Redis lost it). One that
-    is there only waits its turn in a long queue: a new round would not move it forward."""
+async def _lost(
+    redis: Any, rows: list[tuple[int, int, int]], in_progress_ttl_s: float
+) -> list[tuple[int, int]]:
+    """The rows whose current job is not in Redis (never put there, or Redis lost it), or was
+    taken by a worker that died before its claim: arq keeps such a job "in progress" for its
+    longest function timeout (half an hour), and a new round must not wait for that. A job that
+    is there and not taken only waits its turn in a long queue: a new round would not move it
+    forward. ``in_progress_ttl_s``: the lifetime arq gives an in-progress mark (0: unknown, and
+    then a taken job is never judged lost)."""
     if not rows:
         return []
     async with redis.pipeline(transaction=False) as pipe:
         for sid, attempt, job_round in rows:
-            pipe.exists(job_key_prefix + submissions.job_id(sid, attempt, job_round))
+            job_id = submissions.job_id(sid, attempt, job_round)
+            pipe.exists(job_key_prefix + job_id)
+            pipe.pttl(in_progress_key_prefix + job_id)
         found = await pipe.execute()
-    return [(sid, attempt) for (sid, attempt, _), job in zip(rows, found, strict=True) if not job]
+    lost = []
+    for (sid, attempt, _), job, left_ms in zip(rows, found[::2], found[1::2], strict=True):
+        taken_s = in_progress_ttl_s - left_ms / 1000 if left_ms >= 0 else 0.0
+        if not job or (in_progress_ttl_s and taken_s > UNCLAIMED_AFTER_S):
+            lost.append((sid, attempt))
+    return lost

@@ -202,7 +202,8 @@ async def test_chaos_killed_workers_and_redis_restart(
             kill_worker(workers[victim])
             workers[victim] = start_worker(env, tmp_path / f"worker{victim}.log")
             if not redis_restarted and left < CHAOS_SUBMISSIONS * 2 // 3:
-                await asyncio.to_thread(subprocess.run, ["redis-cli", "shutdown", "nosave"])
+                stop = ["redis-cli", "-p", str(REDIS_PORT), "shutdown", "nosave"]
+                await asyncio.to_thread(subprocess.run, stop)
                 await asyncio.sleep(1)
                 await asyncio.to_thread(subprocess.run, REDIS_START, check=True)
                 await asyncio.sleep(0.5)

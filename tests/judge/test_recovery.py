@@ -239,3 +239,34 @@ async def test_the_sweeper_repairs_a_board_whose_refresh_failed(
     finally:
         kill_worker(worker)
     await assert_ranking_matches_postgres(db, arq_redis, world.contest_id)
+
+
+async def test_a_job_whose_taker_died_before_its_claim_is_queued_again(
+    db: Any, database_url: str, arq_redis: ArqRedis, tmp_path: Path
+) -> None:
+    """A worker SIGKILLed between arq's in-progress mark and its claim in Postgres leaves a
+    queued row whose job arq holds "in progress" for half an hour (the chaos test met it): the
+    sweeper queues it again under a new round within seconds."""
+    from arq.constants import in_progress_key_prefix
+
+    from arena.judge.process import build_worker
+    from arena.settings import Settings
+    from arena.storage.submissions import job_id
+
+    async with db.acquire() as conn:
+        world = await make_world(conn, DiskBlobStore(tmp_path / "blobs"), tmp_path / "p", users=1)
+    sid = await submit_kind(db, arq_redis, world, "AC", world.user_ids[0])
+    env = env_for(database_url, tmp_path)
+    ttl_s = build_worker(Settings.from_env(env)).in_progress_timeout_s
+    # What the dead taker left: its in-progress mark, set 30 s ago, and a row still queued.
+    await arq_redis.psetex(in_progress_key_prefix + job_id(sid, 1, 0), int((ttl_s - 30) * 1000), 1)
+    await db.execute(
+        "UPDATE submissions SET enqueued_at = now() - interval '30 seconds' WHERE id = $1", sid
+    )
+    worker = start_worker(env, tmp_path / "worker.log")
+    try:
+        await wait_all_final(db, [sid], timeout_s=60)
+    finally:
+        kill_worker(worker)
+    row = await db.fetchrow("SELECT verdict, job_round FROM submissions WHERE id = $1", sid)
+    assert (row["verdict"], row["job_round"]) == ("AC", 1)

@@ -8,47 +8,12 @@ import time
 from typing import Any
 
 import httpx
+from contest_rows import judged as judged_row
+from contest_rows import past_contest
 from hub.api_support import AC_SOURCE, assert_error, wait_judged
 from hub_support import bearer, new_user
 
 WA_SOURCE = "print(0)\n"
-
-
-async def contest(db: Any, problem_id: int, *, ended_min_ago: int, **columns: Any) -> int:
-    """A two-hour contest that ended ``ended_min_ago`` minutes ago (negative: still running)."""
-    contest_id: int = await db.fetchval(
-        "INSERT INTO contests (name, start_time, duration_s, freeze_duration_s, rated)"
-        " VALUES ('after', now() - make_interval(mins => $1), 7200, $2, $3) RETURNING id",
-        120 + ended_min_ago,
-        columns.get("freeze_duration_s", 0),
-        columns.get("rated", True),
-    )
-    await db.execute(
-        "INSERT INTO contest_problems (contest_id, problem_id, label, ordinal)"
-        " VALUES ($1, $2, 'A', 1)",
-        contest_id,
-        problem_id,
-    )
-    return contest_id
-
-
-async def official(db: Any, contest_id: int, user_id: int, verdict: str, minute: int) -> None:
-    await db.execute(
-        "INSERT INTO registrations (contest_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        contest_id,
-        user_id,
-    )
-    await db.execute(
-        "INSERT INTO submissions (user_id, contest_id, problem_id, problem_version, language,"
-        " source, status, verdict, submitted_at)"
-        " SELECT $1, $2, cp.problem_id, 1, 'python3', 'x', 'done', $3,"
-        " c.start_time + make_interval(mins => $4)"
-        " FROM contests c JOIN contest_problems cp ON cp.contest_id = c.id WHERE c.id = $2",
-        user_id,
-        contest_id,
-        verdict,
-        minute,
-    )
 
 
 async def finalized(db: Any, contest_id: int) -> None:
@@ -89,12 +54,12 @@ async def test_upsolving_opens_after_the_end_and_reveal_and_never_changes_result
     submit = {"problem": "A", "language": "python3", "source": AC_SOURCE}
     async with httpx.AsyncClient(base_url=hub.url, headers=bearer(token)) as http:
         # Refused while the contest runs, and after the end while its frozen board is unrevealed.
-        running = await contest(db, hub_problem[0], ended_min_ago=-30)
+        running = await past_contest(db, hub_problem[0], ended_min_ago=-30)
         assert_error(
             await http.post(f"/api/contests/{running}/upsolve", json=submit), 403, "not_over"
         )
         assert_error(await http.get(f"/api/contests/{running}/upsolve/board"), 403, "not_over")
-        frozen = await contest(db, hub_problem[0], ended_min_ago=5, freeze_duration_s=3600)
+        frozen = await past_contest(db, hub_problem[0], ended_min_ago=5, freeze_duration_s=3600)
         assert_error(
             await http.post(f"/api/contests/{frozen}/upsolve", json=submit), 403, "not_revealed"
         )
@@ -102,9 +67,9 @@ async def test_upsolving_opens_after_the_end_and_reveal_and_never_changes_result
         accepted = await http.post(f"/api/contests/{frozen}/upsolve", json=submit)
         assert accepted.status_code == 202, accepted.text
 
-        contest_id = await contest(db, hub_problem[0], ended_min_ago=5)
-        await official(db, contest_id, winner, "AC", 10)
-        await official(db, contest_id, loser, "WA", 20)
+        contest_id = await past_contest(db, hub_problem[0], ended_min_ago=5)
+        await judged_row(db, contest_id, winner, "AC", 10)
+        await judged_row(db, contest_id, loser, "WA", 20)
         await finalized(db, contest_id)
         before = await official_state(db, http, contest_id)
         assert before[1], "the contest was rated"
@@ -150,12 +115,12 @@ async def test_virtual_board_replays_the_contest_and_never_changes_results(
     ]
     submit = {"problem": "A", "language": "python3", "source": AC_SOURCE}
     async with httpx.AsyncClient(base_url=hub.url, headers=bearer(token)) as http:
-        running = await contest(db, hub_problem[0], ended_min_ago=-30)
+        running = await past_contest(db, hub_problem[0], ended_min_ago=-30)
         assert_error(await http.post(f"/api/contests/{running}/virtual"), 403, "not_over")
-        contest_id = await contest(db, hub_problem[0], ended_min_ago=10)
-        await official(db, contest_id, early, "AC", 5)
-        await official(db, contest_id, late, "WA", 50)
-        await official(db, contest_id, late, "AC", 60)
+        contest_id = await past_contest(db, hub_problem[0], ended_min_ago=10)
+        await judged_row(db, contest_id, early, "AC", 5)
+        await judged_row(db, contest_id, late, "WA", 50)
+        await judged_row(db, contest_id, late, "AC", 60)
         await finalized(db, contest_id)
         before = await official_state(db, http, contest_id)
         base = f"/api/contests/{contest_id}/virtual"
@@ -232,9 +197,9 @@ async def test_virtual_board_shows_the_freeze_as_it_was(
     (frozen_solver, _, _), (_, _, token) = [await new_user(hub, db) for _ in range(2)]
     # The last hour was frozen, revealed since: a virtual contestant past minute 60 sees the
     # solve at minute 90 as pending, as the real contestants did.
-    contest_id = await contest(db, hub_problem[0], ended_min_ago=10, freeze_duration_s=3600)
+    contest_id = await past_contest(db, hub_problem[0], ended_min_ago=10, freeze_duration_s=3600)
     await db.execute("UPDATE contests SET unfrozen_at = now() WHERE id = $1", contest_id)
-    await official(db, contest_id, frozen_solver, "AC", 90)
+    await judged_row(db, contest_id, frozen_solver, "AC", 90)
     async with httpx.AsyncClient(base_url=hub.url, headers=bearer(token)) as http:
         base = f"/api/contests/{contest_id}/virtual"
         view = (await http.post(base)).json()

@@ -51,7 +51,9 @@ async def test_virtual_contest_page_replays_the_board_and_upsolve_page_shows_bot
         await page.get_by_role("button", name="Start the virtual contest").click()
         board = page.get_by_test_id("virtual-board")
         await expect(board.locator(".row[data-user]")).to_have_count(3)
-        await expect(board.locator(f'.row[data-user="{me}"] [data-testid="virtual-mark"]')).to_be_visible()
+        await expect(
+            board.locator(f'.row[data-user="{me}"] [data-testid="virtual-mark"]')
+        ).to_be_visible()
         # At the start nobody has anything yet: the future is not shown.
         await expect(board.locator(f'.row[data-user="{early[0]}"] .cell-solved')).to_have_count(0)
         await expect(page.get_by_test_id("virtual-status")).to_contain_text("Running")

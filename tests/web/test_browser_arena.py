@@ -534,7 +534,9 @@ async def test_submits_carry_an_idempotency_key_and_logout_clears_drafts(
     response = await request.response()
     assert response is not None and response.status == 202
     submission_id = (await response.json())["id"]
-    assert await db.fetchval("SELECT client_key FROM submissions WHERE id = $1", submission_id) == key
+    assert (
+        await db.fetchval("SELECT client_key FROM submissions WHERE id = $1", submission_id) == key
+    )
 
     # A shared computer: after logging out, the next person finds no code. Typing again first
     # leaves a debounced save pending, which must not bring a draft back.

@@ -33,7 +33,9 @@ async def _new_contest(page: Page, name: str, slug: str, visibility: str) -> int
     await page.get_by_role("link", name="New contest").click()
     await page.wait_for_url("**/organise/new")
     await page.get_by_label("Name").fill(name)
-    await page.get_by_label("Start", exact=True).fill(_local(datetime.now(UTC) - timedelta(minutes=2)))
+    await page.get_by_label("Start", exact=True).fill(
+        _local(datetime.now(UTC) - timedelta(minutes=2))
+    )
     await page.get_by_label("Duration (minutes)").fill("120")
     await page.get_by_label("Freeze before the end (minutes, 0: none)").fill("0")
     await page.get_by_label("Visibility").select_option(visibility)
@@ -120,7 +122,9 @@ async def test_an_organiser_runs_a_private_contest_for_a_team_of_two(
 
     # Moving the start back now would rewrite the team's history: refused, with the reason.
     await page.reload()
-    await page.get_by_label("Start", exact=True).fill(_local(datetime.now(UTC) - timedelta(hours=3)))
+    await page.get_by_label("Start", exact=True).fill(
+        _local(datetime.now(UTC) - timedelta(hours=3))
+    )
     await page.get_by_role("button", name="Save changes").click()
     await expect(page.get_by_test_id("editor-error")).to_contain_text("start cannot move")
     await expect(page.get_by_role("button", name="Delete contest")).to_be_disabled()

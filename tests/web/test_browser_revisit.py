@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from contest_rows import judged, past_contest
 from hub_support import Hub
 from playwright.async_api import expect
 from web.test_browser_arena import DESKTOP, shot
@@ -50,41 +51,6 @@ async def test_the_bank_search_box_finds_words_with_the_filters(
     await page.context.close()
 
 
-async def _ended_contest(db: Any, problem_id: int, name: str) -> int:
-    contest_id: int = await db.fetchval(
-        "INSERT INTO contests (name, start_time, duration_s, scoring)"
-        " VALUES ($1, now() - interval '3 hours', 3600, 'pass-fail') RETURNING id",
-        f"{name} {uuid.uuid4().hex[:4]}",
-    )
-    await db.execute(
-        "INSERT INTO contest_problems (contest_id, problem_id, label, ordinal)"
-        " VALUES ($1, $2, 'A', 1)",
-        contest_id,
-        problem_id,
-    )
-    return contest_id
-
-
-async def _accepted(db: Any, contest_id: int, problem_id: int, user_id: int, source: str) -> int:
-    await db.execute(
-        "INSERT INTO registrations (contest_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        contest_id,
-        user_id,
-    )
-    submission_id: int = await db.fetchval(
-        "INSERT INTO submissions (user_id, contest_id, problem_id, problem_version, language,"
-        " source, status, verdict, time_ms, memory_kib, submitted_at, judged_at)"
-        " SELECT $1, $2, $3, p.current_version, 'python3', $4, 'done', 'AC', 42, 9000,"
-        "  c.start_time + interval '20 minutes', now()"
-        " FROM problems p, contests c WHERE p.id = $3 AND c.id = $2 RETURNING id",
-        user_id,
-        contest_id,
-        problem_id,
-        source.encode(),
-    )
-    return submission_id
-
-
 async def test_editorial_and_shared_solutions_after_the_end_and_hiding_ones_own(
     hubs: list[Hub], browser: Any, screenshots: Path, database_url: str, hub_env: dict[str, str]
 ) -> None:
@@ -97,14 +63,19 @@ async def test_editorial_and_shared_solutions_after_the_end_and_hiding_ones_own(
     )
     db = await asyncpg.connect(database_url)
     try:
-        contest_id = await _ended_contest(db, problem_id, "Review Cup")
+        contest_id = await past_contest(
+            db, problem_id, name="Review Cup", ended_min_ago=120, duration_min=60
+        )
         author_id, author, _ = await new_user(hubs[0], db)
         other_id, other, _ = await new_user(hubs[0], db)
         _, _, jury = await new_user(hubs[0], db, role="moderator")
         mine = "# mine: read both, add\na, b = map(int, input().split())\nprint(a + b)\n"
-        theirs = "import sys\nx, y = (int(t) for t in sys.stdin.read().split())\nsys.stdout.write(f'{x + y}\\n')\n"
-        await _accepted(db, contest_id, problem_id, author_id, mine)
-        await _accepted(db, contest_id, problem_id, other_id, theirs)
+        theirs = (
+            "import sys\nx, y = (int(t) for t in sys.stdin.read().split())\n"
+            "sys.stdout.write(f'{x + y}\\n')\n"
+        )
+        await judged(db, contest_id, author_id, "AC", 20, time_ms=42, memory_kib=9000, source=mine)
+        await judged(db, contest_id, other_id, "AC", 20, time_ms=42, memory_kib=9000, source=theirs)
     finally:
         await db.close()
     import httpx
@@ -168,13 +139,24 @@ async def test_nothing_of_either_shows_while_the_contest_runs(
     )
     db = await asyncpg.connect(database_url)
     try:
-        contest_id = await _ended_contest(db, problem_id, "Running Cup")
+        contest_id = await past_contest(
+            db, problem_id, name="Running Cup", ended_min_ago=120, duration_min=60
+        )
         await db.execute(
             "UPDATE contests SET start_time = now() - interval '10 minutes' WHERE id = $1",
             contest_id,
         )
         author_id, _, _ = await new_user(hubs[0], db)
-        await _accepted(db, contest_id, problem_id, author_id, "print('secret_code_here')\n")
+        await judged(
+            db,
+            contest_id,
+            author_id,
+            "AC",
+            20,
+            time_ms=42,
+            memory_kib=9000,
+            source="print('secret_code_here')\n",
+        )
         _, _, jury = await new_user(hubs[0], db, role="moderator")
     finally:
         await db.close()
@@ -185,7 +167,9 @@ async def test_nothing_of_either_shows_while_the_contest_runs(
     page = await new_page(browser, hubs[0], **DESKTOP)
     await page.goto(f"/contest/{contest_id}/review/A")
     await expect(page.get_by_test_id("editorial")).to_contain_text("once every contest")
-    await expect(page.get_by_test_id("solutions")).to_contain_text("shared once the contest is over")
+    await expect(page.get_by_test_id("solutions")).to_contain_text(
+        "shared once the contest is over"
+    )
     text = await page.locator("#app").inner_text()
     assert "secret_code_here" not in text and "secret_idea_here" not in text
     await page.context.close()
@@ -214,11 +198,15 @@ async def test_the_moderator_console_checks_for_plagiarism_and_disqualifies_with
     original = solutions[0][3]
     db = await asyncpg.connect(database_url)
     try:
-        contest_id = await _ended_contest(db, problem_id, "Honest Cup")
+        contest_id = await past_contest(
+            db, problem_id, name="Honest Cup", ended_min_ago=120, duration_min=60
+        )
         names = []
         for source in [original, *(s[3] for s in solutions[1:4]), disguise(original, "python3", 9)]:
             user_id, name, _ = await new_user(hubs[0], db)
-            await _accepted(db, contest_id, problem_id, user_id, source)
+            await judged(
+                db, contest_id, user_id, "AC", 20, time_ms=42, memory_kib=9000, source=source
+            )
             names.append(name)
         moderator_id, moderator, _ = await new_user(hubs[0], db, role="moderator")
     finally:
@@ -251,7 +239,8 @@ async def test_the_moderator_console_checks_for_plagiarism_and_disqualifies_with
     db = await asyncpg.connect(database_url)
     try:
         details = await db.fetchval(
-            "SELECT details->>'reason' FROM audit_log WHERE actor_id = $1 AND action = 'disqualify'",
+            "SELECT details->>'reason' FROM audit_log"
+            " WHERE actor_id = $1 AND action = 'disqualify'",
             moderator_id,
         )
         disqualified = await db.fetchval(

@@ -89,7 +89,9 @@ async def test_extra_time_for_one_contestant_and_results_export(
     for label in ("Gold", "Silver", "Bronze"):
         await panel.get_by_label(f"{label} medals").fill("1")
     await panel.get_by_role("button", name="Save medals").click()
-    await expect(mod.locator(".toast").filter(has_text="1 gold, 1 silver, 1 bronze")).to_be_visible()
+    await expect(
+        mod.locator(".toast").filter(has_text="1 gold, 1 silver, 1 bronze")
+    ).to_be_visible()
     files: dict[str, str] = {}
     for name in ("results.csv", "results.tsv"):
         async with mod.expect_download() as waiting:
@@ -156,7 +158,9 @@ async def test_judging_status_page(
     await shot(page, screenshots, "judging-status")  # the audit log grows with the session
 
     await page.get_by_test_id(f"rejudge-{sid}").click()
-    await expect(page.locator(".toast").filter(has_text=f"Submission {sid} queued again")).to_be_visible()
+    await expect(
+        page.locator(".toast").filter(has_text=f"Submission {sid} queued again")
+    ).to_be_visible()
     await expect(page.get_by_test_id(f"rejudge-{sid}")).to_have_count(0)
 
     await page.get_by_test_id("audit-action").select_option("rejudge")

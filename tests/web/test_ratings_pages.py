@@ -47,9 +47,10 @@ async def test_profile_shows_the_rating_chart_title_and_rank(
     chart = page.get_by_test_id("rating-chart")
     dots = chart.locator("circle")
     await expect(dots).to_have_count(4)
-    assert [int(v or 0) for v in await dots.evaluate_all(
-        "els => els.map((e) => e.getAttribute('data-rating'))"
-    )] == mine
+    assert [
+        int(v or 0)
+        for v in await dots.evaluate_all("els => els.map((e) => e.getAttribute('data-rating'))")
+    ] == mine
     await expect(page.get_by_test_id("rating-history").locator("tbody tr")).to_have_count(4)
     await shot(page, screenshots, "rating-chart", full_page=True)
     # Anyone's public profile, logged out, shows the same history.

@@ -7,6 +7,7 @@ import asyncio
 import base64
 import io
 import time
+import uuid
 import zipfile
 from typing import Any
 
@@ -89,3 +90,13 @@ async def wait_state(http: httpx.AsyncClient, key: str, milestone: str) -> None:
 async def submit(http: httpx.AsyncClient, key: str, source: str, **kw: Any) -> Any:
     body = {"problem_id": kw.pop("problem"), "language_id": "python3", "files": [{"data": source}]}
     return await http.post(f"/api/v4/contests/{key}/submissions", json=body, **kw)
+
+
+async def keyed_contest(db: Any, problem_id: int, prefix: str) -> tuple[int, str]:
+    """A new contest with a random external id (its key in the API's paths): (id, key)."""
+    from hub_support import new_contest
+
+    contest_id = await new_contest(db, problem_id)
+    key = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    await db.execute("UPDATE contests SET external_id = $2 WHERE id = $1", contest_id, key)
+    return contest_id, key

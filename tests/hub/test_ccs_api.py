@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import uuid
 import zipfile
 from typing import Any
 
@@ -22,6 +21,7 @@ from ccs_api_support import (
     basic,
     feed,
     get_valid,
+    keyed_contest,
     submit,
     wait_judged,
     wait_state,
@@ -41,9 +41,7 @@ async def test_contest_api_from_registration_to_end_of_updates(
 ) -> None:
     hub_a, hub_b = hubs
     problem_id, slug = hub_problem
-    contest_id = await new_contest(db, problem_id)
-    key = f"ccs-{uuid.uuid4().hex[:8]}"
-    await db.execute("UPDATE contests SET external_id = $2 WHERE id = $1", contest_id, key)
+    contest_id, key = await keyed_contest(db, problem_id, "ccs")
     alice, alice_name, alice_token = await new_user(hub_a, db)
     bob, _, bob_token = await new_user(hub_a, db)
     mod_id, _, mod_token = await new_user(hub_a, db, role="moderator")

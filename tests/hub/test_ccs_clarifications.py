@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from typing import Any
 
 import httpx
-from ccs_api_support import basic, get_valid
+from ccs_api_support import basic, get_valid, keyed_contest
 from ccs_support import validate
-from hub_support import bearer, new_contest, new_user
+from hub_support import bearer, new_user
 
 
 async def _post(http: httpx.AsyncClient, key: str, body: Any, **kw: Any) -> httpx.Response:
@@ -41,9 +40,7 @@ async def test_post_clarifications_as_team_and_jury(
 ) -> None:
     hub, other_hub = hubs
     problem_id, slug = hub_problem
-    contest_id = await new_contest(db, problem_id)
-    key = f"clar-{uuid.uuid4().hex[:8]}"
-    await db.execute("UPDATE contests SET external_id = $2 WHERE id = $1", contest_id, key)
+    contest_id, key = await keyed_contest(db, problem_id, "clar")
     alice, alice_name, alice_token = await new_user(hub, db)
     bob, bob_name, bob_token = await new_user(hub, db)
     _, carol_name, _ = await new_user(hub, db)  # not registered

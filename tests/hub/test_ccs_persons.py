@@ -5,12 +5,11 @@ their own, never a password."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
-from ccs_api_support import basic, feed, get_valid
-from hub_support import bearer, new_contest, new_user
+from ccs_api_support import basic, feed, get_valid, keyed_contest
+from hub_support import bearer, new_user
 
 from arena.storage import teams
 
@@ -20,9 +19,7 @@ async def test_persons_and_accounts_of_a_team_of_two_and_a_lone_contestant(
 ) -> None:
     hub, other_hub = hubs
     problem_id, _ = hub_problem
-    contest_id = await new_contest(db, problem_id)
-    key = f"ppl-{uuid.uuid4().hex[:8]}"
-    await db.execute("UPDATE contests SET external_id = $2 WHERE id = $1", contest_id, key)
+    contest_id, key = await keyed_contest(db, problem_id, "ppl")
     alice, alice_name, alice_token = await new_user(hub, db)
     bob, bob_name, _ = await new_user(hub, db)
     carol, carol_name, carol_token = await new_user(hub, db)

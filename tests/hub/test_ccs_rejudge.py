@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from typing import Any
 
 import httpx
 import pytest
-from ccs_api_support import AC, basic, feed, get_valid, submit, wait_judged, zipped
+from ccs_api_support import AC, basic, feed, get_valid, keyed_contest, submit, wait_judged, zipped
 from ccs_support import validate
-from hub_support import bearer, new_contest, new_user
+from hub_support import bearer, new_user
 
 
 async def _judgements(http: httpx.AsyncClient, key: str, count: int, **kw: Any) -> list[Any]:
@@ -32,9 +31,7 @@ async def test_a_rejudged_judgement_stays_with_current_false(
 ) -> None:
     hub, other_hub = hubs
     problem_id, slug = hub_problem
-    contest_id = await new_contest(db, problem_id)
-    key = f"rj-{uuid.uuid4().hex[:8]}"
-    await db.execute("UPDATE contests SET external_id = $2 WHERE id = $1", contest_id, key)
+    contest_id, key = await keyed_contest(db, problem_id, "rj")
     _, alice_name, alice_token = await new_user(hub, db)
     _, _, admin_token = await new_user(hub, db, role="admin")
     jury = bearer(admin_token)

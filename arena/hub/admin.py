@@ -118,14 +118,18 @@ async def _extend(state: HubState, user: UserInfo, cmd: ExtendTime) -> str:
 
 async def _extend_contestant(state: HubState, user: UserInfo, cmd: ExtendContestant) -> str:
     async with state.db.acquire() as conn:
-        await moderation.extend_contestant(conn, user.id, cmd.contest_id, cmd.user_id, cmd.seconds)
+        team_user, _ = await moderation.extend_contestant(
+            conn, user.id, cmd.contest_id, cmd.user_id, cmd.seconds
+        )
     views.forget_contest(cmd.contest_id)
     info = await views.contest(state, cmd.contest_id, fresh=True)
-    # The contestant's pages learn their own end; others see nothing change.
+    # The team's sockets (every member listens on its registration's audience) learn the team's
+    # own end; others see nothing change.
     view = views.contest_view(info, registered=True, jury=False, personal_extra_s=cmd.seconds)
     changed = ContestChanged(view, "personal_time")
-    await events.publish(state.redis, cmd.contest_id, user_audience(cmd.user_id), changed)
-    return f"user {cmd.user_id} has {cmd.seconds} s past the end"
+    await events.publish(state.redis, cmd.contest_id, user_audience(team_user), changed)
+    team = "" if team_user == cmd.user_id else f" (the team of registration {team_user})"
+    return f"user {cmd.user_id}{team} has {cmd.seconds} s past the end"
 
 
 async def _freeze(state: HubState, user: UserInfo, cmd: Freeze | Unfreeze) -> str:

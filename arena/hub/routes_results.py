@@ -1,5 +1,6 @@
 """Moderators' results: the files of the Contest Package's results (``results.tsv``,
-``awards.json``) and a CSV, as downloads, and the medal counts they are made with."""
+``awards.json``) and a CSV, as downloads, and the medal counts they are made with. For admins and
+the contest's own moderators: a moderator of another contest gets a 403 like any contestant."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, path_int, read_body
 from arena.hub.state import HubState
 from arena.protocol import MedalsBody, UserInfo
-from arena.storage import moderation
+from arena.storage import contest_edit, moderation
 from arena.storage.ccs_source import load_source
 
 _MEDIA = {
@@ -29,21 +30,27 @@ def _state(request: Request) -> HubState:
     return state
 
 
-async def _moderator(state: HubState, request: Request) -> UserInfo:
+async def _moderator(state: HubState, request: Request) -> tuple[UserInfo, int]:
+    """The caller, an admin or a moderator of the contest in the path."""
     user = await auth.require_user(state, request)
-    if not auth.is_moderator(user):
-        raise ApiError(403, "forbidden", "the results export is for moderators")
-    return user
+    contest_id = path_int(request, "contest_id")
+    async with state.db.acquire() as conn:
+        allowed = await contest_edit.may_edit(conn, contest_id, user.id, user.role)
+    if not allowed:
+        raise ApiError(
+            403, "forbidden", "the results and medals are for admins and this contest's moderators"
+        )
+    return user, contest_id
 
 
 async def export_file(request: Request) -> Response:
     """The jury's view: every verdict counts, the freeze does not hide anything."""
     state = _state(request)
-    await _moderator(state, request)
+    _, contest_id = await _moderator(state, request)
     name = request.path_params["file"]
     if name not in _MEDIA:
         raise ApiError(404, "not_found", f"no results file {name!r}; try {', '.join(_MEDIA)}")
-    info = await views.contest(state, path_int(request, "contest_id"), fresh=True)
+    info = await views.contest(state, contest_id, fresh=True)
     async with state.db.acquire() as conn:
         source = await load_source(conn, info, cutoff_ms=None, live=True, board=True)
     view = view_for(info, jury=True, now=views.now())
@@ -57,8 +64,7 @@ async def export_file(request: Request) -> Response:
 
 async def set_medals(request: Request) -> Response:
     state = _state(request)
-    user = await _moderator(state, request)
-    contest_id = path_int(request, "contest_id")
+    user, contest_id = await _moderator(state, request)
     body = await read_body(request, MedalsBody)
     async with state.db.acquire() as conn:
         try:
@@ -74,8 +80,8 @@ async def set_medals(request: Request) -> Response:
 
 async def get_medals(request: Request) -> Response:
     state = _state(request)
-    await _moderator(state, request)
-    info = await views.contest(state, path_int(request, "contest_id"))
+    _, contest_id = await _moderator(state, request)
+    info = await views.contest(state, contest_id)
     return json(MedalsBody(info.medals.gold, info.medals.silver, info.medals.bronze))
 
 
@@ -85,7 +91,7 @@ endpoints = [
         "GET",
         "/api/contests/{contest_id}/results/{file}",
         export_file,
-        "Moderators: results.tsv / awards.json (ICPC Contest Package) or results.csv",
+        "The contest's moderators: results.tsv / awards.json (ICPC Contest Package) or results.csv",
         {200: None},
         auth="required",
         errors=(403,),
@@ -95,7 +101,7 @@ endpoints = [
         "GET",
         "/api/contests/{contest_id}/medals",
         get_medals,
-        "Moderators: the medal counts",
+        "Admins and the contest's moderators: the medal counts",
         {200: MedalsBody},
         auth="required",
         errors=(403,),
@@ -105,7 +111,7 @@ endpoints = [
         "PUT",
         "/api/contests/{contest_id}/medals",
         set_medals,
-        "Moderators: set the medal counts (audited)",
+        "Admins and the contest's moderators: set the medal counts (audited)",
         {200: MedalsBody},
         auth="required",
         body=MedalsBody,

@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from arena.storage import ratings
+from arena.storage import ratings, teams
 
 
 class ModerationError(ValueError):
@@ -117,30 +117,38 @@ MAX_PERSONAL_EXTRA_S = 7 * 24 * 3600
 
 async def extend_contestant(
     conn: asyncpg.Connection, actor_id: int, contest_id: int, user_id: int, seconds: int
-) -> int:
-    """Set one contestant's own time past the end (0 takes it back); returns what it was."""
+) -> tuple[int, int]:
+    """Set a contestant's own time past the end (0 takes it back). The time is the team's:
+    ``user_id`` may be any member, and every member submits until the team's own end. Returns
+    the team's registration and the time it had before."""
     if not 0 <= seconds <= MAX_PERSONAL_EXTRA_S:
         raise ModerationError("a contestant's extra time is between 0 seconds and 7 days")
     async with conn.transaction():
         # The contest's lock first (reopen_results): a finalize in progress must not write
         # standings that miss the time given here.
         await reopen_results(conn, contest_id)
-        before = await conn.fetchval(
-            "SELECT extra_s FROM registrations WHERE contest_id = $1 AND user_id = $2 FOR UPDATE",
-            contest_id,
-            user_id,
+        team_user = await teams.contestant_of(conn, contest_id, user_id)
+        before = (
+            None
+            if team_user is None
+            else await conn.fetchval(
+                "SELECT extra_s FROM registrations WHERE contest_id = $1 AND user_id = $2"
+                " FOR UPDATE",
+                contest_id,
+                team_user,
+            )
         )
-        if before is None:
+        if team_user is None or before is None:
             raise ModerationError(f"user {user_id} is not registered for contest {contest_id}")
         await conn.execute(
             "UPDATE registrations SET extra_s = $3 WHERE contest_id = $1 AND user_id = $2",
             contest_id,
-            user_id,
+            team_user,
             seconds,
         )
-        details = {"user": user_id, "seconds": seconds, "before": before}
+        details = {"user": user_id, "team": team_user, "seconds": seconds, "before": before}
         await audit(conn, actor_id, "extend_contestant", contest_id, details)
-    return int(before)
+    return team_user, int(before)
 
 
 async def freeze(conn: asyncpg.Connection, actor_id: int, contest_id: int, frozen: bool) -> None:

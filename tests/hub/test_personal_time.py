@@ -101,7 +101,12 @@ async def test_one_contestant_submits_until_their_own_end(
             contest_id,
         )
         assert audit["actor_id"] == mod
-        assert json.loads(audit["details"]) == {"user": alice, "seconds": 600, "before": 0}
+        assert json.loads(audit["details"]) == {
+            "user": alice,
+            "team": alice,
+            "seconds": 600,
+            "before": 0,
+        }
 
         # The contest ended a minute ago: bob's time is over, alice has nine minutes left.
         await _end_ago(db, contest_id, 60)
@@ -181,4 +186,4 @@ async def test_one_contestant_submits_until_their_own_end(
             " AND action = 'extend_contestant' ORDER BY id DESC LIMIT 1",
             contest_id,
         )
-        assert json.loads(details) == {"user": alice, "seconds": 0, "before": 600}
+        assert json.loads(details) == {"user": alice, "team": alice, "seconds": 0, "before": 600}

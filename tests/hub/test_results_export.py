@@ -45,7 +45,10 @@ async def test_results_files_of_a_judged_contest(
     bob, bob_name, bob_token = await new_user(hub, db)
     carol, _, carol_token = await new_user(hub, db)
     dave, _, dave_token = await new_user(hub, db)
-    _, _, mod_token = await new_user(hub, db, role="moderator")
+    mod, _, mod_token = await new_user(hub, db, role="moderator")
+    await db.execute(
+        "INSERT INTO contest_moderators (contest_id, user_id) VALUES ($1, $2)", contest_id, mod
+    )
     async with httpx.AsyncClient(base_url=hub.url) as http:
         for token in (alice_token, bob_token, carol_token, dave_token):
             made = await http.post(f"/api/contests/{contest_id}/register", headers=bearer(token))

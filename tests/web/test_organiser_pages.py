@@ -43,7 +43,14 @@ async def test_extra_time_for_one_contestant_and_results_export(
     db = await asyncpg.connect(database_url)
     try:
         player_id, contestant, token = await new_user(hubs[0], db)
-        _, moderator, _ = await new_user(hubs[0], db, role="moderator")
+        moderator_id, moderator, _ = await new_user(hubs[0], db, role="moderator")
+        # The results and medals are the contest's own moderators'.
+        await db.execute(
+            "INSERT INTO contest_moderators (contest_id, user_id) VALUES ($1, $2)"
+            " ON CONFLICT DO NOTHING",
+            cid,
+            moderator_id,
+        )
     finally:
         await db.close()
     async with httpx.AsyncClient(base_url=hubs[0].url) as client:

@@ -26,6 +26,7 @@ from arena.hub import (
     routes_insight,
     routes_organise,
     routes_plagiarism,
+    routes_problem_meta,
     routes_problem_upload,
     routes_problems,
     routes_ratings,
@@ -111,6 +112,7 @@ def api_endpoints() -> list[Endpoint]:
         *routes_after.endpoints,
         *routes_organise.endpoints,
         *routes_problem_upload.endpoints,
+        *routes_problem_meta.endpoints,
     ]
 
 
@@ -184,6 +186,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_after.routes,
         *routes_organise.routes,
         *routes_problem_upload.routes,
+        *routes_problem_meta.routes,
         *routes_ccs.routes,  # the ICPC Contest API (/api/v4): its own spec, not in openapi.json
         WebSocketRoute("/ws/contests/{contest_id}", ws.contestant),
         WebSocketRoute("/ws/contests/{contest_id}/spectate", ws.spectator),

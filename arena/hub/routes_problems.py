@@ -14,6 +14,7 @@ from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, no_nul, not_found
 from arena.hub.state import HubState
 from arena.hub.ttl_cache import TtlCache
+from arena.problems.metadata import DIFFICULTIES
 from arena.protocol import (
     LanguageOption,
     LikeResult,
@@ -30,7 +31,6 @@ from arena.storage.problems import SLUG_RE
 
 PAGE_SIZE = 20
 SAMPLE_BYTES = 64 * 1024
-DIFFICULTIES = ("easy", "medium", "hard")
 MAX_QUERY_CHARS = 200  # a search of more words than that is not a search for a problem
 
 
@@ -125,10 +125,11 @@ async def problem_of_contest(state: HubState, info: ContestInfo, label: str) -> 
     return row
 
 
-# A problem's current version, looked up at most every 2 s per problem and process: a re-import
-# shows within that; each version's statement is built and encoded once.
+# A problem's current version and metadata revision, looked up at most every 2 s per problem and
+# process: a re-import or another hub's metadata edit shows within that (this hub's own edits at
+# once: see ``forget_problem``); each revision's statement is built and encoded once.
 _versions: TtlCache[int, ProblemRow] = TtlCache(ttl_s=2.0, max_entries=4096)
-_statements: http_cache.SharedBuild[tuple[int, int], http_cache.Encoded]
+_statements: http_cache.SharedBuild[tuple[int, int, int], http_cache.Encoded]
 _statements = http_cache.SharedBuild(ttl_s=600.0)
 
 
@@ -148,7 +149,12 @@ async def contest_statement(state: HubState, info: ContestInfo, label: str) -> h
         detail = await problem_detail(state, current, None)
         return http_cache.encoded(json_encoder.encode(msgspec.structs.replace(detail, likes=0)))
 
-    return await _statements.get((current.id, current.current_version), build)
+    return await _statements.get((current.id, current.current_version, current.meta_rev), build)
+
+
+def forget_problem(problem_id: int) -> None:
+    """After a metadata edit: this process reads the problem's new revision on the next request."""
+    _versions.pop(problem_id)
 
 
 async def _text(state: HubState, digest: str) -> str:
@@ -194,6 +200,8 @@ async def problem_detail(
         solved=bool(await _solved(state, user, [problem.id])),
         language_options=options,
         function_problem=limits.function_problem,
+        author=problem.author,
+        source=problem.source,
     )
 
 

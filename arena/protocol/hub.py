@@ -147,6 +147,8 @@ class ProblemDetail(msgspec.Struct, frozen=True):
     # The menu, in the table's order; a function problem offers the languages with a harness.
     language_options: list[LanguageOption] = []
     function_problem: bool = False
+    author: str = ""  # credits an organiser set (empty: none)
+    source: str = ""
 
 
 class LikeResult(msgspec.Struct, frozen=True):

@@ -98,3 +98,26 @@ class RegisterBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
 class InviteTarget(msgspec.Struct, frozen=True):
     contest_id: int
     name: str
+
+
+class ProblemMetaBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A live problem's metadata as the editor saves it (the whole, not a patch)."""
+
+    title: str
+    difficulty: str  # easy, medium, hard
+    tags: list[str]
+    author: str = ""
+    source: str = ""
+    # The revision the editor loaded: a save over someone else's newer edit is a 409.
+    meta_rev: int | None = None
+
+
+class ProblemMeta(msgspec.Struct, frozen=True, kw_only=True):
+    slug: str
+    title: str
+    difficulty: str
+    tags: list[str]
+    author: str
+    source: str
+    version: int  # the live package version (unchanged by metadata edits)
+    meta_rev: int  # bumped by each metadata edit

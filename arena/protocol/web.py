@@ -89,6 +89,8 @@ RECEIVED: tuple[type[msgspec.Struct], ...] = (
     organise.GroupBody,
     organise.Catalogue,
     organise.InviteTarget,
+    organise.ProblemMetaBody,
+    organise.ProblemMeta,
 )
 # Unions by the names the browser uses; the members of a sent union may leave defaults out.
 UNIONS: dict[str, Any] = {"ContestEvent": live.ContestEvent, "AdminCommand": live.AdminCommand}

@@ -22,7 +22,8 @@ _VISIBLE = """
 """
 _COMMON_COLUMNS = (
     "p.id, p.slug, p.title, p.difficulty, p.tags, p.statement_html,"
-    " p.code_stubs::text AS code_stubs, p.current_version, p.like_count"
+    " p.code_stubs::text AS code_stubs, p.current_version, p.like_count,"
+    " p.author, p.source, p.meta_rev"
 )
 _PROBLEM_COLUMNS = _COMMON_COLUMNS + ", p.accepted_count, p.submission_count"
 _PAGE_COLUMNS = (
@@ -48,6 +49,9 @@ class ProblemRow(msgspec.Struct, frozen=True, kw_only=True):
     like_count: int
     accepted_count: int
     submission_count: int
+    author: str = ""
+    source: str = ""
+    meta_rev: int = 0  # bumped by each metadata edit (the version stays)
 
 
 class SampleRow(msgspec.Struct, frozen=True):

@@ -45,8 +45,10 @@ async def test_an_admin_uploads_a_package_and_publishes_it(
     await page.wait_for_url("**/organise/problems")
     await page.get_by_label("Package (.zip)").set_input_files(str(package))
     await expect(page.get_by_label("Slug")).to_have_value(slug)  # taken from the file name
-    await page.get_by_label("Difficulty").select_option("hard")
-    await page.get_by_label("Tags").fill("math, warm-up")
+    # The upload form's own fields (the live problems' editor below has its own).
+    upload_form = page.locator("form.upload-form")
+    await upload_form.get_by_label("Difficulty").select_option("hard")
+    await upload_form.get_by_label("Tags").fill("math, warm-up")
     await page.get_by_role("button", name="Upload").click()
     ready = page.locator(".upload-status [data-status='ready']")
     await expect(ready).to_be_visible(timeout=STAGE_TIMEOUT_MS)

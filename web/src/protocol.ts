@@ -486,6 +486,8 @@ export interface ProblemDetail {
   solved: boolean;
   language_options: LanguageOption[];
   function_problem: boolean;
+  author: string;
+  source: string;
 }
 export interface Sample {
   name: string;
@@ -507,6 +509,27 @@ export interface ProblemSummary {
   accepted: number;
   submissions: number;
   solved: boolean;
+}
+export interface ProblemMeta {
+  slug: string;
+  title: string;
+  difficulty: string;
+  tags: string[];
+  author: string;
+  source: string;
+  version: number;
+  meta_rev: number;
+}
+/**
+ * A live problem's metadata as the editor saves it (the whole, not a patch).
+ */
+export interface ProblemMetaBody {
+  title: string;
+  difficulty: string;
+  tags: string[];
+  author: string;
+  source: string;
+  meta_rev: number | null;
 }
 export interface ProblemUpload {
   id: number;

@@ -3,6 +3,7 @@
 import { ApiFailure, call, friendly, whoami } from "../api";
 import { field, h, replace, toast, when } from "../dom";
 import type { ErrorBody, ProblemUpload, ProblemUploads } from "../protocol";
+import { problemMetaSection } from "./problem_meta";
 import type { Cleanup } from "./simple";
 
 const POLL_MS = 500;
@@ -40,6 +41,7 @@ export async function uploadPage(app: HTMLElement): Promise<Cleanup> {
     return;
   }
   let timer: number | undefined;
+  const metadata = problemMetaSection();
   const fileInput = h("input", { type: "file", name: "package", accept: ".zip,application/zip" });
   const slugInput = h("input", { name: "slug", placeholder: "problem slug (a-z, 0-9, - and _)" });
   const difficulty = h(
@@ -100,6 +102,7 @@ export async function uploadPage(app: HTMLElement): Promise<Cleanup> {
       show(await call<ProblemUpload>("POST", `/api/admin/problems/uploads/${id}/publish`));
       toast("Published");
       void refresh();
+      void metadata.load();
     } catch (err) {
       toast(message(err), "error");
     }
@@ -171,7 +174,8 @@ export async function uploadPage(app: HTMLElement): Promise<Cleanup> {
     status,
     h("h2", {}, "Recent uploads"),
     h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", {}, "Upload"), h("th", {}, "Slug"), h("th", {}, "Status"), h("th", { class: "num" }, "Version"), h("th", {}, "Uploaded"), h("th", {}, ""))), list),
+    metadata.el,
   );
-  await refresh();
+  await Promise.all([refresh(), metadata.load()]);
   return () => window.clearTimeout(timer);
 }

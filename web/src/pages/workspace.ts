@@ -54,6 +54,9 @@ export class Workspace {
       detail.difficulty ? h("span", { class: `difficulty d-${detail.difficulty}` }, detail.difficulty) : null,
       detail.tags.map((t) => h("span", { class: "tag" }, t)),
     );
+    const credits = detail.author || detail.source
+      ? h("p", { class: "muted credits", "data-testid": "credits" }, [detail.author ? `By ${detail.author}` : "", detail.source ? `Source: ${detail.source}` : ""].filter(Boolean).join(" · "))
+      : null;
     const host = h("div", { class: "editor-host" });
     this.editor = new CodeEditor(host, options.scope, detail.code_stubs, detail.languages, () => void this.submit());
     // The menu is the language table's rows: name, and the version and compile flags below it.
@@ -90,6 +93,7 @@ export class Workspace {
         { class: "problem-text", "aria-label": "Statement" },
         options.heading ?? h("h1", {}, detail.title, detail.solved ? h("span", { class: "solved-mark", title: "solved" }, " ✓") : null),
         limits,
+        credits,
         statement,
         samples,
       ),

@@ -19,7 +19,8 @@ import time
 import msgspec
 from host_cpu import HostCpu
 
-from arena.judge.sandbox import container_cpu_ms, create_container, docker_client
+from arena.judge.host_clock import container_cpu_ms
+from arena.judge.sandbox import create_container, docker_client
 from arena.settings import Settings
 
 SETTLE_S = 1.0  # the runner and its zygote finish starting before the CPU is read

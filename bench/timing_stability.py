@@ -4,7 +4,10 @@ The same CPU-bound C program (about 0.6 x the 1 s time limit) is judged ``--runs
 slot while the other slot judges a program that burns CPU until its limit, over and over. Prints
 the coefficient of variation (CV) of the measured program's CPU time and how often it flipped to
 TLE, with each slot pinned to its own core (``ARENA_JUDGE_CPUS``, default ``auto``) and, as the
-baseline measured in the same run, with no pinning (both slots float over every core).
+baseline measured in the same run, with no pinning (both slots float over every core). The CPU
+time is what the judge charges: the container's host-cgroup usage while the program ran
+(``arena/judge/host_clock.py``), or gVisor's own count where no host cgroup is readable. Each run
+is printed as cpu/wall ms; a TLE whose CPU stayed under the limit was stopped by the wall clock.
 
     .venv/bin/python bench/timing_stability.py [--runs 20]
 """
@@ -122,13 +125,22 @@ def summary(name: str, results: list[JudgeResult]) -> tuple[float, int]:
     mean = statistics.fmean(times)
     cv = statistics.pstdev(times) / mean if mean else 0.0
     tle = sum(r.verdict == Verdict.TLE for r in results)
+    # A TLE whose CPU stayed under the limit was stopped by the wall clock: the host starved it.
+    wall = sum(r.verdict == Verdict.TLE and r.time_ms <= TIME_LIMIT_S * 1000 for r in results)
     other = [r.verdict.value for r in results if r.verdict not in (Verdict.AC, Verdict.TLE)]
     print(
         f"{name:>9}: cpu time mean {mean:.0f} ms, min {min(times)}, max {max(times)},"
-        f" CV {cv * 100:.1f} %, TLE {tle}/{len(results)}"
+        f" CV {cv * 100:.1f} %, TLE {tle}/{len(results)} ({wall} by the wall limit)"
         + (f", other {other}" if other else "")
         + f" ({load()})"
     )
+    runs = (
+        f"{r.tests[0].time_ms}{'' if r.verdict == Verdict.AC else r.verdict.value}"
+        f"/{r.tests[0].wall_ms}"
+        for r in results
+        if r.tests
+    )
+    print(f"{'':>9}  cpu/wall ms per run: {' '.join(runs)}")
     return cv, tle
 
 
@@ -151,8 +163,8 @@ async def main() -> None:
     goal = "met" if cv_pinned <= 0.05 and tle_pinned == 0 else "NOT met"
     print(f"pinned CV / unpinned CV = {ratio:.2f}; goal (CV <= 5 %, never TLE) {goal}")
     print(
-        "(CPU time inside gVisor is the sentry's count of the task's running time: host"
-        " processes outside the judge that take the slot's core inflate it; run on a quiet host)"
+        "(CPU time is the container's host-cgroup usage while the program ran; the wall limit"
+        " leaves out the time gVisor counted beyond it, up to 3 x the wall limit)"
     )
 
 

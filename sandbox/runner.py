@@ -70,6 +70,55 @@ def write_frame(stream, header, payload=b""):
     stream.flush()
 
 
+class HostClock:
+    """The host charges a run's CPU from the container's host cgroup, which counts only the time
+    the sandbox really ran. gVisor's own count (the cgroup below) is the time a task spent in
+    application mode by the clock, so time the host's scheduler gave to others counts too.
+
+    ``mark`` tells the host that the run starts or that its tree is gone and waits until the
+    host has read its clock, so that neither the runner's work before the run (sweeping the box,
+    writing the input) nor after it (reading the output) is charged. Between the marks the host
+    sends ``stop`` when its figure passes the CPU limit, and ``clock`` with its figure so far.
+
+    The same preemption pushes the wall clock: a program the host starves of CPU would reach
+    the wall limit, meant for programs that sleep, long before its CPU limit. gVisor's count
+    beyond the host's is time the run's tasks waited for a core the host gave to others (a
+    sleeping task gathers neither), so the wall limit does not count it, up to ``cap_ms``."""
+
+    def __init__(self, reader, out, cap_ms):
+        self.reader, self.out, self.cap_ms = reader, out, cap_ms
+        self.stop_asked, self.cpu_ms = False, 0
+
+    @property
+    def fd(self):
+        return None if self.reader.eof else self.reader.fd
+
+    def mark(self, at):
+        write_frame(self.out, {"kind": "mark", "at": at})
+        while True:
+            header, _ = self.reader.read_frame()
+            if header is None or header.get("kind") == "ack":
+                return
+            self.take(header)
+
+    def take(self, header):
+        self.stop_asked |= header.get("kind") == "stop"
+        if header.get("kind") == "clock":
+            self.cpu_ms = int(header.get("cpu_ms", 0))
+
+    def starved_s(self, gvisor_cpu_ms, wall_ms):
+        """How far the wall limit moves: what gVisor counted beyond the host, up to the cap."""
+        return min(max(0, gvisor_cpu_ms - self.cpu_ms), max(0, self.cap_ms - wall_ms)) / 1000
+
+    def poll(self):
+        """Take the frames the host sent during the run; True once it asked to stop."""
+        if self.fd is not None and select.select([self.fd], [], [], 0)[0]:
+            self.reader.feed()
+            while (frame := self.reader.next_frame()) is not None:
+                self.take(frame[0])
+        return self.stop_asked
+
+
 def start_process(argv, limits, fds):
     if ZYGOTE_PROCESS is not None and ZYGOTE_PROCESS.alive and Zygote.serves(argv):
         try:
@@ -80,14 +129,18 @@ def start_process(argv, limits, fds):
     return launched, launched.pid
 
 
-def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd, wait=None, over_output=None):
+def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd, wait=None, over_output=None,
+                host=None):
     """Run one process tree under the limits; return the report fields and any start error.
 
     ``wait(seconds, fd)`` replaces the plain select between samples (an interactive run moves its
-    data there); ``over_output()`` says whether the process wrote more than its output limit."""
+    data there); ``over_output()`` says whether the process wrote more than its output limit.
+    With ``host`` (a HostClock) the host's clock charges the CPU limit, and gVisor's count, which
+    only ever runs ahead of it, stops the tree at the wall cap in case the host falls silent."""
     error_r, error_w = os.pipe()
+    cpu_limit_ms = host.cap_ms if host else limits["cpu_time_ms"]
     rlimits = {
-        "cpu_s": -(-limits["cpu_time_ms"] // 1000) + 1,  # a backstop; the samples are exact
+        "cpu_s": -(-cpu_limit_ms // 1000) + 1,  # a backstop; the samples are exact
         "fsize": limits["file_size_kib"] * 1024, "nproc": limits["processes"],
         "stack": limits["memory_kib"] * 1024,
         # RLIMIT_AS (0: none) for native languages; runtimes that reserve far more address space
@@ -95,6 +148,8 @@ def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd, wait=None, over_ou
         "address_space": limits.get("address_space_kib", 0) * 1024,
     }
     address_space = rlimits["address_space"]
+    if host:
+        host.mark("start")
     cpu_base = CGROUPS.cpu_ms()
     start = time.monotonic()
     process, pid = start_process(argv, rlimits, (stdin_fd, stdout_fd, stderr_fd, error_w))
@@ -104,7 +159,8 @@ def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd, wait=None, over_ou
     delay = 0.001
     while True:
         if wait is None:
-            select.select([process.fd], [], [], delay)
+            select.select([process.fd] + ([host.fd] if host and host.fd is not None else []), [],
+                          [], delay)
         else:
             wait(delay, process.fd)
         done = process.poll()
@@ -121,9 +177,10 @@ def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd, wait=None, over_ou
         if sum_kib > (limits["memory_kib"] if len(pids) > 1 or not address_space
                       else address_space // 1024):
             stopped = "memory"
-        elif peak_cpu > limits["cpu_time_ms"]:
+        elif peak_cpu > cpu_limit_ms or host and host.poll():
             stopped = "cpu_time"
-        elif time.monotonic() > wall_deadline:
+        elif time.monotonic() > wall_deadline + (
+                host.starved_s(peak_cpu, limits["wall_time_ms"]) if host else 0):
             stopped = "wall_time"
         elif over_output is not None and over_output():
             stopped = "output"
@@ -135,6 +192,8 @@ def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd, wait=None, over_ou
     wall_ms = int((time.monotonic() - start) * 1000)
     status, main_cpu, maxrss = done
     leftovers, reaped_cpu = clear_user_processes(USER_ID, {1, ZYGOTE_PID})
+    if host:
+        host.mark("end")
     tree_cpu = CGROUPS.cpu_ms() - cpu_base if CGROUPS.join else main_cpu + reaped_cpu
     exec_error = os.read(error_r, 1000).decode(errors="replace")
     os.close(error_r)
@@ -189,7 +248,7 @@ def interact(header, reader, out):
     return report
 
 
-def handle(header, payload):
+def handle(header, payload, reader, out):
     global SEALED
     kind = header["kind"]
     if kind == "put_files":
@@ -220,7 +279,10 @@ def handle(header, payload):
     out_fd = open_io("stdout")
     err_fd = out_fd if kind == "compile" else open_io("stderr")
     try:
-        report, exec_error = run_process(header["argv"], limits, stdin_fd, out_fd, err_fd)
+        host = (HostClock(reader, out, max(header.get("wall_cap_ms", 0), limits["wall_time_ms"]))
+                if kind == "run" and header.get("host_clock") else None)
+        report, exec_error = run_process(header["argv"], limits, stdin_fd, out_fd, err_fd,
+                                         host=host)
     finally:
         for fd in {stdin_fd, out_fd, err_fd}:
             os.close(fd)
@@ -278,13 +340,15 @@ def main():
         header, payload = reader.read_frame()
         if header is None:
             return
-        if header.get("kind") in ("data", "close"):
-            continue  # stream frames the host sent while an interactive process was ending
+        if header.get("kind") in ("data", "close", "stop", "clock"):
+            # Stream frames the host sent while an interactive process was ending; host clock
+            # frames that crossed the end of their run.
+            continue
         try:
             if header.get("kind") == "interact":
                 reply, data = interact(header, reader, stdout), b""
             else:
-                reply, data = handle(header, payload)
+                reply, data = handle(header, payload, reader, stdout)
         except Exception as exc:  # noqa: BLE001 - every request gets an answer
             reply, data = {"kind": "error", "message": f"{type(exc).__name__}: {exc}"}, b""
         write_frame(stdout, reply, data)

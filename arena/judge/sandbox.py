@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import select
 import socket
 import struct
 import time
@@ -20,8 +21,11 @@ import docker.errors
 import msgspec
 from docker.types import LogConfig
 
-from arena.judge import seccomp
+from arena.judge import host_clock, seccomp
 from arena.protocol import (
+    ClockAck,
+    ClockMark,
+    ClockReading,
     CompileRequest,
     FileEntry,
     FilesReply,
@@ -32,6 +36,8 @@ from arena.protocol import (
     PutFilesRequest,
     RunnerError,
     RunRequest,
+    StopRun,
+    clocked_reply_decoder,
     files_reply_decoder,
     json_encoder,
     runner_reply_decoder,
@@ -47,6 +53,12 @@ _REPLY_MARGIN_S = 15.0
 # bomb slows every gVisor kernel operation the runner's own checks need).
 _RUN_REPLY_MARGIN_S = 5.0
 _HEADER = struct.Struct(">BxxxL")  # Docker's multiplexed stream frame: stream type, length
+# How often the host reads a run's CPU from the container's cgroup to stop it at its limit (the
+# runner sampled gVisor's count as often), and how often it tells the runner its figure.
+_CLOCK_POLL_S = 0.01
+_CLOCK_TELL_S = 0.1
+# A run the host starves of CPU may take this many times its wall limit (see RunRequest).
+_STARVED_WALL_FACTOR = 3
 
 
 class SandboxError(RuntimeError):
@@ -214,24 +226,6 @@ class FreshSessions:
             await asyncio.to_thread(session.close)
 
 
-def container_cpu_ms(container_id: str) -> float | None:
-    """Host CPU of a container's processes so far (gVisor's sentry and gofer and all inside),
-    from its cgroup; None where the cgroup is not readable (another host, another layout)."""
-    for path in (
-        f"/sys/fs/cgroup/cpuacct/docker/{container_id}/cpuacct.usage",
-        f"/sys/fs/cgroup/system.slice/docker-{container_id}.scope/cpu.stat",
-    ):
-        try:
-            with open(path) as f:  # noqa: PTH123 - a cgroup read
-                text = f.read()
-        except OSError:
-            continue
-        if path.endswith("cpu.stat"):
-            return int(text.split()[1]) / 1000  # usage_usec
-        return int(text) / 1e6
-    return None
-
-
 class SandboxSession:
     """A blocking conversation with the runner of one container."""
 
@@ -245,10 +239,17 @@ class SandboxSession:
         self._stdout = bytearray()
         self._stderr = bytearray()
         self._closed = False
+        # The container's host cgroup, whose CPU a run is charged (None: gVisor's count instead).
+        self._cpu_file = host_clock.cpu_file(container.id)
 
     @property
     def container_id(self) -> str:
         return str(self._container.id)
+
+    @property
+    def host_cpu_file(self) -> str | None:
+        """The container's host-cgroup CPU counter that runs are charged by, if readable."""
+        return self._cpu_file
 
     def compile(
         self, source_name: str, source: bytes, argv: list[str], limits: ProcessLimits
@@ -263,10 +264,22 @@ class SandboxSession:
     def run(
         self, argv: list[str], stdin: bytes, limits: ProcessLimits
     ) -> tuple[ProcessReport, bytes]:
-        request = RunRequest(argv=argv, limits=limits, payload_bytes=len(stdin))
-        reply_s = limits.wall_time_ms / 1000 + _RUN_REPLY_MARGIN_S
+        clocked = self._cpu_file is not None
+        wall_cap_ms = limits.wall_time_ms * (_STARVED_WALL_FACTOR if clocked else 1)
+        request = RunRequest(
+            argv=argv,
+            limits=limits,
+            payload_bytes=len(stdin),
+            host_clock=clocked,
+            wall_cap_ms=wall_cap_ms,
+        )
+        reply_s = wall_cap_ms / 1000 + _RUN_REPLY_MARGIN_S
         started = time.monotonic()
         try:
+            if clocked:
+                return self._clocked_exchange(
+                    json_encoder.encode(request), stdin, reply_s, limits.cpu_time_ms
+                )
             return self._exchange(json_encoder.encode(request), stdin, reply_s)
         except SandboxError as exc:
             if isinstance(exc.__cause__, TimeoutError):
@@ -353,6 +366,68 @@ class SandboxSession:
         if isinstance(reply, RunnerError):
             raise SandboxError(f"runner: {reply.message}")
         return reply, data
+
+    def _clocked_exchange(
+        self, header: bytes, payload: bytes, reply_s: float, cpu_limit_ms: int
+    ) -> tuple[ProcessReport, bytes]:
+        """A run charged by the host clock: its CPU is the container's host-cgroup usage between
+        the runner's two marks (right before the program starts, once its whole tree is gone)."""
+        deadline = time.monotonic() + reply_s
+        charged_ms: float | None = None
+        try:
+            self._sock.settimeout(_REPLY_MARGIN_S)
+            self._sock.sendall(header + b"\n" + payload)
+            reply = clocked_reply_decoder.decode(self._read_line(deadline))
+            if isinstance(reply, ClockMark):
+                started_ms = self._host_cpu_ms()
+                self._send(ClockAck())
+                reply = self._watch(started_ms, cpu_limit_ms, deadline)
+                if isinstance(reply, ClockMark):
+                    charged_ms = self._host_cpu_ms() - started_ms
+                    self._send(ClockAck())
+                    reply = clocked_reply_decoder.decode(self._read_line(deadline))
+            data = self._read_exact(reply.payload_bytes, deadline)
+        except (OSError, EOFError, msgspec.DecodeError) as exc:
+            raise self.failure(exc) from exc
+        if isinstance(reply, RunnerError):
+            raise SandboxError(f"runner: {reply.message}")
+        if isinstance(reply, ClockMark):
+            raise SandboxError(f"runner: a clock mark ({reply.at}) where its report belongs")
+        if charged_ms is None:  # a runner that does not know the host clock: its own count
+            return reply, data
+        return msgspec.structs.replace(reply, cpu_ms=round(charged_ms)), data
+
+    def _watch(
+        self, started_ms: float, cpu_limit_ms: int, deadline: float
+    ) -> ClockMark | ProcessReport | RunnerError:
+        """Wait for the runner's next frame, asking it to stop the run once the host clock passes
+        the CPU limit (its own clock, which runs ahead under load, stops it only at the wall
+        cap) and telling it the host's figure for its wall limit."""
+        stop_sent = False
+        told = time.monotonic()
+        while self._stdout.find(b"\n") < 0:
+            used_ms = self._host_cpu_ms() - started_ms
+            if not stop_sent and used_ms > cpu_limit_ms:
+                self._send(StopRun())
+                stop_sent = True
+            if time.monotonic() - told >= _CLOCK_TELL_S:
+                self._send(ClockReading(cpu_ms=int(used_ms)))
+                told = time.monotonic()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the runner did not answer in time")
+            if select.select([self._sock], [], [], min(remaining, _CLOCK_POLL_S))[0]:
+                self._fill(deadline)
+        return clocked_reply_decoder.decode(self._read_line(deadline))
+
+    def _host_cpu_ms(self) -> float:
+        used = host_clock.read_cpu_ms(self._cpu_file) if self._cpu_file else None
+        if used is None:
+            raise OSError("the container's cgroup is gone")
+        return used
+
+    def _send(self, frame: ClockAck | ClockReading | StopRun) -> None:
+        self._sock.sendall(json_encoder.encode(frame) + b"\n")
 
     def _files_exchange(self, header: bytes, payload: bytes) -> tuple[FilesReply, bytes]:
         deadline = time.monotonic() + _REPLY_MARGIN_S * 4

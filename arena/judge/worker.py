@@ -21,9 +21,10 @@ from arena import logs
 from arena.judge import metrics
 from arena.judge.budget import over_budget, time_budget_s
 from arena.judge.grader import GradingPlan, grade, run_limits
+from arena.judge.host_clock import container_cpu_ms
 from arena.judge.plans import PlanCache
 from arena.judge.pool import WarmPool
-from arena.judge.sandbox import SandboxError, SandboxSession, container_cpu_ms
+from arena.judge.sandbox import SandboxError, SandboxSession
 from arena.judge.stopping import GracefulStop, HandBack
 from arena.languages import Language, LanguageTable
 from arena.protocol import (

@@ -59,10 +59,46 @@ class CompileRequest(msgspec.Struct, frozen=True, tag="compile", tag_field="kind
 
 
 class RunRequest(msgspec.Struct, frozen=True, tag="run", tag_field="kind"):
-    """Run ``argv`` with the payload as stdin."""
+    """Run ``argv`` with the payload as stdin.
+
+    With ``host_clock`` the host charges the run's CPU from the container's host cgroup: the
+    runner sends a ``ClockMark`` right before it starts the program and another once the whole
+    process tree is gone, waiting for a ``ClockAck`` after each. Between the two the host sends
+    ``StopRun`` once its figure passes the CPU limit, and ``ClockReading`` now and then: the
+    time gVisor counted beyond it is time the host starved the program, which the wall limit
+    does not count, up to ``wall_cap_ms``. gVisor's own CPU count backs the host up at the cap.
+    """
 
     argv: list[str]
     limits: ProcessLimits
+    payload_bytes: int = 0
+    host_clock: bool = False
+    wall_cap_ms: int = 0
+
+
+class ClockMark(msgspec.Struct, frozen=True, tag="mark", tag_field="kind"):
+    """Runner → host: the run starts (``at`` = ``start``) or its process tree is gone (``end``)."""
+
+    at: str
+    payload_bytes: int = 0
+
+
+class ClockAck(msgspec.Struct, frozen=True, tag="ack", tag_field="kind"):
+    """Host → runner: the host read its CPU clock for the last ``ClockMark``."""
+
+    payload_bytes: int = 0
+
+
+class ClockReading(msgspec.Struct, frozen=True, tag="clock", tag_field="kind"):
+    """Host → runner: the CPU the host charged the run so far."""
+
+    cpu_ms: int
+    payload_bytes: int = 0
+
+
+class StopRun(msgspec.Struct, frozen=True, tag="stop", tag_field="kind"):
+    """Host → runner: stop the running process tree, it used up its CPU time."""
+
     payload_bytes: int = 0
 
 
@@ -145,6 +181,7 @@ class StreamClose(msgspec.Struct, frozen=True, tag="close", tag_field="kind"):
 
 
 RunnerReply = ProcessReport | RunnerError
+ClockedRunnerReply = ClockMark | ProcessReport | RunnerError
 FilesRunnerReply = FilesReply | RunnerError
 StreamRunnerReply = StreamData | StreamClose | ProcessReport | RunnerError
 
@@ -227,6 +264,7 @@ GradingEvent = CompileStarted | CompileFinished | TestStarted | TestFinished | J
 
 json_encoder = msgspec.json.Encoder()
 runner_reply_decoder = msgspec.json.Decoder(RunnerReply)
+clocked_reply_decoder = msgspec.json.Decoder(ClockedRunnerReply)
 files_reply_decoder = msgspec.json.Decoder(FilesRunnerReply)
 stream_reply_decoder = msgspec.json.Decoder(StreamRunnerReply)
 

@@ -1,13 +1,17 @@
 """The Contest API's own checker (check-api.sh of icpc/ccs-specs, with -e -C: schemas, error
 codes, and the REST endpoints against the event feed) on a contest with a team in a group and an
-organization, a judged submission and a clarification."""
+organization, a judged submission and a clarification, and on the demo contest that
+``arena demo seed`` restarted (the real command, twice: the second run moves the first run's
+submissions to practice, and the feed must not announce them any more)."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +28,55 @@ CHECKER = Path(__file__).resolve().parents[1] / "conformance" / "ccs-check" / "r
     not all(shutil.which(tool) for tool in ("curl", "jq", "php")),
     reason="needs curl, jq and php-cli (scripts/setup.sh installs them)",
 )
+def _seed(env: dict[str, str]) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "arena", "demo", "seed", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    seeded: dict[str, Any] = json.loads(done.stdout)
+    return seeded
+
+
+async def _demo_run(hub: Hub, seeded: dict[str, Any]) -> int:
+    """alice (with the password the seed printed) submits to the demo and asks a question;
+    returns her judged submission."""
+    password = next(a["password"] for a in seeded["accounts"] if a["username"] == "alice")
+    contest_id = seeded["contest_id"]
+    async with httpx.AsyncClient(base_url=hub.url) as client:
+        login = await client.post(
+            "/api/auth/login", json={"username": "alice", "password": password}
+        )
+        assert login.status_code == 200, login.text
+        client.headers.update(bearer(login.json()["token"]))
+        sent = await client.post(
+            f"/api/contests/{contest_id}/submissions",
+            json={"problem": "A", "language": "python3", "source": AC_SOURCE},
+        )
+        assert sent.status_code == 202, sent.text
+        await wait_judged(client, sent.json()["id"], dict(client.headers))
+        asked = await client.post(
+            f"/api/contests/{contest_id}/clarifications", json={"question": "Demo?"}
+        )
+        assert asked.status_code == 201, asked.text
+    return int(sent.json()["id"])
+
+
 async def test_check_api_runs_clean(
-    hubs: list[Hub], db: Any, hub_problem: tuple[int, str], hub_worker: Any
-) -> None:
+    hubs: list[Hub], db: Any, hub_problem: tuple[int, str], hub_worker: Any,
+    hub_env: dict[str, str],
+) -> None:  # fmt: skip
+    # The demo: a first run with a judged submission, then a restart, then a new submission.
+    first = _seed(hub_env)
+    old = await _demo_run(hubs[0], first)
+    seeded = _seed(hub_env)
+    demo_id = seeded["contest_id"]
+    assert demo_id == first["contest_id"] and seeded["moved_submissions"] >= 1
+    assert await db.fetchval("SELECT contest_id FROM submissions WHERE id = $1", old) is None
+    new = await _demo_run(hubs[0], seeded)
     contest_id = await new_contest(db, hub_problem[0], duration_s=7200)
     _, admin, admin_token = await new_user(hubs[0], db, role="admin")
     _, member, token = await new_user(hubs[0], db)
@@ -61,4 +111,16 @@ async def test_check_api_runs_clean(
     )
     report = done.stdout + done.stderr
     assert done.returncode == 0, report
-    assert f"Validating contest '{contest_id}'" in report or str(contest_id) in report
+    demo_key = seeded["contest"]  # the Contest API's id: contest.yaml's, "demo"
+    for checked in (str(contest_id), demo_key):
+        assert f"Validating contest '{checked}'" in report, report
+    # The restarted demo's feed and REST lists name the new submission, not the moved one.
+    async with httpx.AsyncClient(base_url=hubs[0].url, headers=bearer(admin_token)) as client:
+        listed = await client.get(f"/api/v4/contests/{demo_key}/submissions")
+        feed = await client.get(f"/api/v4/contests/{demo_key}/event-feed?stream=false")
+    assert [s["id"] for s in listed.json()] == [str(new)], listed.text
+    announced = {
+        e["id"] for line in feed.text.splitlines() if line.strip()
+        for e in [json.loads(line)] if e["type"] == "submissions"
+    }  # fmt: skip
+    assert str(new) in announced and str(old) not in announced

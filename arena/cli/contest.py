@@ -1,23 +1,28 @@
-"""``arena contest import PATH``: load an ICPC contest package and its problems."""
+"""``arena contest import PATH``: load an ICPC contest package, its problems and its teams."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from arena.cli.common import UsageError, code_stubs
 from arena.cli.contest_export import add_export
 from arena.cli.contest_plagiarism import add_plagiarism
 from arena.cli.problem import run_with_database
 from arena.cli.user import register_contest_actions
+from arena.hub.auth import password_hasher
 from arena.settings import Settings
-from arena.storage import ratings
+from arena.storage import account_events, ratings
 from arena.storage.blobs import BlobStore
 from arena.storage.contest_state import contest_by_ref
 from arena.storage.contests import ImportedContest, import_contest
+from arena.storage.team_import import TeamsImported
 
 
 def register(commands: Any) -> None:
@@ -25,8 +30,11 @@ def register(commands: Any) -> None:
     actions = parser.add_subparsers(dest="action", required=True)
     importer = actions.add_parser(
         "import",
-        help="import an ICPC contest package (contest.yaml, problems.yaml, problem packages)",
-        description="Importing a contest id again updates it. Blobs go to $ARENA_BLOB_DIR.",
+        help="import an ICPC contest package (contest.yaml, problems.yaml, problem packages,"
+        " teams.json, organizations.json, groups.json, accounts.yaml)",
+        description="Importing a contest id again updates it. Blobs go to $ARENA_BLOB_DIR."
+        " Accounts' passwords are stored as argon2 hashes; an account without one cannot log"
+        " in until one is set (arena user add --reset-password).",
     )
     importer.add_argument("path", type=Path, metavar="PATH", help="package directory or .zip")
     importer.set_defaults(handler=run_import)
@@ -54,12 +62,38 @@ def run_rated(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    async def job(conn: asyncpg.Connection, blobs: BlobStore) -> ImportedContest:
-        stubs = code_stubs(Settings.from_env())
-        return await import_contest(conn, blobs, args.path, code_stubs=stubs)
+    settings = Settings.from_env()
 
-    print(describe(run_with_database(job)))
+    async def job(conn: asyncpg.Connection, blobs: BlobStore) -> ImportedContest:
+        return await import_contest(
+            conn,
+            blobs,
+            args.path,
+            code_stubs=code_stubs(settings),
+            hash_password=password_hasher(settings).hash,
+        )
+
+    result = run_with_database(job)
+    print(describe(result))
+    if result.teams is not None and (result.teams.ended_sessions or result.teams.changed_users):
+        print(asyncio.run(_tell_hubs(settings, result.teams)))
     return 0
+
+
+async def _tell_hubs(settings: Settings, teams: TeamsImported) -> str:
+    """Hubs cache sessions: a changed password or role ends them there too (best effort: the
+    import is done; without Redis the cache lets them go within minutes)."""
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        await account_events.end_sessions(redis, teams.ended_sessions)
+        for user_id in teams.changed_users:
+            await account_events.account_changed(redis, user_id)
+    except RedisError as exc:
+        changed = len(teams.changed_users)
+        return f"warning: could not tell the hubs that {changed} accounts changed: {exc}"
+    finally:
+        await redis.aclose()
+    return f"{len(teams.changed_users)} accounts changed: their sessions ended"
 
 
 def describe(result: ImportedContest) -> str:
@@ -74,4 +108,11 @@ def describe(result: ImportedContest) -> str:
         parts.append(f"{link.label} {link.slug} ({state})")
     action = "created" if result.created else "updated"
     problems = ", ".join(parts) or "no problems"
-    return f"{action} contest {result.external_id} {result.name!r}: {problems}"
+    line = f"{action} contest {result.external_id} {result.name!r}: {problems}"
+    teams = result.teams
+    if teams is not None:
+        line += (
+            f"; {teams.teams} teams, {teams.organizations} organizations, {teams.groups} groups,"
+            f" accounts: {teams.accounts_created} created, {teams.accounts_updated} updated"
+        )
+    return line

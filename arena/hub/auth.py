@@ -54,7 +54,9 @@ async def hash_password(state: HubState, password: str) -> str:
     return await asyncio.to_thread(state.hasher.hash, password)
 
 
-async def verify_password(state: HubState, stored: str, password: str) -> bool:
+async def verify_password(state: HubState, stored: str | None, password: str) -> bool:
+    if stored is None:  # an account without a password (imported): nothing logs it in
+        return False
     try:
         return await asyncio.to_thread(state.hasher.verify, stored, password)
     except (VerificationError, InvalidHashError):

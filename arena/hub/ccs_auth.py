@@ -46,7 +46,8 @@ async def _basic_user(state: HubState, encoded: str, host: str) -> UserInfo:
     # this process, and only for this password against this stored hash.
     async with state.db.acquire() as conn:
         record = await users.find_user(conn, username)
-    if record is None or record.disabled:
+    # An account without a password (imported without one) is refused as a wrong password is.
+    if record is None or record.disabled or record.password_hash is None:
         await guard.check(username, valid_name=True)
         await guard.failed()
         raise ApiError(401, "unauthenticated", "wrong username or password")

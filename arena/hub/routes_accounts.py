@@ -74,7 +74,7 @@ async def login(request: Request) -> Response:
     token = auth.new_token()
     async with state.db.acquire() as conn:
         await users.create_session(conn, record.info.id, token, settings.session_ttl_s)
-        if state.hasher.check_needs_rehash(record.password_hash):
+        if record.password_hash and state.hasher.check_needs_rehash(record.password_hash):
             hashed = await auth.hash_password(state, body.password)
             await users.set_password_hash(conn, record.info.id, hashed)
     response = json(LoginResult(token=token, user=record.info))

@@ -10,23 +10,26 @@ names (``start_time``, ``label``) and the older dashed ones (``start-time``, ``l
 
 from __future__ import annotations
 
-import json
+import asyncio
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import msgspec
-import yaml
 
 from arena.languages import CodeStubs
-from arena.problems.errors import MAX_YAML_NODES, PackageError, check_yaml_size
+from arena.problems.errors import PackageError
 from arena.protocol.vocabulary import Scoring
 from arena.storage.archives import unpacked
 from arena.storage.blobs import BlobStore
 from arena.storage.errors import ImportFailure
+from arena.storage.package_files import load_file as _load
+from arena.storage.package_teams import TeamPackage, read_team_package
 from arena.storage.problems import SLUG_RE, ImportedProblem, import_problem
+from arena.storage.team_import import TeamsImported, write_team_package
 
 __all__ = ["ContestProblem", "ImportedContest", "import_contest"]
 
@@ -55,60 +58,8 @@ class ImportedContest(msgspec.Struct, frozen=True):
     # False when a contest with this id existed and was updated.
     created: bool
     problems: list[ContestProblem]
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML 1.1 reads ``duration: 5:00:00`` as the base-60 integer 18000 and ``start_time`` as a
-    datetime (dropping what the spec says about it); this loader keeps both as written."""
-
-
-_INT_TAG = "tag:yaml.org,2002:int"
-_FLOAT_TAG = "tag:yaml.org,2002:float"
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-_Loader.yaml_implicit_resolvers = {
-    first: [item for item in items if item[0] not in (_INT_TAG, _FLOAT_TAG, _TIMESTAMP_TAG)]
-    for first, items in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    _INT_TAG, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
-)
-_Loader.add_implicit_resolver(
-    _FLOAT_TAG,
-    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
-    list("-+.0123456789"),
-)
-
-
-def _load(path: Path, file: str) -> object:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFailure(file, None, f"not valid UTF-8 ({exc.reason})") from exc
-    except OSError as exc:
-        raise ImportFailure(file, None, f"cannot read: {exc.strerror}") from exc
-    if path.suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            message = f"invalid JSON at line {exc.lineno}: {exc.msg}"
-            raise ImportFailure(file, None, message) from exc
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        too_large_at = check_yaml_size(node)
-        if too_large_at is not None:
-            message = f"expands to more than {MAX_YAML_NODES} values through aliases"
-            raise ImportFailure(file, None, f"line {too_large_at}: {message}")
-        return loader.construct_document(node) if node is not None else None
-    except RecursionError as exc:
-        raise ImportFailure(file, None, "invalid YAML: nested too deeply") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ImportFailure(file, None, f"invalid YAML{where}: {problem}") from exc
-    finally:
-        loader.dispose()
+    # The Contest Package's teams, organizations, groups and accounts, when it has them.
+    teams: TeamsImported | None = None
 
 
 class _Fields:
@@ -342,13 +293,20 @@ async def _problem(
 
 
 async def import_contest(
-    conn: asyncpg.Connection, blobs: BlobStore, path: Path, *, code_stubs: CodeStubs | None = None
+    conn: asyncpg.Connection,
+    blobs: BlobStore,
+    path: Path,
+    *,
+    code_stubs: CodeStubs | None = None,
+    hash_password: Callable[[str], str] | None = None,
 ) -> ImportedContest:
-    """Import the contest package at ``path`` and its problems, all in one transaction.
+    """Import the contest package at ``path``, its problems and its teams (``teams.json``,
+    ``organizations.json``, ``groups.json``, ``accounts.yaml``), all in one transaction.
 
     A contest whose id was imported before is updated, and its problem list replaced; problems
     whose package is unchanged keep their version. Bad input raises ``ImportFailure`` naming
-    the file and the field. The problems get ``code_stubs`` as in ``import_problem``.
+    the file and the field. The problems get ``code_stubs`` as in ``import_problem``; the
+    passwords of ``accounts.yaml`` are stored as ``hash_password`` makes them (argon2).
     """
     async with unpacked(Path(path), _MARKERS) as root:
         in_config = _find(root, _CONTEST_FILES) is None and (root / "config").is_dir()
@@ -371,6 +329,9 @@ async def import_contest(
             entries = _read_problems(contest_data, contest_file, "")
         else:
             raise ImportFailure(rel + "problems.yaml", None, "missing (or problemset.yaml)")
+
+        team_package = read_team_package(config, rel)
+        hashes = await _hashes(team_package, hash_password)
 
         async with conn.transaction():
             links = [
@@ -401,4 +362,27 @@ async def import_contest(
                     for link, e in zip(links, entries, strict=True)
                 ],
             )
-    return ImportedContest(contest_id, spec.external_id, spec.name, row["created"], links)
+            teams = (
+                None
+                if team_package is None
+                else await write_team_package(conn, contest_id, team_package, hashes)
+            )
+    return ImportedContest(contest_id, spec.external_id, spec.name, row["created"], links, teams)
+
+
+async def _hashes(
+    package: TeamPackage | None, hash_password: Callable[[str], str] | None
+) -> dict[str, str]:
+    """Each account's password (by lower-cased username), hashed with a salt of its own (two
+    accounts with one password do not share a hash), off the event loop: argon2 is slow on
+    purpose."""
+    if package is None:
+        return {}
+    hashed: dict[str, str] = {}
+    for account in package.accounts.items:
+        if account.password is None:
+            continue
+        if hash_password is None:
+            raise ImportFailure(package.accounts.file, None, "has passwords, and no hasher")
+        hashed[account.username.lower()] = await asyncio.to_thread(hash_password, account.password)
+    return hashed

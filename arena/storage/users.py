@@ -13,7 +13,7 @@ from arena.protocol import UserInfo
 
 class UserRecord(msgspec.Struct, frozen=True):
     info: UserInfo
-    password_hash: str
+    password_hash: str | None  # None: imported without one, cannot log in until one is set
     disabled: bool
 
 

@@ -101,6 +101,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # and what it may unpack to (a zip bomb is refused while it is being unpacked).
     problem_upload_max_bytes: int = 64 << 20
     problem_upload_unpacked_max_bytes: int = 1 << 30
+    # The upload's worker job renews its lease every third of this; once it has expired (the
+    # worker died) the sweeper queues the upload again (arena/storage/upload_recovery.py).
+    problem_upload_lease_s: float = 30.0
+    # A queued upload whose job is gone from Redis this long after it was queued is queued
+    # again (its job may wait behind judgings: longer than a judging's).
+    problem_upload_requeue_after_s: float = 300.0
+    # Staging and checking an upload (every submission of the package judged) may take this
+    # long; then the check ends as an error (arq's own timeout for the job is 1800 s).
+    problem_upload_check_s: float = 1700.0
     ws_send_timeout_s: float = 10.0  # a socket that takes longer to accept a frame is dropped
     leaderboard_tick_s: float = 0.25
     page_size: int = 50

@@ -12,8 +12,9 @@ from typing import Any, TextIO
 import docker.errors
 
 from arena.cli.common import UsageError
-from arena.judge.grader import GradingPlan, grade, plan_for
-from arena.judge.sandbox import FreshSessions, SandboxError, docker_client, open_session
+from arena.judge.grader import GradingPlan, plan_for
+from arena.judge.package_check import judge_in
+from arena.judge.sandbox import FreshSessions, SandboxError, docker_client
 from arena.languages import Language, LanguageError, LanguageTable
 from arena.problems.package import PackageError, ProblemPackage, infer_time_limit, load_package
 from arena.problems.scoring import scoring_plan
@@ -101,16 +102,11 @@ async def judge_once(
     on_event: Callable[[GradingEvent], None],
 ) -> JudgeResult:
     client = docker_client(settings)
-    session = await asyncio.to_thread(open_session, client, settings)
+    fresh = FreshSessions(client, settings)
     try:
-        async for event in grade(session, language, source, plan, FreshSessions(client, settings)):
-            on_event(event)
-            if isinstance(event, JudgingFinished):
-                return event.result
+        return await judge_in(fresh, fresh, language, source, plan, on_event)
     finally:
-        await asyncio.to_thread(session.close)
         client.close()
-    raise SandboxError("grading ended without a result")
 
 
 async def measure_time_limit(

@@ -14,11 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from arena.hub import auth
-from arena.hub.endpoints import Endpoint, routes_for
+from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int
 from arena.hub.state import HubState
 from arena.protocol import UserInfo
-from arena.protocol.uploads import ProblemUpload, ProblemUploads
+from arena.protocol.uploads import PackageCheck, ProblemUpload, ProblemUploads
 from arena.storage import problem_uploads
 from arena.storage.blobs import BlobStore
 from arena.storage.errors import ImportFailure
@@ -130,15 +130,39 @@ async def get_upload(request: Request) -> Response:
     return json(upload_view(row))
 
 
-async def publish(request: Request) -> Response:
+async def get_check(request: Request) -> Response:
     state = _state(request)
     await _admin(state, request)
     upload_id = path_int(request, "upload_id")
     async with state.db.acquire() as conn:
+        row = await problem_uploads.get(conn, upload_id)
+    if row is None:
+        raise not_found(f"problem upload {upload_id}")
+    check = row.check
+    if check is None:
+        raise ApiError(409, "conflict", f"upload {upload_id} is {row.status}: no check yet")
+    return json(check)
+
+
+def _confirmed(request: Request) -> bool:
+    raw = request.query_params.get("confirm", "false")
+    if raw not in ("true", "false"):
+        raise ApiError(400, "bad_request", "confirm is true or false")
+    return raw == "true"
+
+
+async def publish(request: Request) -> Response:
+    state = _state(request)
+    user = await _admin(state, request)
+    upload_id = path_int(request, "upload_id")
+    confirmed = _confirmed(request)
+    async with state.db.acquire() as conn:
         try:
-            row = await problem_uploads.publish(conn, upload_id)
+            row = await problem_uploads.publish(conn, upload_id, user.id, confirmed=confirmed)
         except LookupError:
             raise not_found(f"problem upload {upload_id}") from None
+        except problem_uploads.CheckNotPassed as exc:
+            raise ApiError(409, "check_failed", str(exc)) from None
         except problem_uploads.PublishRefused as exc:
             raise ApiError(409, "conflict", str(exc)) from None
     await problem_uploads.announce(state.redis, row)
@@ -179,13 +203,33 @@ endpoints = [
         tags=_TAGS,
     ),
     Endpoint(
+        "GET",
+        "/api/admin/problems/uploads/{upload_id}/check",
+        get_check,
+        "Admins: the check of an upload's staged version so far: each test input through each"
+        " input validator, each of the package's submissions against its folder's verdict",
+        {200: PackageCheck},
+        auth="required",
+        errors=(403, 404, 409),
+        tags=_TAGS,
+    ),
+    Endpoint(
         "POST",
         "/api/admin/problems/uploads/{upload_id}/publish",
         publish,
-        "Admins: make a ready upload's staged version the problem's live one",
+        "Admins: make a ready upload's staged version the problem's live one; one whose check"
+        " failed or could not finish needs ?confirm=true (409 check_failed says why)",
         {200: ProblemUpload},
         auth="required",
-        errors=(403, 404, 409),
+        query=(
+            Param(
+                "confirm",
+                str,
+                "true: publish although the version's check failed or could not finish",
+                enum=("true", "false"),
+            ),
+        ),
+        errors=(400, 403, 404, 409),
         tags=_TAGS,
     ),
 ]

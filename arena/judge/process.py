@@ -153,6 +153,8 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
         functions=[
             func(run_code, name=RUN_FUNCTION, timeout=120, max_tries=1, keep_result=120),
             func(plagiarism_check, name=PLAGIARISM_FUNCTION, timeout=1800, max_tries=1),
+            # One try: a package that kills its worker must not kill every worker in turn; the
+            # sweeper takes back an upload whose worker died (arena/storage/upload_recovery.py).
             func(problem_upload, name=PROBLEM_UPLOAD_FUNCTION, timeout=1800, max_tries=1),
             func(
                 judge_submission,

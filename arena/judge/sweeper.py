@@ -7,7 +7,8 @@ from typing import Any
 
 from arq.constants import in_progress_key_prefix, job_key_prefix
 
-from arena.storage import queue, ranking_cache, submissions, turns
+from arena.storage import problem_uploads, queue, ranking_cache, submissions, turns
+from arena.storage.upload_recovery import recover
 
 log = logging.getLogger(__name__)
 # A worker claims its submission in Postgres milliseconds after arq marks the job in progress;
@@ -18,7 +19,8 @@ UNCLAIMED_AFTER_S = 10.0
 async def sweep(ctx: dict[str, Any]) -> int:
     """Queue again what a dead worker held (expired leases), what the queue may have lost
     (Redis down at submit time, or restarted) and the submissions whose turn came without a
-    verdict to call them; repair boards whose refresh failed."""
+    verdict to call them; repair boards whose refresh failed; take back the problem uploads
+    whose check died with its worker."""
     state = ctx["arena"]  # the worker's WorkerState
     async with state.db.acquire() as conn:
         released = await submissions.release_expired(conn)
@@ -39,7 +41,10 @@ async def sweep(ctx: dict[str, Any]) -> int:
         for contest_id, user_id in await submissions.boards_pending(conn, 5.0):
             await ranking_cache.refresh_user(conn, state.redis, contest_id, user_id)
             await submissions.clear_boards_pending(conn, contest_id, user_id)
-    return len(stale)
+        uploads = await recover(conn, state.redis, state.settings.problem_upload_requeue_after_s)
+    for row in uploads:  # the admins' pages show the notice at once
+        await problem_uploads.announce(state.redis, row)
+    return len(stale) + len(uploads)
 
 
 async def _lost(

@@ -284,8 +284,14 @@ async def _drop_run(redis: Any, job_id: str) -> None:
         await pipe.execute()
 
 
-async def enqueue_problem_upload(redis: Any, upload_id: int) -> Any:
-    """An uploaded package's import for a worker (unpacking and hashing are no hub's work)."""
-    return await redis.enqueue_job(
-        PROBLEM_UPLOAD_FUNCTION, upload_id, _job_id=f"problem-upload:{upload_id}"
-    )
+def problem_upload_job_id(upload_id: int, attempt: int = 0) -> str:
+    """A new id for each attempt: arq keeps a finished or dead job's id for a while, and the
+    attempt in it lets a stale job claim nothing."""
+    return f"problem-upload:{upload_id}" + (f":{attempt}" if attempt else "")
+
+
+async def enqueue_problem_upload(redis: Any, upload_id: int, attempt: int = 0) -> Any:
+    """An uploaded package's import and check for a worker (unpacking, hashing and judging are
+    no hub's work)."""
+    job_id = problem_upload_job_id(upload_id, attempt)
+    return await redis.enqueue_job(PROBLEM_UPLOAD_FUNCTION, upload_id, attempt, _job_id=job_id)

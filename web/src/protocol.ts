@@ -182,6 +182,13 @@ export interface GroupBody {
   name: string;
   hidden: boolean;
 }
+export interface CheckSummary {
+  state: string;
+  submissions: number;
+  mismatched: number;
+  inputs: number;
+  rejected: number;
+}
 export interface Clarification {
   id: number;
   problem: string | null;
@@ -354,6 +361,15 @@ export interface FailedJudgingView {
   worker: string | null;
   submitted_at: string;
 }
+/**
+ * One test input through one input validator (exit 42: valid).
+ */
+export interface InputCheck {
+  validator: string;
+  test: string;
+  outcome: string;
+  note?: string;
+}
 export interface InviteTarget {
   contest_id: number;
   name: string;
@@ -425,6 +441,28 @@ export interface OrganisedContest {
   invite_code: string | null;
   submissions: number;
   phase: string;
+}
+/**
+ * The check of a staged version; ``state`` is "running", "passed", "failed" (a mismatch or
+ * a rejected input) or "error" (the check could not finish: ``message`` says why).
+ */
+export interface PackageCheck {
+  state: string;
+  inputs: InputCheck[];
+  submissions: SubmissionCheck[];
+  message: string;
+}
+/**
+ * One file of ``submissions/<folder>/`` judged against the verdict its folder promises.
+ */
+export interface SubmissionCheck {
+  folder: string;
+  file: string;
+  expected: string;
+  outcome: string;
+  verdict?: string;
+  time_ms?: number;
+  note?: string;
 }
 export interface PastContest {
   contest_id: number;
@@ -541,6 +579,24 @@ export interface ProblemUpload {
   error: string | null;
   created_at: string;
   published_at: string | null;
+  check: CheckSummary | null;
+  notice: string | null;
+}
+/**
+ * Pushed on the admins' sockets (/ws/admin) when an upload changes status.
+ */
+export interface ProblemUploadChanged {
+  type: "problem_upload";
+  upload: ProblemUpload;
+}
+/**
+ * Pushed on the admins' sockets as the check goes: one row, as soon as it is known.
+ */
+export interface ProblemUploadChecked {
+  type: "problem_upload_check";
+  upload_id: number;
+  submission: SubmissionCheck | null;
+  input: InputCheck | null;
 }
 export interface ProblemUploads {
   uploads: ProblemUpload[];

@@ -1,10 +1,13 @@
 // Admins' problem package upload: a zip goes up (XHR, for its upload progress), a worker stages
-// it as a new version, the page follows its status and publishes it on request.
+// it as a new version and checks it (input validators, the package's own submissions), the page
+// follows its status and verdict table and publishes it on request (a failed check: only with
+// the admin's explicit confirmation).
 import { ApiFailure, call, friendly, whoami } from "../api";
 import { field, h, replace, toast, when } from "../dom";
-import type { ErrorBody, ProblemUpload, ProblemUploads } from "../protocol";
+import type { ErrorBody, PackageCheck, ProblemUpload, ProblemUploads } from "../protocol";
 import { problemMetaSection } from "./problem_meta";
 import type { Cleanup } from "./simple";
+import { checkTable } from "./upload_check";
 
 const POLL_MS = 500;
 const SETTLED = new Set(["ready", "failed", "published"]);
@@ -61,11 +64,28 @@ export async function uploadPage(app: HTMLElement): Promise<Cleanup> {
     if (file && !slugInput.value) slugInput.value = file.name.replace(/\.zip$/i, "").toLowerCase().replace(/[^a-z0-9_-]/g, "-");
   });
 
-  const show = (upload: ProblemUpload): void => {
+  const show = (upload: ProblemUpload, check: PackageCheck | null = null): void => {
+    // A version whose check failed (or could not finish) is published only when the admin says so.
+    const doubtful = upload.check !== null && upload.check.state !== "passed";
+    const confirm = h("input", { type: "checkbox", "data-confirm": upload.id });
     const publish =
       upload.status === "ready"
-        ? h("button", { class: "primary", "data-publish": upload.id, onclick: () => void doPublish(upload.id) }, "Publish")
+        ? h(
+            "p",
+            {},
+            doubtful ? h("label", { class: "error" }, confirm, " Publish although the check did not pass") : null,
+            " ",
+            h("button", { class: "primary", "data-publish": upload.id, onclick: () => void doPublish(upload.id, doubtful && confirm.checked) }, "Publish"),
+          )
         : null;
+    const summary = upload.check
+      ? h(
+          "p",
+          { class: "check-summary" },
+          `Check ${upload.check.state}: ${upload.check.submissions} submissions judged, ${upload.check.mismatched} not as expected; `,
+          `${upload.check.inputs} test inputs validated, ${upload.check.rejected} rejected.`,
+        )
+      : null;
     replace(
       status,
       h(
@@ -78,10 +98,13 @@ export async function uploadPage(app: HTMLElement): Promise<Cleanup> {
         upload.version !== null ? ` — version ${upload.version}` : "",
         upload.test_count !== null ? `, ${upload.test_count} tests` : "",
       ),
+      upload.notice && upload.notice !== upload.error ? h("p", { class: "muted upload-notice" }, upload.notice) : null,
       upload.error ? h("pre", { class: "error" }, upload.error) : null,
+      summary,
       upload.status === "ready" ? h("p", { class: "muted" }, "Staged: the live version stays until you publish this one.") : null,
       upload.status === "published" ? h("p", {}, "Published: ", h("a", { href: `/problems/${upload.slug}` }, `/problems/${upload.slug}`)) : null,
       publish,
+      check ? checkTable(check) : null,
     );
   };
 
@@ -89,7 +112,8 @@ export async function uploadPage(app: HTMLElement): Promise<Cleanup> {
     window.clearTimeout(timer);
     try {
       const upload = await call<ProblemUpload>("GET", `/api/admin/problems/uploads/${id}`);
-      show(upload);
+      const check = upload.check ? await call<PackageCheck>("GET", `/api/admin/problems/uploads/${id}/check`) : null;
+      show(upload, check);
       if (!SETTLED.has(upload.status)) timer = window.setTimeout(() => void follow(id), POLL_MS);
       else void refresh();
     } catch (err) {
@@ -97,14 +121,16 @@ export async function uploadPage(app: HTMLElement): Promise<Cleanup> {
     }
   };
 
-  const doPublish = async (id: number): Promise<void> => {
+  const doPublish = async (id: number, confirmed = false): Promise<void> => {
     try {
-      show(await call<ProblemUpload>("POST", `/api/admin/problems/uploads/${id}/publish`));
+      await call<ProblemUpload>("POST", `/api/admin/problems/uploads/${id}/publish${confirmed ? "?confirm=true" : ""}`);
       toast("Published");
-      void refresh();
       void metadata.load();
+      await follow(id); // the status and the check it was published with
     } catch (err) {
-      toast(message(err), "error");
+      // The API's way to confirm is ?confirm=true; on this page it is the box next to Publish.
+      const refused = err instanceof ApiFailure && err.body.error === "check_failed";
+      toast(refused ? err.body.message.replace(/publish with confirm=true/, "tick the box next to Publish") : message(err), "error");
     }
   };
 
@@ -121,7 +147,8 @@ export async function uploadPage(app: HTMLElement): Promise<Cleanup> {
           h("td", {}, h("span", { class: `pill pill-${u.status}` }, u.status)),
           h("td", { class: "num" }, u.version ?? ""),
           h("td", {}, when(u.created_at)),
-          h("td", {}, u.status === "ready" ? h("button", { onclick: () => void doPublish(u.id) }, "Publish") : u.error ?? ""),
+          h("td", {}, u.check ? h("span", { class: `pill pill-check-${u.check.state === "passed" ? "ok" : "mismatch"}` }, `check ${u.check.state}`) : ""),
+          h("td", {}, u.status !== "published" ? h("button", { onclick: () => void follow(u.id) }, "Show") : u.error ?? ""),
         ),
       ),
     );
@@ -169,11 +196,11 @@ export async function uploadPage(app: HTMLElement): Promise<Cleanup> {
   replace(
     app,
     h("h1", {}, "Upload a problem"),
-    h("p", { class: "muted" }, "A Kattis/ICPC problem package as a zip. A worker unpacks and checks it, then stages it as a new version; the live version changes only when you publish."),
+    h("p", { class: "muted" }, "A Kattis/ICPC problem package as a zip. A worker unpacks it, stages it as a new version and checks it: every test input through the package's input validators, every submission in submissions/ against the verdict its folder promises. The live version changes only when you publish."),
     form,
     status,
     h("h2", {}, "Recent uploads"),
-    h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", {}, "Upload"), h("th", {}, "Slug"), h("th", {}, "Status"), h("th", { class: "num" }, "Version"), h("th", {}, "Uploaded"), h("th", {}, ""))), list),
+    h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", {}, "Upload"), h("th", {}, "Slug"), h("th", {}, "Status"), h("th", { class: "num" }, "Version"), h("th", {}, "Uploaded"), h("th", {}, "Check"), h("th", {}, ""))), list),
     metadata.el,
   );
   await Promise.all([refresh(), metadata.load()]);

@@ -1,5 +1,5 @@
-"""The input-validator half of ``arena problem check``: every test input through every input
-validator of the package, in the sandbox.
+"""The input-validator half of a package check (``arena problem check``, the upload check): every
+test input through every input validator of the package, in the sandbox.
 
 Kattis interface: ``validator [flags] < input``; exit 42 means valid, anything else rejects the
 input. Flags come from ``input_validator_flags`` of the test's group (a string for every
@@ -9,14 +9,14 @@ validator, or a map from validator name to its flags).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import msgspec
 
-from arena.judge.sandbox import FreshSessions, SandboxSession, docker_client
 from arena.judge.validators import (
     ACCEPTED_EXIT,
     BuiltProgram,
+    SessionSource,
     ValidatorFailure,
     build_program,
     program_plan,
@@ -24,22 +24,17 @@ from arena.judge.validators import (
 from arena.languages import LanguageTable
 from arena.problems.package import PackageError, ProblemPackage, ProgramSource, TestCase
 from arena.protocol import ProcessLimits, ProcessReport, StopReason
-from arena.settings import Settings
+from arena.protocol.uploads import InputCheck
 
 _NOTE_CHARS = 200
 
-
-class InputRow(msgspec.Struct, frozen=True):
-    validator: str
-    test: str  # "" for a row about the validator itself
-    outcome: str  # "rejected", "skipped" or "broken"
-    note: str = ""
+OnInput = Callable[[InputCheck], Awaitable[None]]
 
 
 class InputSummary(msgspec.Struct, frozen=True):
     validators: int  # validators that ran
     inputs: int
-    rows: list[InputRow]
+    rows: list[InputCheck]
 
     @property
     def rejected(self) -> int:
@@ -78,64 +73,68 @@ def _why(report: ProcessReport, output: bytes) -> str:
     return f"{why}: {' '.join(text.split())}" if text else why
 
 
-def _run_all(
-    session: SandboxSession, problem: ProblemPackage, name: str, built: BuiltProgram
-) -> list[InputRow]:
-    session.put_files("box", built.files)
+async def _run_all(
+    helpers: SessionSource,
+    problem: ProblemPackage,
+    name: str,
+    built: BuiltProgram,
+    on_row: OnInput,
+) -> list[InputCheck]:
     limits = _limits(problem, built)
-    rows: list[InputRow] = []
-    for test in problem.tests:
-        argv = [*built.argv, *validator_flags(problem, name, test)]
-        report, output = session.run(argv, test.input_path.read_bytes(), limits)
-        if report.stopped != StopReason.NONE or report.exit_code != ACCEPTED_EXIT:
-            rows.append(InputRow(name, test.name, "rejected", _why(report, output)))
+    rows: list[InputCheck] = []
+    async with helpers.session() as session:
+        await asyncio.to_thread(session.put_files, "box", built.files)
+        for test in problem.tests:
+            argv = [*built.argv, *validator_flags(problem, name, test)]
+            data = await asyncio.to_thread(test.input_path.read_bytes)
+            report, output = await asyncio.to_thread(session.run, argv, data, limits)
+            if report.stopped != StopReason.NONE or report.exit_code != ACCEPTED_EXIT:
+                row = InputCheck(
+                    validator=name, test=test.name, outcome="rejected", note=_why(report, output)
+                )
+            else:
+                row = InputCheck(validator=name, test=test.name, outcome="ok")
+            await on_row(row)
+            rows.append(row)
     return rows
 
 
 async def _check_one(
-    helpers: FreshSessions,
+    helpers: SessionSource,
     languages: LanguageTable,
     problem: ProblemPackage,
     program: ProgramSource,
-) -> list[InputRow] | None:
-    """Rows for one validator; None when it is not run (no supported language)."""
+    on_row: OnInput,
+) -> list[InputCheck]:
     try:
         plan = program_plan(program, languages)
     except PackageError:
-        return None
+        row = InputCheck(
+            validator=program.name, test="", outcome="skipped", note="no supported language"
+        )
+        await on_row(row)
+        return [row]
     try:
         built = await build_program(plan, helpers)
     except ValidatorFailure as exc:
-        return [InputRow(program.name, "", "broken", " ".join(str(exc).split())[:_NOTE_CHARS])]
-    async with helpers.session() as session:
-        return await asyncio.to_thread(_run_all, session, problem, program.name, built)
+        note = " ".join(str(exc).split())[:_NOTE_CHARS]
+        row = InputCheck(validator=program.name, test="", outcome="broken", note=note)
+        await on_row(row)
+        return [row]
+    return await _run_all(helpers, problem, program.name, built, on_row)
 
 
 async def check_inputs(
-    settings: Settings,
+    helpers: SessionSource,
     languages: LanguageTable,
     problem: ProblemPackage,
-    on_row: Callable[[InputRow], None],
+    on_row: OnInput,
 ) -> InputSummary:
-    client = docker_client(settings)
-    helpers = FreshSessions(client, settings)
-    rows: list[InputRow] = []
+    """Every row goes to ``on_row`` as soon as it is known (valid inputs too)."""
+    rows: list[InputCheck] = []
     ran = 0
-    try:
-        for program in problem.input_validators:
-            found = await _check_one(helpers, languages, problem, program)
-            if found is None:
-                found = [InputRow(program.name, "", "skipped", "no supported language")]
-            else:
-                ran += 1
-            for row in found:
-                on_row(row)
-            rows.extend(found)
-    finally:
-        client.close()
+    for program in problem.input_validators:
+        found = await _check_one(helpers, languages, problem, program, on_row)
+        ran += not (len(found) == 1 and found[0].outcome == "skipped")
+        rows.extend(found)
     return InputSummary(validators=ran, inputs=len(problem.tests), rows=rows)
-
-
-def format_row(row: InputRow) -> str:
-    test = row.test or "-"
-    return f"{'input:' + row.validator:<22} {test:<28} {row.outcome.upper():<8} {row.note}"

@@ -65,6 +65,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     hub_host: str = "127.0.0.1"
     hub_port: int = 8000
     hub_db_pool_size: int = 10
+    # How long a hub process keeps a session's user and a contestant's registration without
+    # asking Redis or Postgres (arena.hub.local_cache): the most a logout, a disabled account or
+    # a disqualification can take to show if the hub misses the change message. 0: not kept.
+    hub_local_cache_s: float = 10.0
     # Hub processes of one `arena hub` sharing its port (SO_REUSEPORT), about one per core; with
     # hub_reuse_port a lone process binds so that others (started apart) may share the port.
     hub_processes: int = 1

@@ -17,7 +17,18 @@ Baseline in the same run: the same steps by ``--idle-users`` contestants one at 
 the burst (no load); the ratio burst / idle at p99 is what the load costs. Also printed: the
 login throughput per core at the configured argon2id parameters (one verify timed here).
 
-    .venv/bin/python bench/contest_start.py [--users 15000] [--window-s 60] [--processes 2]
+The goal's figure (15 000 contestants in 60 s, 2 hub processes, 2 client processes; about
+3 minutes in all with the setup of the users and sessions), against a running ``redis-server``
+whose port is ARENA_TEST_REDIS_PORT (its DB 7 is emptied) and Postgres on 127.0.0.1:5432 (a
+throwaway database is made and dropped):
+
+    ARENA_TEST_REDIS_PORT=6379 .venv/bin/python bench/contest_start.py --users 15000 --window-s 60
+
+(the defaults: --processes 2 --client-procs 2 --problems 5 --hold-s 10).
+
+Smaller steps: ``--users 1000 --window-s 10``, ``--users 5000 --window-s 30``. The hubs' CPU
+per contestant (all its requests and its socket) is printed: on a loaded machine the latencies
+measure the other work, the CPU does not.
 """
 
 from __future__ import annotations
@@ -374,6 +385,11 @@ async def main(args: argparse.Namespace) -> None:
         f" {cpu[1] / elapsed:.2f}, whole machine {cpu[2] / elapsed:.2f} of {cores};"
         f" hubs' RSS with the sockets open {rss / 1024:.0f} MiB"
     )
+    per_user = 1000 * cpu[0] / max(1, args.users)
+    print(
+        f"  hubs' CPU per contestant (contest page, {len(labels)} statements, a 304, a socket):"
+        f" {per_user:.2f} ms → {1000 / per_user:.0f} contestants/s per core"
+    )
     print(
         f"  load average before {load_before[0]:.1f}, at the end of the burst {load_peak[0]:.1f}"
         " (other people's work shares this machine)"
@@ -400,7 +416,9 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--users", type=int, default=15_000)
     parser.add_argument("--window-s", type=float, default=60.0)
     parser.add_argument("--problems", type=int, default=5)

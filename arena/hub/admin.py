@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from arena.hub import views
+from arena.hub import participants, views
 from arena.hub.http import ApiError
 from arena.hub.state import HubState
 from arena.protocol import (
@@ -105,6 +105,7 @@ async def _disqualify(state: HubState, user: UserInfo, cmd: Disqualify | Reinsta
             conn, user.id, cmd.contest_id, cmd.user_id, disqualified, reason
         )
         await ranking_cache.refresh_user(conn, state.redis, cmd.contest_id, cmd.user_id)
+    await participants.changed(state, cmd.contest_id, cmd.user_id)
     verb = "disqualified" if disqualified else "reinstated"
     return f"user {cmd.user_id} {verb}"
 
@@ -121,6 +122,8 @@ async def _extend_contestant(state: HubState, user: UserInfo, cmd: ExtendContest
         team_user, _ = await moderation.extend_contestant(
             conn, user.id, cmd.contest_id, cmd.user_id, cmd.seconds
         )
+    # The team's registration: its members (who act as it) are forgotten with it.
+    await participants.changed(state, cmd.contest_id, cmd.user_id, team_user)
     views.forget_contest(cmd.contest_id)
     info = await views.contest(state, cmd.contest_id, fresh=True)
     # The team's sockets (every member listens on its registration's audience) learn the team's

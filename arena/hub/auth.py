@@ -16,8 +16,8 @@ from arena.hub.login_limits import address_bucket
 from arena.hub.state import HubState
 from arena.protocol import UserInfo
 from arena.settings import Settings
-from arena.storage import keys, users
-from arena.storage.account_events import SESSION_CACHE_S, TOMBSTONE
+from arena.storage import account_events, keys, users
+from arena.storage.account_events import TOMBSTONE
 
 COOKIE = "arena_session"
 _USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
@@ -89,37 +89,58 @@ def _misses_key(conn: HTTPConnection) -> str:
     return keys.limit(f"token-miss:{address_bucket(host)}")
 
 
-async def current_user(state: HubState, conn: HTTPConnection) -> UserInfo | None:
+async def current_user(
+    state: HubState, conn: HTTPConnection, *, local: bool = True
+) -> UserInfo | None:
     """The session's user. Only known sessions (and logged-out ones) are cached: an unknown
     token costs one database lookup, and an address that sends more than
-    ``unknown_tokens_per_minute`` of them gets none at all until the minute is over."""
+    ``unknown_tokens_per_minute`` of them gets none at all until the minute is over.
+
+    A known session is also kept in this process for ``hub_local_cache_s``
+    (``arena.hub.local_cache``: dropped when any hub ends it or the account changes, at the
+    latest after ``hub_local_cache_s``); ``local=False`` asks Redis (the moderators' channel
+    checks every command: a demotion shows at once there)."""
     token = _token(conn)
     if token is None or not _TOKEN.fullmatch(token):
         return None
-    cache_key = keys.session_cache(users.token_hash(token))
-    cached = await state.redis.get(cache_key)
+    hashed = users.token_hash(token)
+    known = state.local.session(hashed) if local else None
+    if known is not None:
+        return known
+    generation = state.local.generation
+    user = await _shared_session(state, conn, hashed)
+    if user is not None:
+        state.local.keep_session(hashed, user, generation)
+    return user
+
+
+async def _shared_session(state: HubState, conn: HTTPConnection, hashed: bytes) -> UserInfo | None:
+    cache_key = keys.session_cache(hashed)
+    # Both keys in the batch the other requests of this moment share (one MGET for all).
+    cached, misses = await asyncio.gather(
+        state.redis_reads.get(cache_key), state.redis_reads.get(_misses_key(conn))
+    )
     if cached is not None:
         return _session_cache.decode(cached) if cached != TOMBSTONE else None
-    misses = await state.redis.get(_misses_key(conn))
     if misses is not None and int(misses) >= state.settings.unknown_tokens_per_minute:
         return None
-    async with state.db.acquire() as db:
-        user = await users.session_user(db, token)
+    user = await state.session_lookups.get(hashed)
     if user is None:
         async with state.redis.pipeline(transaction=True) as pipe:
             pipe.incr(_misses_key(conn))
             pipe.expire(_misses_key(conn), 60, nx=True)
             await pipe.execute()
         return None
-    await state.redis.set(cache_key, msgspec.json.encode(user), ex=SESSION_CACHE_S, nx=True)
+    await state.session_fills.get((cache_key, msgspec.json.encode(user)))
     return user
 
 
 async def forget_session(state: HubState, token: str) -> None:
     # A tombstone, not a delete: a lookup racing with the logout cannot cache the session again
-    # (lookups only fill an empty slot).
-    key = keys.session_cache(users.token_hash(token))
-    await state.redis.set(key, TOMBSTONE, ex=SESSION_CACHE_S)
+    # (lookups only fill an empty slot). Every hub (this one at once) drops its in-process copy.
+    hashed = users.token_hash(token)
+    state.local.forget_session(hashed)
+    await account_events.end_sessions(state.redis, [hashed])
 
 
 def session_token(conn: HTTPConnection) -> str | None:

@@ -18,6 +18,7 @@ from typing import Any
 import msgspec
 
 from arena.hub.broadcast import PING_FRAME, DirectSocket, text_frame
+from arena.hub.local_cache import LocalCaches
 from arena.hub.metrics import PUBSUB_LAG
 from arena.protocol.vocabulary import Audience
 from arena.storage import keys
@@ -44,6 +45,7 @@ RESTART: tuple[int, bytes] = (-2, b"")
 ACCOUNT_CHANGED: tuple[int, bytes] = (-3, b"")
 REPLY_SEQ = 0
 _ACCOUNTS = keys.ACCOUNTS_CHANNEL.encode()
+_LOCAL_CACHE = keys.LOCAL_CACHE_CHANNEL.encode()
 
 
 class Subscriber:
@@ -109,9 +111,15 @@ class Subscriber:
 
 class Fanout:
     def __init__(
-        self, redis: Any, *, buffer_bytes: int = 1 << 20, send_timeout_s: float = 10.0
+        self,
+        redis: Any,
+        local: LocalCaches,
+        *,
+        buffer_bytes: int = 1 << 20,
+        send_timeout_s: float = 10.0,
     ) -> None:
         self._redis = redis
+        self._local = local  # what the change messages make this process forget
         self._pubsub = redis.pubsub()
         self._topics: dict[int, set[Subscriber]] = {}
         # Spectators (see arena.hub.broadcast): live ones, and the contest's recent frames
@@ -291,7 +299,12 @@ class Fanout:
 
     def _dispatch(self, channel: bytes, data: bytes) -> None:
         if channel == _ACCOUNTS:
-            self.account_changed(int(data))
+            user_id = int(data)
+            self._local.forget_user(user_id)
+            self.account_changed(user_id)
+            return
+        if channel == _LOCAL_CACHE:
+            self._local.apply(data)
             return
         contest_id = keys.contest_of_channel(channel)
         header = _header_decoder.decode(data)
@@ -308,8 +321,10 @@ class Fanout:
         while True:
             if not accounts:
                 try:
-                    await self._pubsub.subscribe(keys.ACCOUNTS_CHANNEL)
+                    await self._pubsub.subscribe(keys.ACCOUNTS_CHANNEL, keys.LOCAL_CACHE_CHANNEL)
                     accounts = True
+                    # Changes published while not subscribed are unknown here: forget it all.
+                    self._local.forget_all()
                 except Exception as exc:
                     log.warning("fanout: cannot subscribe to account changes (%s)", exc)
                     await asyncio.sleep(0.5)
@@ -325,6 +340,7 @@ class Fanout:
                 # Events published while the connection was down are lost to this process:
                 # every socket resyncs from a snapshot (or from the history on its next seq).
                 log.warning("fanout: Redis subscription lost (%s); resyncing sockets", exc)
+                self._local.forget_all()
                 for topic in self._topics.values():
                     for subscriber in topic:
                         subscriber.resync()

@@ -29,7 +29,7 @@ from arena.ccs import catalog, objects, scoreboard
 from arena.ccs.live import submission
 from arena.ccs.source import ContestSource, View, contest_key, view_for
 from arena.contest import ContestInfo
-from arena.hub import auth, ccs_auth, ccs_clarify, ccs_feed, idempotency, views
+from arena.hub import auth, ccs_auth, ccs_clarify, ccs_feed, idempotency, participants, views
 from arena.hub.http import ApiError, json, not_found, parse_id, read_body
 from arena.hub.routes_submissions import contest_submission
 from arena.hub.state import HubState
@@ -173,7 +173,7 @@ async def access(request: Request) -> Response:
     state = _state(request)
     user = await ccs_auth.viewer(state, request)
     info = await ccs_auth.contest_for(state, request, user)
-    registered = await views.is_registered(state, info.id, user)
+    registered = await participants.is_registered(state, info.id, user)
     return json(catalog.access(can_submit=registered, jury=auth.is_moderator(user)))
 
 

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from arena.contest import ContestInfo
 from arena.contest_time import Phase
-from arena.hub import auth, http_cache, views
+from arena.hub import auth, http_cache, participants, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, path_int, read_body
 from arena.hub.routes_organise import resolve_catalogue
@@ -77,7 +77,7 @@ async def get_contest(request: Request) -> Response:
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
-    extra = await views.participation_of(state, info.id, user)
+    extra = await participants.participation_of(state, info.id, user)
     registered = extra is not None
     jury = auth.is_moderator(user)
     personal = extra or 0
@@ -113,7 +113,7 @@ async def register(request: Request) -> Response:
         await views.require_visible(state, info, user)
     # Private: the organisers register teams; the ones inside are registered already.
     private = info.visibility == "private" and not auth.is_moderator(user) and not invited
-    if private and not await views.is_registered(state, info.id, user):
+    if private and not await participants.is_registered(state, info.id, user, fresh=True):
         raise ApiError(403, "invite_only", "the organisers register teams for this contest")
     at = views.now()
     if info.clock.phase(at) == Phase.ENDED:
@@ -135,6 +135,8 @@ async def register(request: Request) -> Response:
             raise ApiError(409, "team_refused", str(exc)) from None
         if created:
             await ranking_cache.refresh_user(conn, state.redis, info.id, acting)
+    if created:  # the pages and sockets of every hub see the registration at once
+        await participants.changed(state, info.id, user.id, acting)
     view = views.contest_view(info, registered=True, jury=auth.is_moderator(user))
     return json(view, 201 if created else 200)
 
@@ -253,7 +255,8 @@ async def clarifications(request: Request) -> Response:
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
     jury = auth.is_moderator(user)
-    acting = await views.contestant(state, info.id, user)  # a team's questions are its members'
+    # A team's questions are its members'.
+    acting = await participants.contestant(state, info.id, user)
     async with state.db.acquire() as conn:
         rows = await participation.clarifications(conn, info.id, user_id=acting.id, jury=jury)
     return json([views.clarification(r) for r in rows])
@@ -285,7 +288,7 @@ async def post_question(
         raise ApiError(
             422, "bad_question", f"a question has 1 to {MAX_QUESTION} characters (no NUL)"
         )
-    if not await views.is_registered(state, info.id, user):
+    if not await participants.is_registered(state, info.id, user, fresh=True):
         raise ApiError(403, "not_registered", "register for the contest to ask")
     if not await auth.allow(state, f"ask:{info.id}:{user.id}", 20, 600):
         raise ApiError(

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from arena.contest_time import Phase
-from arena.hub import auth, views
+from arena.hub import auth, participants, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, no_nul, path_int
 from arena.hub.state import HubState
@@ -48,7 +48,7 @@ async def submissions(request: Request) -> Response:
     await views.require_visible(state, info, user)
     everyone = auth.is_moderator(user) and request.query_params.get("mine") not in ("1", "true")
     limit = int_param(request, "limit", 100, high=LIST_LIMIT)
-    acting = await views.contestant(state, info.id, user)  # a team's members see its own
+    acting = await participants.contestant(state, info.id, user)  # a team's members see its own
     async with state.db.acquire() as conn:
         rows = await insight.contest_submissions(
             conn, info.id, user_id=acting.id, everyone=everyone, limit=limit

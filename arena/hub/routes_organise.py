@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from arena.contest_edit import EditRefused
-from arena.hub import auth, views
+from arena.hub import auth, participants, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int, read_body
 from arena.hub.state import HubState
@@ -232,6 +232,7 @@ async def create_team(request: Request) -> Response:
             raise ApiError(409, "refused", str(exc)) from None
         await ranking_cache.refresh_user(conn, state.redis, contest_id, leader)
         views_now = await _team_views(conn, contest_id)
+    await participants.changed(state, contest_id, *ids.values())
     await _changed(state, contest_id, "registration")
     return json(next(t for t in views_now if t.id == leader), 201)
 

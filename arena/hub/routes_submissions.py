@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from arena.contest_time import Phase
-from arena.hub import auth, idempotency, views
+from arena.hub import auth, idempotency, participants, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int, read_body
 from arena.hub.routes_problems import problem_of_contest, visible_problem
@@ -101,7 +101,9 @@ async def contest_submission(
     info = await views.contest(state, contest_id)
     await views.require_visible(state, info, user)
     author = user.id
-    user = await views.contestant(state, contest_id, user)  # a team member submits as the team
+    user = await participants.contestant(
+        state, contest_id, user, fresh=True
+    )  # a team member submits as the team
     problem = info.problem_by_label(problem_ref)
     before = await idempotency.replay(
         state,
@@ -114,7 +116,7 @@ async def contest_submission(
     )
     if before is not None:
         return before, True
-    extra = await views.participation_of(state, contest_id, user)
+    extra = await participants.participation_of(state, contest_id, user, fresh=True)
     # A contestant with time of their own (a moderator's per-contestant extension) submits
     # until their own end; everyone else until the contest's.
     if info.clock.phase_for(views.now(), extra or 0) != Phase.RUNNING:
@@ -231,7 +233,7 @@ async def contest_run(request: Request) -> Response:
     jury = auth.is_moderator(user)
     if info.clock.phase(views.now()) == Phase.UPCOMING and not jury:
         raise ApiError(403, "not_started", "the problems are shown when the contest starts")
-    if not jury and not await views.is_registered(state, info.id, user):
+    if not jury and not await participants.is_registered(state, info.id, user, fresh=True):
         raise ApiError(403, "not_registered", "register for the contest first")
     row = await problem_of_contest(state, info, request.path_params["label"])
     return await _run(request, state, user, row)
@@ -280,7 +282,7 @@ async def get_submission(request: Request) -> Response:
         jury = auth.is_moderator(user)
         own = row.user_id == user.id or jury
         if not own and row.contest_id is not None:  # a teammate's submission is the team's
-            own = row.user_id == (await views.contestant(state, row.contest_id, user)).id
+            own = row.user_id == (await participants.contestant(state, row.contest_id, user)).id
         if not own:
             ended = False
             if row.contest_id is not None:

@@ -42,5 +42,12 @@ class TtlCache(Generic[K, V]):
         for key in [k for k in self._entries if stale(k)]:
             del self._entries[key]
 
+    def drop_items(self, stale: Callable[[K, V], bool]) -> None:
+        for key in [k for k, (_, v) in self._entries.items() if stale(k, v)]:
+            del self._entries[key]
+
+    def clear(self) -> None:
+        self._entries.clear()
+
     def __len__(self) -> int:
         return len(self._entries)

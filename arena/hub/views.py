@@ -11,6 +11,7 @@ from arena.contest import ContestInfo
 from arena.contest_time import Phase
 from arena.hub.http import ApiError, not_found
 from arena.hub.http_cache import SharedBuild
+from arena.hub.participants import contestant, is_registered, participation_of
 from arena.hub.state import HubState
 from arena.hub.ttl_cache import TtlCache
 from arena.protocol import (
@@ -34,7 +35,6 @@ from arena.storage import (
     participation,
     ranking_cache,
     ratings,
-    teams,
 )
 from arena.storage.contest_state import load_contest
 
@@ -102,22 +102,6 @@ def contest_view(
     )
 
 
-async def is_registered(state: HubState, contest_id: int, user: UserInfo | None) -> bool:
-    if user is None:
-        return False
-    async with state.db.acquire() as conn:
-        return await participation.is_registered(conn, contest_id, user.id)
-
-
-async def participation_of(state: HubState, contest_id: int, user: UserInfo | None) -> int | None:
-    """The caller's own time past the end when taking part (registered, not disqualified),
-    else None."""
-    if user is None:
-        return None
-    async with state.db.acquire() as conn:
-        return await participation.personal_extra_s(conn, contest_id, user.id)
-
-
 # Ratings change only when a rated contest is finalized: a board may show one a few seconds late.
 _ratings: TtlCache[int, tuple[int | None]] = TtlCache(ttl_s=15.0, max_entries=200_000)
 
@@ -132,7 +116,10 @@ async def ratings_of(state: HubState, user_ids: Iterable[int]) -> dict[int, int]
             missing.append(user_id)
         elif hit[0] is not None:
             found[user_id] = hit[0]
-    if missing:
+    if len(missing) == 1:  # a socket's own row: the sockets opening together share a query
+        rating = await state.rating_lookups.get(missing[0])
+        fresh = {} if rating is None else {missing[0]: rating}
+    elif missing:
         async with state.db.acquire() as conn:
             fresh = await ratings.current(conn, missing)
         for user_id in missing:
@@ -390,12 +377,3 @@ async def require_visible(state: HubState, info: ContestInfo, user: UserInfo | N
     """Not found, as for a contest that does not exist: a private contest's existence is private."""
     if not await visible(state, info, user):
         raise ApiError(404, "not_found", f"contest {info.id} does not exist")
-
-
-async def contestant(state: HubState, contest_id: int, user: UserInfo) -> UserInfo:
-    """The user as the contest knows it: a team member acts as its team's registration."""
-    async with state.db.acquire() as conn:
-        acting = await teams.contestant_of(conn, contest_id, user.id)
-    if acting is None or acting == user.id:
-        return user
-    return msgspec.structs.replace(user, id=acting)

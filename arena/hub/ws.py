@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from arena.contest import ContestInfo
-from arena.hub import admin, auth, views, ws_spectate
+from arena.hub import admin, auth, participants, views, ws_spectate
 from arena.hub.broadcast import DirectSocket
 from arena.hub.fanout import ACCOUNT_CHANGED, REPLY_SEQ, RESTART, RESYNC, Subscriber
 from arena.hub.http import ApiError, not_found, parse_id
@@ -205,12 +205,12 @@ async def contestant(ws: WebSocket) -> None:
         await _refuse(ws, CLOSE_UNAUTHORIZED, "log in first")
         return
     jury = views.board_for(user) == Board.JURY
-    if not jury and not await views.is_registered(state, info.id, user):
+    if not jury and not await participants.is_registered(state, info.id, user):
         await _refuse(ws, CLOSE_FORBIDDEN, "not registered for this contest")
         return
     await ws.accept()
     # A team member hears the team's verdicts and answers (its registration's audience).
-    acting = user if jury else await views.contestant(state, info.id, user)
+    acting = user if jury else await participants.contestant(state, info.id, user)
     audiences = [Audience.JURY] if jury else [Audience.PUBLIC, user_audience(acting.id)]
     sub = Subscriber(audiences, state.settings.ws_queue_messages, everything=jury, user_id=user.id)
     with open_socket("contestant"):
@@ -305,8 +305,8 @@ async def _moderate(ws: WebSocket, state: HubState, user: UserInfo) -> None:
             await _send_error(ws, f"frame larger than {state.settings.ws_max_frame_bytes} bytes")
             continue
         # The role is checked again for every command: a demoted or disabled moderator loses
-        # the channel at once (the session lookup is cached in Redis, so this is cheap).
-        current = await auth.current_user(state, ws)
+        # the channel at once (Redis, not this process's copy: cheap enough for commands).
+        current = await auth.current_user(state, ws, local=False)
         if current is None or not auth.is_moderator(current):
             await ws.close(CLOSE_FORBIDDEN, "no longer a moderator")
             return

@@ -7,7 +7,8 @@ a hub that read the old role from Postgres just before the change fills only an 
 ``-`` tombstone, which a role change never overwrites. Every change is also published on
 ``keys.ACCOUNTS_CHANNEL``; hubs close that account's open sockets with "reconnect now", so a socket
 opened with the old role (a demoted moderator's jury stream) stops at once and comes back with
-what the account may see now.
+what the account may see now. Hubs also keep sessions and registrations in-process for a few
+seconds (``arena.hub.local_cache``): every message here makes them drop their copy.
 """
 
 from __future__ import annotations
@@ -42,12 +43,21 @@ async def recache(redis: Any, token_hashes: list[bytes], user: UserInfo) -> None
 
 
 async def end_sessions(redis: Any, token_hashes: list[bytes]) -> None:
-    """Sessions deleted from Postgres are logged out on every hub at once."""
+    """Sessions deleted from Postgres are logged out on every hub at once: the tombstone first,
+    then the message that makes hubs drop their in-process copy (which re-reads the tombstone)."""
     if token_hashes:
         async with redis.pipeline(transaction=False) as pipe:
             for token_hash in token_hashes:
                 pipe.set(keys.session_cache(token_hash), TOMBSTONE, ex=SESSION_CACHE_S)
+            for token_hash in token_hashes:
+                pipe.publish(keys.LOCAL_CACHE_CHANNEL, b"s:" + token_hash.hex().encode())
             await pipe.execute()
+
+
+async def participation_changed(redis: Any, contest_id: int, user_id: int) -> None:
+    """A registration (or its disqualification, or its own time) changed after Postgres did:
+    hubs drop what they remember of it, and of the team members acting as it."""
+    await redis.publish(keys.LOCAL_CACHE_CHANNEL, f"p:{contest_id}:{user_id}")
 
 
 async def account_changed(redis: Any, user_id: int) -> None:

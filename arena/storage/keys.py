@@ -61,6 +61,9 @@ def ranking_dirty(contest_id: int) -> str:
 DIRTY_CONTESTS = "arena:rank:dirty-contests"
 # Account changes (role, sessions): hubs close that account's sockets (storage.account_events).
 ACCOUNTS_CHANNEL = "arena:accounts"
+# A session ended ("s:<token hash hex>") or a registration changed ("p:<contest>:<user>"): hubs
+# drop what they remember of it in-process (arena.hub.local_cache).
+LOCAL_CACHE_CHANNEL = "arena:local-cache"
 # An admin's problem package upload changed status (queued, ready/failed, published): pushed on
 # the admins' sockets (/ws/admin).
 PROBLEM_UPLOADS_CHANNEL = "arena:problem-uploads"

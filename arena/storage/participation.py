@@ -89,6 +89,25 @@ async def personal_extra_s(conn: asyncpg.Connection, contest_id: int, user_id: i
     return found
 
 
+async def taking_part(
+    conn: asyncpg.Connection, asked: list[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[int, int | None]]:
+    """For each (contest, user) asked, in one query: the registration the user acts as (the
+    team's, else their own id) and its own time past the end when taking part (None: not
+    registered, or disqualified)."""
+    rows = await conn.fetch(
+        "SELECT a.contest_id, a.user_id, a.acting, (SELECT extra_s FROM registrations r"
+        " WHERE r.contest_id = a.contest_id AND r.user_id = a.acting AND NOT r.disqualified)"
+        " AS extra_s FROM (SELECT q.contest_id, q.user_id, COALESCE((SELECT team_user FROM"
+        " team_members m WHERE m.contest_id = q.contest_id AND m.member_id = q.user_id),"
+        " q.user_id) AS acting FROM unnest($1::bigint[], $2::bigint[]) AS q (contest_id, user_id))"
+        " a",
+        [contest for contest, _ in asked],
+        [user for _, user in asked],
+    )
+    return {(r["contest_id"], r["user_id"]): (r["acting"], r["extra_s"]) for r in rows}
+
+
 async def is_disqualified(conn: asyncpg.Connection, contest_id: int, user_id: int) -> bool:
     found = await conn.fetchval(
         "SELECT disqualified FROM registrations WHERE contest_id = $1 AND user_id = $2",

@@ -105,6 +105,19 @@ async def session_user(conn: asyncpg.Connection, token: str) -> UserInfo | None:
     return None if row is None else _info(row)
 
 
+async def session_users(
+    conn: asyncpg.Connection, token_hashes: list[bytes]
+) -> dict[bytes, UserInfo]:
+    """``session_user`` for many sessions at once, by token hash (the unknown left out)."""
+    rows = await conn.fetch(
+        "SELECT s.token_hash, u.id, u.username, u.role::text AS role FROM sessions s"
+        " JOIN users u ON u.id = s.user_id"
+        " WHERE s.token_hash = ANY($1::bytea[]) AND s.expires_at > now() AND NOT u.disabled",
+        token_hashes,
+    )
+    return {bytes(row["token_hash"]): _info(row) for row in rows}
+
+
 async def delete_session(conn: asyncpg.Connection, token: str) -> None:
     await conn.execute("DELETE FROM sessions WHERE token_hash = $1", token_hash(token))
 

@@ -29,6 +29,7 @@ def test_every_key_is_in_arenas_namespace() -> None:
         keys.DIRTY_CONTESTS,
         keys.TICKER_LEASE,
         keys.ACCOUNTS_CHANNEL,
+        keys.LOCAL_CACHE_CHANNEL,
     ]
     assert all(k.startswith("arena:") for k in built)
     assert len(set(built)) == len(built)

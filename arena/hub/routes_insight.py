@@ -125,7 +125,8 @@ async def stats(request: Request) -> Response:
 
 
 async def registrations(request: Request) -> Response:
-    """Moderators: who is registered (``?q=`` a username prefix), for disqualify / reinstate."""
+    """Moderators: who is registered (``?q=`` a prefix of a username, a member's or the team's
+    name), for disqualify / reinstate and a team's own time."""
     state = _state(request)
     user = await auth.require_user(state, request)
     if not auth.is_moderator(user):
@@ -142,6 +143,8 @@ async def registrations(request: Request) -> Response:
                 registered_at=views.iso(r.registered_at) or "",
                 disqualified=r.disqualified,
                 extra_s=r.extra_s,
+                team=r.team,
+                members=r.members,
             )
             for r in rows
         ]

@@ -368,7 +368,9 @@ class Registration(msgspec.Struct, frozen=True):
     username: str
     registered_at: str
     disqualified: bool
-    extra_s: int = 0  # the contestant's own time past the end
+    extra_s: int = 0  # the contestant's (a team's: every member's) own time past the end
+    team: str | None = None  # the team's name, when the registration is a team's
+    members: list[str] = []  # the team's members' usernames
 
 
 class MedalsBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

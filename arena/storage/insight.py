@@ -35,6 +35,8 @@ class RegistrationRow(msgspec.Struct, frozen=True):
     registered_at: datetime
     disqualified: bool
     extra_s: int = 0
+    team: str | None = None  # the team's name, when the registration is a team's
+    members: list[str] = []  # its members' usernames (a lone contestant: none listed)
 
 
 async def contest_submissions(
@@ -88,20 +90,38 @@ async def verdict_counts(
 async def registrations(
     conn: asyncpg.Connection, contest_id: int, username_prefix: str, limit: int
 ) -> list[RegistrationRow]:
-    """By username; the prefix matches case-insensitively and literally (no LIKE wildcards)."""
+    """By username; the prefix matches case-insensitively and literally (no LIKE wildcards).
+    A team's registration is found by any member's username or the team's name: a moderator
+    giving a team time or disqualifying it may know any of them."""
     escaped = username_prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = await conn.fetch(
-        "SELECT r.user_id, u.username, r.registered_at, r.disqualified, r.extra_s"
+        "SELECT r.user_id, u.username, r.registered_at, r.disqualified, r.extra_s,"
+        " t.name AS team,"
+        " (SELECT array_agg(mu.username ORDER BY mu.username) FROM team_members m"
+        "  JOIN users mu ON mu.id = m.member_id"
+        "  WHERE m.contest_id = r.contest_id AND m.team_user = r.user_id) AS members"
         " FROM registrations r"
-        " JOIN users u ON u.id = r.user_id WHERE r.contest_id = $1"
-        " AND lower(u.username) LIKE $2 ORDER BY u.username LIMIT $3",
+        " JOIN users u ON u.id = r.user_id"
+        " LEFT JOIN teams t ON t.contest_id = r.contest_id AND t.user_id = r.user_id"
+        " WHERE r.contest_id = $1"
+        " AND (lower(u.username) LIKE $2 OR lower(t.name) LIKE $2 OR EXISTS ("
+        "  SELECT 1 FROM team_members m JOIN users mu ON mu.id = m.member_id"
+        "  WHERE m.contest_id = r.contest_id AND m.team_user = r.user_id"
+        "  AND lower(mu.username) LIKE $2))"
+        " ORDER BY u.username LIMIT $3",
         contest_id,
         escaped + "%",
         limit,
     )
     return [
         RegistrationRow(
-            r["user_id"], r["username"], r["registered_at"], r["disqualified"], r["extra_s"]
+            r["user_id"],
+            r["username"],
+            r["registered_at"],
+            r["disqualified"],
+            r["extra_s"],
+            r["team"],
+            list(r["members"] or []),
         )
         for r in rows
     ]

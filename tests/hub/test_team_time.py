@@ -61,13 +61,22 @@ async def test_a_teams_extra_time_is_every_members(
     hub = hubs[0]
     problem_id, slug = hub_problem
     contest_id = await new_contest(db, problem_id)
-    ann, _, ann_token = await new_user(hub, db)
-    ben, _, ben_token = await new_user(hub, db)  # ann's team's second member
+    ann, ann_name, ann_token = await new_user(hub, db)
+    ben, ben_name, ben_token = await new_user(hub, db)  # ann's team's second member
     cid, _, cid_token = await new_user(hub, db)
     dot, _, dot_token = await new_user(hub, db)  # cid's team's second member
     mod, _, mod_token = await new_user(hub, db, role="moderator")
     await _team(db, contest_id, "Extended", ann, ben)
     await _team(db, contest_id, "On time", cid, dot)
+
+    # The moderator finds the team by its second member's name (or the team's), as one row.
+    async with httpx.AsyncClient(base_url=hub.url, headers=bearer(mod_token)) as http:
+        for query in (ben_name, "extended"):
+            found = await http.get(f"/api/contests/{contest_id}/registrations", params={"q": query})
+            assert found.status_code == 200, found.text
+            rows = found.json()
+            assert [(r["user_id"], r["team"]) for r in rows] == [(ann, "Extended")], rows
+            assert rows[0]["members"] == sorted([ann_name, ben_name])
 
     # ben's socket is open when the time is given: it hears the team's new end.
     url = f"{hub.ws_url}/ws/contests/{contest_id}"

@@ -652,6 +652,8 @@ export interface Registration {
   registered_at: string;
   disqualified: boolean;
   extra_s: number;
+  team: string | null;
+  members: string[];
 }
 export interface RejudgeQueued {
   submission_id: number;

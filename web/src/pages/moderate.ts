@@ -270,7 +270,8 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
           h(
             "tr",
             {},
-            h("td", {}, r.username, " ", h("span", { class: "muted" }, `#${r.user_id}`)),
+            // A team's row (its time and disqualification are every member's) names the team and its members.
+            h("td", {}, r.team ? h("span", { "data-testid": `team-${r.user_id}` }, r.team, " ", h("span", { class: "muted" }, r.members.join(", "))) : r.username, " ", h("span", { class: "muted" }, `#${r.user_id}`)),
             h("td", {}, r.disqualified ? h("span", { class: "pill pill-bad" }, "disqualified") : ""),
             h("td", {}, h("button", { type: "button", class: "link", onclick: async () => { if (await run({ action: r.disqualified ? "reinstate" : "disqualify", contest_id: cid, user_id: r.user_id })) void renderPeople(); } }, r.disqualified ? "Reinstate" : "Disqualify")),
             h("td", {}, personalTime(r.user_id, r.username, r.extra_s)),

@@ -75,25 +75,31 @@ def run_import(args: argparse.Namespace) -> int:
 
     result = run_with_database(job)
     print(describe(result))
-    if result.teams is not None and (result.teams.ended_sessions or result.teams.changed_users):
-        print(asyncio.run(_tell_hubs(settings, result.teams)))
+    if result.teams is not None:
+        print(asyncio.run(_tell_hubs(settings, result.contest_id, result.teams)))
     return 0
 
 
-async def _tell_hubs(settings: Settings, teams: TeamsImported) -> str:
-    """Hubs cache sessions: a changed password or role ends them there too (best effort: the
-    import is done; without Redis the cache lets them go within minutes)."""
+async def _tell_hubs(settings: Settings, contest_id: int, teams: TeamsImported) -> str:
+    """Hubs cache sessions and who takes part: a changed password or role ends the sessions
+    there too, and the teams written are read again (best effort: the import is done; without
+    Redis the caches let them go within minutes)."""
     redis = Redis.from_url(settings.redis_url)
     try:
         await account_events.end_sessions(redis, teams.ended_sessions)
         for user_id in teams.changed_users:
             await account_events.account_changed(redis, user_id)
+        for user_id in teams.participants:
+            await account_events.participation_changed(redis, contest_id, user_id)
     except RedisError as exc:
         changed = len(teams.changed_users)
         return f"warning: could not tell the hubs that {changed} accounts changed: {exc}"
     finally:
         await redis.aclose()
-    return f"{len(teams.changed_users)} accounts changed: their sessions ended"
+    return (
+        f"hubs told: {len(teams.changed_users)} accounts changed (their sessions ended),"
+        f" {len(teams.participants)} contestants to read again"
+    )
 
 
 def describe(result: ImportedContest) -> str:

@@ -33,6 +33,8 @@ class TeamsImported(msgspec.Struct, frozen=True):
     # caller tells the hubs (their session cache and open sockets).
     ended_sessions: list[bytes] = []
     changed_users: list[int] = []
+    # Every team member and team registration written: hubs drop what they cached of them.
+    participants: list[int] = []
 
 
 class _Tally:
@@ -134,7 +136,9 @@ async def _references(
 
 async def _teams(
     conn: asyncpg.Connection, contest_id: int, pkg: TeamPackage, user_ids: dict[str, int]
-) -> None:
+) -> list[int]:
+    """Makes or updates the teams; returns every member and team registration written."""
+    written: set[int] = set()
     teams, accounts = pkg.teams, pkg.accounts
     largest = max((len(pkg.members(t)) for t in teams.items), default=0)
     # The package says who is in a team: the contest's team size grows to hold its teams.
@@ -146,6 +150,7 @@ async def _teams(
     for index, team in enumerate(teams.items):
         organization_id, group_ids = await _references(conn, pkg, index)
         members = [user_ids[accounts.items[i].username.lower()] for i in pkg.members(team)]
+        written.update(members)
         leader = await conn.fetchval(
             "SELECT user_id FROM teams WHERE contest_id = $1 AND external_id = $2",
             contest_id,
@@ -168,6 +173,8 @@ async def _teams(
                 await team_store.add_member(conn, contest_id, leader or members[0], member)
             except TeamError as exc:
                 raise accounts.fail(account_index, "team_id", str(exc)) from None
+        written.add(leader or members[0])
+    return sorted(written)
 
 
 async def write_team_package(
@@ -178,7 +185,7 @@ async def write_team_package(
     await _catalogue(conn, pkg)
     tally = _Tally()
     user_ids = await _accounts(conn, contest_id, pkg, hashes, tally)
-    await _teams(conn, contest_id, pkg, user_ids)
+    participants = await _teams(conn, contest_id, pkg, user_ids)
     return TeamsImported(
         organizations=len(pkg.organizations.items),
         groups=len(pkg.groups.items),
@@ -187,4 +194,5 @@ async def write_team_package(
         accounts_updated=tally.updated,
         ended_sessions=tally.ended,
         changed_users=tally.changed,
+        participants=participants,
     )

@@ -5,6 +5,7 @@ imported)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -15,8 +16,10 @@ from typing import Any
 
 import yaml
 from pipeline_support import make_world
+from redis.asyncio import Redis
+from support import REDIS_PORT, redis_url
 
-from arena.storage import teams
+from arena.storage import keys, teams
 from arena.storage.blobs import DiskBlobStore
 
 TEAM_FILES = ("teams.json", "organizations.json", "groups.json", "accounts.yaml")
@@ -37,6 +40,7 @@ async def test_team_files_round_trip_through_a_fresh_contest(
         ARENA_BLOB_DIR=str(tmp_path / "b"),
         ARENA_PASSWORD_MEMORY_KIB="8192",
         ARENA_PASSWORD_TIME_COST="1",
+        ARENA_REDIS_URL=redis_url(0),
     )
     tag = uuid.uuid4().hex[:6]
     async with db.acquire() as conn:
@@ -69,16 +73,31 @@ async def test_team_files_round_trip_through_a_fresh_contest(
     spec = yaml.safe_load((out / "contest.yaml").read_text())
     spec["id"] = f"rt-copy-{tag}"
     (out / "contest.yaml").write_text(yaml.safe_dump(spec))
-    imported = arena(env, "contest", "import", str(out))
+    # Hubs keep who takes part in memory: the import tells them to read every member again.
+    redis = Redis(port=REDIS_PORT)
+    listener = redis.pubsub()
+    await listener.subscribe(keys.LOCAL_CACHE_CHANNEL)
+    try:
+        imported = await asyncio.to_thread(arena, env, "contest", "import", str(out))
+        heard: set[str] = set()
+        # Read what was buffered while the command ran (None is also the subscription's ack).
+        for _ in range(10):
+            message = await listener.get_message(ignore_subscribe_messages=True, timeout=0.2)
+            if message is not None:
+                heard.add(message["data"].decode())
+    finally:
+        await listener.aclose()
+        await redis.aclose()
     assert imported.returncode == 0, imported.stderr
     assert "3 teams, 1 organizations, 2 groups, accounts: 0 created, 4 updated" in imported.stdout
+    copy_id = await db.fetchval("SELECT id FROM contests WHERE external_id = $1", f"rt-copy-{tag}")
+    assert {f"p:{copy_id}:{user}" for user in world.user_ids} <= heard, (heard, imported.stdout)
 
     again = tmp_path / "again"
     done = arena(env, "contest", "export", f"rt-copy-{tag}", str(again))
     assert done.returncode == 0, done.stderr
     for name in TEAM_FILES:
         assert (again / name).read_text() == exported[name], name
-    copy_id = await db.fetchval("SELECT id FROM contests WHERE external_id = $1", f"rt-copy-{tag}")
     assert copy_id != world.contest_id
     members = await db.fetch(
         "SELECT member_id, team_user FROM team_members WHERE contest_id = $1", copy_id

@@ -8,7 +8,6 @@ import leaves at most unreferenced blobs behind, never rows without data.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -19,27 +18,22 @@ import asyncpg
 import msgspec
 
 from arena.languages import CodeStubs
-from arena.problems.checker import DefaultValidatorFlags
 from arena.problems.errors import YamlDoc
 from arena.problems.package import ProblemPackage, TestCase, load_package
 from arena.problems.scoring import ScoringPlan, scoring_plan
 from arena.problems.statement import Statement, render_statements
 from arena.storage.archives import ArchiveLimits, unpacked
-from arena.storage.blobs import BlobStore, sha256_file
+from arena.storage.blobs import BlobStore
 from arena.storage.errors import ImportFailure
+from arena.storage.package_hash import package_hash
 
 __all__ = [
     "DIFFICULTIES",
     "PROBLEM_MARKERS",
     "SLUG_RE",
     "ImportedProblem",
-    "StoredProblemVersion",
-    "StoredTest",
     "check_slug",
     "import_problem",
-    "load_problem_tests",
-    "package_hash",
-    "problem_version",
 ]
 
 # The CHECK constraints of the problems table, repeated so that users get a sentence, not a
@@ -51,7 +45,6 @@ DEFAULT_TIME_LIMIT_S = 1.0
 
 # What marks a problem package's top directory inside a zip.
 PROBLEM_MARKERS = ("problem.yaml", "data")
-_VALIDATOR_DIRS = ("output_validator", "output_validators")
 
 
 class ImportedProblem(msgspec.Struct, frozen=True):
@@ -66,65 +59,7 @@ class ImportedProblem(msgspec.Struct, frozen=True):
     pending: dict[str, Any] | None = None
 
 
-class StoredTest(msgspec.Struct, frozen=True):
-    ordinal: int
-    name: str
-    is_sample: bool
-    input_hash: str
-    answer_hash: str
-
-
-class StoredProblemVersion(msgspec.Struct, frozen=True):
-    problem_id: int
-    version: int
-    problem_type: str
-    time_limit_ms: int
-    memory_mib: int
-    output_mib: int
-    validator: DefaultValidatorFlags
-    validator_flags: list[str]
-    custom_validator: bool
-    package_hash: str
-
-
 # --- package contents ----------------------------------------------------------------------
-
-
-def _data_files(directory: Path, rel: str, ancestors: frozenset[Path], out: list[Any]) -> None:
-    real = directory.resolve()
-    if real in ancestors:
-        # A symlink loop: load_package rejects those among the tests; elsewhere they hold nothing.
-        return
-    for entry in directory.iterdir():
-        name = f"{rel}/{entry.name}"
-        if entry.is_dir():
-            _data_files(entry, name, ancestors | {real}, out)
-        elif entry.is_file():
-            out.append((name, entry))
-
-
-def package_hash(root: Path) -> str:
-    """SHA-256 over the relative paths and contents of problem.yaml, .timelimit and data/**.
-
-    Each file contributes its path's length, the path and its content's SHA-256, so no two
-    different file sets can produce the same byte stream.
-    """
-    files: list[tuple[str, Path]] = [
-        (name, root / name) for name in ("problem.yaml", ".timelimit") if (root / name).is_file()
-    ]
-    if (root / "data").is_dir():
-        _data_files(root / "data", "data", frozenset(), files)
-    # A changed validator changes how submissions are judged: a new version.
-    for name in _VALIDATOR_DIRS:
-        if (root / name).is_dir():
-            _data_files(root / name, name, frozenset(), files)
-    digest = hashlib.sha256()
-    for name, path in sorted(files, key=lambda item: item[0]):
-        encoded = name.encode()
-        digest.update(len(encoded).to_bytes(8, "big"))
-        digest.update(encoded)
-        digest.update(bytes.fromhex(sha256_file(path)))
-    return digest.hexdigest()
 
 
 def check_slug(slug: str, origin: str) -> str:
@@ -429,47 +364,3 @@ async def _insert_version(
             "UPDATE problems SET current_version = $2 WHERE id = $1", problem_id, version
         )
     return version
-
-
-# --- reading back --------------------------------------------------------------------------
-
-
-async def load_problem_tests(
-    conn: asyncpg.Connection, problem_id: int, version: int
-) -> list[StoredTest]:
-    """The tests of one version in the order they run."""
-    rows = await conn.fetch(
-        "SELECT ordinal, name, is_sample, input_hash, answer_hash FROM problem_tests"
-        " WHERE problem_id = $1 AND version = $2 ORDER BY ordinal",
-        problem_id,
-        version,
-    )
-    return [StoredTest(**dict(row)) for row in rows]
-
-
-async def problem_version(
-    conn: asyncpg.Connection, problem_id: int, version: int
-) -> StoredProblemVersion:
-    """Limits and validator settings of one version; LookupError when there is no such one."""
-    row = await conn.fetchrow(
-        "SELECT problem_type, time_limit_ms, memory_mib, output_mib, validator, package_hash"
-        " FROM problem_versions WHERE problem_id = $1 AND version = $2",
-        problem_id,
-        version,
-    )
-    if row is None:
-        raise LookupError(f"problem {problem_id} has no version {version}")
-    doc = msgspec.json.decode(row["validator"])
-    return StoredProblemVersion(
-        problem_id=problem_id,
-        version=version,
-        problem_type=row["problem_type"],
-        time_limit_ms=row["time_limit_ms"],
-        memory_mib=row["memory_mib"],
-        output_mib=row["output_mib"],
-        # convert() skips the keys that are not flags of the default validator.
-        validator=msgspec.convert(doc, DefaultValidatorFlags),
-        validator_flags=doc.get("validator_flags", []),
-        custom_validator=doc.get("custom_validator", False),
-        package_hash=row["package_hash"],
-    )

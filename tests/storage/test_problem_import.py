@@ -22,13 +22,9 @@ from arena.problems.errors import PackageError
 from arena.storage.archives import ArchiveLimits, unpacked
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.errors import ImportFailure
-from arena.storage.problems import (
-    PROBLEM_MARKERS,
-    import_problem,
-    load_problem_tests,
-    package_hash,
-    problem_version,
-)
+from arena.storage.package_hash import package_hash
+from arena.storage.problem_versions import load_problem_tests, problem_version
+from arena.storage.problems import PROBLEM_MARKERS, import_problem
 
 TESTS = {
     "secret/2": ("2\n", "4\n"),

@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from arena.hub import (
     auth,
+    lookups,
     metrics,
     openapi,
     routes_accounts,
@@ -38,7 +39,6 @@ from arena.hub import (
     webapp,
     ws,
 )
-from arena.hub.batch import Batcher
 from arena.hub.endpoints import Endpoint
 from arena.hub.fanout import Fanout
 from arena.hub.http import ApiError, api_error_handler, json, unavailable_handler
@@ -47,11 +47,10 @@ from arena.hub.middleware import RequestContext
 from arena.hub.same_origin import SameOriginWrites
 from arena.hub.state import HubState
 from arena.languages import LanguageTable
-from arena.protocol import ErrorBody, UserInfo, json_encoder
+from arena.protocol import ErrorBody, json_encoder
 from arena.settings import Settings
 from arena.storage import health as health_check
-from arena.storage import jobs, participation, ratings, users
-from arena.storage.account_events import SESSION_CACHE_S
+from arena.storage import jobs
 from arena.storage.blobs import DiskBlobStore
 
 
@@ -151,32 +150,6 @@ def create_app(settings: Settings) -> Starlette:
             send_timeout_s=settings.ws_send_timeout_s,
         )
 
-        async def sessions(hashes: list[bytes]) -> dict[bytes, UserInfo]:
-            async with db.acquire() as conn:
-                return await users.session_users(conn, hashes)
-
-        async def taking_part(
-            asked: list[tuple[int, int]],
-        ) -> dict[tuple[int, int], tuple[int, int | None]]:
-            async with db.acquire() as conn:
-                return await participation.taking_part(conn, asked)
-
-        async def current_ratings(user_ids: list[int]) -> dict[int, int]:
-            async with db.acquire() as conn:
-                return await ratings.current(conn, user_ids)
-
-        async def redis_reads(names: list[str]) -> dict[str, bytes]:
-            values = await redis.mget(names)
-            return {n: v for n, v in zip(names, values, strict=True) if v is not None}
-
-        async def session_fills(fills: list[tuple[str, bytes]]) -> dict[tuple[str, bytes], bool]:
-            # Only an empty slot is filled: a tombstone or a newer role is never overwritten.
-            async with redis.pipeline(transaction=False) as pipe:
-                for name, value in fills:
-                    pipe.set(name, value, ex=SESSION_CACHE_S, nx=True)
-                done = await pipe.execute()
-            return {fill: bool(ok) for fill, ok in zip(fills, done, strict=True)}
-
         state = HubState(
             settings=settings,
             db=db,
@@ -186,11 +159,7 @@ def create_app(settings: Settings) -> Starlette:
             blobs=DiskBlobStore(settings.blob_dir),
             fanout=fanout,
             local=local,
-            session_lookups=Batcher(sessions),
-            redis_reads=Batcher(redis_reads),
-            session_fills=Batcher(session_fills),
-            participation_lookups=Batcher(taking_part),
-            rating_lookups=Batcher(current_ratings),
+            lookups=lookups.build(db, redis),
         )
         app.state.hub = state
         fanout.start()

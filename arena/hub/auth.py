@@ -118,20 +118,20 @@ async def _shared_session(state: HubState, conn: HTTPConnection, hashed: bytes) 
     cache_key = keys.session_cache(hashed)
     # Both keys in the batch the other requests of this moment share (one MGET for all).
     cached, misses = await asyncio.gather(
-        state.redis_reads.get(cache_key), state.redis_reads.get(_misses_key(conn))
+        state.lookups.redis_reads.get(cache_key), state.lookups.redis_reads.get(_misses_key(conn))
     )
     if cached is not None:
         return _session_cache.decode(cached) if cached != TOMBSTONE else None
     if misses is not None and int(misses) >= state.settings.unknown_tokens_per_minute:
         return None
-    user = await state.session_lookups.get(hashed)
+    user = await state.lookups.sessions.get(hashed)
     if user is None:
         async with state.redis.pipeline(transaction=True) as pipe:
             pipe.incr(_misses_key(conn))
             pipe.expire(_misses_key(conn), 60, nx=True)
             await pipe.execute()
         return None
-    await state.session_fills.get((cache_key, msgspec.json.encode(user)))
+    await state.lookups.session_fills.get((cache_key, msgspec.json.encode(user)))
     return user
 
 

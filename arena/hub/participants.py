@@ -21,7 +21,7 @@ async def taking_part(
     found = None if fresh else state.local.participation(contest_id, user.id)
     if found is None:
         generation = state.local.generation
-        row = await state.participation_lookups.get((contest_id, user.id))
+        row = await state.lookups.taking_part.get((contest_id, user.id))
         acting, extra = (user.id, None) if row is None else row
         found = Participation(acting, extra)
         state.local.keep_participation(contest_id, user.id, found, generation)

@@ -9,11 +9,10 @@ import asyncpg
 import msgspec
 from argon2 import PasswordHasher
 
-from arena.hub.batch import Batcher
 from arena.hub.local_cache import LocalCaches
+from arena.hub.lookups import Lookups
 from arena.hub.per_address import PerAddress
 from arena.languages import LanguageTable
-from arena.protocol import UserInfo
 from arena.settings import Settings
 from arena.storage.blobs import BlobStore
 
@@ -31,14 +30,8 @@ class HubState(msgspec.Struct, kw_only=True):
     fanout: Fanout
     # Sessions and registrations remembered in-process (dropped on Redis change messages).
     local: LocalCaches
-    # Postgres lookups that arrive together share one query (arena.hub.batch): sessions by
-    # token hash, and (contest, user) → (acting registration, own time or None).
-    session_lookups: Batcher[bytes, UserInfo]
-    # Redis reads (MGET) and session cache fills (SET NX each, one pipeline) batched the same way.
-    redis_reads: Batcher[str, bytes]
-    session_fills: Batcher[tuple[str, bytes], bool]
-    participation_lookups: Batcher[tuple[int, int], tuple[int, int | None]]
-    rating_lookups: Batcher[int, int]  # user → current rating (the unrated: absent)
+    # What the requests of one moment ask Postgres and Redis for, in batches.
+    lookups: Lookups
     # Long-lived connections per client address in this process.
     spectators: PerAddress = msgspec.field(default_factory=PerAddress)
     feeds: PerAddress = msgspec.field(default_factory=PerAddress)

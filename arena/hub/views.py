@@ -117,7 +117,7 @@ async def ratings_of(state: HubState, user_ids: Iterable[int]) -> dict[int, int]
         elif hit[0] is not None:
             found[user_id] = hit[0]
     if len(missing) == 1:  # a socket's own row: the sockets opening together share a query
-        rating = await state.rating_lookups.get(missing[0])
+        rating = await state.lookups.ratings.get(missing[0])
         fresh = {} if rating is None else {missing[0]: rating}
     elif missing:
         async with state.db.acquire() as conn:
@@ -338,10 +338,13 @@ async def snapshot_text(state: HubState, info: ContestInfo, user: UserInfo | Non
             personal = await participation_of(state, info.id, user) or 0
         # The seq is read before the state: later events may already show (and are re-sent:
         # full rows, idempotent), but none before it can be missing.
-        seq = await events.current_seq(state.redis, info.id)
+        # Both reads are shared with the sockets opening at the same moment (one round trip).
+        raw_seq = await state.lookups.redis_reads.get(keys.contest_seq(info.id))
+        seq = 0 if raw_seq is None else int(raw_seq)
         shared = await _shared_for_users(state, info, board, registered, seq, personal)
         acting = await contestant(state, info.id, user)  # a team member's row is the team's
-        mine = await ranking_cache.read_rows(state.redis, info.id, board, [acting.id])
+        row = await state.lookups.own_rows.get((info.id, board, acting.id))
+        mine = [] if row is None else [row]
         me = None
         if mine:
             rows_info = await contest_for_rows(state, shared.info, mine)

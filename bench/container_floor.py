@@ -26,7 +26,8 @@ from arena.settings import Settings
 SETTLE_S = 1.0  # the runner and its zygote finish starting before the CPU is read
 
 
-def cycle(settings: Settings, count: int, sleep: bool) -> None:
+def cycle(settings: Settings, count: int, sleep: bool, quiet: bool = False) -> float:
+    """Prints the split; returns the host CPU ms per container, all kinds."""
     client = docker_client(settings)
     boot_ms: list[float] = []
     ids: set[str] = set()
@@ -52,12 +53,15 @@ def cycle(settings: Settings, count: int, sleep: bool) -> None:
             wall_ms["remove"] += (time.perf_counter() - started) * 1000
     client.close()
     kinds = cpu.by_kind(ids)
+    outside = sum(kinds.get(k, 0.0) for k in ("runsc", "shim", "docker")) * 1000 / count
+    in_container = max(sum(boot_ms), kinds.get("sandbox", 0.0) * 1000) / count
+    if quiet:
+        return in_container + outside
     label = "sleep as PID 1 (gVisor alone)" if sleep else "the pool's container (runner + zygote)"
     print(f"{label}, {count} containers one at a time")
     for name, total in wall_ms.items():
         print(f"  wall {name:<44} {total / count:7.1f} ms")
     # The cgroup's own count misses nothing; the sampler misses what ends between two samples.
-    in_container = max(sum(boot_ms), kinds.get("sandbox", 0.0) * 1000) / count
     rows = {
         f"CPU in the container's cgroup after {SETTLE_S:.0f} s": sum(boot_ms) / count,
         "CPU sampled in the container (whole life)": kinds.get("sandbox", 0.0) * 1000 / count,
@@ -67,11 +71,11 @@ def cycle(settings: Settings, count: int, sleep: bool) -> None:
     }
     for text, value in rows.items():
         print(f"  {text:<49} {value:7.1f} ms")
-    outside = sum(kinds.get(k, 0.0) for k in ("runsc", "shim", "docker")) * 1000 / count
     whole = in_container + outside
     cores = os.cpu_count() or 1
     print(f"  {'per container, all of the above':<49} {whole:7.1f} ms")
     print(f"  => at most {cores * 1000 / whole:5.2f} containers/s on {cores} cores, nothing judged")
+    return whole
 
 
 def main() -> None:

@@ -154,16 +154,20 @@ def remove_orphans(client: docker.DockerClient) -> int:
 
 
 def create_container(
-    client: docker.DockerClient, settings: Settings, cpuset: str | None = None
+    client: docker.DockerClient,
+    settings: Settings,
+    cpuset: str | None = None,
+    command: list[str] | None = None,
 ) -> Any:
     """Create and start one locked-down sandbox container, its runner waiting on stdin; with
-    ``cpuset``, pinned to those cores (a judging slot's own core)."""
+    ``cpuset``, pinned to those cores (a judging slot's own core); ``command`` replaces the runner
+    as PID 1 in the same locked-down container (bench/judge_floor.py's probe)."""
     check_runtime(settings)
     total_mib = settings.sandbox_memory_mib + settings.sandbox_work_mib + settings.sandbox_tmp_mib
     total_mib += settings.sandbox_overhead_mib
     container = client.containers.create(
         settings.sandbox_image,
-        command=["python3", "-I", "-S", RUNNER_PATH],
+        command=command or ["python3", "-I", "-S", RUNNER_PATH],
         runtime=settings.sandbox_runtime,
         network_mode="none",
         network_disabled=True,

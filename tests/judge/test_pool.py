@@ -77,3 +77,38 @@ async def test_each_submission_gets_a_fresh_container_and_the_pool_refills(
     finally:
         await pool.close()
         client.close()
+
+
+# Run as PID 1 in place of the runner: exits 0 only if every way out is closed.
+_ESCAPES = """
+import os, socket, sys
+def refused(action):
+    try:
+        action()
+    except OSError:
+        return True
+    return False
+checks = [
+    refused(lambda: open("/etc/escaped", "w")),  # the root is read-only
+    refused(lambda: socket.create_connection(("127.0.0.1", 5432), timeout=2)),  # no network
+    refused(lambda: os.chown("/work", 12345, 12345)),  # CAP_CHOWN dropped
+]
+sys.exit(0 if all(checks) else 10 + checks.index(False))
+"""
+
+
+@pytest.mark.parametrize(("code", "status"), [(_ESCAPES, 0), ("raise SystemExit(3)", 3)])
+def test_a_replaced_command_runs_in_the_same_locked_down_container(
+    settings: Settings, code: str, status: int
+) -> None:
+    """The bench's probe (bench/judge_floor.py) replaces the runner: the container stays as
+    locked down (the second case shows the command really ran)."""
+    client = docker.from_env()
+    try:
+        container = create_container(client, settings, command=["python3", "-I", "-S", "-c", code])
+        try:
+            assert container.wait(timeout=120)["StatusCode"] == status
+        finally:
+            container.remove(force=True)
+    finally:
+        client.close()

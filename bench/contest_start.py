@@ -313,6 +313,10 @@ async def main(args: argparse.Namespace) -> None:
                     await ws.close()
             rng = random.Random(14)
             burst = [(t, rng.uniform(0, args.window_s)) for t in tokens[: args.users]]
+            # In arrival order: each client process starts its users one after another, so an
+            # unsorted list would hold everyone behind the latest arrival seen so far and start
+            # them together (most of them at the end of the window), not uniformly.
+            burst.sort(key=lambda user: user[1])
             start_at = time.time() + 3.0  # the client processes' imports
             pipes = []
             for index in range(args.client_procs):

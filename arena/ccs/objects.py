@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from msgspec import UNSET
+from msgspec import UNSET, UnsetType
 
-from arena.ccs.source import ContestSource, View, contest_key
+from arena.ccs.source import ContestSource, OrganizationFacts, View, contest_key
 from arena.ccs.times import abstime, maybe_abstime, minutes, reltime
 from arena.contest import ContestInfo
 from arena.languages import Language
@@ -19,6 +19,7 @@ from arena.protocol.ccs import (
     CcsCommand,
     CcsContest,
     CcsGroup,
+    CcsImageRef,
     CcsJudgementType,
     CcsLanguage,
     CcsOrganization,
@@ -195,9 +196,33 @@ def accounts(source: ContestSource) -> list[CcsAccount]:
     ]
 
 
+_IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg"}
+
+
+def _logo(o: OrganizationFacts) -> list[CcsImageRef] | UnsetType:
+    """The logo's FILE reference; none for a logo of unknown size (the spec requires it)."""
+    if o.logo_sha256 is None or o.logo_width is None or o.logo_height is None:
+        return UNSET
+    mime = o.logo_mime or ""
+    if mime not in _IMAGE_EXTENSIONS:
+        return UNSET
+    return [
+        CcsImageRef(
+            href=f"organizations/{o.id}/logo",
+            filename=f"logo.{_IMAGE_EXTENSIONS[mime]}",
+            mime=mime,
+            width=o.logo_width,
+            height=o.logo_height,
+            hash=o.logo_sha256,
+        )
+    ]
+
+
 def organizations(source: ContestSource) -> list[CcsOrganization]:
     return [
-        CcsOrganization(id=o.id, name=o.name, formal_name=o.formal_name, country=o.country)
+        CcsOrganization(
+            id=o.id, name=o.name, formal_name=o.formal_name, country=o.country, logo=_logo(o)
+        )
         for o in sorted(source.organizations, key=lambda o: o.id)
     ]
 

@@ -42,6 +42,11 @@ class OrganizationFacts(msgspec.Struct, frozen=True):
     name: str
     formal_name: str | None
     country: str | None
+    # The logo in the blob store, with its checked type and pixel size (all None: no logo).
+    logo_sha256: str | None = None
+    logo_mime: str | None = None
+    logo_width: int | None = None
+    logo_height: int | None = None
 
 
 class GroupFacts(msgspec.Struct, frozen=True):

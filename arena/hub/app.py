@@ -25,6 +25,7 @@ from arena.hub import (
     routes_ccs,
     routes_contests,
     routes_insight,
+    routes_org_logo,
     routes_organise,
     routes_plagiarism,
     routes_problem_meta,
@@ -115,6 +116,7 @@ def api_endpoints() -> list[Endpoint]:
         *routes_organise.endpoints,
         *routes_problem_upload.endpoints,
         *routes_problem_meta.endpoints,
+        *routes_org_logo.endpoints,
     ]
 
 
@@ -194,6 +196,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_organise.routes,
         *routes_problem_upload.routes,
         *routes_problem_meta.routes,
+        *routes_org_logo.routes,
         *routes_ccs.routes,  # the ICPC Contest API (/api/v4): its own spec, not in openapi.json
         WebSocketRoute("/ws/contests/{contest_id}", ws.contestant),
         WebSocketRoute("/ws/contests/{contest_id}/spectate", ws.spectator),

@@ -47,6 +47,7 @@ PATH_PARAMS: dict[str, Param] = {
     "file": Param("file", str, "results file", enum=("results.tsv", "awards.json", "results.csv")),
     "username": Param("username", str, "user name (case-insensitive)"),
     "code": Param("code", str, "an invite-only contest's invite code"),
+    "organization": Param("organization", str, "organization id (as in the Contest API)"),
 }
 
 

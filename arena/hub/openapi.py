@@ -22,6 +22,7 @@ _ERRORS = {
     404: "No such resource (or not visible to the caller)",
     409: "Conflict with the current state",
     413: "The body (or the source) is too large",
+    415: "The body is not of a supported type",
     422: "A field has an unacceptable value",
     429: "Rate limited; see the Retry-After header",
     503: "No sandbox was free in time; try again",

@@ -18,9 +18,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from arena.protocol import ErrorBody, json_encoder
 
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
-# application/zip (a problem package upload) is no type a form can send: a cross-site page would
-# need a CORS preflight, which this hub never grants.
-_BODY_TYPES = ("application/json", "multipart/form-data", "application/zip")
+# application/zip (a problem package upload) and the logo types are no types a form can send: a
+# cross-site page would need a CORS preflight, which this hub never grants.
+_BODY_TYPES = (
+    "application/json",
+    "multipart/form-data",
+    "application/zip",
+    "image/png",
+    "image/jpeg",
+    "application/octet-stream",
+)
 
 
 def _refusal(headers: dict[bytes, bytes]) -> tuple[int, ErrorBody] | None:

@@ -89,11 +89,23 @@ class CcsProblem(msgspec.Struct, frozen=True, omit_defaults=True):
     max_score: float | UnsetType = UNSET  # score contests only
 
 
+class CcsImageRef(msgspec.Struct, frozen=True):
+    """A FILE object of an image: ``href`` relative to the API's root."""
+
+    href: str
+    filename: str
+    mime: str
+    width: int
+    height: int
+    hash: str  # the bytes' SHA-256: a client that holds them need not fetch them again
+
+
 class CcsOrganization(msgspec.Struct, frozen=True):
     id: str
     name: str
     formal_name: str | None = None
     country: str | None = None  # ISO 3166-1 alpha-3
+    logo: list[CcsImageRef] | UnsetType = UNSET  # absent when it has none
 
 
 class CcsGroup(msgspec.Struct, frozen=True):

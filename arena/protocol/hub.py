@@ -280,10 +280,16 @@ class BoardFilter(msgspec.Struct, frozen=True):
     name: str
 
 
+class BoardOrganization(msgspec.Struct, frozen=True):
+    id: str
+    name: str
+    logo: str | None  # the URL of its logo, when it has one
+
+
 class BoardFilters(msgspec.Struct, frozen=True):
     """What the board can be filtered by: its teams' organizations and visible groups."""
 
-    organizations: list[BoardFilter]
+    organizations: list[BoardOrganization]
     groups: list[BoardFilter]
 
 

@@ -121,3 +121,13 @@ class ProblemMeta(msgspec.Struct, frozen=True, kw_only=True):
     source: str
     version: int  # the live package version (unchanged by metadata edits)
     meta_rev: int  # bumped by each metadata edit
+
+
+class OrganizationLogo(msgspec.Struct, frozen=True, kw_only=True):
+    """An organization's logo as stored: where it is served, its checked type and size."""
+
+    href: str
+    mime: str  # image/png or image/jpeg
+    width: int
+    height: int
+    sha256: str

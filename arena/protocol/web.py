@@ -43,6 +43,7 @@ RECEIVED: tuple[type[msgspec.Struct], ...] = (
     hub.BoardRow,
     hub.Leaderboard,
     hub.BoardFilter,
+    hub.BoardOrganization,
     hub.BoardFilters,
     hub.VirtualView,
     hub.ReplayBoard,
@@ -94,6 +95,7 @@ RECEIVED: tuple[type[msgspec.Struct], ...] = (
     organise.InviteTarget,
     organise.ProblemMetaBody,
     organise.ProblemMeta,
+    organise.OrganizationLogo,
 )
 # Unions by the names the browser uses; the members of a sent union may leave defaults out.
 UNIONS: dict[str, Any] = {"ContestEvent": live.ContestEvent, "AdminCommand": live.AdminCommand}

@@ -3,12 +3,20 @@ teams are in one."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import asyncpg
 
-from arena.protocol.hub import BoardFilter, BoardFilters
+from arena.protocol.hub import BoardFilter, BoardFilters, BoardOrganization
+
+
+def logo_path(external_id: str) -> str:
+    """Where the hub serves an organization's logo."""
+    return f"/api/organizations/{quote(external_id, safe='')}/logo"
+
 
 _ORGANIZATIONS = """
-    SELECT DISTINCT o.external_id AS id, o.name
+    SELECT DISTINCT o.external_id AS id, o.name, o.logo_sha256 IS NOT NULL AS has_logo
     FROM teams t JOIN organizations o ON o.id = t.organization_id
     WHERE t.contest_id = $1 ORDER BY o.name, o.external_id
 """
@@ -31,7 +39,8 @@ _TEAMS = """
 
 async def options(conn: asyncpg.Connection, contest_id: int) -> BoardFilters:
     organizations = [
-        BoardFilter(r["id"], r["name"]) for r in await conn.fetch(_ORGANIZATIONS, contest_id)
+        BoardOrganization(r["id"], r["name"], logo_path(r["id"]) if r["has_logo"] else None)
+        for r in await conn.fetch(_ORGANIZATIONS, contest_id)
     ]
     groups = [BoardFilter(r["id"], r["name"]) for r in await conn.fetch(_GROUPS, contest_id)]
     return BoardFilters(organizations=organizations, groups=groups)

@@ -54,7 +54,8 @@ _TEAMS = """
     WHERE r.contest_id = $1 ORDER BY r.user_id
 """
 _ORGANIZATIONS = """
-    SELECT external_id AS id, name, formal_name, country FROM organizations
+    SELECT external_id AS id, name, formal_name, country, logo_sha256, logo_mime, logo_width,
+           logo_height FROM organizations
     WHERE external_id = ANY($1::text[]) ORDER BY external_id
 """
 _GROUPS = """

@@ -73,7 +73,10 @@ async def test_board_by_organization_and_group(
             await ranking_cache.rebuild(conn, hub_redis, contest_id)
         options = (await http.get(f"/api/contests/{contest_id}/board-filters")).json()
         assert options == {
-            "organizations": [{"id": college, "name": "College"}, {"id": uni, "name": "Uni"}],
+            "organizations": [
+                {"id": college, "name": "College", "logo": None},
+                {"id": uni, "name": "Uni", "logo": None},
+            ],
             "groups": [{"id": students, "name": "Students"}],  # a hidden group is not offered
         }
         board = f"/api/contests/{contest_id}/leaderboard"

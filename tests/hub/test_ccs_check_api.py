@@ -1,6 +1,6 @@
 """The Contest API's own checker (check-api.sh of icpc/ccs-specs, with -e -C: schemas, error
 codes, and the REST endpoints against the event feed) on a contest with a team in a group and an
-organization, a judged submission and a clarification, and on the demo contest that
+organization (with a logo), a judged submission and a clarification, and on the demo contest that
 ``arena demo seed`` restarted (the real command, twice: the second run moves the first run's
 submissions to practice, and the feed must not announce them any more)."""
 
@@ -20,6 +20,7 @@ import pytest
 from ccs_support import SCHEMA_DIR
 from hub.api_support import AC_SOURCE, unique, wait_judged
 from hub_support import PASSWORD, Hub, bearer, new_contest, new_user
+from image_support import png
 
 CHECKER = Path(__file__).resolve().parents[1] / "conformance" / "ccs-check" / "run.sh"
 
@@ -84,6 +85,13 @@ async def test_check_api_runs_clean(
     async with httpx.AsyncClient(base_url=hubs[0].url, headers=bearer(admin_token)) as client:
         await client.put("/api/organise/organizations", json={"id": org, "name": "Uni"})
         await client.put("/api/organise/groups", json={"id": group, "name": "Students"})
+        # A logo: the organization object then carries an image FILE reference to check.
+        logo = await client.put(
+            f"/api/organise/organizations/{org}/logo",
+            content=png(32, 32),
+            headers={"Content-Type": "image/png"},
+        )
+        assert logo.status_code == 200, logo.text
         made = await client.post(
             f"/api/organise/contests/{contest_id}/teams",
             json={"name": "Checked", "members": [member], "organization": org, "groups": [group]},

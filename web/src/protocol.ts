@@ -148,8 +148,13 @@ export interface BoardFilter {
  * What the board can be filtered by: its teams' organizations and visible groups.
  */
 export interface BoardFilters {
-  organizations: BoardFilter[];
+  organizations: BoardOrganization[];
   groups: BoardFilter[];
+}
+export interface BoardOrganization {
+  id: string;
+  name: string;
+  logo: string | null;
 }
 export interface BoardRow {
   user_id: number;
@@ -441,6 +446,16 @@ export interface OrganisedContest {
   invite_code: string | null;
   submissions: number;
   phase: string;
+}
+/**
+ * An organization's logo as stored: where it is served, its checked type and size.
+ */
+export interface OrganizationLogo {
+  href: string;
+  mime: string;
+  width: number;
+  height: number;
+  sha256: string;
 }
 /**
  * The check of a staged version; ``state`` is "running", "passed", "failed" (a mismatch or

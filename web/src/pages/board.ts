@@ -28,12 +28,18 @@ export async function boardPage(app: HTMLElement, cid: number, spectate: boolean
   const reload = () => void fetchPage(1).then((page) => board.load(page, true), (e: Error) => toast(e.message, "error"));
   const filters = h("div", { class: "board-filters" });
   void api.boardFilters(cid).then((found) => {
+    // The chosen organization's logo, next to its selector.
+    const logo = h("span", { class: "org-logo-slot" });
+    const showLogo = () => {
+      const chosen = found.organizations.find((o) => o.id === filter.organization);
+      replace(logo, chosen?.logo ? h("img", { class: "org-logo", src: chosen.logo, alt: `${chosen.name} logo`, height: 24 }) : null);
+    };
     const select = (name: "organization" | "group", label: string, options: { id: string; name: string }[]) =>
       options.length
-        ? h("label", {}, `${label} `, h("select", { name, "aria-label": label, onchange: (e: Event) => { filter[name] = (e.target as HTMLSelectElement).value; reload(); } },
+        ? h("label", {}, `${label} `, h("select", { name, "aria-label": label, onchange: (e: Event) => { filter[name] = (e.target as HTMLSelectElement).value; showLogo(); reload(); } },
             h("option", { value: "" }, "All"), ...options.map((o) => h("option", { value: o.id }, o.name))))
         : null;
-    replace(filters, select("organization", "Organization", found.organizations), select("group", "Group", found.groups));
+    replace(filters, select("organization", "Organization", found.organizations), logo, select("group", "Group", found.groups));
   }, () => undefined);
   const announcements = new Announcements();
   const stats = h("div", { class: "stats-box" });

@@ -3,6 +3,7 @@
 import { api, whoami } from "../api";
 import { field, h, link, navigate, replace, toast, when } from "../dom";
 import type { Catalogue, ContestSettings, EditProblem, OrganisedContest, TeamView } from "../protocol";
+import { logoControl } from "./org_logo";
 import type { Cleanup } from "./simple";
 
 const fail = (err: unknown) => toast(err instanceof Error ? err.message : String(err), "error");
@@ -415,7 +416,7 @@ export async function cataloguePage(app: HTMLElement): Promise<Cleanup> {
       h("p", {}, link("/organise", "← All contests")),
       h("h1", {}, "Organizations and groups"),
       h("section", { class: "panel" }, h("h2", {}, "Organizations"),
-        h("ul", { "data-testid": "organizations" }, catalogue.organizations.map((o) => h("li", {}, h("strong", {}, o.name), ` (${o.id}${o.country ? `, ${o.country}` : ""})`))),
+        h("ul", { "data-testid": "organizations" }, catalogue.organizations.map((o) => h("li", { "data-organization": o.id }, h("strong", {}, o.name), ` (${o.id}${o.country ? `, ${o.country}` : ""}) `, logoControl(o.id, o.name)))),
         org),
       h("section", { class: "panel" }, h("h2", {}, "Groups"),
         h("ul", { "data-testid": "groups" }, catalogue.groups.map((g) => h("li", {}, h("strong", {}, g.name), ` (${g.id})`, g.hidden ? h("span", { class: "pill" }, "hidden") : null))),

@@ -48,8 +48,9 @@ fi
 # --oci-seccomp: gVisor enforces the containers' seccomp profile (arena/judge/seccomp.py) inside
 # the sandbox, so a submission cannot unshare, mount, chroot, ptrace, ...
 # Other flags were measured with bench/judge_floor.py --runtimes (README, "The floor of a
-# judging"): --overlay2 (no-op: the root is read-only), --directfs=false, --dcache, the ptrace and
-# kvm platforms (kvm does not start without nested virtualisation); none won, so the defaults stay.
+# judging"): --overlay2 (no-op: the root is read-only), --directfs=false, --dcache: no win; kvm
+# does not start without nested virtualisation; ptrace makes process starts 30-60 % cheaper but
+# a system call several times dearer, which flips a syscall-heavy program to TLE: systrap stays.
 daemon_json=$(printf '{\n  "runtimes": {\n    "runsc": {"path": "%s", "runtimeArgs": ["--network=none", "--oci-seccomp"]}\n  }\n}\n' "$RUNSC_BIN")
 mkdir -p /etc/docker
 if [[ ! -f /etc/docker/daemon.json ]] || [[ $(cat /etc/docker/daemon.json) != "$daemon_json" ]]; then

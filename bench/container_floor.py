@@ -2,7 +2,7 @@
 
 Every submission gets its own container, so its create + start + removal bound the rate whatever
 the judging costs. N containers are started and removed one after another, each as the warm pool
-starts them (arena.judge.sandbox.create_container: runsc, the runner as PID 1, its zygote), and
+starts them (arena.judge.containers.create_container: runsc, the runner as PID 1, its zygote), and
 for comparison with ``sleep`` as PID 1 (gVisor's own boot, no runner). The CPU is split by kind
 of process (bench/host_cpu.py): the container's own cgroup (sentry, gofer, what runs inside) is
 read just before removal; dockerd, containerd and the shim are sampled.
@@ -19,8 +19,8 @@ import time
 import msgspec
 from host_cpu import HostCpu
 
+from arena.judge.containers import create_container, docker_client
 from arena.judge.host_clock import container_cpu_ms
-from arena.judge.sandbox import create_container, docker_client
 from arena.settings import Settings
 
 SETTLE_S = 1.0  # the runner and its zygote finish starting before the CPU is read

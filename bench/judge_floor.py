@@ -43,10 +43,11 @@ from container_floor import cycle
 from floor_pipeline import pipeline_profile
 from judge_latency import DEFAULT_DMOJ_PEER, TIME_LIMIT_S, run_dmoj, unique_source, write_problem
 
+from arena.judge.containers import create_container
 from arena.judge.grader import grade, plan_for
 from arena.judge.host_clock import container_cpu_ms
 from arena.judge.pool import WarmPool
-from arena.judge.sandbox import SandboxSession, create_container
+from arena.judge.sandbox import SandboxSession
 from arena.languages import LanguageTable
 from arena.problems.package import load_package
 from arena.protocol import CompileFinished, ProcessLimits, TestFinished

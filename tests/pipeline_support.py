@@ -129,7 +129,7 @@ def kill_worker(proc: subprocess.Popen[bytes]) -> None:
     """SIGKILL, as a crash would; then what the next worker's start does: remove its orphans."""
     import docker
 
-    from arena.judge.sandbox import remove_orphans
+    from arena.judge.containers import remove_orphans
 
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)

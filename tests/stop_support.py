@@ -10,7 +10,7 @@ from pathlib import Path
 
 import docker
 
-from arena.judge.sandbox import OWNER_LABEL, SANDBOX_LABEL
+from arena.judge.containers import OWNER_LABEL, SANDBOX_LABEL
 
 # Apart from every other test's database: the stop tests run their
 # own workers and hubs, whose queue and ticker lease must not meet anyone else's.

@@ -12,9 +12,10 @@ from typing import Any, TextIO
 import docker.errors
 
 from arena.cli.common import UsageError
+from arena.judge.containers import docker_client
 from arena.judge.grader import GradingPlan, plan_for
 from arena.judge.package_check import judge_in
-from arena.judge.sandbox import FreshSessions, SandboxError, docker_client
+from arena.judge.sandbox import FreshSessions, SandboxError
 from arena.languages import Language, LanguageError, LanguageTable
 from arena.problems.package import PackageError, ProblemPackage, infer_time_limit, load_package
 from arena.problems.scoring import scoring_plan

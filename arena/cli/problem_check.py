@@ -18,10 +18,11 @@ import docker.errors
 
 from arena.cli.common import UsageError
 from arena.cli.judge import measure_time_limit
+from arena.judge.containers import docker_client
 from arena.judge.grader import plan_for
 from arena.judge.input_check import InputSummary, check_inputs
 from arena.judge.package_check import check_submissions
-from arena.judge.sandbox import FreshSessions, SandboxError, docker_client
+from arena.judge.sandbox import FreshSessions, SandboxError
 from arena.languages import LanguageError, LanguageTable
 from arena.problems.package import PackageError, ProblemPackage, load_package
 from arena.problems.scoring import scoring_plan

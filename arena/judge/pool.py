@@ -33,13 +33,8 @@ from typing import Any
 import docker
 
 from arena.judge import metrics
-from arena.judge.sandbox import (
-    SandboxError,
-    SandboxSession,
-    check_runtime,
-    create_container,
-    remove_orphans,
-)
+from arena.judge.containers import check_runtime, create_container, remove_orphans
+from arena.judge.sandbox import SandboxError, SandboxSession
 from arena.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -23,13 +23,13 @@ from arq.worker import Worker, func
 from redis.exceptions import RedisError
 
 from arena.judge import metrics
+from arena.judge.containers import docker_client
 from arena.judge.heartbeat import beat_forever, worker_status
 from arena.judge.plagiarism_job import plagiarism_check
 from arena.judge.plans import PlanCache
 from arena.judge.pool import WarmPool
 from arena.judge.problem_upload_job import problem_upload
 from arena.judge.runs import run_code
-from arena.judge.sandbox import docker_client
 from arena.judge.stopping import GracefulStop, serve
 from arena.judge.sweeper import sweep
 from arena.judge.worker import WorkerState, judge_submission

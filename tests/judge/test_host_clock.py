@@ -15,9 +15,10 @@ import docker
 import pytest
 
 from arena.judge import host_clock
+from arena.judge.containers import create_container
 from arena.judge.grader import compile_limits, wall_limit_ms
 from arena.judge.pool import WarmPool
-from arena.judge.sandbox import SandboxSession, create_container
+from arena.judge.sandbox import SandboxSession
 from arena.languages import LanguageTable
 from arena.protocol import ProcessLimits, StopReason
 from arena.settings import Settings

@@ -8,16 +8,16 @@ import socket
 import docker
 import pytest
 
-from arena.judge.pool import WarmPool
-from arena.judge.sandbox import (
+from arena.judge.containers import (
     OWNER_LABEL,
     SANDBOX_LABEL,
-    UnsafeRuntimeError,
     check_runtime,
     create_container,
     owner_tag,
     remove_orphans,
 )
+from arena.judge.pool import WarmPool
+from arena.judge.sandbox_errors import UnsafeRuntimeError
 from arena.settings import Settings
 
 pytestmark = pytest.mark.sandbox

@@ -47,6 +47,21 @@ async def _new_contest(page: Page, name: str, slug: str, visibility: str) -> int
     return int(page.url.rsplit("/", 1)[1])
 
 
+async def add_organization_and_group(page: Page, tag: str) -> None:
+    """On the catalogue page: organization uni<tag> and group stu<tag>."""
+    await page.get_by_role("link", name="Organise").click()
+    await page.get_by_role("link", name="Organizations and groups").click()
+    await page.get_by_label("Id").first.fill(f"uni{tag}")
+    await page.get_by_label("Name").first.fill(f"University {tag}")
+    await page.get_by_label("Country (ISO alpha-3)").fill("NLD")
+    await page.get_by_role("button", name="Save organization").click()
+    await expect(page.get_by_test_id("organizations")).to_contain_text(f"University {tag}")
+    await page.get_by_label("Id").nth(1).fill(f"stu{tag}")
+    await page.get_by_label("Name").nth(1).fill(f"Students {tag}")
+    await page.get_by_role("button", name="Save group").click()
+    await expect(page.get_by_test_id("groups")).to_contain_text(f"Students {tag}")
+
+
 async def test_an_organiser_runs_a_private_contest_for_a_team_of_two(
     hubs: list[Hub],
     hub_worker: Any,
@@ -61,19 +76,7 @@ async def test_an_organiser_runs_a_private_contest_for_a_team_of_two(
     _, second, _ = await new_user(hubs[0], db)
     _, outsider, _ = await new_user(hubs[0], db)
     page = await _as(browser, hubs[0], admin)
-
-    # The catalogue: an organization and a group for the team.
-    await page.get_by_role("link", name="Organise").click()
-    await page.get_by_role("link", name="Organizations and groups").click()
-    await page.get_by_label("Id").first.fill(f"uni{tag}")
-    await page.get_by_label("Name").first.fill(f"University {tag}")
-    await page.get_by_label("Country (ISO alpha-3)").fill("NLD")
-    await page.get_by_role("button", name="Save organization").click()
-    await expect(page.get_by_test_id("organizations")).to_contain_text(f"University {tag}")
-    await page.get_by_label("Id").nth(1).fill(f"stu{tag}")
-    await page.get_by_label("Name").nth(1).fill(f"Students {tag}")
-    await page.get_by_role("button", name="Save group").click()
-    await expect(page.get_by_test_id("groups")).to_contain_text(f"Students {tag}")
+    await add_organization_and_group(page, tag)
     await shot(page, screenshots, "organise-catalogue")
 
     name = f"Private Cup {tag}"

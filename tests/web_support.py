@@ -65,14 +65,23 @@ class BankProblem(msgspec.Struct):
 
 
 async def import_statement_problem(
-    database_url: str, blob_dir: str, title: str, *, tags: list[str], difficulty: str
+    database_url: str,
+    blob_dir: str,
+    title: str,
+    *,
+    tags: list[str],
+    difficulty: str,
+    translations: dict[str, str] | None = None,
 ) -> tuple[int, str]:
-    """A+B with a Markdown statement that has inline and display math."""
+    """A+B with a Markdown statement that has inline and display math (in English; other
+    languages' Markdown in ``translations``)."""
     slug = f"{title.lower().replace(' ', '-')}-{uuid.uuid4().hex[:6]}"
     with tempfile.TemporaryDirectory() as tmp:
         root = make_problem(Path(tmp) / "p", TESTS, problem_yaml=f"name: {title}\n")
         (root / "problem_statement").mkdir()
         (root / "problem_statement" / "problem.en.md").write_text(STATEMENT)
+        for lang, text in (translations or {}).items():
+            (root / "problem_statement" / f"problem.{lang}.md").write_text(text)
         conn = await asyncpg.connect(database_url)
         try:
             imported = await import_problem(

@@ -13,7 +13,7 @@ from arena.hub import auth, http_cache, participants, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, path_int, read_body
 from arena.hub.routes_organise import resolve_catalogue
-from arena.hub.routes_problems import contest_statement
+from arena.hub.routes_problems import LANG_PARAM, asked_lang, contest_statement
 from arena.hub.state import HubState
 from arena.protocol import (
     Announcement,
@@ -183,19 +183,20 @@ async def contest_problem(request: Request) -> Response:
     state = _state(request)
     info = await views.contest(state, path_int(request, "contest_id"))
     label = request.path_params["label"]
+    lang = asked_lang(request)
     # Decided before any If-None-Match is looked at: a guessed ETag gets the same 403.
     upcoming = info.clock.phase(views.now()) == Phase.UPCOMING
     if info.public and not upcoming:
         # Anyone may read it and it is the same for everyone: who asks is not looked up (the
         # contest start's most frequent request costs no session lookup).
         return http_cache.respond(
-            request, await contest_statement(state, info, label), http_cache.PUBLIC
+            request, await contest_statement(state, info, label, lang), http_cache.PUBLIC
         )
     user = await auth.current_user(state, request)
     await views.require_visible(state, info, user)
     if upcoming and not auth.is_moderator(user):
         raise ApiError(403, "not_started", "the problems are shown when the contest starts")
-    statement = await contest_statement(state, info, label)
+    statement = await contest_statement(state, info, label, lang)
     # A moderator's preview before the start, or a contest only moderators see.
     policy = http_cache.NO_STORE if upcoming else http_cache.PRIVATE
     return http_cache.respond(request, statement, policy)
@@ -353,9 +354,11 @@ endpoints = [
         "GET",
         "/api/contests/{contest_id}/problems/{label}",
         contest_problem,
-        "A contest problem's statement (from the start; the same for everyone: ETag, 304)",
+        "A contest problem's statement (from the start; the same for everyone: ETag, 304), in"
+        " an offered language (lang)",
         {200: ProblemDetail},
         auth="optional",
+        query=(LANG_PARAM,),
         errors=(403,),
         tags=_TAGS,
     ),

@@ -1,7 +1,8 @@
-"""Admins edit a live problem's metadata (title, difficulty, tags, author and source credits)
-without a new package version. The edit is audited in its transaction, bumps the problem's
-metadata revision (the statement caches are keyed by it, so the statement's body and ETag change
-at once), and open pages of running contests with the problem are told to refresh."""
+"""Admins edit a live problem's metadata (title, difficulty, tags, author and source credits,
+the statement languages offered and the default) without a new package version. The edit is
+audited in its transaction, bumps the problem's metadata revision (the statement caches are keyed
+by it and the language, so the statement's body and ETag change at once), and open pages of
+running contests with the problem are told to refresh."""
 
 from __future__ import annotations
 
@@ -81,15 +82,16 @@ async def put_meta(request: Request) -> Response:
                 tags=body.tags,
                 author=body.author,
                 source=body.source,
+                statement_langs=body.statement_langs,
+                statement_lang=body.statement_lang,
             )
         )
+        async with state.db.acquire() as conn:
+            saved = await problem_meta.update(conn, user.id, slug, meta, expected_rev=body.meta_rev)
     except MetadataRefused as exc:
         raise ApiError(422, "invalid", str(exc)) from None
-    async with state.db.acquire() as conn:
-        try:
-            saved = await problem_meta.update(conn, user.id, slug, meta, expected_rev=body.meta_rev)
-        except problem_meta.StaleEdit as exc:
-            raise ApiError(409, "conflict", str(exc)) from None
+    except problem_meta.StaleEdit as exc:
+        raise ApiError(409, "conflict", str(exc)) from None
     if saved is None:
         raise not_found(f"live problem {slug!r}")
     problem_id, after, contests = saved
@@ -124,8 +126,8 @@ endpoints = [
         "PUT",
         _BASE + "/{slug}",
         put_meta,
-        "Admins: replace a live problem's title, difficulty, tags and credits (no new version;"
-        " audited); 409 when meta_rev is not the current revision",
+        "Admins: replace a live problem's title, difficulty, tags, credits and offered statement"
+        " languages (no new version; audited); 409 when meta_rev is not the current revision",
         {200: ProblemMeta},
         auth="required",
         body=ProblemMetaBody,

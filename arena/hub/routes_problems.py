@@ -30,6 +30,7 @@ from arena.storage.bank import ProblemRow
 from arena.storage.problems import SLUG_RE
 
 PAGE_SIZE = 20
+LANG_PARAM = Param("lang", str, "statement language (one of statement_langs; default: the default)")
 SAMPLE_BYTES = 64 * 1024
 MAX_QUERY_CHARS = 200  # a search of more words than that is not a search for a problem
 
@@ -129,13 +130,36 @@ async def problem_of_contest(state: HubState, info: ContestInfo, label: str) -> 
 # process: a re-import or another hub's metadata edit shows within that (this hub's own edits at
 # once: see ``forget_problem``); each revision's statement is built and encoded once.
 _versions: TtlCache[int, ProblemRow] = TtlCache(ttl_s=2.0, max_entries=4096)
-_statements: http_cache.SharedBuild[tuple[int, int, int], http_cache.Encoded]
+_statements: http_cache.SharedBuild[tuple[int, int, int, str], http_cache.Encoded]
 _statements = http_cache.SharedBuild(ttl_s=600.0)
 
 
-async def contest_statement(state: HubState, info: ContestInfo, label: str) -> http_cache.Encoded:
-    """A contest problem's statement, encoded once per problem version: the same bytes for every
-    caller (likes, liked and solved belong to the bank's route and are left out here)."""
+def asked_lang(request: Request) -> str | None:
+    """The statement language asked for (``lang``), None for the default."""
+    lang = request.query_params.get("lang") or None
+    return None if lang is None else no_nul(lang, "lang")
+
+
+def _served_lang(problem: ProblemRow, lang: str | None) -> str:
+    """The language to serve: the default unless asked; one not offered is a 404."""
+    if lang is None or lang == problem.statement_lang:  # "" for a problem without statement
+        return problem.statement_lang
+    if lang not in problem.statement_langs:
+        offered = ", ".join(problem.statement_langs) or "none"
+        raise ApiError(
+            404,
+            "not_found",
+            f"problem {problem.slug!r} has no statement in {lang[:20]!r} (offered: {offered})",
+        )
+    return lang
+
+
+async def contest_statement(
+    state: HubState, info: ContestInfo, label: str, lang: str | None = None
+) -> http_cache.Encoded:
+    """A contest problem's statement, encoded once per problem version and language: the same
+    bytes for every caller (likes, liked and solved belong to the bank's route and are left out
+    here)."""
     problem = info.problem_by_label(label)
     if problem is None:
         raise not_found(f"problem {label!r} of this contest")
@@ -144,12 +168,14 @@ async def contest_statement(state: HubState, info: ContestInfo, label: str) -> h
         row = await problem_of_contest(state, info, label)
         _versions.put(problem.problem_id, row)
     current = row
+    served = _served_lang(current, lang)
 
     async def build() -> http_cache.Encoded:
-        detail = await problem_detail(state, current, None)
+        detail = await problem_detail(state, current, None, served)
         return http_cache.encoded(json_encoder.encode(msgspec.structs.replace(detail, likes=0)))
 
-    return await _statements.get((current.id, current.current_version, current.meta_rev), build)
+    key = (current.id, current.current_version, current.meta_rev, served)
+    return await _statements.get(key, build)
 
 
 def forget_problem(problem_id: int) -> None:
@@ -170,9 +196,14 @@ async def _text(state: HubState, digest: str) -> str:
 
 
 async def problem_detail(
-    state: HubState, problem: ProblemRow, user: UserInfo | None
+    state: HubState, problem: ProblemRow, user: UserInfo | None, lang: str | None = None
 ) -> ProblemDetail:
+    """The problem with its statement in ``lang`` (checked to be offered; None: the default)."""
+    lang = _served_lang(problem, lang)
+    html = problem.statement_html
     async with state.db.acquire() as conn:
+        if lang != problem.statement_lang:
+            html = await bank.statement_html(conn, problem.id, lang)
         limits = await bank.limits(conn, problem.id, problem.current_version)
         samples = await bank.samples(conn, problem.id, problem.current_version)
         liked = user is not None and await bank.liked(conn, problem.id, user.id)
@@ -186,7 +217,7 @@ async def problem_detail(
         title=problem.title,
         difficulty=problem.difficulty,
         tags=problem.tags,
-        statement_html=problem.statement_html,
+        statement_html=html,
         samples=[
             Sample(s.name, await _text(state, s.input_hash), await _text(state, s.answer_hash))
             for s in samples
@@ -202,6 +233,8 @@ async def problem_detail(
         function_problem=limits.function_problem,
         author=problem.author,
         source=problem.source,
+        statement_langs=problem.statement_langs,
+        statement_lang=lang,
     )
 
 
@@ -209,7 +242,7 @@ async def get_problem(request: Request) -> Response:
     state = _state(request)
     user = await auth.current_user(state, request)
     problem = await visible_problem(state, request.path_params["slug"], user)
-    return json(await problem_detail(state, problem, user))
+    return json(await problem_detail(state, problem, user, asked_lang(request)))
 
 
 async def like(request: Request) -> Response:
@@ -242,9 +275,11 @@ endpoints = [
         "GET",
         "/api/problems/{slug}",
         get_problem,
-        "A problem: statement, samples, limits, code stubs, languages, likes",
+        "A problem: statement (in an offered language), samples, limits, code stubs, languages,"
+        " likes; 404 for a statement language not offered",
         {200: ProblemDetail},
         auth="optional",
+        query=(LANG_PARAM,),
         tags=("problems",),
     ),
     *(

@@ -33,6 +33,10 @@ class ProblemMetadata(msgspec.Struct, frozen=True, kw_only=True):
     tags: list[str]
     author: str = ""
     source: str = ""
+    # The statement languages offered (in the package's order) and the default among them;
+    # None: as they are (an editor that does not show them leaves them alone).
+    statement_langs: list[str] | None = None
+    statement_lang: str | None = None
 
 
 def _text(name: str, value: str, low: int, high: int) -> str:
@@ -77,10 +81,55 @@ def check(meta: ProblemMetadata) -> ProblemMetadata:
         tags=normal_tags(meta.tags),
         author=_text("author", meta.author, 0, MAX_CREDIT_CHARS),
         source=_text("source", meta.source, 0, MAX_CREDIT_CHARS),
+        statement_langs=meta.statement_langs,
+        statement_lang=meta.statement_lang,
     )
 
 
-def changes(before: ProblemMetadata, after: ProblemMetadata) -> dict[str, list[str | list[str]]]:
+def package_order(langs: list[str]) -> list[str]:
+    """A package's statement languages as rendered: English first, then by code."""
+    return sorted(set(langs), key=lambda lang: (lang != "en", lang))
+
+
+def offered_langs(package: list[str], chosen: list[str], default: str) -> tuple[list[str], str]:
+    """The statement languages served and the default, from the package's and the stored choice.
+
+    No choice (an empty list) offers every language of the package. A choice keeps what the
+    package still has after a re-import; when nothing of it is left, every language is offered.
+    The default is the chosen one while offered, else the first offered ("" for no statement).
+    """
+    every = package_order(package)
+    offered = [lang for lang in every if lang in chosen] or every
+    if default not in offered:
+        default = offered[0] if offered else ""
+    return offered, default
+
+
+def check_langs(package: list[str], offered: list[str], default: str) -> tuple[list[str], str]:
+    """An editor's choice of statement languages as it will be stored (package order), or
+    MetadataRefused naming the field."""
+    every = package_order(package)
+    unknown = [lang for lang in offered if lang not in every]
+    if unknown:
+        has = ", ".join(every) or "none"
+        raise MetadataRefused(
+            f"statement_langs: {unknown[0][:20]!r} is not a statement language of this"
+            f" problem's package (it has: {has})"
+        )
+    chosen = [lang for lang in every if lang in offered]
+    if every and not chosen:
+        raise MetadataRefused("statement_langs: offer at least one statement language")
+    if default not in chosen and (chosen or default):
+        raise MetadataRefused(
+            f"statement_lang: {default[:20]!r} is not among the offered languages"
+            f" ({', '.join(chosen) or 'none'})"
+        )
+    return chosen, default
+
+
+def changes(
+    before: ProblemMetadata, after: ProblemMetadata
+) -> dict[str, list[str | list[str] | None]]:
     """Each changed field as [before, after], for the audit log."""
     old, new = msgspec.structs.asdict(before), msgspec.structs.asdict(after)
     return {name: [old[name], new[name]] for name in new if old[name] != new[name]}

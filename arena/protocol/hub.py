@@ -149,6 +149,10 @@ class ProblemDetail(msgspec.Struct, frozen=True):
     function_problem: bool = False
     author: str = ""  # credits an organiser set (empty: none)
     source: str = ""
+    # The statement languages offered (the default first among equals: the package's order) and
+    # the one statement_html is in (?lang=; the default when not asked).
+    statement_langs: list[str] = []
+    statement_lang: str = ""
 
 
 class LikeResult(msgspec.Struct, frozen=True):

@@ -110,6 +110,10 @@ class ProblemMetaBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     source: str = ""
     # The revision the editor loaded: a save over someone else's newer edit is a 409.
     meta_rev: int | None = None
+    # The statement languages offered (of the package's) and the default among them; left out:
+    # unchanged.
+    statement_langs: list[str] | None = None
+    statement_lang: str | None = None
 
 
 class ProblemMeta(msgspec.Struct, frozen=True, kw_only=True):
@@ -121,6 +125,9 @@ class ProblemMeta(msgspec.Struct, frozen=True, kw_only=True):
     source: str
     version: int  # the live package version (unchanged by metadata edits)
     meta_rev: int  # bumped by each metadata edit
+    package_langs: list[str] = []  # the package's statement languages (English first)
+    statement_langs: list[str] = []  # those offered
+    statement_lang: str = ""  # the default
 
 
 class OrganizationLogo(msgspec.Struct, frozen=True, kw_only=True):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncpg
 import msgspec
 
+from arena.problems.metadata import offered_langs
 from arena.storage.submissions import FROZEN_COUNTS_JOIN
 
 # Problems of a contest that has not ended, or of a private or invite-only one, stay out of
@@ -25,7 +26,11 @@ _COMMON_COLUMNS = (
     " p.code_stubs::text AS code_stubs, p.current_version, p.like_count,"
     " p.author, p.source, p.meta_rev"
 )
-_PROBLEM_COLUMNS = _COMMON_COLUMNS + ", p.accepted_count, p.submission_count"
+_PROBLEM_COLUMNS = (
+    _COMMON_COLUMNS + ", p.accepted_count, p.submission_count,"
+    " ARRAY(SELECT jsonb_object_keys(p.statements)) AS package_langs,"
+    " p.statement_langs AS chosen_langs, p.statement_lang AS chosen_lang"
+)
 _PAGE_COLUMNS = (
     _COMMON_COLUMNS
     + ", greatest(0, p.accepted_count - CASE WHEN $1 THEN 0 ELSE hidden.accepted END)"
@@ -52,6 +57,9 @@ class ProblemRow(msgspec.Struct, frozen=True, kw_only=True):
     author: str = ""
     source: str = ""
     meta_rev: int = 0  # bumped by each metadata edit (the version stays)
+    # The statement languages served (statement_html is the default's); a bank page leaves out.
+    statement_langs: list[str] = []
+    statement_lang: str = ""
 
 
 class SampleRow(msgspec.Struct, frozen=True):
@@ -70,6 +78,12 @@ def _problem(row: asyncpg.Record) -> ProblemRow:
     fields = dict(row)
     fields["tags"] = list(fields["tags"])
     fields["code_stubs"] = msgspec.json.decode(fields["code_stubs"] or "{}", type=dict[str, str])
+    if "package_langs" in fields:
+        fields["statement_langs"], fields["statement_lang"] = offered_langs(
+            list(fields.pop("package_langs")),
+            list(fields.pop("chosen_langs")),
+            fields.pop("chosen_lang"),
+        )
     return ProblemRow(**fields)
 
 
@@ -134,6 +148,14 @@ async def visible_problem(conn: asyncpg.Connection, slug: str, *, jury: bool) ->
         f"SELECT {_PROBLEM_COLUMNS} FROM problems p WHERE {_VISIBLE} AND p.slug = $2", jury, slug
     )
     return None if row is None else _problem(row)
+
+
+async def statement_html(conn: asyncpg.Connection, problem_id: int, lang: str) -> str:
+    """One language's statement (the caller checked that it is offered)."""
+    html: str | None = await conn.fetchval(
+        "SELECT statements -> $2 ->> 'html' FROM problems WHERE id = $1", problem_id, lang
+    )
+    return html or ""
 
 
 async def problem_by_id(conn: asyncpg.Connection, problem_id: int) -> ProblemRow | None:

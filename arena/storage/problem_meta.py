@@ -4,12 +4,23 @@ its revision bump and its audit row commit together."""
 from __future__ import annotations
 
 import asyncpg
+import msgspec
 
-from arena.problems.metadata import ProblemMetadata, changes
+from arena.problems.metadata import (
+    ProblemMetadata,
+    changes,
+    check_langs,
+    offered_langs,
+    package_order,
+)
 from arena.protocol.organise import ProblemMeta
 from arena.storage.moderation import audit
 
-_COLUMNS = "slug, title, difficulty, tags, author, source, current_version, meta_rev"
+_COLUMNS = (
+    "slug, title, difficulty, tags, author, source, current_version, meta_rev,"
+    " statement_langs, statement_lang,"
+    " ARRAY(SELECT jsonb_object_keys(statements)) AS package_langs"
+)
 
 
 class StaleEdit(RuntimeError):
@@ -17,6 +28,8 @@ class StaleEdit(RuntimeError):
 
 
 def _meta(row: asyncpg.Record) -> ProblemMeta:
+    package = list(row["package_langs"])
+    offered, default = offered_langs(package, list(row["statement_langs"]), row["statement_lang"])
     return ProblemMeta(
         slug=row["slug"],
         title=row["title"],
@@ -26,6 +39,9 @@ def _meta(row: asyncpg.Record) -> ProblemMeta:
         source=row["source"],
         version=row["current_version"],
         meta_rev=row["meta_rev"],
+        package_langs=package_order(package),
+        statement_langs=offered,
+        statement_lang=default,
     )
 
 
@@ -36,7 +52,21 @@ def _fields(meta: ProblemMeta) -> ProblemMetadata:
         tags=meta.tags,
         author=meta.author,
         source=meta.source,
+        statement_langs=meta.statement_langs,
+        statement_lang=meta.statement_lang,
     )
+
+
+def _with_langs(before: ProblemMeta, meta: ProblemMetadata) -> ProblemMetadata:
+    """The edit with its statement languages checked against the package; a field left out
+    stays (a default no longer offered moves to the first offered)."""
+    offered = before.statement_langs if meta.statement_langs is None else meta.statement_langs
+    default = meta.statement_lang
+    if default is None:
+        default = before.statement_lang if before.statement_lang in offered else ""
+        default = default or next((lang for lang in before.package_langs if lang in offered), "")
+    offered, default = check_langs(before.package_langs, offered, default)
+    return msgspec.structs.replace(meta, statement_langs=offered, statement_lang=default)
 
 
 async def live(conn: asyncpg.Connection) -> list[ProblemMeta]:
@@ -66,6 +96,7 @@ async def update(
     live problem by this slug.
 
     Nothing changed is no edit: no revision bump (statements stay cached), no audit row.
+    Raises MetadataRefused for statement languages the package does not have.
     """
     async with conn.transaction():
         row = await conn.fetchrow(
@@ -81,6 +112,7 @@ async def update(
                 f"someone else saved this problem's metadata (revision {before.meta_rev});"
                 " reload it and edit again"
             )
+        meta = _with_langs(before, meta)
         changed = changes(_fields(before), meta)
         contests = [
             r["contest_id"]
@@ -94,13 +126,21 @@ async def update(
             return row["id"], before, contests
         after = await conn.fetchrow(
             "UPDATE problems SET title = $2, difficulty = $3, tags = $4, author = $5,"
-            f" source = $6, meta_rev = meta_rev + 1 WHERE id = $1 RETURNING {_COLUMNS}",
+            # The languages are stored once chosen (empty: all, new ones of a re-import too).
+            " source = $6, statement_langs = CASE WHEN $9 THEN $7 ELSE statement_langs END,"
+            " statement_lang = CASE WHEN $9 THEN $8 ELSE statement_lang END,"
+            # The default's HTML is what search and the statement caches read.
+            " statement_html = coalesce(statements -> $8 ->> 'html', statement_html),"
+            f" meta_rev = meta_rev + 1 WHERE id = $1 RETURNING {_COLUMNS}",
             row["id"],
             meta.title,
             meta.difficulty,
             meta.tags,
             meta.author,
             meta.source,
+            meta.statement_langs,
+            meta.statement_lang,
+            "statement_langs" in changed or "statement_lang" in changed,
         )
         await audit(conn, actor_id, "problem_meta", None, {"problem": slug, "changes": changed})
     return row["id"], _meta(after), contests

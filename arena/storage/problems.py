@@ -19,6 +19,7 @@ import msgspec
 
 from arena.languages import CodeStubs
 from arena.problems.errors import YamlDoc
+from arena.problems.metadata import offered_langs
 from arena.problems.package import ProblemPackage, TestCase, load_package
 from arena.problems.scoring import ScoringPlan, scoring_plan
 from arena.problems.statement import Statement, render_statements
@@ -275,7 +276,9 @@ async def publish_staged(
             " tags = coalesce($7, tags) WHERE id = $1",
             problem_id,
             pending["title"],
-            pending["statement_html"],
+            await _default_html(
+                conn, problem_id, {k: v["html"] for k, v in pending["statements"].items()}
+            ),
             msgspec.json.encode(pending["statements"]).decode(),
             msgspec.json.encode(pending["code_stubs"]).decode(),
             pending["difficulty"],
@@ -286,18 +289,28 @@ async def publish_staged(
     )
 
 
+async def _default_html(conn: asyncpg.Connection, problem_id: int, html: dict[str, str]) -> str:
+    """The default statement's HTML under the organiser's choice of languages (kept across
+    imports while the package still has them)."""
+    row = await conn.fetchrow(
+        "SELECT statement_langs, statement_lang FROM problems WHERE id = $1", problem_id
+    )
+    _, default = offered_langs(list(html), list(row["statement_langs"]), row["statement_lang"])
+    return html.get(default, "")
+
+
 async def _store_statements(
     conn: asyncpg.Connection,
     problem_id: int,
     statements: dict[str, Statement],
     stubs: dict[str, str],
 ) -> None:
-    default = next(iter(statements.values()), None)
+    html = await _default_html(conn, problem_id, {k: v.html for k, v in statements.items()})
     await conn.execute(
         "UPDATE problems SET statement_html = $2, statements = $3::jsonb, code_stubs = $4::jsonb"
         " WHERE id = $1",
         problem_id,
-        "" if default is None else default.html,
+        html,
         msgspec.json.encode(statements).decode(),
         msgspec.json.encode(stubs).decode(),
     )

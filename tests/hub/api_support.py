@@ -35,14 +35,25 @@ def assert_error(response: httpx.Response, status: int, error: str) -> dict[str,
 
 
 async def import_aplusb(
-    database_url: str, blob_dir: str, *, tags: list[str] | None = None, difficulty: str = "easy"
+    database_url: str,
+    blob_dir: str,
+    *,
+    tags: list[str] | None = None,
+    difficulty: str = "easy",
+    statements: dict[str, str] | None = None,
 ) -> tuple[int, str]:
-    """A fresh A+B (one sample, two secret tests) in the bank, in no contest: (id, slug)."""
+    """A fresh A+B (one sample, two secret tests) in the bank, in no contest: (id, slug).
+
+    ``statements``: Markdown per language, written as ``problem.<lang>.md``."""
     tests = {"sample/1": ("1 2\n", "3\n"), "secret/01": ("5 6\n", "11\n")}
     tests["secret/02"] = ("-4 10\n", "6\n")
     slug = unique("bank-")
     with tempfile.TemporaryDirectory() as tmp:
         root = make_problem(Path(tmp) / "aplusb", tests, time_limit_s=1.0)
+        for lang, text in (statements or {}).items():
+            path = root / "problem_statement" / f"problem.{lang}.md"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text)
         conn = await asyncpg.connect(database_url)
         try:
             imported = await import_problem(

@@ -67,6 +67,9 @@ async def test_an_admin_edits_a_live_problem_in_place(
             "source": "NWERC 2026",
             "version": 1,
             "meta_rev": 1,
+            "package_langs": [],
+            "statement_langs": [],
+            "statement_lang": "",
         }
         # The cached statement is rebuilt at once on the hub that took the edit: a new ETag, and
         # the old one no longer gets a 304.

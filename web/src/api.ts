@@ -162,7 +162,8 @@ export const api = {
   user: (name: string) => call<PublicProfile>("GET", `/api/users/${encodeURIComponent(name)}`),
   problems: (page: number, tag?: string, difficulty?: string, search?: string) =>
     call<ProblemList>("GET", `/api/problems${q({ page, tag, difficulty, q: search })}`),
-  problem: (slug: string) => call<ProblemDetail>("GET", `/api/problems/${encodeURIComponent(slug)}`),
+  problem: (slug: string, lang?: string) =>
+    call<ProblemDetail>("GET", `/api/problems/${encodeURIComponent(slug)}${lang ? `?lang=${encodeURIComponent(lang)}` : ""}`),
   like: (slug: string, on: boolean) =>
     call<{ likes: number; liked: boolean }>(on ? "POST" : "DELETE", `/api/problems/${encodeURIComponent(slug)}/like`),
   practiceSubmit: (slug: string, language: string, source: string) =>
@@ -179,8 +180,8 @@ export const api = {
   contests: () => call<ContestList>("GET", "/api/contests"),
   contest: (cid: number) => call<ContestView>("GET", `/api/contests/${cid}`),
   registerFor: (cid: number) => call<ContestView>("POST", `/api/contests/${cid}/register`),
-  contestProblem: (cid: number, label: string) =>
-    call<ProblemDetail>("GET", `/api/contests/${cid}/problems/${encodeURIComponent(label)}`),
+  contestProblem: (cid: number, label: string, lang?: string) =>
+    call<ProblemDetail>("GET", `/api/contests/${cid}/problems/${encodeURIComponent(label)}${lang ? `?lang=${encodeURIComponent(lang)}` : ""}`),
   contestSubmit: (cid: number, problem: string, language: string, source: string) =>
     submitOnce<Accepted>(`/api/contests/${cid}/submissions`, { problem, language, source }),
   leaderboard: (cid: number, page: number, board?: string, organization?: string, group?: string) =>

@@ -541,6 +541,8 @@ export interface ProblemDetail {
   function_problem: boolean;
   author: string;
   source: string;
+  statement_langs: string[];
+  statement_lang: string;
 }
 export interface Sample {
   name: string;
@@ -572,6 +574,9 @@ export interface ProblemMeta {
   source: string;
   version: number;
   meta_rev: number;
+  package_langs: string[];
+  statement_langs: string[];
+  statement_lang: string;
 }
 /**
  * A live problem's metadata as the editor saves it (the whole, not a patch).
@@ -583,6 +588,8 @@ export interface ProblemMetaBody {
   author: string;
   source: string;
   meta_rev: number | null;
+  statement_langs: string[] | null;
+  statement_lang: string | null;
 }
 export interface ProblemUpload {
   id: number;

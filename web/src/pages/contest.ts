@@ -136,6 +136,7 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
       submit: async (language, source) => (await api.contestSubmit(cid, current, language, source)).id,
       onSubmitted: () => void reloadMine(),
       isLive: () => live.state === "live" || live.state === "resynced",
+      statementIn: (lang) => api.contestProblem(cid, current, lang),
     });
     body.append(workspace.el);
   } else {

@@ -29,6 +29,7 @@ export async function problemPage(app: HTMLElement, slug: string): Promise<Clean
     heading: h("h1", {}, detail.title, detail.solved ? h("span", { class: "solved-mark", title: "solved" }, " ✓") : null, " ", like),
     run: (language, source, input) => requireLogin(user, () => api.run(slug, language, source, input)),
     submit: async (language, source) => requireLogin(user, async () => (await api.practiceSubmit(slug, language, source)).id),
+    statementIn: (lang) => api.problem(slug, lang),
   });
   replace(app, workspace.el, editorialSection(slug));
   return () => workspace.stop();

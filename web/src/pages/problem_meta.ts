@@ -1,4 +1,4 @@
-// Admins edit a live problem's metadata (title, difficulty, tags, credits) in place: no new
+// Admins edit a live problem's metadata (title, difficulty, tags, credits, statement languages) in place: no new
 // package version, audited by the hub; the bank and the statement show the edit at once.
 import { call } from "../api";
 import { field, h, replace, toast } from "../dom";
@@ -18,6 +18,20 @@ export function problemMetaSection(): { el: HTMLElement; load: () => Promise<voi
     const tags = h("input", { name: "tags", value: meta.tags.join(", "), placeholder: "comma-separated" });
     const author = h("input", { name: "author", value: meta.author, maxlength: 200 });
     const source = h("input", { name: "source", value: meta.source, maxlength: 200 });
+    // The package's statement languages: which are offered, and the default among them.
+    const offered = meta.package_langs.map((l) =>
+      h("input", { type: "checkbox", name: "statement-langs", value: l, checked: meta.statement_langs.includes(l) }),
+    );
+    const defaultLang = h("select", { name: "statement-lang" }, meta.package_langs.map((l) => h("option", { value: l, selected: l === meta.statement_lang }, l)));
+    const langs = meta.package_langs.length
+      ? h(
+          "fieldset",
+          { class: "statement-langs" },
+          h("legend", {}, "Statement languages offered"),
+          offered.map((box) => h("label", { class: "check" }, box, ` ${box.value}`)),
+          field("Default statement language", defaultLang),
+        )
+      : null;
     const refusal = h("p", { class: "error", hidden: true, "data-refused": "1" });
     const save = h("button", { type: "submit", class: "primary" }, "Save metadata");
     const form = h(
@@ -29,6 +43,7 @@ export function problemMetaSection(): { el: HTMLElement; load: () => Promise<voi
       field("Problem tags", tags),
       field("Author", author),
       field("Source", source),
+      langs,
       refusal,
       save,
     );
@@ -41,6 +56,9 @@ export function problemMetaSection(): { el: HTMLElement; load: () => Promise<voi
         author: author.value,
         source: source.value,
         meta_rev: meta.meta_rev,
+        // Left out (null) for a package without statements: nothing to choose.
+        statement_langs: langs ? offered.filter((box) => box.checked).map((box) => box.value) : null,
+        statement_lang: langs ? defaultLang.value : null,
       };
       save.disabled = true;
       call<ProblemMeta>("PUT", `/api/organise/problems/${encodeURIComponent(meta.slug)}`, body)
@@ -83,7 +101,7 @@ export function problemMetaSection(): { el: HTMLElement; load: () => Promise<voi
     "section",
     { class: "live-problems", "aria-label": "Live problems" },
     h("h2", {}, "Live problems"),
-    h("p", { class: "muted" }, "Name, difficulty, tags and credits change in place: the package version (tests, limits) stays."),
+    h("p", { class: "muted" }, "Name, difficulty, tags, credits and the statement languages offered change in place: the package version (tests, limits) stays."),
     h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", {}, "Slug"), h("th", {}, "Title"), h("th", {}, "Difficulty"), h("th", {}, "Tags"), h("th", { class: "num" }, "Version"), h("th", {}, ""))), rows),
     editor,
   );

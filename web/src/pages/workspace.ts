@@ -16,6 +16,8 @@ export interface WorkspaceOptions {
   heading?: HTMLElement | null;
   /** Whether the page's socket is live: then it brings the progress, and polling only backs it up. */
   isLive?: () => boolean;
+  /** The problem with its statement in another offered language (the switcher shows with two or more). */
+  statementIn?: (lang: string) => Promise<ProblemDetail>;
 }
 
 const POLL_MS = 1500;
@@ -38,6 +40,23 @@ export class Workspace {
     const statement = h("div", { class: "statement" });
     statement.innerHTML = detail.statement_html; // sanitized by the hub (ammonia) at import
     typeset(statement);
+    const statementIn = options.statementIn;
+    const switcher = statementIn && detail.statement_langs.length > 1
+      ? h(
+          "select",
+          {
+            name: "statement-lang",
+            onchange: async () => {
+              const other = await statementIn(switcher!.value);
+              statement.innerHTML = other.statement_html; // sanitized by the hub (ammonia) at import
+              statement.lang = other.statement_lang;
+              typeset(statement);
+            },
+          },
+          detail.statement_langs.map((l) => h("option", { value: l, selected: l === detail.statement_lang }, l)),
+        )
+      : null;
+    statement.lang = detail.statement_lang;
     const samples = detail.samples.map((s, i) =>
       h(
         "div",
@@ -94,6 +113,7 @@ export class Workspace {
         options.heading ?? h("h1", {}, detail.title, detail.solved ? h("span", { class: "solved-mark", title: "solved" }, " ✓") : null),
         limits,
         credits,
+        switcher ? field("Statement language", switcher) : null,
         statement,
         samples,
       ),

@@ -14,6 +14,8 @@ import msgspec
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
+# The file name extension of each type a logo may have.
+EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg"}
 MAX_SIDE = 2048  # pixels: a logo, not a photo; bounds the PNG inflate below too
 
 
@@ -129,7 +131,7 @@ def _inflate_exactly(stream: bytes, size: int) -> None:
         out = inflater.decompress(stream, size + 1)
     except zlib.error as exc:
         raise BrokenImage(f"PNG: the image data is not valid zlib ({exc})") from None
-    if len(out) != size or not inflater.eof or inflater.unconsumed_tail:
+    if len(out) != size or not inflater.eof or inflater.unconsumed_tail or inflater.unused_data:
         raise BrokenImage("PNG: the image data does not match the size in its header")
 
 

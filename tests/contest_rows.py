@@ -3,6 +3,8 @@ shows after (or during) a contest without judging anything."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from typing import Any
 
@@ -73,3 +75,11 @@ async def judged(
         minute,
     )
     return submission_id
+
+
+async def finalized(db: Any, contest_id: int) -> None:
+    """Until a hub has finalized the contest (its ticker does so after the end)."""
+    deadline = time.monotonic() + 30
+    while not await db.fetchval("SELECT finalized_at FROM contests WHERE id = $1", contest_id):
+        assert time.monotonic() < deadline, "the hub never finalized the contest"
+        await asyncio.sleep(0.2)

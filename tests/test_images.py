@@ -60,6 +60,10 @@ BROKEN_PNGS = {
     + chunk(b"IDAT", zlib.compress(b"\x00" * 72))
     + chunk(b"IEND", b""),
     "truncated": png(8, 8)[:40],
+    "bytes after the image data's zlib stream": PNG_MAGIC
+    + ihdr(8, 8, depth=8, colour=0)
+    + chunk(b"IDAT", zlib.compress(b"\x00" * 72) + b"<script>alert(1)</script>")
+    + chunk(b"IEND", b""),
 }
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import quote
 
 from msgspec import UNSET, UnsetType
 
 from arena.ccs.source import ContestSource, OrganizationFacts, View, contest_key
 from arena.ccs.times import abstime, maybe_abstime, minutes, reltime
 from arena.contest import ContestInfo
+from arena.images import EXTENSIONS
 from arena.languages import Language
 from arena.limits import MAX_SOURCE_BYTES
 from arena.protocol.ccs import (
@@ -196,20 +198,17 @@ def accounts(source: ContestSource) -> list[CcsAccount]:
     ]
 
 
-_IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg"}
-
-
 def _logo(o: OrganizationFacts) -> list[CcsImageRef] | UnsetType:
     """The logo's FILE reference; none for a logo of unknown size (the spec requires it)."""
     if o.logo_sha256 is None or o.logo_width is None or o.logo_height is None:
         return UNSET
     mime = o.logo_mime or ""
-    if mime not in _IMAGE_EXTENSIONS:
+    if mime not in EXTENSIONS:
         return UNSET
     return [
         CcsImageRef(
-            href=f"organizations/{o.id}/logo",
-            filename=f"logo.{_IMAGE_EXTENSIONS[mime]}",
+            href=f"organizations/{quote(o.id, safe='')}/logo",
+            filename=f"logo.{EXTENSIONS[mime]}",
             mime=mime,
             width=o.logo_width,
             height=o.logo_height,

@@ -14,13 +14,12 @@ from arena.hub import auth, http_cache
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, no_nul, not_found
 from arena.hub.state import HubState
-from arena.images import BrokenImage, ImageInfo, NotAnImage, probe
+from arena.images import EXTENSIONS, BrokenImage, ImageInfo, NotAnImage, probe
 from arena.protocol.organise import OrganizationLogo
 from arena.storage import org_logos
 from arena.storage.board_filters import logo_path
 
 MAX_LOGO_BYTES = 256 * 1024
-_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg"}
 _SERVED = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; sandbox",
@@ -95,7 +94,7 @@ async def get_logo(request: Request) -> Response:
     if http_cache.matches(request, headers["ETag"]):
         return Response(status_code=304, headers=headers)
     data = await asyncio.to_thread(state.blobs.get, logo.sha256)
-    ext = _EXTENSIONS.get(logo.mime, "bin")
+    ext = EXTENSIONS.get(logo.mime, "bin")
     headers["Content-Disposition"] = f'inline; filename="logo.{ext}"'
     return Response(data, 200, headers=headers, media_type=logo.mime)
 

@@ -116,15 +116,17 @@ async def ratings_of(state: HubState, user_ids: Iterable[int]) -> dict[int, int]
             missing.append(user_id)
         elif hit[0] is not None:
             found[user_id] = hit[0]
+    if not missing:
+        return found
     if len(missing) == 1:  # a socket's own row: the sockets opening together share a query
         rating = await state.lookups.ratings.get(missing[0])
         fresh = {} if rating is None else {missing[0]: rating}
-    elif missing:
+    else:
         async with state.db.acquire() as conn:
             fresh = await ratings.current(conn, missing)
-        for user_id in missing:
-            _ratings.put(user_id, (fresh.get(user_id),))
-        found.update(fresh)
+    for user_id in missing:
+        _ratings.put(user_id, (fresh.get(user_id),))
+    found.update(fresh)
     return found
 
 

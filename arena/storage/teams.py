@@ -8,6 +8,7 @@ other member acts as that registration: ``contestant_of`` is the one place that 
 
 from __future__ import annotations
 
+import re
 import secrets
 
 import asyncpg
@@ -308,14 +309,17 @@ async def groups(conn: asyncpg.Connection) -> list[Group]:
     return [Group(**dict(r)) for r in rows]
 
 
+# The Contest API's identifiers: ASCII, and no dot first (no '.' or '..' as a path segment).
+_EXTERNAL_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")
+
+
 def _check_external(external_id: str) -> str:
     external_id = external_id.strip()
-    if (
-        not external_id
-        or len(external_id) > 36
-        or not all(c.isalnum() or c in "_-." for c in external_id)
-    ):
-        raise TeamError(f"bad id {external_id!r}: 1 to 36 letters, digits, '_', '-' or '.'")
+    if not external_id or len(external_id) > 36 or not _EXTERNAL_ID.fullmatch(external_id):
+        raise TeamError(
+            f"bad id {external_id!r}: 1 to 36 ASCII letters, digits, '_', '-' or '.',"
+            " not starting with '.'"
+        )
     return external_id
 
 

@@ -3,24 +3,15 @@ change official results or ratings, nor show a virtual contestant the contest's 
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Any
 
 import httpx
+from contest_rows import finalized, past_contest
 from contest_rows import judged as judged_row
-from contest_rows import past_contest
 from hub.api_support import AC_SOURCE, assert_error, wait_judged
 from hub_support import bearer, new_user
 
 WA_SOURCE = "print(0)\n"
-
-
-async def finalized(db: Any, contest_id: int) -> None:
-    deadline = time.monotonic() + 30
-    while not await db.fetchval("SELECT finalized_at FROM contests WHERE id = $1", contest_id):
-        assert time.monotonic() < deadline, "the hub never finalized the contest"
-        await asyncio.sleep(0.2)
 
 
 async def official_state(db: Any, http: httpx.AsyncClient, contest_id: int) -> Any:

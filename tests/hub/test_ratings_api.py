@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
+import json
 from typing import Any
 
 import httpx
+import websockets
+from contest_rows import finalized
 from hub_support import bearer, new_user
 
 from arena.rating import Standing, rating_changes, title
-
-
-async def finalized(db: Any, contest_id: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if await db.fetchval("SELECT finalized_at FROM contests WHERE id = $1", contest_id):
-            return
-        await asyncio.sleep(0.2)
-    raise AssertionError("the hub never finalized the contest")
 
 
 async def rated_contest(db: Any, problem_id: int, users: list[int], rated: bool = True) -> int:
@@ -92,3 +84,13 @@ async def test_a_rated_contest_rates_its_contestants_and_profiles_show_it(
         board = (await http.get(f"/api/contests/{contest_id}/leaderboard")).json()
         assert {r["user_id"]: r["rating"] for r in board["rows"]} == want
         assert board["me"]["rating"] == want[ids[0]]
+    # A board of one row asks for one uncached rating (the batched lookup a socket's own row
+    # uses): on a hub that never read this contestant's rating.
+    alone = await rated_contest(db, hub_problem[0], [ids[1]], rated=False)
+    async with websockets.connect(
+        f"{hubs[1].ws_url}/ws/contests/{alone}", additional_headers=bearer(made[1][2])
+    ) as ws:
+        frame = json.loads(await ws.recv())
+    assert frame["leaderboard"]["me"]["user_id"] == ids[1]
+    assert frame["leaderboard"]["me"]["rating"] == want[ids[1]]
+    assert [r["rating"] for r in frame["leaderboard"]["rows"]] == [want[ids[1]]]

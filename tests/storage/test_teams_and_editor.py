@@ -160,3 +160,15 @@ def msgspec_replace(settings: ContestSettings, **changes: Any) -> ContestSetting
     import msgspec
 
     return msgspec.structs.replace(settings, **changes)
+
+
+@pytest.mark.parametrize("bad", [".", "..", ".hidden", "ünï", "a/b", "", "x" * 37])
+async def test_organization_and_group_ids_are_the_contest_apis_identifiers(
+    conn: Any, bad: str
+) -> None:
+    """An id becomes a path segment of the Contest API and of logo URLs: ASCII only, never
+    '.' or '..', no dot first."""
+    with pytest.raises(teams.TeamError, match="bad id"):
+        await teams.save_organization(conn, bad, "Uni")
+    with pytest.raises(teams.TeamError, match="bad id"):
+        await teams.save_group(conn, bad, "Students")

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from contest_rows import finalized, judged, past_contest
 from hub.api_support import AC_SOURCE
-from hub.test_after_contest import contest, finalized, official
 from hub_support import PASSWORD, Hub, new_user
 from playwright.async_api import Page, expect
 from web.test_browser_arena import DESKTOP, shot
@@ -37,10 +37,10 @@ async def test_virtual_contest_page_replays_the_board_and_upsolve_page_shows_bot
     db = await asyncpg.connect(database_url)
     try:
         early, late, (me, name, _) = [await new_user(hubs[0], db) for _ in range(3)]
-        contest_id = await contest(db, bank_problems[0].problem_id, ended_min_ago=10)
-        await official(db, contest_id, early[0], "WA", 3)
-        await official(db, contest_id, early[0], "AC", 5)
-        await official(db, contest_id, late[0], "AC", 60)
+        contest_id = await past_contest(db, bank_problems[0].problem_id, ended_min_ago=10)
+        await judged(db, contest_id, early[0], "WA", 3)
+        await judged(db, contest_id, early[0], "AC", 5)
+        await judged(db, contest_id, late[0], "AC", 60)
         await finalized(db, contest_id)
 
         page = await new_page(browser, hubs[0], **DESKTOP)

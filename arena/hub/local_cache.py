@@ -15,6 +15,12 @@ disabled session stops working on every hub within that bound even if every mess
 
 A lookup that started before an invalidation never stores its (possibly stale) answer: each
 invalidation bumps a generation, and a fill made under an older generation is not kept.
+
+Invalidation goes through indexes (a user's sessions, the users acting as a registration, the
+contests a user is known in), not a scan: a registration burst sends a message per registration
+to every hub, each of which would otherwise scan up to MAX_ENTRIES entries. An index may name
+entries that have expired since (harmless); when the indexes outgrow the caches, both are
+emptied together, so no cached entry is ever missing from its index.
 """
 
 from __future__ import annotations
@@ -47,6 +53,11 @@ class LocalCaches:
             ttl_s, max_entries
         )
         self.generation = 0
+        self._max_entries = max_entries
+        self._user_sessions: dict[int, set[bytes]] = {}
+        self._acting_users: dict[tuple[int, int], set[int]] = {}  # (contest, acting) -> users
+        self._user_contests: dict[int, set[int]] = {}
+        self._indexed = 0
 
     # --- lookups: the generation is read before the slow lookup starts ------------------------
 
@@ -55,7 +66,9 @@ class LocalCaches:
 
     def keep_session(self, token_hash: bytes, user: UserInfo, generation: int) -> None:
         if self.ttl_s > 0 and generation == self.generation:
+            self._grow_index()
             self._sessions.put(token_hash, user)
+            self._user_sessions.setdefault(user.id, set()).add(token_hash)
 
     def participation(self, contest_id: int, user_id: int) -> Participation | None:
         return self._participations.get((contest_id, user_id)) if self.ttl_s > 0 else None
@@ -64,7 +77,15 @@ class LocalCaches:
         self, contest_id: int, user_id: int, found: Participation, generation: int
     ) -> None:
         if self.ttl_s > 0 and generation == self.generation:
+            self._grow_index()
             self._participations.put((contest_id, user_id), found)
+            self._acting_users.setdefault((contest_id, found.acting_id), set()).add(user_id)
+            self._user_contests.setdefault(user_id, set()).add(contest_id)
+
+    def _grow_index(self) -> None:
+        self._indexed += 1
+        if self._indexed > 2 * self._max_entries:
+            self._clear()
 
     # --- invalidation ------------------------------------------------------------------------
 
@@ -75,22 +96,30 @@ class LocalCaches:
     def forget_user(self, user_id: int) -> None:
         """The account changed (role, disabled, sessions ended): all it is known by here."""
         self.generation += 1
-        self._sessions.drop_items(lambda _, user: user.id == user_id)
-        self._participations.drop_where(lambda key: key[1] == user_id)
+        for token_hash in self._user_sessions.pop(user_id, ()):
+            self._sessions.pop(token_hash)
+        for contest_id in self._user_contests.pop(user_id, ()):
+            self._participations.pop((contest_id, user_id))
 
     def forget_participation(self, contest_id: int, user_id: int) -> None:
         """A registration changed: its user's entry, and its team members' (who act as it)."""
         self.generation += 1
         self._participations.pop((contest_id, user_id))
-        self._participations.drop_items(
-            lambda key, found: key[0] == contest_id and found.acting_id == user_id
-        )
+        for member in self._acting_users.pop((contest_id, user_id), ()):
+            self._participations.pop((contest_id, member))
 
     def forget_all(self) -> None:
         """The change messages may have been missed (the subscription was lost)."""
         self.generation += 1
+        self._clear()
+
+    def _clear(self) -> None:
         self._sessions.clear()
         self._participations.clear()
+        self._user_sessions.clear()
+        self._acting_users.clear()
+        self._user_contests.clear()
+        self._indexed = 0
 
     def apply(self, message: bytes) -> None:
         """A message of ``keys.LOCAL_CACHE_CHANNEL``; a malformed one raises ValueError."""

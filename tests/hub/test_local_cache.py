@@ -90,6 +90,30 @@ def test_a_team_registration_change_reaches_its_members() -> None:
     assert local.participation(6, ALICE.id) == Participation(team, 0)  # another contest
 
 
+def test_a_user_who_moved_to_a_team_is_still_forgotten_with_either_registration() -> None:
+    local = LocalCaches(ttl_s=10)
+    team = 100
+    local.keep_participation(5, ALICE.id, Participation(ALICE.id, 0), local.generation)
+    local.keep_participation(5, ALICE.id, Participation(team, 0), local.generation)  # joined
+    local.apply(f"p:5:{team}".encode())
+    assert local.participation(5, ALICE.id) is None
+    local.keep_participation(5, ALICE.id, Participation(team, 0), local.generation)
+    local.forget_user(ALICE.id)
+    assert local.participation(5, ALICE.id) is None
+
+
+def test_indexes_that_outgrow_the_caches_empty_both_and_nothing_escapes_them() -> None:
+    local = LocalCaches(ttl_s=10, max_entries=4)
+    for i in range(50):  # the caches evict, the indexes are emptied with them
+        local.keep_session(f"t{i}".encode(), ALICE if i % 2 else BOB, local.generation)
+        local.keep_participation(i % 3, BOB.id, Participation(BOB.id, 0), local.generation)
+    assert local.session(b"t49") == ALICE and local.participation(49 % 3, BOB.id) is not None
+    local.forget_user(ALICE.id)
+    local.forget_user(BOB.id)
+    assert all(local.session(f"t{i}".encode()) is None for i in range(50))
+    assert all(local.participation(c, BOB.id) is None for c in range(3))
+
+
 @pytest.mark.parametrize("message", [b"", b"x:1", b"s:zz", b"p:5", b"p:a:b"])
 def test_a_malformed_change_message_raises(message: bytes) -> None:
     with pytest.raises(ValueError):

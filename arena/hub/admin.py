@@ -1,5 +1,9 @@
 """The moderators' channel: one handler per command, each acknowledged and audited.
 
+Each command is for one contest, and only that contest's moderators may give it (admins and
+global moderators: every contest; a per-contest moderator: the contests listing them), the rule
+of ``arena.storage.moderators``.
+
 A table maps each command type to its handler; a handler changes Postgres first (with the audit
 row), then refreshes caches and broadcasts, so a crash between the two loses no decision.
 """
@@ -12,7 +16,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from arena.hub import participants, views
+from arena.hub import moderators, participants, views
 from arena.hub.http import ApiError
 from arena.hub.state import HubState
 from arena.protocol import (
@@ -38,6 +42,7 @@ from arena.protocol import (
 )
 from arena.protocol.vocabulary import Audience, user_audience
 from arena.storage import events, moderation, participation, queue, ranking_cache, submissions
+from arena.storage import moderators as moderator_rows
 
 Handler = Callable[[HubState, UserInfo, Any], Awaitable[str]]
 MAX_TEXT = 10_000
@@ -167,6 +172,25 @@ HANDLERS: dict[type[Any], Handler] = {
 }
 
 
+async def _refusal(state: HubState, user: UserInfo, command: AdminCommand) -> str | None:
+    """Why the user may not give this command, or None: every command acts in one contest (an
+    answer in its clarification's), and only that contest's moderators act there
+    (``arena.storage.moderators``). Checked before the handler runs, so a refused command
+    changes nothing and is not audited."""
+    if isinstance(command, Answer):
+        if user.role in moderator_rows.GLOBAL_ROLES:
+            return None  # the handler says when the clarification does not exist
+        async with state.db.acquire() as conn:
+            contest_id = await moderator_rows.clarification_contest(conn, command.clarification_id)
+        # A missing clarification and one of another contest read the same: ids stay private.
+        if contest_id is None or not await moderators.moderates(state, contest_id, user):
+            return f"clarification {command.clarification_id} is not in a contest you moderate"
+        return None
+    if not await moderators.moderates(state, command.contest_id, user):
+        return f"you do not moderate contest {command.contest_id}"
+    return None
+
+
 async def handle(state: HubState, user: UserInfo, data: bytes) -> Ack | ErrorFrame:
     try:
         command: AdminCommand = admin_command_decoder.decode(data)
@@ -175,6 +199,9 @@ async def handle(state: HubState, user: UserInfo, data: bytes) -> Ack | ErrorFra
     except msgspec.DecodeError as exc:
         return ErrorFrame(f"not JSON: {exc}")
     try:
+        refused = await _refusal(state, user, command)
+        if refused is not None:
+            return ErrorFrame(refused, command.request_id)
         detail = await HANDLERS[type(command)](state, user, command)
     except (moderation.ModerationError, submissions.SubmissionError) as exc:
         return ErrorFrame(str(exc), command.request_id)

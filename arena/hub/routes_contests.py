@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from arena.contest import ContestInfo
 from arena.contest_time import Phase
-from arena.hub import auth, http_cache, participants, views
+from arena.hub import auth, http_cache, moderators, participants, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, path_int, read_body
 from arena.hub.routes_organise import resolve_catalogue
@@ -210,9 +210,9 @@ async def leaderboard(request: Request) -> Response:
     asked = request.query_params.get("board") or None
     if asked is not None and asked not in tuple(Board):
         raise ApiError(400, "bad_request", "board is public or jury")
-    board = Board(asked) if asked else views.board_for(user)
-    if board == Board.JURY and not auth.is_moderator(user):
-        raise ApiError(403, "forbidden", "the jury board is for moderators")
+    board = Board(asked) if asked else await views.board_for(state, info.id, user)
+    if asked == Board.JURY and not await moderators.moderates(state, info.id, user):
+        raise ApiError(403, "forbidden", "the jury board is for this contest's moderators")
     page = int_param(request, "page", 1)
     organization = request.query_params.get("organization") or None
     group = request.query_params.get("group") or None

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from arena.contest_time import Phase
-from arena.hub import auth, participants, views
+from arena.hub import auth, moderators, participants, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, no_nul, path_int
 from arena.hub.state import HubState
@@ -129,8 +129,8 @@ async def registrations(request: Request) -> Response:
     name), for disqualify / reinstate and a team's own time."""
     state = _state(request)
     user = await auth.require_user(state, request)
-    if not auth.is_moderator(user):
-        raise ApiError(403, "forbidden", "the registrations are for moderators")
+    # Asked before the contest is loaded: a private contest's existence stays private.
+    await moderators.require(state, path_int(request, "contest_id"), user, "the registrations are")
     info = await views.contest(state, path_int(request, "contest_id"))
     prefix = no_nul(request.query_params.get("q") or "", "q")
     async with state.db.acquire() as conn:

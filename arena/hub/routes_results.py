@@ -1,6 +1,7 @@
 """Moderators' results: the files of the Contest Package's results (``results.tsv``,
-``awards.json``) and a CSV, as downloads, and the medal counts they are made with. For admins and
-the contest's own moderators: a moderator of another contest gets a 403 like any contestant."""
+``awards.json``) and a CSV, as downloads, and the medal counts they are made with. For admins,
+global moderators and the contest's own moderators: a per-contest moderator of another contest
+gets a 403 like any contestant."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from starlette.responses import Response
 from arena.ccs.catalog import Inputs
 from arena.ccs.results import result_files
 from arena.ccs.source import view_for
-from arena.hub import auth, views
+from arena.hub import auth, moderators, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, path_int, read_body
 from arena.hub.state import HubState
 from arena.protocol import MedalsBody, UserInfo
-from arena.storage import contest_edit, moderation
+from arena.storage import moderation
 from arena.storage.ccs_source import load_source
 
 _MEDIA = {
@@ -31,15 +32,10 @@ def _state(request: Request) -> HubState:
 
 
 async def _moderator(state: HubState, request: Request) -> tuple[UserInfo, int]:
-    """The caller, an admin or a moderator of the contest in the path."""
+    """The caller, who moderates the contest in the path (``arena.storage.moderators``)."""
     user = await auth.require_user(state, request)
     contest_id = path_int(request, "contest_id")
-    async with state.db.acquire() as conn:
-        allowed = await contest_edit.may_edit(conn, contest_id, user.id, user.role)
-    if not allowed:
-        raise ApiError(
-            403, "forbidden", "the results and medals are for admins and this contest's moderators"
-        )
+    await moderators.require(state, contest_id, user, "the results and medals are")
     return user, contest_id
 
 

@@ -9,6 +9,7 @@ import msgspec
 
 from arena.contest import ContestInfo
 from arena.contest_time import Phase
+from arena.hub import moderators
 from arena.hub.http import ApiError, not_found
 from arena.hub.http_cache import SharedBuild
 from arena.hub.participants import contestant, is_registered, participation_of
@@ -172,10 +173,9 @@ async def contest_for_rows(
     return await contest(state, info.id, fresh=True)
 
 
-def board_for(user: UserInfo | None) -> Board:
-    if user is not None and user.role in ("moderator", "admin"):
-        return Board.JURY
-    return Board.PUBLIC
+async def board_for(state: HubState, contest_id: int, user: UserInfo | None) -> Board:
+    """The jury board for whoever moderates the contest (``arena.storage.moderators``)."""
+    return Board.JURY if await moderators.moderates(state, contest_id, user) else Board.PUBLIC
 
 
 async def ensure_board(state: HubState, contest_id: int) -> None:
@@ -261,9 +261,10 @@ async def snapshot(state: HubState, info: ContestInfo, user: UserInfo | None) ->
     # The seq is read before the state: events after it may already show, and are re-sent
     # (full rows and idempotent updates), but none before it can be missing.
     seq = await events.current_seq(state.redis, info.id)
-    jury = board_for(user) == Board.JURY
+    board_of = await board_for(state, info.id, user)
+    jury = board_of == Board.JURY
     extra = await participation_of(state, info.id, user)
-    board = await leaderboard(state, info, user, 1, board_for(user))
+    board = await leaderboard(state, info, user, 1, board_of)
     return Snapshot(
         seq=seq,
         contest=contest_view(
@@ -332,7 +333,7 @@ async def _shared_for_users(
 
 async def snapshot_text(state: HubState, info: ContestInfo, user: UserInfo | None) -> SnapshotText:
     if user is not None:
-        board = board_for(user)
+        board = await board_for(state, info.id, user)
         # Contestant sockets open only for registered contestants (ws.py checks it first).
         registered = board == Board.PUBLIC or await is_registered(state, info.id, user)
         personal = 0

@@ -16,14 +16,14 @@ from urllib.parse import urlsplit
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from arena.contest import ContestInfo
-from arena.hub import admin, auth, participants, views, ws_spectate
+from arena.hub import admin, auth, moderators, participants, views, ws_spectate
 from arena.hub.broadcast import DirectSocket
 from arena.hub.fanout import ACCOUNT_CHANGED, REPLY_SEQ, RESTART, RESYNC, Subscriber
 from arena.hub.http import ApiError, not_found, parse_id
 from arena.hub.metrics import SOCKETS, open_socket
 from arena.hub.state import HubState
 from arena.protocol import ErrorFrame, UserInfo, json_encoder
-from arena.protocol.vocabulary import Audience, Board, user_audience
+from arena.protocol.vocabulary import Audience, user_audience
 from arena.storage import events, keys
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ async def contestant(ws: WebSocket) -> None:
     if user is None:
         await _refuse(ws, CLOSE_UNAUTHORIZED, "log in first")
         return
-    jury = views.board_for(user) == Board.JURY
+    jury = await moderators.moderates(state, info.id, user)
     if not jury and not await participants.is_registered(state, info.id, user):
         await _refuse(ws, CLOSE_FORBIDDEN, "not registered for this contest")
         return
@@ -259,7 +259,8 @@ async def moderator(ws: WebSocket) -> None:
     if user is None:
         await _refuse(ws, CLOSE_UNAUTHORIZED, "log in first")
         return
-    if not auth.is_moderator(user):
+    if not await moderators.moderates_any(state, user):
+        # A per-contest moderator opens it too: each command is checked for its contest.
         await _refuse(ws, CLOSE_FORBIDDEN, "moderators only")
         return
     pubsub = None
@@ -307,7 +308,7 @@ async def _moderate(ws: WebSocket, state: HubState, user: UserInfo) -> None:
         # The role is checked again for every command: a demoted or disabled moderator loses
         # the channel at once (Redis, not this process's copy: cheap enough for commands).
         current = await auth.current_user(state, ws, local=False)
-        if current is None or not auth.is_moderator(current):
+        if current is None or not await moderators.moderates_any(state, current):
             await ws.close(CLOSE_FORBIDDEN, "no longer a moderator")
             return
         reply = await admin.handle(state, current, data)

@@ -263,7 +263,8 @@ async def delete(conn: asyncpg.Connection, actor_id: int, contest_id: int) -> No
 
 
 async def may_edit(conn: asyncpg.Connection, contest_id: int, user_id: int, role: str) -> bool:
-    """Admins edit every contest, moderators the ones they moderate."""
+    """Admins edit every contest, moderators the ones listed for it (the organisers' power;
+    who moderates a contest is ``arena.storage.moderators``)."""
     if role == "admin":
         return True
     if role != "moderator":

@@ -1,6 +1,6 @@
-"""Who may read a contest's results and read or set its medals: admins and the contest's own
-moderators. A moderator of another contest, a moderator of none and a contestant get a 403, and a
-refused PUT changes nothing."""
+"""Who may read a contest's results and read or set its medals: admins, global moderators and
+the contest's own moderators (``arena.storage.moderators``). A per-contest moderator of another
+contest and a contestant get a 403, and a refused PUT changes nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ FILES = ("results.tsv", "awards.json", "results.csv")
 
 
 async def _moderating(hub: Hub, db: Any, contest_id: int) -> str:
-    user_id, _, token = await new_user(hub, db, role="moderator")
+    user_id, _, token = await new_user(hub, db)  # no global role: this contest only
     await db.execute(
         "INSERT INTO contest_moderators (contest_id, user_id) VALUES ($1, $2)", contest_id, user_id
     )
@@ -36,7 +36,7 @@ async def test_results_and_medals_are_for_the_contests_own_moderators(
     contest_b = await new_contest(db, hub_problem[0])
     mod_a = await _moderating(hub, db, contest_a)
     mod_b = await _moderating(hub, db, contest_b)
-    _, _, global_mod = await new_user(hub, db, role="moderator")  # moderates no contest
+    _, _, global_mod = await new_user(hub, db, role="moderator")  # listed nowhere: all contests
     _, _, admin = await new_user(hub, db, role="admin")
     _, _, contestant = await new_user(hub, db)
     before_b = await _medals(db, contest_b)
@@ -47,7 +47,7 @@ async def test_results_and_medals_are_for_the_contests_own_moderators(
             (admin, contest_b, True),
             (mod_a, contest_b, False),
             (mod_b, contest_a, False),
-            (global_mod, contest_a, False),
+            (global_mod, contest_a, True),
             (contestant, contest_a, False),
         ):
             for name in FILES:

@@ -1,0 +1,45 @@
+"""Who moderates a contest: the one rule behind every moderator power.
+
+An admin or a user with the global ``moderator`` role moderates every contest (that is what a
+global role means). Any other user moderates exactly the contests that list them in
+``contest_moderators`` (a per-contest moderator: a contest's creator, an imported ``judge``) and
+no other. The moderators' socket commands, the jury board, the registrations and the results and
+medals all ask this; editing a contest's settings is the organisers' power
+(``contest_edit.may_edit``), not a moderator's.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+
+GLOBAL_ROLES = ("moderator", "admin")
+
+
+async def moderates(conn: asyncpg.Connection, contest_id: int, user_id: int, role: str) -> bool:
+    if role in GLOBAL_ROLES:
+        return True
+    return bool(
+        await conn.fetchval(
+            "SELECT true FROM contest_moderators WHERE contest_id = $1 AND user_id = $2",
+            contest_id,
+            user_id,
+        )
+    )
+
+
+async def moderates_any(conn: asyncpg.Connection, user_id: int, role: str) -> bool:
+    """Whether the user moderates some contest: who may open the moderators' socket."""
+    if role in GLOBAL_ROLES:
+        return True
+    return bool(
+        await conn.fetchval(
+            "SELECT true FROM contest_moderators WHERE user_id = $1 LIMIT 1", user_id
+        )
+    )
+
+
+async def clarification_contest(conn: asyncpg.Connection, clarification_id: int) -> int | None:
+    contest_id = await conn.fetchval(
+        "SELECT contest_id FROM clarifications WHERE id = $1", clarification_id
+    )
+    return None if contest_id is None else int(contest_id)

@@ -1,0 +1,170 @@
+"""Who moderates a contest (``arena.storage.moderators``): admins and global moderators every
+contest, a per-contest moderator (listed in ``contest_moderators``, no global role) only theirs.
+
+A per-contest moderator of A sends every moderator command for B (each refused with an error
+frame, nothing in B changed, nothing audited), answers B's clarification and a missing one (the
+same refusal), reads B's jury board and registrations (403), and does all of it in A. A global
+moderator acts in both; a contestant is refused everywhere; a moderator taken off A's list loses
+the socket on their next command.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+from hub.api_support import assert_error
+from hub_support import Hub, bearer, new_contest, new_user
+
+
+def _commands(contest_id: int, clarification_id: int, user_id: int) -> list[dict[str, Any]]:
+    """Every moderator command, for one contest (an answer: to one of its clarifications)."""
+    c = {"contest_id": contest_id}
+    return [
+        {"action": "announce", **c, "body": "scoped"},
+        {"action": "answer", "clarification_id": clarification_id, "answer": "yes"},
+        {"action": "rejudge", **c},
+        {"action": "rejudge", **c, "problem": "A"},
+        {"action": "disqualify", **c, "user_id": user_id, "reason": "scoped"},
+        {"action": "reinstate", **c, "user_id": user_id},
+        {"action": "extend", **c, "seconds": 60},
+        {"action": "extend_contestant", **c, "user_id": user_id, "seconds": 60},
+        {"action": "freeze", **c},
+        {"action": "unfreeze", **c},
+        {"action": "registration", **c, "open": False},
+        {"action": "registration", **c, "open": True},
+    ]
+
+
+async def _send(socket: Any, command: dict[str, Any]) -> dict[str, Any]:
+    request_id = f"r{time.monotonic_ns()}"
+    await socket.send(json.dumps({**command, "request_id": request_id}))
+    while True:
+        frame: dict[str, Any] = json.loads(await socket.recv())
+        if frame.get("request_id") == request_id:
+            return frame
+
+
+async def _state_of(db: Any, contest_id: int, clarification_id: int) -> list[Any]:
+    """Everything a moderator command could change in the contest."""
+    return [
+        dict(await db.fetchrow("SELECT * FROM contests WHERE id = $1", contest_id)),
+        [dict(r) for r in await db.fetch(
+            "SELECT * FROM registrations WHERE contest_id = $1 ORDER BY user_id", contest_id
+        )],
+        dict(await db.fetchrow("SELECT * FROM clarifications WHERE id = $1", clarification_id)),
+        await db.fetchval("SELECT count(*) FROM announcements WHERE contest_id = $1", contest_id),
+        await db.fetchval("SELECT count(*) FROM audit_log WHERE contest_id = $1", contest_id),
+    ]  # fmt: skip
+
+
+async def _clarification(db: Any, contest_id: int, user_id: int) -> int:
+    clarification_id: int = await db.fetchval(
+        "INSERT INTO clarifications (contest_id, user_id, question) VALUES ($1, $2, 'why?')"
+        " RETURNING id",
+        contest_id,
+        user_id,
+    )
+    return clarification_id
+
+
+async def _reads(http: httpx.AsyncClient, token: str, contest_id: int) -> tuple[int, int]:
+    """The status of the jury board and of the registrations of the contest."""
+    board = await http.get(
+        f"/api/contests/{contest_id}/leaderboard?board=jury", headers=bearer(token)
+    )
+    listed = await http.get(f"/api/contests/{contest_id}/registrations", headers=bearer(token))
+    for answer in (board, listed):
+        if answer.status_code != 200:
+            assert_error(answer, 403, "forbidden")
+    return board.status_code, listed.status_code
+
+
+async def test_a_contests_moderator_acts_in_that_contest_only(
+    hubs: list[Hub], db: Any, hub_problem: tuple[int, str]
+) -> None:
+    hub = hubs[0]
+    contest_a = await new_contest(db, hub_problem[0], freeze_duration_s=600)
+    contest_b = await new_contest(db, hub_problem[0], freeze_duration_s=600)
+    mod_a, _, mod_a_token = await new_user(hub, db)  # a contestant's role: no global power
+    await db.execute(
+        "INSERT INTO contest_moderators (contest_id, user_id) VALUES ($1, $2)", contest_a, mod_a
+    )
+    _, _, global_token = await new_user(hub, db, role="moderator")  # listed nowhere
+    alice, _, alice_token = await new_user(hub, db)
+    async with httpx.AsyncClient(base_url=hub.url) as http:
+        for contest_id in (contest_a, contest_b):
+            registered = await http.post(
+                f"/api/contests/{contest_id}/register", headers=bearer(alice_token)
+            )
+            assert registered.status_code == 201, registered.text
+    clar_a = await _clarification(db, contest_a, alice)
+    clar_b = await _clarification(db, contest_b, alice)
+    missing = clar_b + 1_000_000
+    url = f"{hub.ws_url}/ws/admin"
+
+    before_b = await _state_of(db, contest_b, clar_b)
+    async with websockets.connect(url, additional_headers=bearer(mod_a_token)) as socket:
+        # Every command for B, and an answer to a clarification that does not exist.
+        for command in [*_commands(contest_b, clar_b, alice), {**_commands(0, missing, 0)[1]}]:
+            frame = await _send(socket, command)
+            assert frame["kind"] == "error", (command, frame)
+            assert "moderate" in frame["message"], (command, frame)
+        # The same words for B's clarification and a missing one: ids stay private.
+        b_answer = await _send(socket, _commands(contest_b, clar_b, alice)[1])
+        missing_answer = await _send(socket, _commands(contest_b, missing, alice)[1])
+        assert b_answer["message"].replace(str(clar_b), "#") == missing_answer["message"].replace(
+            str(missing), "#"
+        )
+        assert await _state_of(db, contest_b, clar_b) == before_b
+
+        # The same commands in A are A's moderator's to give.
+        for command in _commands(contest_a, clar_a, alice):
+            frame = await _send(socket, command)
+            assert frame["kind"] == "ack", (command, frame)
+    audited = await db.fetch(
+        "SELECT DISTINCT actor_id FROM audit_log WHERE contest_id = $1", contest_a
+    )
+    assert [r["actor_id"] for r in audited] == [mod_a]
+    assert await db.fetchval("SELECT answer FROM clarifications WHERE id = $1", clar_a) == "yes"
+    assert await _state_of(db, contest_b, clar_b) == before_b
+
+    async with httpx.AsyncClient(base_url=hub.url) as http:
+        assert await _reads(http, mod_a_token, contest_a) == (200, 200)
+        assert await _reads(http, mod_a_token, contest_b) == (403, 403)
+        # Their default board is the jury's in A, the public one in B.
+        for contest_id, board in ((contest_a, "jury"), (contest_b, "public")):
+            page = await http.get(
+                f"/api/contests/{contest_id}/leaderboard", headers=bearer(mod_a_token)
+            )
+            assert page.status_code == 200 and page.json()["board"] == board, page.text
+        for contest_id in (contest_a, contest_b):
+            assert await _reads(http, global_token, contest_id) == (200, 200)
+            assert await _reads(http, alice_token, contest_id) == (403, 403)
+
+    # A global moderator acts in every contest.
+    async with websockets.connect(url, additional_headers=bearer(global_token)) as socket:
+        for contest_id, clarification_id in ((contest_a, clar_a), (contest_b, clar_b)):
+            for command in _commands(contest_id, clarification_id, alice):
+                frame = await _send(socket, command)
+                assert frame["kind"] == "ack", (command, frame)
+
+    # A contestant may not open the channel at all.
+    async with websockets.connect(url, additional_headers=bearer(alice_token)) as socket:
+        with pytest.raises(websockets.ConnectionClosed):
+            await _send(socket, _commands(contest_a, clar_a, alice)[0])
+        assert socket.close_code == 4403
+
+    # Taken off A's list, the moderator loses the channel on their next command.
+    async with websockets.connect(url, additional_headers=bearer(mod_a_token)) as socket:
+        assert (await _send(socket, _commands(contest_a, clar_a, alice)[0]))["kind"] == "ack"
+        await db.execute("DELETE FROM contest_moderators WHERE user_id = $1", mod_a)
+        with pytest.raises(websockets.ConnectionClosed):
+            await _send(socket, _commands(contest_a, clar_a, alice)[0])
+        assert socket.close_code == 4403
+    async with httpx.AsyncClient(base_url=hub.url) as http:
+        assert await _reads(http, mod_a_token, contest_a) == (403, 403)

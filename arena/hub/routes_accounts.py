@@ -19,7 +19,7 @@ from arena.protocol import (
     SubmissionSummary,
     UserInfo,
 )
-from arena.storage import profiles, users
+from arena.storage import moderators, profiles, users
 
 
 def _state(request: Request) -> HubState:
@@ -108,11 +108,13 @@ async def me(request: Request) -> Response:
         contests = await routes_ratings.past_contests(conn, user.id, user)
         recent = await profiles.recent_submissions(conn, user.id)
         rating = await routes_ratings.rating_view(conn, user.id)
+        moderated = await moderators.listed_contests(conn, user.id)
     return json(
         Profile(
             user=user,
             contests=contests,
             rating=rating,
+            moderates=moderated,
             submissions=[
                 SubmissionSummary(
                     id=r.id,
@@ -164,7 +166,7 @@ endpoints = [
         "GET",
         "/api/me",
         me,
-        "The caller's profile: past contests and the last 20 submissions",
+        "The caller's profile: past contests, the last 20 submissions, the contests they moderate",
         {200: Profile},
         auth="required",
         tags=("accounts",),

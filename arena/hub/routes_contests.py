@@ -255,7 +255,7 @@ async def clarifications(request: Request) -> Response:
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
-    jury = auth.is_moderator(user)
+    jury = await moderators.moderates(state, info.id, user)  # the console's queue
     # A team's questions are its members'.
     acting = await participants.contestant(state, info.id, user)
     async with state.db.acquire() as conn:

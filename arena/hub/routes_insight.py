@@ -46,7 +46,8 @@ async def submissions(request: Request) -> Response:
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
-    everyone = auth.is_moderator(user) and request.query_params.get("mine") not in ("1", "true")
+    everyone = request.query_params.get("mine") not in ("1", "true")
+    everyone = everyone and await moderators.moderates(state, info.id, user)  # the console's list
     limit = int_param(request, "limit", 100, high=LIST_LIMIT)
     acting = await participants.contestant(state, info.id, user)  # a team's members see its own
     async with state.db.acquire() as conn:
@@ -83,7 +84,7 @@ async def stats(request: Request) -> Response:
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
-    jury = auth.is_moderator(user)
+    jury = await moderators.moderates(state, info.id, user)
     at = views.now()
     if info.clock.phase(at) == Phase.UPCOMING and not jury:
         raise ApiError(403, "not_started", "statistics are shown when the contest starts")

@@ -86,6 +86,9 @@ class Profile(msgspec.Struct, frozen=True):
     contests: list[PastContest]
     submissions: list[SubmissionSummary]
     rating: Rating | None  # None before the first rated contest
+    # The contests listing the caller as a moderator (contest_moderators), ascending. An admin or a
+    # global moderator moderates every contest whatever this says: the browser asks the role first.
+    moderates: list[int]
 
 
 class PublicProfile(msgspec.Struct, frozen=True):

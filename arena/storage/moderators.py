@@ -38,6 +38,15 @@ async def moderates_any(conn: asyncpg.Connection, user_id: int, role: str) -> bo
     )
 
 
+async def listed_contests(conn: asyncpg.Connection, user_id: int) -> list[int]:
+    """The contests listing the user in ``contest_moderators`` (for a global role: any rows too,
+    though the role already covers every contest)."""
+    rows = await conn.fetch(
+        "SELECT contest_id FROM contest_moderators WHERE user_id = $1 ORDER BY contest_id", user_id
+    )
+    return [int(r["contest_id"]) for r in rows]
+
+
 async def clarification_contest(conn: asyncpg.Connection, clarification_id: int) -> int | None:
     contest_id = await conn.fetchval(
         "SELECT contest_id FROM clarifications WHERE id = $1", clarification_id

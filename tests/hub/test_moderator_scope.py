@@ -145,6 +145,25 @@ async def test_a_contests_moderator_acts_in_that_contest_only(
         for contest_id in (contest_a, contest_b):
             assert await _reads(http, global_token, contest_id) == (200, 200)
             assert await _reads(http, alice_token, contest_id) == (403, 403)
+        # The console's lists: everyone's questions and submissions in A, only their own in B.
+        for contest_id in (contest_a, contest_b):
+            await db.execute(
+                "INSERT INTO submissions (user_id, contest_id, problem_id, problem_version,"
+                " language, source, status) SELECT $1, $2, id, current_version, 'python3',"
+                " 'print(1)', 'queued' FROM problems WHERE id = $3",
+                alice,
+                contest_id,
+                hub_problem[0],
+            )
+        for contest_id, clarification_id, seen in ((contest_a, clar_a, 1), (contest_b, clar_b, 0)):
+            asked = await http.get(
+                f"/api/contests/{contest_id}/clarifications", headers=bearer(mod_a_token)
+            )
+            assert [c["id"] for c in asked.json()] == [clarification_id] * seen, asked.text
+            made = await http.get(
+                f"/api/contests/{contest_id}/submissions", headers=bearer(mod_a_token)
+            )
+            assert [s["user_id"] for s in made.json()] == [alice] * seen, made.text
 
     # A global moderator acts in every contest.
     async with websockets.connect(url, additional_headers=bearer(global_token)) as socket:
@@ -168,3 +187,41 @@ async def test_a_contests_moderator_acts_in_that_contest_only(
         assert socket.close_code == 4403
     async with httpx.AsyncClient(base_url=hub.url) as http:
         assert await _reads(http, mod_a_token, contest_a) == (403, 403)
+
+
+async def test_me_lists_exactly_the_contests_the_user_moderates(
+    hubs: list[Hub], db: Any, hub_problem: tuple[int, str]
+) -> None:
+    """/api/me's ``moderates``: the caller's rows of contest_moderators and nobody else's, as they
+    are now (a removal shows on the next request)."""
+    hub = hubs[0]
+    a, b, c = [await new_contest(db, hub_problem[0]) for _ in range(3)]
+    mod, _, mod_token = await new_user(hub, db)
+    other, _, other_token = await new_user(hub, db)
+    _, _, plain_token = await new_user(hub, db)
+    _, _, global_token = await new_user(hub, db, role="moderator")
+    for contest_id, user_id in ((c, mod), (a, mod), (b, other)):
+        await db.execute(
+            "INSERT INTO contest_moderators (contest_id, user_id) VALUES ($1, $2)",
+            contest_id,
+            user_id,
+        )
+
+    async def listed(token: str) -> list[int]:
+        async with httpx.AsyncClient(base_url=hub.url) as http:
+            me = await http.get("/api/me", headers=bearer(token))
+        assert me.status_code == 200, me.text
+        moderates: list[int] = me.json()["moderates"]
+        return moderates
+
+    assert await listed(mod_token) == [a, c]
+    assert await listed(other_token) == [b]
+    assert await listed(plain_token) == []
+    # The role covers every contest; the list holds only rows, and this one has none.
+    assert await listed(global_token) == []
+    await db.execute(
+        "DELETE FROM contest_moderators WHERE contest_id = $1 AND user_id = $2", a, mod
+    )
+    assert await listed(mod_token) == [c]
+    async with httpx.AsyncClient(base_url=hub.url) as http:
+        assert (await http.get("/api/me")).status_code == 401

@@ -226,22 +226,35 @@ export const api = {
 
 /** Who is logged in: read from /api/me once, then kept; null when logged out. */
 let current: UserInfo | null | undefined;
+/** The contests listing the current user as a moderator (from the same /api/me). */
+let listed: ReadonlySet<number> = new Set();
 
 export async function whoami(): Promise<UserInfo | null> {
   if (current !== undefined) return current;
   try {
-    current = (await api.me()).user;
+    const me = await api.me();
+    current = me.user;
+    listed = new Set(me.moderates);
     draftsBelongTo(current.id);
   } catch {
     current = null;
+    listed = new Set();
   }
   return current;
 }
 
+/** After a login (the next whoami() reads /api/me again, for the contests they moderate) or a logout. */
 export function setUser(user: UserInfo | null): void {
-  current = user;
+  current = user === null ? null : undefined;
+  listed = new Set();
   if (user !== null) draftsBelongTo(user.id);
 }
 
+/** A global role: moderates every contest (the organise pages follow this, not a contest's list). */
 export const isModerator = (user: UserInfo | null): boolean =>
   user !== null && (user.role === "moderator" || user.role === "admin");
+
+/** Whether the user moderates this contest: a global role, or the contest lists them
+ * (arena/storage/moderators.py; the hub checks it again for every command). */
+export const moderates = (user: UserInfo | null, contestId: number): boolean =>
+  isModerator(user) || (user !== null && user.id === current?.id && listed.has(contestId));

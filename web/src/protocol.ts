@@ -628,6 +628,7 @@ export interface Profile {
   contests: PastContest[];
   submissions: SubmissionSummary[];
   rating: Rating | null;
+  moderates: number[];
 }
 export interface SubmissionSummary {
   id: number;

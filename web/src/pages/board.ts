@@ -1,5 +1,5 @@
 // The leaderboard page and the spectators' read-only, full-screen view.
-import { api, isModerator, whoami } from "../api";
+import { api, moderates, whoami } from "../api";
 import { BoardView } from "../board";
 import { statsPanel } from "../charts";
 import { h, link, replace, rerun, toast } from "../dom";
@@ -12,7 +12,7 @@ import type { Cleanup } from "./simple";
 export async function boardPage(app: HTMLElement, cid: number, spectate: boolean): Promise<Cleanup> {
   const user: UserInfo | null = spectate ? null : await whoami();
   let contest = await api.contest(cid);
-  const jury = !spectate && isModerator(user);
+  const jury = !spectate && moderates(user, cid);
   const contestant = !spectate && (contest.registered || jury);
   // The board filtered by one organization and / or group ("" is everyone): pages and the
   // refreshes after deltas are fetched filtered; each team keeps its rank on the whole board.

@@ -1,5 +1,5 @@
 // The contestant's arena: problems, workspace, my submissions, standings, clarifications.
-import { api, isModerator, whoami } from "../api";
+import { api, moderates, whoami } from "../api";
 import { BoardView } from "../board";
 import { field, h, link, navigate, replace, rerun, toast, verdictBadge, when } from "../dom";
 import { LiveSocket, stateBadge } from "../live";
@@ -12,7 +12,7 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
   const user = await whoami();
   if (!user) return navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
   let contest = await api.contest(cid);
-  const jury = isModerator(user);
+  const jury = moderates(user, cid);
   if (!contest.registered && !jury) {
     replace(
       app,
@@ -193,7 +193,11 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
   });
   // Nothing on the socket says the contest started: the header's clock does, and the page is
   // built again with the problems.
-  const header = new ContestHeader(contest, [stateBadge(live), link(`/contest/${cid}/board`, "Leaderboard")], rerun);
+  const header = new ContestHeader(
+    contest,
+    [stateBadge(live), link(`/contest/${cid}/board`, "Leaderboard"), ...(jury ? [link(`/moderate/${cid}`, "Moderate")] : [])],
+    rerun,
+  );
   replace(
     app,
     header.el,

@@ -1,6 +1,6 @@
 // The moderator console: announce, clarifications, rejudge, disqualify, extend, freeze and the
 // step-by-step reveal of the frozen results, jury board and per-problem charts.
-import { api, isModerator, whoami } from "../api";
+import { api, moderates, whoami } from "../api";
 import { BoardView } from "../board";
 import { statsPanel } from "../charts";
 import { field, h, navigate, replace, toast, verdictBadge } from "../dom";
@@ -149,8 +149,8 @@ class Resolver {
 export async function moderatePage(app: HTMLElement, cid: number): Promise<Cleanup> {
   const user = await whoami();
   if (!user) return navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
-  if (!isModerator(user)) {
-    replace(app, h("h1", {}, "Moderators only"), h("p", {}, "This console is for the contest's moderators."));
+  if (!moderates(user, cid)) {
+    replace(app, h("h1", {}, "Moderators only"), h("p", { class: "error", role: "alert", "data-testid": "not-moderator" }, `You do not moderate contest ${cid}: this console is for its moderators.`));
     return;
   }
   let contest = await api.contest(cid);

@@ -1,5 +1,5 @@
 // The plain pages: log in / register, the problem bank, a bank problem, contests, the profile.
-import { api, setUser, whoami } from "../api";
+import { api, moderates, setUser, whoami } from "../api";
 import { lineChart } from "../charts";
 import { field, h, link, navigate, replace, toast, verdictBadge, when } from "../dom";
 import type { ContestView } from "../protocol";
@@ -164,6 +164,7 @@ export async function contestsPage(app: HTMLElement): Promise<Cleanup> {
       );
     }
     if (c.registered) actions.push(h("span", { class: "pill" }, "registered"));
+    const isMod = moderates(user, c.id);
     if (c.phase === "running" && (c.registered || isMod)) actions.push(link(`/contest/${c.id}`, "Enter arena"));
     if (c.phase !== "upcoming") actions.push(link(`/contest/${c.id}/board`, "Leaderboard"));
     if (c.phase !== "upcoming" && c.public) actions.push(link(`/spectate/${c.id}`, "Spectate"));
@@ -178,7 +179,6 @@ export async function contestsPage(app: HTMLElement): Promise<Cleanup> {
       h("td", { class: "actions" }, actions),
     );
   };
-  const isMod = user !== null && (user.role === "moderator" || user.role === "admin");
   const table = (title: string, items: ContestView[]) =>
     h(
       "section",

@@ -111,9 +111,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # A queued upload whose job is gone from Redis this long after it was queued is queued
     # again (its job may wait behind judgings: longer than a judging's).
     problem_upload_requeue_after_s: float = 300.0
-    # Staging and checking an upload (every submission of the package judged) may take this
-    # long; then the check ends as an error (arq's own timeout for the job is 1800 s).
+    # Checking an upload (every submission of the package judged) may take this long; then the
+    # check ends as an error. Never longer than what staging left of the job's own time (arq
+    # ends the job after problem_upload_job_s, and that would count as an interrupted attempt).
     problem_upload_check_s: float = 1700.0
+    problem_upload_job_s: float = 1800.0
     ws_send_timeout_s: float = 10.0  # a socket that takes longer to accept a frame is dropped
     leaderboard_tick_s: float = 0.25
     page_size: int = 50

@@ -20,6 +20,7 @@ import asyncpg
 import docker.errors
 from redis.exceptions import RedisError
 
+from arena.judge import lease
 from arena.judge.input_check import check_inputs
 from arena.judge.package_check import check_submissions
 from arena.judge.sandbox import SandboxError
@@ -37,41 +38,60 @@ from arena.storage.problems import PROBLEM_MARKERS
 
 log = logging.getLogger(__name__)
 _INPUTS_SAVED = 50
+# Of the job's time, what is kept after the check for saving it and telling the admins.
+_FINISH_S = 30.0
 
 
 async def problem_upload(ctx: dict[str, Any], upload_id: int, attempt: int = 0) -> str:
     state: WorkerState = ctx["arena"]
-    lease_s = state.settings.problem_upload_lease_s
+    settings = state.settings
+    # arq ends the job this long after it starts; the check ends first, as an answer.
+    deadline = asyncio.get_running_loop().time() + settings.problem_upload_job_s - _FINISH_S
+    lease_s = settings.problem_upload_lease_s
     async with state.db.acquire() as conn:
         claimed = await problem_uploads.claim(conn, upload_id, attempt, lease_s)
     if claimed is None:
         return f"problem upload {upload_id}: attempt {attempt} is not waiting to be checked"
-    heartbeat = asyncio.create_task(_renew(state, claimed))
+
+    async def renew(conn: asyncpg.Connection) -> bool:
+        return await problem_uploads.renew(conn, claimed, lease_s)
+
+    heartbeat = asyncio.create_task(
+        lease.keep(state.db, lease_s, renew, f"problem upload {upload_id}")
+    )
+    work = asyncio.create_task(_stage_and_check(state, claimed, deadline))
     state.busy += 1
     try:
-        row = await _stage_and_check(state, claimed)
+        await asyncio.wait({work, heartbeat}, return_when=asyncio.FIRST_COMPLETED)
+        taken_back = not work.done()
+        if taken_back:
+            # The upload is no longer this attempt's (the sweeper saw its lease run out: a
+            # stall): the next attempt judges the package, this one must not judge it too.
+            log.warning(
+                "problem upload %s: attempt %s taken back, check stopped", upload_id, attempt
+            )
+            work.cancel()
+            await asyncio.wait({work})
     finally:
-        state.busy -= 1
+        work.cancel()  # arq's timeout (the job itself cancelled): the work ends with it
         heartbeat.cancel()
+        state.busy -= 1
+    if taken_back:
+        async with state.db.acquire() as conn:
+            now = await problem_uploads.get(conn, upload_id)
+        if now is not None:  # as it is now, whoever changed it
+            await problem_uploads.announce(state.redis, now)
+        return f"problem upload {upload_id}: attempt {attempt} taken back; its check stopped"
+    row = work.result()
     if row is None:
         return f"problem upload {upload_id}: taken back while it was checked"
     await problem_uploads.announce(state.redis, row)
     return f"problem upload {upload_id}: {row.status} {row.error or ''}".rstrip()
 
 
-async def _renew(state: WorkerState, claimed: Claimed) -> None:
-    lease_s = state.settings.problem_upload_lease_s
-    while True:
-        await asyncio.sleep(lease_s / 3)
-        try:
-            async with state.db.acquire() as conn:
-                if not await problem_uploads.renew(conn, claimed, lease_s):
-                    return
-        except (OSError, asyncpg.PostgresError) as exc:
-            log.warning("lease renewal of problem upload %s failed: %s", claimed.id, exc)
-
-
-async def _stage_and_check(state: WorkerState, claimed: Claimed) -> UploadRow | None:
+async def _stage_and_check(
+    state: WorkerState, claimed: Claimed, deadline: float
+) -> UploadRow | None:
     settings = state.settings
     blobs = DiskBlobStore(settings.blob_dir)
     limits = ArchiveLimits(max_bytes=settings.problem_upload_unpacked_max_bytes)
@@ -90,10 +110,14 @@ async def _stage_and_check(state: WorkerState, claimed: Claimed) -> UploadRow | 
         return row  # refused by the importer (failed), or taken back meanwhile
     await problem_uploads.announce(state.redis, row)  # staged: the version is known
     check = _Check(state, claimed)
+    left_s = deadline - asyncio.get_running_loop().time()
+    budget_s = max(0.0, min(settings.problem_upload_check_s, left_s))
     try:
-        async with asyncio.timeout(settings.problem_upload_check_s):
+        async with asyncio.timeout(budget_s):
             await check.run(blobs, limits, row.problem_id, row.version)
     except TimeoutError:
+        if budget_s < settings.problem_upload_check_s:
+            return await check.finish(f"the job's time ran out ({budget_s:.0f} s left to check)")
         return await check.finish(f"it took longer than {settings.problem_upload_check_s:g} s")
     except (SandboxError, docker.errors.DockerException) as exc:
         return await check.finish(f"judging error (sandbox): {exc}")

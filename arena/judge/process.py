@@ -155,7 +155,12 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
             func(plagiarism_check, name=PLAGIARISM_FUNCTION, timeout=1800, max_tries=1),
             # One try: a package that kills its worker must not kill every worker in turn; the
             # sweeper takes back an upload whose worker died (arena/storage/upload_recovery.py).
-            func(problem_upload, name=PROBLEM_UPLOAD_FUNCTION, timeout=1800, max_tries=1),
+            func(
+                problem_upload,
+                name=PROBLEM_UPLOAD_FUNCTION,
+                timeout=settings.problem_upload_job_s,
+                max_tries=1,
+            ),
             func(
                 judge_submission,
                 name=JUDGE_FUNCTION,

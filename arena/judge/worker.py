@@ -18,7 +18,7 @@ import msgspec
 from redis.exceptions import RedisError
 
 from arena import logs
-from arena.judge import metrics
+from arena.judge import lease, metrics
 from arena.judge.budget import over_budget, time_budget_s
 from arena.judge.grader import GradingPlan, grade, run_limits
 from arena.judge.host_clock import container_cpu_ms
@@ -104,16 +104,15 @@ async def _claim(
 
 
 async def _heartbeat(state: WorkerState, claimed: submissions.Claim) -> None:
-    """Renew the claim's lease while judging; a dead worker stops, and its lease expires."""
+    """Renew the claim's lease while judging; a dead worker stops, and its lease expires. Once
+    the claim is no longer ours (rejudged, or taken over after a stall) the judging goes on:
+    ``submissions.finish`` refuses its verdict."""
     lease_s = state.settings.judge_lease_s
-    while True:
-        await asyncio.sleep(lease_s / 3)
-        try:
-            async with state.db.acquire() as conn:
-                if not await submissions.renew(conn, claimed, lease_s):
-                    return  # no longer ours (rejudged, or taken over after a stall)
-        except (OSError, asyncpg.PostgresError) as exc:
-            log.warning("lease renewal of %s failed: %s", claimed.submission_id, exc)
+
+    async def renew(conn: asyncpg.Connection) -> bool:
+        return await submissions.renew(conn, claimed, lease_s)
+
+    await lease.keep(state.db, lease_s, renew, f"submission {claimed.submission_id}")
 
 
 async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int, job_round: int) -> str:

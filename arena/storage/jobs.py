@@ -8,10 +8,12 @@ Every enqueuing side (hub, CLI, tests, benches) and every worker uses this pair.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
 from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.constants import in_progress_key_prefix, job_key_prefix
 
 _encoder = msgspec.msgpack.Encoder(enc_hook=lambda value: repr(value))
 _decoder = msgspec.msgpack.Decoder(dict[str, Any])
@@ -35,3 +37,29 @@ async def connect(url: str, **options: Any) -> ArqRedis:
         **options,
     )
     return redis
+
+
+# A worker claims its row in Postgres milliseconds after arq marks the job in progress; a row
+# still queued whose job was taken longer ago than this lost its taker before the claim.
+UNCLAIMED_AFTER_S = 10.0
+
+
+async def lost(redis: Any, job_ids: Sequence[str], in_progress_ttl_s: float) -> list[bool]:
+    """For each job id: is the job gone from Redis (never put there, or Redis lost it), or taken
+    by a worker that died before its claim? arq keeps such a job "in progress" for its longest
+    function timeout (half an hour), and a new try must not wait for that. A job that is there
+    and not taken only waits its turn in a long queue: a new try would not move it forward.
+    ``in_progress_ttl_s``: the lifetime arq gives an in-progress mark (0: unknown, and then a
+    taken job is never judged lost)."""
+    if not job_ids:
+        return []
+    async with redis.pipeline(transaction=False) as pipe:
+        for job_id in job_ids:
+            pipe.exists(job_key_prefix + job_id)
+            pipe.pttl(in_progress_key_prefix + job_id)
+        found = await pipe.execute()
+    gone = []
+    for job, left_ms in zip(found[::2], found[1::2], strict=True):
+        taken_s = in_progress_ttl_s - left_ms / 1000 if left_ms >= 0 else 0.0
+        gone.append(not job or bool(in_progress_ttl_s and taken_s > UNCLAIMED_AFTER_S))
+    return gone

@@ -198,6 +198,10 @@ async def renew(conn: asyncpg.Connection, claimed: Claimed, lease_s: float) -> b
     return str(done) != "UPDATE 0"
 
 
+class _TakenBack(Exception):
+    """The upload is no longer the staging attempt's: its import is rolled back."""
+
+
 async def stage(
     conn: asyncpg.Connection,
     blobs: BlobStore,
@@ -207,43 +211,50 @@ async def stage(
 ) -> UploadRow:
     """Imports the upload's archive as a staged version (status stays 'checking': the check
     follows); a bad package fails the upload with the importer's message (file, line, field)
-    and stores nothing. An earlier attempt's staged version is kept, not imported again."""
+    and stores nothing, as does an attempt that is no longer the upload's. An earlier attempt's
+    staged version is kept, not imported again."""
     if claimed.version is None:
         archive = blobs.path_for(claimed.archive_hash)
         asked = claimed.report.get("asked", {})
         try:
             if archive is None:
                 raise ImportFailure("upload", None, "the uploaded archive is no longer stored")
-            imported = await import_problem(
-                conn,
-                blobs,
-                archive,
-                slug=claimed.slug,
-                origin=f"{claimed.slug}.zip",
-                code_stubs=code_stubs,
-                publish=False,
-                difficulty=asked.get("difficulty"),
-                tags=asked.get("tags"),
-                archive_limits=limits,
-            )
+            # One transaction (import_problem's own is a savepoint in it): an attempt taken
+            # back meanwhile leaves no staged version behind for the next one to import again.
+            async with conn.transaction():
+                imported = await import_problem(
+                    conn,
+                    blobs,
+                    archive,
+                    slug=claimed.slug,
+                    origin=f"{claimed.slug}.zip",
+                    code_stubs=code_stubs,
+                    publish=False,
+                    difficulty=asked.get("difficulty"),
+                    tags=asked.get("tags"),
+                    archive_limits=limits,
+                )
+                report = {
+                    "test_count": imported.test_count,
+                    "package_hash": imported.package_hash,
+                    "asked": asked,
+                    "pending": imported.pending,
+                }
+                done = await conn.execute(
+                    "UPDATE problem_uploads SET problem_id = $3, version = $4, report = $5::jsonb"
+                    " WHERE id = $1 AND attempt = $2 AND status = 'checking'",
+                    claimed.id,
+                    claimed.attempt,
+                    imported.problem_id,
+                    imported.version,
+                    msgspec.json.encode(report).decode(),
+                )
+                if str(done) == "UPDATE 0":
+                    raise _TakenBack
+        except _TakenBack:
+            pass  # the row says what it is now
         except (ImportFailure, PackageError) as exc:
             await mark_failed(conn, claimed.id, str(exc), claimed.attempt)
-        else:
-            report = {
-                "test_count": imported.test_count,
-                "package_hash": imported.package_hash,
-                "asked": asked,
-                "pending": imported.pending,
-            }
-            await conn.execute(
-                "UPDATE problem_uploads SET problem_id = $3, version = $4, report = $5::jsonb"
-                " WHERE id = $1 AND attempt = $2 AND status = 'checking'",
-                claimed.id,
-                claimed.attempt,
-                imported.problem_id,
-                imported.version,
-                msgspec.json.encode(report).decode(),
-            )
     row = await get(conn, claimed.id)
     assert row is not None
     return row

@@ -5,7 +5,9 @@ stops renewing; arq would not run the job again (one try: a package that kills i
 not kill every worker in turn), so the row would stay 'checking' forever. Here an upload whose
 lease expired, or a queued one whose job is gone from Redis, goes back to the queue under a new
 attempt (a new job id; the old job, should it ever run, claims nothing) with a notice saying why,
-and fails for good after ``MAX_ATTEMPTS``: by then the package itself is the likely cause.
+and fails for good after ``MAX_ATTEMPTS``: by then the package itself is the likely cause. A
+queued upload's job is lost as a judging's is (arena.storage.jobs.lost): gone from Redis, or
+taken by a worker that died before its claim.
 """
 
 from __future__ import annotations
@@ -13,19 +15,22 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from arq.constants import job_key_prefix
+import asyncpg
 
-from arena.storage import problem_uploads, queue
+from arena.storage import jobs, problem_uploads, queue
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # A 'checking' row of a version without leases (before migration 0018) is taken back only past
-# the job's own timeout (arena/judge/process.py gives an upload job 1800 s).
+# the job's own timeout (problem_upload_job_s, 1800 s by default).
 _UNLEASED_AFTER_S = 1900
 
 
-async def recover(conn: Any, redis: Any, requeue_after_s: float) -> list[problem_uploads.UploadRow]:
-    """Queue again (or fail) the uploads whose job died; the rows as they are now."""
+async def recover(
+    conn: asyncpg.Connection, redis: Any, requeue_after_s: float, in_progress_ttl_s: float
+) -> list[problem_uploads.UploadRow]:
+    """Queue again (or fail) the uploads whose job died; the rows as they are now.
+    ``in_progress_ttl_s``: the lifetime arq gives a job's in-progress mark (arena.storage.jobs)."""
     dead = await conn.fetch(
         "SELECT id, attempt, lease_expires_at FROM problem_uploads WHERE status = 'checking'"
         " AND (lease_expires_at < now() OR (lease_expires_at IS NULL"
@@ -37,7 +42,9 @@ async def recover(conn: Any, redis: Any, requeue_after_s: float) -> list[problem
         " AND enqueued_at < now() - make_interval(secs => $1)",
         requeue_after_s,
     )
-    lost = await _jobs_gone(redis, [(r["id"], r["attempt"]) for r in stale])
+    ids = [queue.problem_upload_job_id(r["id"], r["attempt"]) for r in stale]
+    gone = await jobs.lost(redis, ids, in_progress_ttl_s)
+    lost = [(r["id"], r["attempt"]) for r, job_lost in zip(stale, gone, strict=True) if job_lost]
     changed: list[problem_uploads.UploadRow] = []
     for record in dead:
         stopped = record["lease_expires_at"]
@@ -54,18 +61,8 @@ async def recover(conn: Any, redis: Any, requeue_after_s: float) -> list[problem
     return changed
 
 
-async def _jobs_gone(redis: Any, rows: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    if not rows:
-        return []
-    async with redis.pipeline(transaction=False) as pipe:
-        for upload_id, attempt in rows:
-            pipe.exists(job_key_prefix + queue.problem_upload_job_id(upload_id, attempt))
-        found = await pipe.execute()
-    return [row for row, job in zip(rows, found, strict=True) if not job]
-
-
 async def _again(
-    conn: Any, redis: Any, upload_id: int, attempt: int, status: str, why: str
+    conn: asyncpg.Connection, redis: Any, upload_id: int, attempt: int, status: str, why: str
 ) -> problem_uploads.UploadRow | None:
     """One upload from ``status`` at ``attempt`` to queued at the next attempt, or failed after
     the last; None when another sweeper (or the job itself) changed it first."""

@@ -1,8 +1,9 @@
 """A problem upload whose job died does not stay 'checking' forever: a worker SIGKILLed in the
 middle of the check leaves a lease that runs out, and another worker's sweeper queues the upload
 again (the staged version kept, the check started afresh, a notice saying why); an upload
-interrupted too often fails with the reason, and a queued upload whose job Redis lost is queued
-again."""
+interrupted too often fails with the reason, and a queued upload whose job Redis lost, or whose
+taker died before its claim, is queued again. A job taken back stops its check, and the check
+ends as an answer before the job's own time runs out."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from arq.jobs import Job
 from pipeline_support import SOURCES, kill_worker, start_worker, worker_env
 from support import make_problem, redis_url
 
@@ -212,3 +214,127 @@ async def test_a_check_past_its_time_ends_as_an_error_that_publishing_must_confi
             await problem_uploads.publish(conn, upload_id, user_id)
         published = await problem_uploads.publish(conn, upload_id, user_id, confirmed=True)
     assert published.status == "published"
+
+
+async def _queued(db: Any, arq_redis: Any, blob_dir: Path, root: Path, prefix: str) -> int:
+    digest = DiskBlobStore(blob_dir).put(_package(root))
+    user_id = await db.fetchval(
+        "INSERT INTO users (username, password_hash, role) VALUES ($1, 'x', 'admin') RETURNING id",
+        f"up-{uuid.uuid4().hex[:8]}",
+    )
+    async with db.acquire() as conn:
+        upload_id: int = await problem_uploads.create(
+            conn, f"{prefix}-{uuid.uuid4().hex[:8]}", digest, user_id
+        )
+    await queue.enqueue_problem_upload(arq_redis, upload_id)
+    return upload_id
+
+
+async def _settle(db: Any, upload_id: int) -> None:
+    """Nothing left for later tests' sweepers."""
+    await db.execute(
+        "UPDATE problem_uploads SET status = 'failed', lease_expires_at = NULL"
+        " WHERE id = $1 AND status IN ('queued', 'checking')",
+        upload_id,
+    )
+
+
+async def test_a_check_taken_back_stops_at_once(
+    db: Any, database_url: str, arq_redis: Any, tmp_path: Path, tmp_path_factory: Any
+) -> None:
+    """Once its lease renewal finds the upload no longer its attempt's, the job stops judging
+    the package (it would otherwise judge it whole, alongside the next attempt)."""
+    blob_dir = tmp_path_factory.getbasetemp() / "blobs"
+    upload_id = await _queued(db, arq_redis, blob_dir, tmp_path / "pkg", "taken")
+    env = worker_env(
+        database_url,
+        blob_dir,
+        ARENA_REDIS_URL=redis_url(UPLOAD_REDIS_DB),
+        ARENA_PROBLEM_UPLOAD_LEASE_S="3",
+    )
+    worker = start_worker(env, tmp_path / "worker.log")
+    try:
+        await _wait(
+            db,
+            "SELECT status = 'checking' AND report->'check' IS NOT NULL"
+            " FROM problem_uploads WHERE id = $1",
+            upload_id,
+        )
+        # What a sweeper that found the lease run out does at the last attempt.
+        await db.execute(
+            "UPDATE problem_uploads SET status = 'failed', error = 'taken back by the test',"
+            " lease_expires_at = NULL WHERE id = $1",
+            upload_id,
+        )
+        job = Job(queue.problem_upload_job_id(upload_id), arq_redis, _deserializer=jobs.deserialize)
+        result = await job.result(timeout=120)
+    finally:
+        kill_worker(worker)
+        await _settle(db, upload_id)
+    assert result == f"problem upload {upload_id}: attempt 0 taken back; its check stopped"
+    assert "attempt 0 taken back, check stopped" in (tmp_path / "worker.log").read_text()
+
+
+async def test_a_queued_upload_whose_taker_died_before_its_claim_is_queued_again(
+    db: Any, database_url: str, arq_redis: Any, tmp_path: Path, tmp_path_factory: Any
+) -> None:
+    """A worker killed between arq's in-progress mark and its claim leaves the upload queued
+    behind a mark arq keeps for half an hour: the sweeper queues it again within seconds."""
+    from arq.constants import in_progress_key_prefix
+
+    from arena.judge.process import build_worker
+    from arena.settings import Settings
+
+    blob_dir = tmp_path_factory.getbasetemp() / "blobs"
+    upload_id = await _queued(db, arq_redis, blob_dir, tmp_path / "pkg", "untaken")
+    env = worker_env(database_url, blob_dir, ARENA_REDIS_URL=redis_url(UPLOAD_REDIS_DB))
+    ttl_s = build_worker(Settings.from_env(env)).in_progress_timeout_s
+    # What the dead taker left: its in-progress mark, set 30 s ago, and a row still queued.
+    job_id = queue.problem_upload_job_id(upload_id)
+    await arq_redis.psetex(in_progress_key_prefix + job_id, int((ttl_s - 30) * 1000), 1)
+    await db.execute(
+        "UPDATE problem_uploads SET enqueued_at = now() - interval '1 hour' WHERE id = $1",
+        upload_id,
+    )
+    worker = start_worker(env, tmp_path / "worker.log")
+    try:
+        await _wait(
+            db, "SELECT status IN ('ready', 'failed') FROM problem_uploads WHERE id = $1", upload_id
+        )
+    finally:
+        kill_worker(worker)
+        await _settle(db, upload_id)
+    row = await problem_uploads.get(db, upload_id)
+    assert row is not None and (row.status, row.attempt) == ("ready", 1), row
+    assert row.notice is not None and "its job was lost" in row.notice
+
+
+async def test_a_check_ends_as_an_answer_before_the_job_runs_out_of_time(
+    db: Any, database_url: str, arq_redis: Any, tmp_path: Path, tmp_path_factory: Any
+) -> None:
+    """The check's time is what staging left of the job's, not a fixed span that staging plus
+    the check could overrun (arq would kill the job: an interrupted attempt, not an answer)."""
+    blob_dir = tmp_path_factory.getbasetemp() / "blobs"
+    upload_id = await _queued(db, arq_redis, blob_dir, tmp_path / "pkg", "short")
+    # 31 s for the job leaves it at most 1 s to check: four submissions sleeping 0.4 s on each
+    # of three tests cannot all be judged in it, whatever the machine.
+    env = worker_env(
+        database_url,
+        blob_dir,
+        ARENA_REDIS_URL=redis_url(UPLOAD_REDIS_DB),
+        ARENA_PROBLEM_UPLOAD_JOB_S="31",
+    )
+    worker = start_worker(env, tmp_path / "worker.log")
+    try:
+        await _wait(
+            db, "SELECT status IN ('ready', 'failed') FROM problem_uploads WHERE id = $1", upload_id
+        )
+    finally:
+        kill_worker(worker)
+        await _settle(db, upload_id)
+    row = await problem_uploads.get(db, upload_id)
+    assert row is not None and (row.status, row.attempt) == ("ready", 0), row
+    check = row.check
+    assert check is not None and check.state == "error", check
+    assert check.message.startswith("the job's time ran out"), check.message
+    assert len(check.submissions) < SUBMISSIONS

@@ -18,11 +18,16 @@ from arena.cli.problem import run_with_database
 from arena.cli.user import register_contest_actions
 from arena.hub.auth import password_hasher
 from arena.settings import Settings
-from arena.storage import account_events, ratings
+from arena.storage import account_events, ranking_cache, ratings
 from arena.storage.blobs import BlobStore
 from arena.storage.contest_state import contest_by_ref
 from arena.storage.contests import ImportedContest, import_contest
-from arena.storage.team_import import TeamsImported
+from arena.storage.team_import import (
+    GRANT_ADMIN_FLAG,
+    UPDATE_ACCOUNTS_FLAG,
+    AccountsPolicy,
+    TeamsImported,
+)
 
 
 def register(commands: Any) -> None:
@@ -34,9 +39,22 @@ def register(commands: Any) -> None:
         " teams.json, organizations.json, groups.json, accounts.yaml)",
         description="Importing a contest id again updates it. Blobs go to $ARENA_BLOB_DIR."
         " Accounts' passwords are stored as argon2 hashes; an account without one cannot log"
-        " in until one is set (arena user add --reset-password).",
+        " in until one is set (arena user add --reset-password). A judge account moderates"
+        " this contest only. The import refuses admin accounts and changes to existing"
+        " accounts unless told otherwise.",
     )
     importer.add_argument("path", type=Path, metavar="PATH", help="package directory or .zip")
+    importer.add_argument(
+        GRANT_ADMIN_FLAG,
+        action="store_true",
+        help="make the accounts of type admin site admins (refused otherwise)",
+    )
+    importer.add_argument(
+        UPDATE_ACCOUNTS_FLAG,
+        action="store_true",
+        help="let the package change the password or raise the role of existing accounts, and"
+        " list existing moderators and admins (refused otherwise)",
+    )
     importer.set_defaults(handler=run_import)
     register_contest_actions(actions)
     add_export(actions)
@@ -64,20 +82,44 @@ def run_rated(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
 
-    async def job(conn: asyncpg.Connection, blobs: BlobStore) -> ImportedContest:
-        return await import_contest(
+    policy = AccountsPolicy(grant_admin=args.grant_admin, update_accounts=args.update_accounts)
+
+    async def job(conn: asyncpg.Connection, blobs: BlobStore) -> tuple[ImportedContest, str]:
+        result = await import_contest(
             conn,
             blobs,
             args.path,
             code_stubs=code_stubs(settings),
-            hash_password=password_hasher(settings).hash,
+            hasher=password_hasher(settings),
+            policy=policy,
         )
+        return result, await _refresh_board(settings, conn, result)
 
-    result = run_with_database(job)
+    result, board = run_with_database(job)
     print(describe(result))
+    print(board)
     if result.teams is not None:
         print(asyncio.run(_tell_hubs(settings, result.contest_id, result.teams)))
     return 0
+
+
+async def _refresh_board(
+    settings: Settings, conn: asyncpg.Connection, result: ImportedContest
+) -> str:
+    """The ranking cache, once built, holds no row for a new team without submissions and the
+    old name of a renamed one: it is rebuilt now (best effort: the import is done)."""
+    redis = Redis.from_url(settings.redis_url)
+    teams = [] if result.teams is None else result.teams.registrations
+    try:
+        rows = await ranking_cache.rebuild_for_teams(conn, redis, result.contest_id, teams)
+    except RedisError as exc:
+        return (
+            f"warning: could not rebuild the ranking ({exc});"
+            f" run arena leaderboard rebuild {result.contest_id}"
+        )
+    finally:
+        await redis.aclose()
+    return f"ranking rebuilt: {rows} contestants"
 
 
 async def _tell_hubs(settings: Settings, contest_id: int, teams: TeamsImported) -> str:

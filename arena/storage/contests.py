@@ -10,9 +10,7 @@ names (``start_time``, ``label``) and the older dashed ones (``start-time``, ``l
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,10 +24,18 @@ from arena.protocol.vocabulary import Scoring
 from arena.storage.archives import unpacked
 from arena.storage.blobs import BlobStore
 from arena.storage.errors import ImportFailure
+from arena.storage.import_passwords import Hasher, plan_passwords
 from arena.storage.package_files import load_file as _load
-from arena.storage.package_teams import TeamPackage, read_team_package
+from arena.storage.package_teams import read_team_package
 from arena.storage.problems import SLUG_RE, ImportedProblem, import_problem
-from arena.storage.team_import import TeamsImported, write_team_package
+from arena.storage.team_import import (
+    NO_TAKEOVER,
+    AccountsPolicy,
+    PasswordSource,
+    TeamsImported,
+    check_grants,
+    write_team_package,
+)
 
 __all__ = ["ContestProblem", "ImportedContest", "import_contest"]
 
@@ -298,7 +304,8 @@ async def import_contest(
     path: Path,
     *,
     code_stubs: CodeStubs | None = None,
-    hash_password: Callable[[str], str] | None = None,
+    hasher: Hasher | None = None,
+    policy: AccountsPolicy = NO_TAKEOVER,
 ) -> ImportedContest:
     """Import the contest package at ``path``, its problems and its teams (``teams.json``,
     ``organizations.json``, ``groups.json``, ``accounts.yaml``), all in one transaction.
@@ -306,7 +313,8 @@ async def import_contest(
     A contest whose id was imported before is updated, and its problem list replaced; problems
     whose package is unchanged keep their version. Bad input raises ``ImportFailure`` naming
     the file and the field. The problems get ``code_stubs`` as in ``import_problem``; the
-    passwords of ``accounts.yaml`` are stored as ``hash_password`` makes them (argon2).
+    passwords of ``accounts.yaml`` are verified against the stored hashes and stored as
+    ``hasher`` (argon2) makes them; ``policy`` says what may happen to existing accounts.
     """
     async with unpacked(Path(path), _MARKERS) as root:
         in_config = _find(root, _CONTEST_FILES) is None and (root / "config").is_dir()
@@ -331,7 +339,9 @@ async def import_contest(
             raise ImportFailure(rel + "problems.yaml", None, "missing (or problemset.yaml)")
 
         team_package = read_team_package(config, rel)
-        hashes = await _hashes(team_package, hash_password)
+        if team_package is not None:
+            check_grants(team_package, policy)
+        passwords = PasswordSource(await plan_passwords(conn, team_package, hasher), hasher, policy)
 
         async with conn.transaction():
             links = [
@@ -365,24 +375,6 @@ async def import_contest(
             teams = (
                 None
                 if team_package is None
-                else await write_team_package(conn, contest_id, team_package, hashes)
+                else await write_team_package(conn, contest_id, team_package, passwords)
             )
     return ImportedContest(contest_id, spec.external_id, spec.name, row["created"], links, teams)
-
-
-async def _hashes(
-    package: TeamPackage | None, hash_password: Callable[[str], str] | None
-) -> dict[str, str]:
-    """Each account's password (by lower-cased username), hashed with a salt of its own (two
-    accounts with one password do not share a hash), off the event loop: argon2 is slow on
-    purpose."""
-    if package is None:
-        return {}
-    hashed: dict[str, str] = {}
-    for account in package.accounts.items:
-        if account.password is None:
-            continue
-        if hash_password is None:
-            raise ImportFailure(package.accounts.file, None, "has passwords, and no hasher")
-        hashed[account.username.lower()] = await asyncio.to_thread(hash_password, account.password)
-    return hashed

@@ -26,8 +26,9 @@ ORGANIZATIONS, GROUPS, TEAMS, ACCOUNTS = (
     "teams.json",
     "accounts.yaml",
 )
-# Contest API account types, and the role each gives in Arena: a judge moderates the contest.
-ROLES = {"team": "contestant", "judge": "moderator", "admin": "admin"}
+# Contest API account types, and the site role each gives in Arena: a judge moderates only the
+# imported contest (a contest_moderators row), so its site role is contestant.
+ROLES = {"team": "contestant", "judge": "contestant", "admin": "admin"}
 # As the users table's CHECK, and the registration's password rule.
 _USERNAME = re.compile(r"[A-Za-z0-9_.-]{2,32}")
 _PASSWORD_CHARS = (8, 256)

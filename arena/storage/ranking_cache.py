@@ -323,3 +323,18 @@ async def take_dirty(redis: Redis, contest_id: int, limit: int = 10_000) -> list
     """Pop the contestants changed since the last tick (SPOP: each is taken by one ticker)."""
     members: list[bytes] = await redis.spop(keys.ranking_dirty(contest_id), limit)  # type: ignore[misc]
     return sorted(int(m) for m in members or [])
+
+
+async def rebuild_for_teams(
+    conn: asyncpg.Connection, redis: Redis, contest_id: int, teams: list[int]
+) -> int:
+    """After a contest import changed who takes part (new teams, renamed ones): the whole board
+    again, since a team without submissions has no row until a rebuild, and the teams' rows go
+    to open sockets with the next tick (a rebuild alone is not announced)."""
+    count = await rebuild(conn, redis, contest_id)
+    if teams:
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.sadd(keys.ranking_dirty(contest_id), *[str(t) for t in teams])
+            pipe.sadd(keys.DIRTY_CONTESTS, str(contest_id))
+            await pipe.execute()
+    return count

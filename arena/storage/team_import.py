@@ -3,20 +3,28 @@ inside the contest import's transaction: a mistake found here (a team naming an 
 that exists nowhere) rolls back the whole import.
 
 Organizations and groups are upserted by id (they are shared by contests). Accounts are users,
-found by username or created; a password in ``accounts.yaml`` arrives here already hashed (the
-caller hashes with the hub's argon2 settings) and an account without one gets none: it cannot log
-in until one is set (``arena user add --reset-password``). A role only ever goes up (a judge
-account makes a contestant a moderator of this contest; an admin stays an admin). A changed
-password or role ends the account's sessions. Teams are found by id (their external id in the
-contest), else made with the team account the team ranks as; their other accounts join them.
+found by username or created; a password in ``accounts.yaml`` arrives here already checked
+against the stored hash (``arena.storage.import_passwords``, the hub's argon2 settings) and an
+account without one gets none: it cannot log in until one is set (``arena user add
+--reset-password``). A role only ever goes up; a judge account moderates this contest only
+(``contest_moderators``), its site role stays contestant; an admin account is refused unless
+``grant_admin``. An existing account whose password or role would change, or a moderator or an
+admin that would join a team, is refused unless ``update_accounts``: an import cannot take over
+the site's accounts. Only a password that really changed or a raised role ends the account's
+sessions. Teams are found by id (their external id in the contest), else made with the team
+account the team ranks as; their other accounts join them.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import asyncpg
 import msgspec
 
 from arena.storage import teams as team_store
+from arena.storage.errors import ImportFailure
+from arena.storage.import_passwords import Hasher, Password, hash_to_store
 from arena.storage.package_teams import ROLES, TeamPackage
 from arena.storage.teams import TeamError
 
@@ -35,6 +43,8 @@ class TeamsImported(msgspec.Struct, frozen=True):
     changed_users: list[int] = []
     # Every team member and team registration written: hubs drop what they cached of them.
     participants: list[int] = []
+    # The teams' registrations (the rows of the board): their rows are sent again.
+    registrations: list[int] = []
 
 
 class _Tally:
@@ -68,23 +78,77 @@ async def _catalogue(conn: asyncpg.Connection, pkg: TeamPackage) -> None:
             raise groups.fail(index, None, str(exc)) from None
 
 
+class AccountsPolicy(msgspec.Struct, frozen=True):
+    """What the person importing allowed: an import must not take over the site's accounts.
+    ``grant_admin``: ``admin`` accounts of the package become site admins (else refused).
+    ``update_accounts``: existing accounts may have their password or role changed, and
+    moderators or admins may join teams (else refused)."""
+
+    grant_admin: bool = False
+    update_accounts: bool = False
+
+
+NO_TAKEOVER = AccountsPolicy()
+GRANT_ADMIN_FLAG = "--grant-admin"
+UPDATE_ACCOUNTS_FLAG = "--update-accounts"
+
+
+def check_grants(pkg: TeamPackage, policy: AccountsPolicy) -> None:
+    """Refuses ``admin`` accounts unless allowed (before anything is hashed or written)."""
+    if policy.grant_admin:
+        return
+    for index, account in enumerate(pkg.accounts.items):
+        if account.type == "admin":
+            raise pkg.accounts.fail(
+                index,
+                "type",
+                f"{account.username!r} is an admin account: it would administer the whole site;"
+                f" import with {GRANT_ADMIN_FLAG} to allow it",
+            )
+
+
+def _refusal(
+    pkg: TeamPackage, index: int, current_role: str, hashed: str | None, raised: str | None
+) -> ImportFailure | None:
+    account = pkg.accounts.items[index]
+    reasons = []
+    if hashed is not None:
+        reasons.append("has another password")
+    if raised is not None:
+        reasons.append(f"would become {raised}")
+    if _RANK.get(current_role, 0) > 0 and account.type == "team":
+        article = "an" if current_role == "admin" else "a"
+        reasons.append(f"is {article} {current_role} (it would join a team)")
+    if not reasons:
+        return None
+    return pkg.accounts.fail(
+        index,
+        "username",
+        f"{account.username!r} is an existing account that {' and '.join(reasons)}: the import"
+        f" changes existing accounts only with {UPDATE_ACCOUNTS_FLAG}",
+    )
+
+
 async def _accounts(
     conn: asyncpg.Connection,
     contest_id: int,
     pkg: TeamPackage,
-    hashes: dict[str, str],
+    passwords: PasswordSource,
     tally: _Tally,
 ) -> dict[str, int]:
     """Lower-cased username -> user id, for every account of the file."""
     ids: dict[str, int] = {}
-    for account in pkg.accounts.items:
+    for index, account in enumerate(pkg.accounts.items):
+        # A judge moderates this contest only (contest_moderators), never the whole site.
         role = ROLES[account.type or "team"]
-        hashed = hashes.get(account.username.lower())
+        entry = passwords.plan.get(account.username.lower())
         row = await conn.fetchrow(
-            "SELECT id, role::text AS role FROM users WHERE lower(username) = lower($1) FOR UPDATE",
+            "SELECT id, role::text AS role, password_hash FROM users"
+            " WHERE lower(username) = lower($1) FOR UPDATE",
             account.username,
         )
         if row is None:
+            hashed = None if entry is None else await hash_to_store(passwords.hasher, entry, None)
             user_id = await conn.fetchval(
                 "INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3)"
                 " RETURNING id",
@@ -95,7 +159,15 @@ async def _accounts(
             tally.created += 1
         else:
             user_id = row["id"]
+            current = row["password_hash"]
+            hashed = (
+                None if entry is None else await hash_to_store(passwords.hasher, entry, current)
+            )
             raised = role if _RANK[role] > _RANK.get(row["role"], 0) else None
+            if not passwords.policy.update_accounts:
+                refused = _refusal(pkg, index, row["role"], hashed, raised)
+                if refused is not None:
+                    raise refused
             if hashed is not None or raised is not None:
                 await conn.execute(
                     "UPDATE users SET password_hash = coalesce($2, password_hash),"
@@ -136,9 +208,11 @@ async def _references(
 
 async def _teams(
     conn: asyncpg.Connection, contest_id: int, pkg: TeamPackage, user_ids: dict[str, int]
-) -> list[int]:
-    """Makes or updates the teams; returns every member and team registration written."""
+) -> tuple[list[int], list[int]]:
+    """Makes or updates the teams; returns every member and team registration written, and
+    the registrations."""
     written: set[int] = set()
+    registrations: set[int] = set()
     teams, accounts = pkg.teams, pkg.accounts
     largest = max((len(pkg.members(t)) for t in teams.items), default=0)
     # The package says who is in a team: the contest's team size grows to hold its teams.
@@ -174,18 +248,28 @@ async def _teams(
             except TeamError as exc:
                 raise accounts.fail(account_index, "team_id", str(exc)) from None
         written.add(leader or members[0])
-    return sorted(written)
+        registrations.add(leader or members[0])
+    return sorted(written), sorted(registrations)
+
+
+@dataclass(frozen=True)
+class PasswordSource:
+    """The package's passwords checked against the stored hashes (``plan_passwords``), the
+    hasher for one that changed meanwhile, and what the import may do to existing accounts."""
+
+    plan: dict[str, Password]
+    hasher: Hasher | None
+    policy: AccountsPolicy
 
 
 async def write_team_package(
-    conn: asyncpg.Connection, contest_id: int, pkg: TeamPackage, hashes: dict[str, str]
+    conn: asyncpg.Connection, contest_id: int, pkg: TeamPackage, passwords: PasswordSource
 ) -> TeamsImported:
-    """``hashes``: each account's password as its argon2 hash, by lower-cased username. Call
-    inside the import's transaction."""
+    """Call inside the import's transaction (a refusal rolls the whole import back)."""
     await _catalogue(conn, pkg)
     tally = _Tally()
-    user_ids = await _accounts(conn, contest_id, pkg, hashes, tally)
-    participants = await _teams(conn, contest_id, pkg, user_ids)
+    user_ids = await _accounts(conn, contest_id, pkg, passwords, tally)
+    participants, registrations = await _teams(conn, contest_id, pkg, user_ids)
     return TeamsImported(
         organizations=len(pkg.organizations.items),
         groups=len(pkg.groups.items),
@@ -195,4 +279,5 @@ async def write_team_package(
         ended_sessions=tally.ended,
         changed_users=tally.changed,
         participants=participants,
+        registrations=registrations,
     )

@@ -6,73 +6,23 @@ path, with nothing of the package left behind."""
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from support import make_problem
+from team_package_support import HASHER, Names, team_package
 
 from arena.storage.blobs import DiskBlobStore
 from arena.storage.contests import import_contest
 from arena.storage.errors import ImportFailure
-from arena.storage.problems import import_problem
-
-# A cheap argon2id for tests (the hub's settings are the real ones).
-HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+from arena.storage.team_import import AccountsPolicy
 
 
-def _u(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8]}"
-
-
-class Names:
-    """Fresh ids and usernames for one package (the catalogue and users are shared)."""
-
-    def __init__(self) -> None:
-        self.contest = _u("teams-")
-        self.org = _u("org-")
-        self.group = _u("grp-")
-        self.t1, self.t2 = _u("t1-"), _u("t2-")
-        self.ann, self.ben, self.cat = _u("ann"), _u("ben"), _u("cat")
-        self.judge, self.admin = _u("judge"), _u("admin")
-
-
-async def _package(conn: Any, blobs: DiskBlobStore, root: Path, n: Names) -> Path:
-    slug = _u("p-")
-    make_problem(root / "src", {"sample/1": ("1\n", "1\n")})
-    await import_problem(conn, blobs, root / "src", slug=slug)
-    pkg = root / "pkg"
-    pkg.mkdir()
-    (pkg / "contest.yaml").write_text(
-        f"id: {n.contest}\nname: Teams\nstart_time: 2030-04-01T10:00:00Z\nduration: 5:00:00\n"
+async def _import(conn: Any, blobs: DiskBlobStore, pkg: Path, **policy: bool) -> Any:
+    return await import_contest(
+        conn, blobs, pkg, hasher=HASHER, policy=AccountsPolicy(grant_admin=True, **policy)
     )
-    (pkg / "problems.yaml").write_text(f"- id: {slug}\n  label: A\n")
-    orgs = [{"id": n.org, "name": "Uni", "formal_name": "The University", "country": "NLD"}]
-    (pkg / "organizations.json").write_text(json.dumps(orgs, indent=1))
-    groups = [{"id": n.group, "name": "Students", "hidden": True}]
-    (pkg / "groups.json").write_text(json.dumps(groups, indent=1))
-    teams = [
-        {"id": n.t1, "name": "Two Of Us", "label": n.t1, "organization_id": n.org,
-         "group_ids": [n.group]},
-        {"id": n.t2, "name": "Solo", "label": n.t2, "organization_id": None},
-    ]  # fmt: skip
-    (pkg / "teams.json").write_text(json.dumps(teams, indent=1))
-    (pkg / "accounts.yaml").write_text(
-        f"- id: {n.ann}\n  username: {n.ann}\n  password: ann-secret-1\n  type: team\n"
-        f"  team_id: {n.t1}\n"
-        f"- username: {n.ben}\n  type: team\n  team_id: {n.t1}\n"  # no password
-        f"- username: {n.cat}\n  password: cat-secret-1\n  type: team\n  team_id: {n.t2}\n"
-        f"- username: {n.judge}\n  password: judge-secret\n  type: judge\n"
-        f"- username: {n.admin}\n  password: admin-secret\n  type: admin\n"
-    )
-    return pkg
-
-
-async def _import(conn: Any, blobs: DiskBlobStore, pkg: Path) -> Any:
-    return await import_contest(conn, blobs, pkg, hash_password=HASHER.hash)
 
 
 def _verifies(stored: str, password: str) -> bool:
@@ -86,7 +36,7 @@ async def test_teams_accounts_and_catalogue_are_imported(
     conn: Any, blobs: DiskBlobStore, tmp_path: Path
 ) -> None:
     n = Names()
-    pkg = await _package(conn, blobs, tmp_path, n)
+    pkg = await team_package(conn, blobs, tmp_path, n)
     done = await _import(conn, blobs, pkg)
     assert done.teams is not None
     assert (done.teams.teams, done.teams.organizations, done.teams.groups) == (2, 1, 1)
@@ -109,7 +59,7 @@ async def test_teams_accounts_and_catalogue_are_imported(
     roles = {name: users[name]["role"] for name in users}
     assert roles == {
         n.ann: "contestant", n.ben: "contestant", n.cat: "contestant",
-        n.judge: "moderator", n.admin: "admin",
+        n.judge: "contestant", n.admin: "admin",
     }  # fmt: skip
     moderators = await conn.fetch(
         "SELECT user_id FROM contest_moderators WHERE contest_id = $1", done.contest_id
@@ -147,8 +97,9 @@ async def test_teams_accounts_and_catalogue_are_imported(
     assert (org["name"], org["formal_name"], org["country"]) == ("Uni", "The University", "NLD")
     assert await conn.fetchval("SELECT hidden FROM team_groups WHERE external_id = $1", n.group)
 
-    # Importing again updates: a new password is hashed anew, a role only goes up, ben (no
-    # password in the file) keeps what was set meanwhile, and nothing is duplicated.
+    # Importing again updates (existing accounts: --update-accounts): a new password is hashed
+    # anew, a role only goes up, ben (no password in the file) keeps what was set meanwhile,
+    # and nothing is duplicated.
     await conn.execute("UPDATE users SET password_hash = 'kept' WHERE id = $1", users[n.ben]["id"])
     accounts = (pkg / "accounts.yaml").read_text()
     accounts = accounts.replace("ann-secret-1", "ann-secret-2").replace(
@@ -156,7 +107,7 @@ async def test_teams_accounts_and_catalogue_are_imported(
     )
     (pkg / "accounts.yaml").write_text(accounts)
     (pkg / "groups.json").write_text(json.dumps([{"id": n.group, "name": "Pupils"}]))
-    again = await _import(conn, blobs, pkg)
+    again = await _import(conn, blobs, pkg, update_accounts=True)
     assert again.contest_id == done.contest_id and not again.created
     assert again.teams is not None and again.teams.accounts_created == 0
     ann_hash = await conn.fetchval(
@@ -261,7 +212,7 @@ async def test_bad_team_files_are_refused_and_nothing_is_imported(
     message: str,
 ) -> None:  # fmt: skip
     n = Names()
-    pkg = await _package(conn, blobs, tmp_path, n)
+    pkg = await team_package(conn, blobs, tmp_path, n)
     edit(pkg, n)
     with pytest.raises(ImportFailure) as caught:
         await _import(conn, blobs, pkg)

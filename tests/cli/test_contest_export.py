@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from ccs_support import validate
 from pipeline_support import make_world
+from support import redis_url
 
 from arena.storage import submissions
 from arena.storage.blobs import DiskBlobStore
@@ -25,7 +26,12 @@ def arena(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 async def test_export_then_import_again(db: Any, database_url: str, tmp_path: Path) -> None:
-    env = dict(os.environ, ARENA_DATABASE_URL=database_url, ARENA_BLOB_DIR=str(tmp_path / "b"))
+    env = dict(
+        os.environ,
+        ARENA_DATABASE_URL=database_url,
+        ARENA_BLOB_DIR=str(tmp_path / "b"),
+        ARENA_REDIS_URL=redis_url(0),  # the import rebuilds the board: the tests' own Redis
+    )
     async with db.acquire() as conn:
         world = await make_world(conn, DiskBlobStore(tmp_path / "b"), tmp_path / "p", users=2)
         await conn.execute(

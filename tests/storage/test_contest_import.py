@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import make_problem
+from support import make_problem, redis_url
 
 import arena.cli
 from arena.cli import contest as contest_cli
@@ -325,6 +325,7 @@ def test_cli_contest_import(
     monkeypatch.setattr(arena.cli, "build_parser", build_parser)
     monkeypatch.setenv("ARENA_DATABASE_URL", database_url)
     monkeypatch.setenv("ARENA_BLOB_DIR", str(tmp_path / "b"))
+    monkeypatch.setenv("ARENA_REDIS_URL", redis_url(0))
     ids = [unique("c1"), unique("c2")]
     contest_id = unique("cli")
     root = write_contest(tmp_path / "cli", ids, contest_id=contest_id)
@@ -332,11 +333,13 @@ def test_cli_contest_import(
     assert arena.cli.main(["contest", "import", str(root)]) == 0
     assert capsys.readouterr().out == (
         f"created contest {contest_id} 'Spring Regional': A {ids[0]} (v1), B {ids[1]} (v1)\n"
+        "ranking rebuilt: 0 contestants\n"  # the board a re-import changes is built again
     )
     assert arena.cli.main(["contest", "import", str(root)]) == 0
     assert capsys.readouterr().out == (
         f"updated contest {contest_id} 'Spring Regional': "
         f"A {ids[0]} (v1 unchanged), B {ids[1]} (v1 unchanged)\n"
+        "ranking rebuilt: 0 contestants\n"
     )
     (root / "contest.yaml").write_text(CONTEST_YAML.format(id=contest_id).replace("5:00:00", "5h"))
     assert arena.cli.main(["contest", "import", str(root)]) == 2

@@ -41,7 +41,15 @@ from arena.protocol import (
     admin_command_decoder,
 )
 from arena.protocol.vocabulary import Audience, user_audience
-from arena.storage import events, moderation, participation, queue, ranking_cache, submissions
+from arena.storage import (
+    events,
+    moderation,
+    participation,
+    queue,
+    ranking_cache,
+    submissions,
+    teams,
+)
 from arena.storage import moderators as moderator_rows
 
 Handler = Callable[[HubState, UserInfo, Any], Awaitable[str]]
@@ -136,8 +144,11 @@ async def _extend_contestant(state: HubState, user: UserInfo, cmd: ExtendContest
     view = views.contest_view(info, registered=True, jury=False, personal_extra_s=cmd.seconds)
     changed = ContestChanged(view, "personal_time")
     await events.publish(state.redis, cmd.contest_id, user_audience(team_user), changed)
-    team = "" if team_user == cmd.user_id else f" (the team of registration {team_user})"
-    return f"user {cmd.user_id}{team} has {cmd.seconds} s past the end"
+    async with state.db.acquire() as conn:
+        found = await teams.team(conn, cmd.contest_id, team_user)
+    # The moderator knows the team by its name (a lone contestant's is the username).
+    who = f"#{team_user}" if found is None else f"{found.name} (#{team_user})"
+    return f"{who} has {cmd.seconds} s past the end"
 
 
 async def _freeze(state: HubState, user: UserInfo, cmd: Freeze | Unfreeze) -> str:

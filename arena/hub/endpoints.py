@@ -42,6 +42,9 @@ PATH_PARAMS: dict[str, Param] = {
     "submission_id": Param("submission_id", int, "submission id", minimum=1, maximum=INT64_MAX),
     "run_id": Param("run_id", int, "plagiarism check id", minimum=1, maximum=INT64_MAX),
     "upload_id": Param("upload_id", int, "problem upload id", minimum=1, maximum=INT64_MAX),
+    "team_id": Param(
+        "team_id", int, "a team's registration (its first member's user id)", None, 1, INT64_MAX
+    ),
     "slug": Param("slug", str, "problem slug"),
     "label": Param("label", str, "problem label in the contest (A, B, ...)"),
     "file": Param("file", str, "results file", enum=("results.tsv", "awards.json", "results.csv")),

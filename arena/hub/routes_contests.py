@@ -152,6 +152,10 @@ async def _register(
         return before != team_user, team_user
     if body.team_name:
         org_id, group_ids = await resolve_catalogue(conn, body.organization, body.groups)
+        hidden = {g.id for g in await teams.groups(conn) if g.hidden}
+        if not auth.is_moderator(user) and hidden.intersection(group_ids):
+            # A hidden group (observers, say) is the organisers' to give.
+            raise ApiError(422, "bad_team", "that group is assigned by the organisers")
         before = await teams.contestant_of(conn, contest_id, user.id)
         await teams.create_team(
             conn,

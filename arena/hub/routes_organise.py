@@ -42,7 +42,7 @@ async def _admin(state: HubState, request: Request) -> UserInfo:
     )
 
 
-async def _editor(state: HubState, request: Request) -> tuple[UserInfo, int]:
+async def editor(state: HubState, request: Request) -> tuple[UserInfo, int]:
     """The caller, who must be allowed to edit the contest in the path."""
     user = await auth.require_user(state, request)
     contest_id = path_int(request, "contest_id")
@@ -73,7 +73,7 @@ async def _organised(state: HubState, made: EditableContest) -> OrganisedContest
     )
 
 
-async def _changed(state: HubState, contest_id: int, reason: str) -> None:
+async def changed(state: HubState, contest_id: int, reason: str) -> None:
     views.forget_contest(contest_id)
     info = await views.contest(state, contest_id, fresh=True)
     view = views.contest_view(info, registered=False, jury=False)
@@ -105,7 +105,7 @@ async def create_contest(request: Request) -> Response:
 
 async def get_contest(request: Request) -> Response:
     state = _state(request)
-    _, contest_id = await _editor(state, request)
+    _, contest_id = await editor(state, request)
     async with state.db.acquire() as conn:
         made = await contest_edit.load(conn, contest_id)
     if made is None:
@@ -115,7 +115,7 @@ async def get_contest(request: Request) -> Response:
 
 async def update_contest(request: Request) -> Response:
     state = _state(request)
-    user, contest_id = await _editor(state, request)
+    user, contest_id = await editor(state, request)
     body = await read_body(request, ContestSettings)
     async with state.db.acquire() as conn:
         try:
@@ -123,7 +123,7 @@ async def update_contest(request: Request) -> Response:
         except EditRefused as exc:
             raise _refused(exc) from None
         await ranking_cache.rebuild(conn, state.redis, contest_id)  # points, labels, problems
-    await _changed(state, contest_id, "edited")
+    await changed(state, contest_id, "edited")
     return json(await _organised(state, made))
 
 
@@ -142,7 +142,7 @@ async def clone_contest(request: Request) -> Response:
 
 async def delete_contest(request: Request) -> Response:
     state = _state(request)
-    user, contest_id = await _editor(state, request)
+    user, contest_id = await editor(state, request)
     async with state.db.acquire() as conn:
         try:
             await contest_edit.delete(conn, user.id, contest_id)
@@ -154,7 +154,7 @@ async def delete_contest(request: Request) -> Response:
 
 async def reset_invite(request: Request) -> Response:
     state = _state(request)
-    user, contest_id = await _editor(state, request)
+    user, contest_id = await editor(state, request)
     async with state.db.acquire() as conn:
         await contest_edit.new_invite(conn, user.id, contest_id)
         made = await contest_edit.load(conn, contest_id)
@@ -162,7 +162,9 @@ async def reset_invite(request: Request) -> Response:
     return json(await _organised(state, made))
 
 
-async def _team_views(conn: asyncpg.Connection, contest_id: int) -> list[TeamView]:
+async def team_views(
+    conn: asyncpg.Connection, contest_id: int, only: int | None = None
+) -> list[TeamView]:
     orgs = {o.id: o.external_id for o in await teams.organizations(conn)}
     groups = {g.id: g.external_id for g in await teams.groups(conn)}
     return [
@@ -175,15 +177,15 @@ async def _team_views(conn: asyncpg.Connection, contest_id: int) -> list[TeamVie
             join_code=t.join_code,
             disqualified=t.disqualified,
         )
-        for t in await teams.teams(conn, contest_id)
+        for t in await teams.teams(conn, contest_id, only)
     ]
 
 
 async def list_teams(request: Request) -> Response:
     state = _state(request)
-    _, contest_id = await _editor(state, request)
+    _, contest_id = await editor(state, request)
     async with state.db.acquire() as conn:
-        return json(await _team_views(conn, contest_id))
+        return json(await team_views(conn, contest_id))
 
 
 async def resolve_catalogue(
@@ -198,7 +200,7 @@ async def resolve_catalogue(
 
 async def create_team(request: Request) -> Response:
     state = _state(request)
-    user, contest_id = await _editor(state, request)
+    user, contest_id = await editor(state, request)
     body = await read_body(request, TeamBody)
     if not body.members:
         raise ApiError(422, "bad_team", "a team has at least one member")
@@ -231,9 +233,9 @@ async def create_team(request: Request) -> Response:
         except teams.TeamError as exc:
             raise ApiError(409, "refused", str(exc)) from None
         await ranking_cache.refresh_user(conn, state.redis, contest_id, leader)
-        views_now = await _team_views(conn, contest_id)
+        views_now = await team_views(conn, contest_id)
     await participants.changed(state, contest_id, *ids.values())
-    await _changed(state, contest_id, "registration")
+    await changed(state, contest_id, "registration")
     return json(next(t for t in views_now if t.id == leader), 201)
 
 

@@ -54,6 +54,15 @@ class TeamBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     groups: list[str] = []  # group ids
 
 
+class TeamEdit(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An organiser's change to a team: all of its name, organization and groups (a field left
+    out is cleared, not kept)."""
+
+    name: str
+    organization: str | None = None  # organization id
+    groups: list[str] = []  # group ids
+
+
 class TeamView(msgspec.Struct, frozen=True, kw_only=True):
     id: int  # the team's registration (its first member's user id)
     name: str

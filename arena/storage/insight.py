@@ -42,11 +42,12 @@ class RegistrationRow(msgspec.Struct, frozen=True):
 async def contest_submissions(
     conn: asyncpg.Connection, contest_id: int, *, user_id: int, everyone: bool, limit: int
 ) -> list[ContestSubmissionRow]:
-    """Latest first: the user's own, or everyone's."""
+    """Latest first: the user's own, or everyone's. ``user_id`` is the registration the
+    submission counts for (a team's), ``username`` its author's (the member who sent it)."""
     rows = await conn.fetch(
         "SELECT s.id, s.user_id, u.username, cp.label, s.language, s.status::text AS status,"
         " s.verdict, s.score, s.time_ms, s.submitted_at FROM submissions s"
-        " JOIN users u ON u.id = s.user_id"
+        " JOIN users u ON u.id = COALESCE(s.author_id, s.user_id)"
         " JOIN contest_problems cp ON cp.contest_id = s.contest_id"
         " AND cp.problem_id = s.problem_id"
         " WHERE s.contest_id = $1 AND ($2 OR s.user_id = $3)"

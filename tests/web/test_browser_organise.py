@@ -158,6 +158,10 @@ async def test_an_invite_link_lets_a_team_register(
     await visitor.get_by_label("New team's name").fill(f"Guests {tag}")
     await shot(visitor, screenshots, "join-invite")
     await visitor.get_by_role("button", name="Create the team").click()
-    await visitor.wait_for_url("**/contests")
+    # The creator lands on the contest, where its team and the code teammates join with show.
+    await visitor.wait_for_url(f"**/contest/{cid}")
+    await expect(visitor.get_by_test_id("my-team")).to_contain_text(f"Team Guests {tag}")
+    await expect(visitor.get_by_test_id("team-join-code")).not_to_be_empty()
+    await visitor.goto("/contests")
     await expect(visitor.locator(f'tr[data-contest="{cid}"]')).to_contain_text("registered")
     await visitor.context.close()

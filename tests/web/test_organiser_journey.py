@@ -2,10 +2,11 @@
 in the browser alone. One admin, in real Chromium against real hubs and a worker: uploads A+B on
 /organise/problems and publishes it after the check, makes an organization and a group, creates
 an invite-only contest with that problem starting now; a team of two forms through the invite
-link (each member in their own browser), both submit (one WA, one AC); the admin gives the team a
-minute more from the console, shortens the contest in the editor so that it ends, and downloads
-results.csv and results.tsv with the team's row. Only the accounts are seeded outside the
-browser."""
+link (each member in their own browser; the creator reads the join code on the contest
+page; the organiser renames the team in the editor), both submit (one WA, one AC); the admin gives
+the team a minute more from the console, shortens the contest in the editor so that it ends,
+and downloads results.csv and results.tsv with the team's row. Only the accounts are seeded
+outside the browser."""
 
 from __future__ import annotations
 
@@ -96,26 +97,42 @@ async def test_an_organiser_runs_a_contest_from_upload_to_export(
     link = await page.get_by_test_id("invite-link").inner_text()
     invite = link[link.index("/join/") :]  # each member's own hub serves it
 
-    # 3. The team: the first member creates it from the link, the second joins with its code
-    # (the organiser reads the code in the editor's team list and passes it on).
+    # 3. The team: the first member creates it from the link, with the organization and the
+    # group, and reads its join code on the contest page it lands on; the second joins with it.
     members = [await _as(browser, hubs[i], user) for i, user in enumerate((first, second))]
     await members[0].goto(invite)
     await members[0].get_by_label("New team's name").fill(f"Pair {tag}")
+    await members[0].get_by_label("Organization").select_option(f"uni{tag}")
+    await members[0].get_by_label("Groups").select_option([f"stu{tag}"])
     await members[0].get_by_role("button", name="Create the team").click()
-    await members[0].wait_for_url("**/contests")
-    await page.reload()
-    team_row = page.get_by_test_id("teams").locator("tr[data-team]").filter(has_text=f"Pair {tag}")
-    code = (await team_row.locator("code").inner_text()).strip()
+    await members[0].wait_for_url(f"**/contest/{cid}")
+    code = (await members[0].get_by_test_id("team-join-code").inner_text()).strip()
     assert code
+    await page.reload()
+    team_row = page.get_by_test_id("teams").locator("tr[data-team]").filter(has_text=code)
+    await expect(team_row).to_contain_text(f"University {tag}")
+    await expect(team_row).to_contain_text(f"Students {tag}")
     await members[1].goto(invite)
     await expect(members[1].get_by_role("heading", name=name)).to_be_visible()
     await members[1].get_by_label("Or join a team with its code").fill(code)
     await shot(members[1], screenshots, "journey-join")
     await members[1].get_by_role("button", name="Join the team").click()
-    await members[1].wait_for_url("**/contests")
+    await members[1].wait_for_url(f"**/contest/{cid}")
+    await expect(members[1].get_by_test_id("my-team")).to_contain_text(first)
+    await expect(members[1].get_by_test_id("team-join-code")).to_have_text(code)
+    # The organiser renames the team in the editor (no group now); the code stays.
     await page.reload()
     await expect(team_row).to_contain_text(f"{first}, {second}")
+    await team_row.get_by_role("button", name="Edit").click()
+    await team_row.get_by_label(f"Name of team Pair {tag}").fill(f"Duo {tag}")
+    await team_row.get_by_label("Groups").select_option([])
+    await team_row.get_by_role("button", name="Save team").click()
+    await expect(page.locator(".toast").filter(has_text=f"Team Duo {tag} saved")).to_be_visible()
+    await expect(team_row).to_contain_text(f"Duo {tag}")
+    await expect(team_row).not_to_contain_text(f"Students {tag}")
+    await expect(team_row).to_contain_text(f"University {tag}")
     for member in members:
+        await member.goto("/contests")
         await expect(member.locator(f'tr[data-contest="{cid}"]')).to_contain_text("registered")
 
     # 4. Both submit: a wrong answer, then the right one.
@@ -126,16 +143,34 @@ async def test_an_organiser_runs_a_contest_from_upload_to_export(
     # 5. The console: the team gets one more minute; its members see it without a reload.
     await page.goto(f"/moderate/{cid}")
     await expect(page.get_by_test_id("conn")).to_have_attribute("data-state", "live")
-    await page.get_by_label("Find").fill(f"Pair {tag}")
+    await page.get_by_label("Find").fill(f"Duo {tag}")
     await expect(page.locator('[data-testid^="extra-"]')).to_have_count(1)
-    # The console's first lists (one row too: the team is the only registration) may still be
-    # on their way; drawn after the time is typed in, they would drop it.
-    await page.wait_for_load_state("networkidle")
+    # At 1280 px the contestant's row holds its actions whole.
+    contestants = page.get_by_test_id("contestants")
+    box, action = (
+        await contestants.bounding_box(),
+        await contestants.get_by_role("button", name="Disqualify").bounding_box(),
+    )
+    assert box and action and action["x"] + action["width"] <= box["x"] + box["width"], (
+        box,
+        action,
+    )
     extra = page.get_by_test_id(f"extra-{first}")
     await extra.fill("1")
-    await expect(extra).to_have_value("1")
+    # The list drawn again (the console's first draw arriving late, or another search) keeps
+    # the minutes typed.
+    await page.get_by_label("Find").fill(f"Duo {tag} ")
+    await page.get_by_label("Find").fill(f"Duo {tag}")
+    await expect(page.get_by_test_id(f"extra-{first}")).to_have_value("1")
     await page.locator("form").filter(has=extra).get_by_role("button", name="Set time").click()
-    await expect(page.locator(".toast").filter(has_text="60 s past the end")).to_be_visible()
+    toast = page.locator(".toast").filter(has_text="60 s past the end")
+    await expect(toast).to_contain_text(f"Duo {tag}")
+    # Both members' submissions, each under its author.
+    submissions = page.locator("section.panel").filter(
+        has=page.get_by_role("heading", name="Submissions", exact=True)
+    )
+    await expect(submissions.locator("tbody tr").filter(has_text=first)).to_have_count(1)
+    await expect(submissions.locator("tbody tr").filter(has_text=second)).to_have_count(1)
     for member in members:
         await expect(member.get_by_test_id("personal-time")).to_have_text("+1 min for you")
     await shot(page, screenshots, "journey-console")
@@ -167,7 +202,7 @@ async def test_an_organiser_runs_a_contest_from_upload_to_export(
     panel = page.get_by_test_id("results-panel")
     table = list(csv.reader(io.StringIO(await _download(page, panel, "results.csv"))))
     assert table[0][:4] == ["rank", "team_id", "name", "award"]
-    assert [row[:3] for row in table[1:]] == [["1", str(team_id), f"Pair {tag}"]]
+    assert [row[:3] for row in table[1:]] == [["1", str(team_id), f"Duo {tag}"]]
     tsv = (await _download(page, panel, "results.tsv")).splitlines()
     assert tsv[0] == "results\t1"
     fields = tsv[1].split("\t")

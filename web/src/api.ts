@@ -203,7 +203,7 @@ export const api = {
   rejudgeSubmission: (id: number) => call<RejudgeQueued>("POST", `/api/admin/submissions/${id}/rejudge`),
   audit: (filter: { action?: string; contest?: string; actor?: string; before?: number }) =>
     call<AuditPage>("GET", `/api/admin/audit${q({ action: filter.action ?? "", contest: filter.contest ?? "", actor: filter.actor ?? "", before: filter.before ? String(filter.before) : "" })}`),
-  registerWith: (cid: number, body: { invite?: string; team_name?: string; join_code?: string }) =>
+  registerWith: (cid: number, body: { invite?: string; team_name?: string; join_code?: string; organization?: string | null; groups?: string[] }) =>
     call<ContestView>("POST", `/api/contests/${cid}/register`, body),
   invite: (code: string) => call<InviteTarget>("GET", `/api/invites/${encodeURIComponent(code)}`),
   // The organisers' editor.
@@ -219,6 +219,10 @@ export const api = {
   teams: (cid: number) => call<TeamView[]>("GET", `/api/organise/contests/${cid}/teams`),
   createTeam: (cid: number, team: { name: string; members: string[]; organization: string | null; groups: string[] }) =>
     call<TeamView>("POST", `/api/organise/contests/${cid}/teams`, team),
+  updateTeam: (cid: number, teamId: number, team: { name: string; organization: string | null; groups: string[] }) =>
+    call<TeamView>("PUT", `/api/organise/contests/${cid}/teams/${teamId}`, team),
+  myTeam: (cid: number) => call<TeamView>("GET", `/api/contests/${cid}/team`),
+  teamChoices: () => call<Catalogue>("GET", "/api/team-choices"),
   catalogue: () => call<Catalogue>("GET", "/api/organise/catalogue"),
   saveOrganization: (org: OrganizationBody) => call<Catalogue>("PUT", "/api/organise/organizations", org),
   saveGroup: (group: GroupBody) => call<Catalogue>("PUT", "/api/organise/groups", group),

@@ -41,7 +41,7 @@ const routes: [RegExp, Page][] = [
   [/^\/organise\/catalogue$/, async (app) => (await organise()).cataloguePage(app)],
   [/^\/organise\/problems$/, async (app) => (await import("./pages/upload")).uploadPage(app)],
   [/^\/organise\/(\d+)$/, async (app, id) => (await organise()).contestEditorPage(app, Number(id))],
-  [/^\/join\/([^/]+)$/, async (app, code) => (await organise()).joinPage(app, decodeURIComponent(code))],
+  [/^\/join\/([^/]+)$/, async (app, code) => (await import("./pages/teams")).joinPage(app, decodeURIComponent(code))],
   [/^\/bench\/board$/, (app) => benchPage(app)],
 ];
 

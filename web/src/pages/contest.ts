@@ -6,6 +6,7 @@ import { LiveSocket, stateBadge } from "../live";
 import type { Clarification, ContestEvent, ContestSubmission, ContestView, Snapshot } from "../protocol";
 import { Announcements, ContestHeader } from "./common";
 import type { Cleanup } from "./simple";
+import { teamPanel } from "./teams";
 import { Workspace } from "./workspace";
 
 export async function arenaPage(app: HTMLElement, cid: number, label: string | null): Promise<Cleanup> {
@@ -34,6 +35,8 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
   const mine = h("div", { "data-testid": "arena-submissions" });
   const clarBox = h("div", {});
   const body = h("div", { class: "arena-main" });
+  const teamBox = h("div", {});
+  void teamPanel(cid).then((panel) => replace(teamBox, panel));
   let submissions: ContestSubmission[] = [];
   let workspace: Workspace | null = null;
 
@@ -206,7 +209,7 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
       { class: "arena" },
       h("aside", { class: "arena-side" }, h("h3", {}, "Problems"), problemNav, h("h3", {}, "Standings"), board.el, mine),
       body,
-      h("aside", { class: "arena-info" }, h("h3", {}, "Announcements"), announcements.el, clarBox),
+      h("aside", { class: "arena-info" }, teamBox, h("h3", {}, "Announcements"), announcements.el, clarBox),
     ),
   );
   const cleanup = () => {

@@ -251,21 +251,34 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
   };
 
   // Contestants: disqualify / reinstate
-  const people = h("section", { class: "panel" });
+  const people = h("section", { class: "panel people-panel", "data-testid": "contestants" });
   const search = h("input", { id: "contestant-search", placeholder: "username prefix" });
   const peopleList = h("div", { class: "scroll" });
   // Time of one contestant's own past the end (accessibility, a late start): 0 takes it back.
+  // Minutes typed and not set yet, by registration: a redraw of the list keeps them.
+  const typed = new Map<number, string>();
   const personalTime = (userId: number, username: string, extraS: number): HTMLElement => {
-    const input = h("input", { type: "number", min: 0, max: 10080, value: Math.round(extraS / 60), "aria-label": `Extra minutes for ${username}`, "data-testid": `extra-${username}`, class: "num-short" });
-    return h("form", { class: "inline", onsubmit: async (e: Event) => { e.preventDefault(); if (await run({ action: "extend_contestant", contest_id: cid, user_id: userId, seconds: Number(input.value) * 60 })) void renderPeople(); } }, input, h("span", { class: "muted" }, " min "), h("button", { type: "submit", class: "link" }, "Set time"));
+    const input = h("input", { type: "number", min: 0, max: 10080, value: typed.get(userId) ?? Math.round(extraS / 60), "aria-label": `Extra minutes for ${username}`, "data-testid": `extra-${username}`, class: "num-short" });
+    input.addEventListener("input", () => typed.set(userId, input.value));
+    const set = async (e: Event) => {
+      e.preventDefault();
+      if (!(await run({ action: "extend_contestant", contest_id: cid, user_id: userId, seconds: Number(input.value) * 60 }))) return;
+      typed.delete(userId);
+      void renderPeople();
+    };
+    return h("form", { class: "inline", onsubmit: set }, input, h("span", { class: "muted" }, " min "), h("button", { type: "submit", class: "link" }, "Set time"));
   };
+  // The first draw and each "Find" keystroke race: only the latest request's answer is drawn.
+  let peopleRequest = 0;
   const renderPeople = async () => {
+    const mine = ++peopleRequest;
     const items = await api.registrations(cid, search.value.trim());
+    if (mine !== peopleRequest) return;
     replace(
       peopleList,
       h(
         "table",
-        { class: "list small" },
+        { class: "list small people" },
         h("tbody", {}, items.map((r) =>
           h(
             "tr",

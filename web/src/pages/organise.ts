@@ -1,9 +1,10 @@
 // The organisers' pages: the contests one may edit, the contest editor (settings, problems,
-// visibility and invite link, teams, clone, delete), organizations and groups, and the invite page.
+// visibility and invite link, teams, clone, delete), organizations and groups.
 import { api, whoami } from "../api";
 import { field, h, link, navigate, replace, toast, when } from "../dom";
 import type { Catalogue, ContestSettings, EditProblem, OrganisedContest, TeamView } from "../protocol";
 import { logoControl } from "./org_logo";
+import { teamEditor } from "./teams";
 import type { Cleanup } from "./simple";
 
 const fail = (err: unknown) => toast(err instanceof Error ? err.message : String(err), "error");
@@ -262,6 +263,7 @@ async function teamsSection(c: OrganisedContest): Promise<HTMLElement> {
       h("td", {}, t.organization ? orgName.get(t.organization) ?? t.organization : ""),
       h("td", {}, t.groups.map((g) => h("span", { class: "tag" }, groupName.get(g) ?? g))),
       h("td", {}, t.join_code ? h("code", { title: "A member joins with this code" }, t.join_code) : ""),
+      h("td", {}, teamEditor(c.id, t, catalogue)),
     );
   const form = h(
     "form",
@@ -305,7 +307,7 @@ async function teamsSection(c: OrganisedContest): Promise<HTMLElement> {
       : h(
           "table",
           { class: "list", "data-testid": "teams" },
-          h("thead", {}, h("tr", {}, h("th", {}, "Team"), h("th", {}, "Members"), h("th", {}, "Organization"), h("th", {}, "Groups"), h("th", {}, "Join code"))),
+          h("thead", {}, h("tr", {}, h("th", {}, "Team"), h("th", {}, "Members"), h("th", {}, "Organization"), h("th", {}, "Groups"), h("th", {}, "Join code"), h("th", {}, ""))),
           h("tbody", {}, teams.map(row)),
         ),
     form,
@@ -424,37 +426,4 @@ export async function cataloguePage(app: HTMLElement): Promise<Cleanup> {
     );
   };
   render();
-}
-
-/** /join/<code>: an invite-only contest's link; register alone, as a new team, or into a team. */
-export async function joinPage(app: HTMLElement, code: string): Promise<Cleanup> {
-  const user = await whoami();
-  if (!user) return navigate(`/login?next=/join/${encodeURIComponent(code)}`);
-  const target = await api.invite(code);
-  const teamName = input("team_name", "");
-  const joinCode = input("join_code", "");
-  const go = async (body: { invite: string; team_name?: string; join_code?: string }) => {
-    try {
-      await api.registerWith(target.contest_id, body);
-      toast(`Registered for ${target.name}`);
-      navigate("/contests");
-    } catch (err) {
-      fail(err);
-    }
-  };
-  replace(
-    app,
-    h(
-      "div",
-      { class: "card narrow wide-narrow" },
-      h("h1", {}, target.name),
-      h("p", {}, "You are invited to this contest."),
-      h("div", { class: "actions" }, h("button", { type: "button", class: "primary", onclick: () => go({ invite: code }) }, "Register alone")),
-      h("h2", {}, "As a team"),
-      field("New team's name", teamName),
-      h("button", { type: "button", onclick: () => go({ invite: code, team_name: teamName.value.trim() }) }, "Create the team"),
-      field("Or join a team with its code", joinCode),
-      h("button", { type: "button", onclick: () => go({ invite: code, join_code: joinCode.value.trim() }) }, "Join the team"),
-    ),
-  );
 }

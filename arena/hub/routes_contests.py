@@ -125,12 +125,13 @@ async def register(request: Request) -> Response:
         raise ApiError(409, "registration_closed", f"registration opens at {opens}")
     if info.registration_end is not None and at > info.registration_end:
         raise ApiError(409, "registration_closed", "registration for this contest has closed")
+    jury = await moderators.moderates(state, info.id, user)  # may name hidden groups
     async with state.db.acquire() as conn:
         if await participation.is_disqualified(conn, info.id, user.id):
             raise ApiError(403, "disqualified", "you are disqualified from this contest")
         try:
             async with conn.transaction():
-                created, acting = await _register(conn, info.id, user, body)
+                created, acting = await _register(conn, info.id, user, body, jury=jury)
         except teams.TeamError as exc:
             raise ApiError(409, "team_refused", str(exc)) from None
         if created:
@@ -142,7 +143,7 @@ async def register(request: Request) -> Response:
 
 
 async def _register(
-    conn: Any, contest_id: int, user: UserInfo, body: RegisterBody
+    conn: Any, contest_id: int, user: UserInfo, body: RegisterBody, *, jury: bool
 ) -> tuple[bool, int]:
     """Whether this made a new registration or membership, and the registration acted as."""
     if body.join_code:
@@ -153,7 +154,7 @@ async def _register(
     if body.team_name:
         org_id, group_ids = await resolve_catalogue(conn, body.organization, body.groups)
         hidden = {g.id for g in await teams.groups(conn) if g.hidden}
-        if not auth.is_moderator(user) and hidden.intersection(group_ids):
+        if not jury and hidden.intersection(group_ids):
             # A hidden group (observers, say) is the organisers' to give.
             raise ApiError(422, "bad_team", "that group is assigned by the organisers")
         before = await teams.contestant_of(conn, contest_id, user.id)

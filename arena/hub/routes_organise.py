@@ -248,7 +248,9 @@ async def catalogue(request: Request) -> Response:
         return json(await _catalogue(conn))
 
 
-async def _catalogue(conn: asyncpg.Connection) -> Catalogue:
+async def _catalogue(conn: asyncpg.Connection, *, hidden: bool = True) -> Catalogue:
+    """Every organization and group; ``hidden=False``: without the hidden groups, and without
+    saying which are (what a contestant forming a team may name)."""
     return Catalogue(
         organizations=[
             OrganizationBody(
@@ -257,10 +259,15 @@ async def _catalogue(conn: asyncpg.Connection) -> Catalogue:
             for o in await teams.organizations(conn)
         ],
         groups=[
-            GroupBody(id=g.external_id, name=g.name, hidden=g.hidden)
+            GroupBody(id=g.external_id, name=g.name, hidden=g.hidden if hidden else False)
             for g in await teams.groups(conn)
+            if hidden or not g.hidden
         ],
     )
+
+
+async def public_catalogue(conn: asyncpg.Connection) -> Catalogue:
+    return await _catalogue(conn, hidden=False)
 
 
 async def save_organization(request: Request) -> Response:

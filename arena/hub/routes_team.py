@@ -4,16 +4,21 @@ changes a team's name, organization and groups."""
 
 from __future__ import annotations
 
-import asyncpg
 from starlette.requests import Request
 from starlette.responses import Response
 
 from arena.hub import auth, participants, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int, read_body
-from arena.hub.routes_organise import changed, editor, resolve_catalogue, team_views
+from arena.hub.routes_organise import (
+    changed,
+    editor,
+    public_catalogue,
+    resolve_catalogue,
+    team_views,
+)
 from arena.hub.state import HubState
-from arena.protocol.organise import Catalogue, GroupBody, OrganizationBody, TeamEdit, TeamView
+from arena.protocol.organise import Catalogue, TeamEdit, TeamView
 from arena.storage import ranking_cache, team_edit, teams
 
 
@@ -42,22 +47,6 @@ async def choices(request: Request) -> Response:
     await auth.require_user(state, request)
     async with state.db.acquire() as conn:
         return json(await public_catalogue(conn))
-
-
-async def public_catalogue(conn: asyncpg.Connection) -> Catalogue:
-    return Catalogue(
-        organizations=[
-            OrganizationBody(
-                id=o.external_id, name=o.name, formal_name=o.formal_name, country=o.country
-            )
-            for o in await teams.organizations(conn)
-        ],
-        groups=[
-            GroupBody(id=g.external_id, name=g.name)
-            for g in await teams.groups(conn)
-            if not g.hidden
-        ],
-    )
 
 
 async def update_team(request: Request) -> Response:

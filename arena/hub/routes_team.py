@@ -10,10 +10,10 @@ from starlette.responses import Response
 from arena.hub import auth, participants, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int, read_body
+from arena.hub.routes_catalogue import public_catalogue
 from arena.hub.routes_organise import (
     changed,
     editor,
-    public_catalogue,
     resolve_catalogue,
     team_views,
 )

@@ -19,7 +19,7 @@ from arena.ccs.times import abstime, reltime
 from arena.contest import ContestInfo
 from arena.hub import admin, auth, ccs_auth, views
 from arena.hub.http import ApiError, json, not_found, parse_id, read_body
-from arena.hub.routes_contests import post_question
+from arena.hub.routes_questions import post_question
 from arena.hub.state import HubState
 from arena.protocol import Announce, Answer, CcsClarification, CcsClarificationBody, UserInfo
 from arena.storage import moderation, participation, teams

@@ -1,4 +1,5 @@
-"""Contests: listing, details, registration, the leaderboard, clarifications, announcements."""
+"""Contests: listing, details, registration, the leaderboard (questions and announcements:
+``routes_questions``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from arena.contest import ContestInfo
 from arena.contest_time import Phase
 from arena.hub import auth, http_cache, moderators, participants, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
@@ -16,10 +16,6 @@ from arena.hub.routes_organise import resolve_catalogue
 from arena.hub.routes_problems import LANG_PARAM, asked_lang, contest_statement
 from arena.hub.state import HubState
 from arena.protocol import (
-    Announcement,
-    AskBody,
-    Clarification,
-    ClarificationUpdate,
     ContestList,
     ContestView,
     Leaderboard,
@@ -29,18 +25,15 @@ from arena.protocol import (
 )
 from arena.protocol.hub import BoardFilters
 from arena.protocol.organise import InviteTarget, RegisterBody
-from arena.protocol.vocabulary import Audience, Board
+from arena.protocol.vocabulary import Board
 from arena.storage import (
     board_filters,
     contest_edit,
-    events,
     moderation,
     participation,
     ranking_cache,
     teams,
 )
-
-MAX_QUESTION = 4000
 
 
 def _state(request: Request) -> HubState:
@@ -247,67 +240,6 @@ async def filters(request: Request) -> Response:
         return json(await board_filters.options(conn, info.id))
 
 
-async def announcements(request: Request) -> Response:
-    state = _state(request)
-    user = await auth.current_user(state, request)
-    info = await views.contest(state, path_int(request, "contest_id"))
-    await views.require_visible(state, info, user)
-    return json(await views.announcements(state, info.id))
-
-
-async def clarifications(request: Request) -> Response:
-    state = _state(request)
-    user = await auth.require_user(state, request)
-    info = await views.contest(state, path_int(request, "contest_id"))
-    await views.require_visible(state, info, user)
-    jury = await moderators.moderates(state, info.id, user)  # the console's queue
-    # A team's questions are its members'.
-    acting = await participants.contestant(state, info.id, user)
-    async with state.db.acquire() as conn:
-        rows = await participation.clarifications(conn, info.id, user_id=acting.id, jury=jury)
-    return json([views.clarification(r) for r in rows])
-
-
-async def ask(request: Request) -> Response:
-    state = _state(request)
-    user = await auth.require_user(state, request)
-    info = await views.contest(state, path_int(request, "contest_id"))
-    await views.require_visible(state, info, user)
-    body = await read_body(request, AskBody, max_bytes=16 * 1024)
-    problem_id = None
-    if body.problem is not None:
-        problem = info.problem_by_label(body.problem)
-        if problem is None:
-            raise ApiError(422, "bad_problem", f"the contest has no problem {body.problem!r}")
-        problem_id = problem.problem_id
-    row = await post_question(state, info, user, problem_id, body.question)
-    return json(views.clarification(row), 201)
-
-
-async def post_question(
-    state: HubState, info: ContestInfo, user: UserInfo, problem_id: int | None, text: str
-) -> participation.ClarificationRow:
-    """A registered contestant's question, asked for their team (this route and the Contest
-    API's POST share it: the same checks and the same rate limit)."""
-    question = text.strip()
-    if not question or len(question) > MAX_QUESTION or "\x00" in question:
-        raise ApiError(
-            422, "bad_question", f"a question has 1 to {MAX_QUESTION} characters (no NUL)"
-        )
-    if not await participants.is_registered(state, info.id, user, fresh=True):
-        raise ApiError(403, "not_registered", "register for the contest to ask")
-    if not await auth.allow(state, f"ask:{info.id}:{user.id}", 20, 600):
-        raise ApiError(
-            429, "rate_limited", "too many questions; wait a few minutes", retry_after_s=600
-        )
-    async with state.db.acquire() as conn:
-        acting = await teams.contestant_of(conn, info.id, user.id) or user.id
-        row = await participation.ask(conn, info.id, acting, problem_id, question)
-    clarification = views.clarification(row)
-    await events.publish(state.redis, info.id, Audience.JURY, ClarificationUpdate(clarification))
-    return row
-
-
 _PAGE = Param("page", int, "page number", minimum=1, maximum=10**9)
 _ORGANIZATION = Param("organization", str, "only the teams of this organization (its id)")
 _GROUP = Param("group", str, "only the teams of this group (its id)")
@@ -388,35 +320,6 @@ endpoints = [
         "The organizations and groups of the contest's teams the board can be filtered by",
         {200: BoardFilters},
         auth="optional",
-        tags=_TAGS,
-    ),
-    Endpoint(
-        "GET",
-        "/api/contests/{contest_id}/announcements",
-        announcements,
-        "The contest's announcements",
-        {200: list[Announcement]},
-        auth="optional",
-        tags=_TAGS,
-    ),
-    Endpoint(
-        "GET",
-        "/api/contests/{contest_id}/clarifications",
-        clarifications,
-        "The caller's own and the public clarifications (moderators: all)",
-        {200: list[Clarification]},
-        auth="required",
-        tags=_TAGS,
-    ),
-    Endpoint(
-        "POST",
-        "/api/contests/{contest_id}/clarifications",
-        ask,
-        "Ask a question (registered contestants)",
-        {201: Clarification},
-        auth="required",
-        body=AskBody,
-        errors=(403, 422, 429),
         tags=_TAGS,
     ),
 ]

@@ -51,13 +51,13 @@ async def add_organization_and_group(page: Page, tag: str) -> None:
     """On the catalogue page: organization uni<tag> and group stu<tag>."""
     await page.get_by_role("link", name="Organise").click()
     await page.get_by_role("link", name="Organizations and groups").click()
-    await page.get_by_label("Id").first.fill(f"uni{tag}")
-    await page.get_by_label("Name").first.fill(f"University {tag}")
+    await page.get_by_label("Id", exact=True).first.fill(f"uni{tag}")
+    await page.get_by_label("Name", exact=True).first.fill(f"University {tag}")
     await page.get_by_label("Country (ISO alpha-3)").fill("NLD")
     await page.get_by_role("button", name="Save organization").click()
     await expect(page.get_by_test_id("organizations")).to_contain_text(f"University {tag}")
-    await page.get_by_label("Id").nth(1).fill(f"stu{tag}")
-    await page.get_by_label("Name").nth(1).fill(f"Students {tag}")
+    await page.get_by_label("Id", exact=True).nth(1).fill(f"stu{tag}")
+    await page.get_by_label("Name", exact=True).nth(1).fill(f"Students {tag}")
     await page.get_by_role("button", name="Save group").click()
     await expect(page.get_by_test_id("groups")).to_contain_text(f"Students {tag}")
 

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+from cli_support import arena, cli_env
 from pipeline_support import REDIS_TEST_DB, SOURCES, make_world
 from redis.asyncio import Redis
-from support import REDIS_PORT, redis_url
+from support import REDIS_PORT
 
 from arena.storage import keys, submissions
 from arena.storage.blobs import DiskBlobStore
 
 
-def arena(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arena", *args], env=env, capture_output=True, text=True, timeout=60
-    )
-
-
 async def test_rejudge_and_rebuild(db: Any, database_url: str, tmp_path: Path) -> None:
-    env = dict(os.environ)
-    env.update(
-        ARENA_DATABASE_URL=database_url,
-        ARENA_REDIS_URL=redis_url(REDIS_TEST_DB),
-    )
+    env = cli_env(database_url, redis_db=REDIS_TEST_DB)
     async with db.acquire() as conn:
         world = await make_world(conn, DiskBlobStore(tmp_path / "b"), tmp_path / "p", users=2)
         sid = await submissions.create_submission(
@@ -82,8 +70,7 @@ async def test_rejudge_and_rebuild(db: Any, database_url: str, tmp_path: Path) -
 async def test_contest_rated_sets_the_flag_and_rates_a_final_contest(
     db: Any, database_url: str, tmp_path: Path
 ) -> None:
-    env = dict(os.environ)
-    env.update(ARENA_DATABASE_URL=database_url, ARENA_REDIS_URL=redis_url(REDIS_TEST_DB))
+    env = cli_env(database_url, redis_db=REDIS_TEST_DB)
     async with db.acquire() as conn:
         world = await make_world(conn, DiskBlobStore(tmp_path / "b"), tmp_path / "p", users=2)
         for user_id, rank in zip(world.user_ids, (1, 2), strict=True):

@@ -4,34 +4,22 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
 import yaml
 from ccs_support import validate
+from cli_support import arena, cli_env
 from pipeline_support import make_world
-from support import redis_url
 
 from arena.storage import submissions
 from arena.storage.blobs import DiskBlobStore
 
 
-def arena(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arena", *args], env=env, capture_output=True, text=True, timeout=60
-    )
-
-
 async def test_export_then_import_again(db: Any, database_url: str, tmp_path: Path) -> None:
-    env = dict(
-        os.environ,
-        ARENA_DATABASE_URL=database_url,
-        ARENA_BLOB_DIR=str(tmp_path / "b"),
-        ARENA_REDIS_URL=redis_url(0),  # the import rebuilds the board: the tests' own Redis
-    )
+    # The import rebuilds the board: in the tests' own Redis.
+    env = cli_env(database_url, blob_dir=tmp_path / "b")
     async with db.acquire() as conn:
         world = await make_world(conn, DiskBlobStore(tmp_path / "b"), tmp_path / "p", users=2)
         await conn.execute(

@@ -7,24 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+from cli_support import arena, cli_env
 from redis.asyncio import Redis
-from support import REDIS_PORT, redis_url
+from support import REDIS_PORT
 from team_package_support import Names, team_package
 
 from arena.storage import keys, ranking_cache
 from arena.storage.blobs import DiskBlobStore
-
-
-def arena(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arena", *args], env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 async def _names_on_board(redis: Redis, contest_id: int) -> set[str]:
@@ -35,14 +27,7 @@ async def _names_on_board(redis: Redis, contest_id: int) -> set[str]:
 async def test_reimport_refreshes_the_board_and_keeps_sessions(
     db: Any, database_url: str, tmp_path: Path
 ) -> None:
-    env = dict(
-        os.environ,
-        ARENA_DATABASE_URL=database_url,
-        ARENA_BLOB_DIR=str(tmp_path / "b"),
-        ARENA_PASSWORD_MEMORY_KIB="8192",
-        ARENA_PASSWORD_TIME_COST="1",
-        ARENA_REDIS_URL=redis_url(0),
-    )
+    env = cli_env(database_url, blob_dir=tmp_path / "b")
     n = Names()
     async with db.acquire() as conn:
         pkg = await team_package(conn, DiskBlobStore(tmp_path / "b"), tmp_path, n)

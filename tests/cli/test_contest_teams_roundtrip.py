@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
 import yaml
+from cli_support import arena, cli_env
 from pipeline_support import make_world
 from redis.asyncio import Redis
-from support import REDIS_PORT, redis_url
+from support import REDIS_PORT
 
 from arena.storage import keys, teams
 from arena.storage.blobs import DiskBlobStore
@@ -25,23 +23,10 @@ from arena.storage.blobs import DiskBlobStore
 TEAM_FILES = ("teams.json", "organizations.json", "groups.json", "accounts.yaml")
 
 
-def arena(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arena", *args], env=env, capture_output=True, text=True, timeout=120
-    )
-
-
 async def test_team_files_round_trip_through_a_fresh_contest(
     db: Any, database_url: str, tmp_path: Path
 ) -> None:
-    env = dict(
-        os.environ,
-        ARENA_DATABASE_URL=database_url,
-        ARENA_BLOB_DIR=str(tmp_path / "b"),
-        ARENA_PASSWORD_MEMORY_KIB="8192",
-        ARENA_PASSWORD_TIME_COST="1",
-        ARENA_REDIS_URL=redis_url(0),
-    )
+    env = cli_env(database_url, blob_dir=tmp_path / "b")
     tag = uuid.uuid4().hex[:6]
     async with db.acquire() as conn:
         world = await make_world(conn, DiskBlobStore(tmp_path / "b"), tmp_path / "p", users=4)

@@ -6,8 +6,6 @@ import json
 import os
 import random
 import re
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +14,10 @@ import asyncpg
 import pytest
 import yaml
 from argon2.exceptions import VerificationError
+from cli_support import arena, cli_env
 from db_support import fresh_database
 from redis.asyncio import Redis
-from support import REDIS_PORT, redis_url
+from support import REDIS_PORT
 
 from arena.cli.demo import load_bank
 from arena.cli.demo_bank import DemoContest, contest_package, parse_bank
@@ -165,25 +164,7 @@ async def demo_database() -> AsyncIterator[str]:
 
 
 def _env(url: str, tmp: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        ARENA_DATABASE_URL=url,
-        ARENA_BLOB_DIR=str(tmp / "blobs"),
-        ARENA_REDIS_URL=redis_url(REDIS_DB),
-        ARENA_PASSWORD_MEMORY_KIB="8192",
-        ARENA_PASSWORD_TIME_COST="1",
-    )
-    return env
-
-
-def _arena(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arena", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return cli_env(url, blob_dir=tmp / "blobs", redis_db=REDIS_DB)
 
 
 def _verifies(env: dict[str, str], stored: str, password: str) -> bool:
@@ -209,7 +190,7 @@ async def test_seed_imports_the_bank_starts_the_contest_and_prints_new_passwords
     demo_database: str, tmp_path: Path
 ) -> None:
     env = _env(demo_database, tmp_path)
-    done = _arena(env, "demo", "seed", "--json")
+    done = arena(env, "demo", "seed", "--json")
     assert done.returncode == 0, done.stderr
     first = json.loads(done.stdout)
     bank = load_bank(EXAMPLES / "bank.toml")
@@ -269,7 +250,7 @@ async def test_seed_imports_the_bank_starts_the_contest_and_prints_new_passwords
         )
         old_token = "old-session-of-judge"
         await users.create_session(conn, found["judge"]["id"], old_token, 3600)
-        done = _arena(env, "demo", "seed")
+        done = arena(env, "demo", "seed")
         assert done.returncode == 0, done.stderr
         assert await _state(conn) == before
         # New passwords log the old sessions out, in Postgres and in the hubs' cache.
@@ -310,7 +291,7 @@ def test_a_bank_without_an_example_is_refused_naming_the_file(tmp_path: Path) ->
     bank.write_text(
         GOOD.replace("[problems.a]", "[problems.aplusb]").replace('["a"]', '["aplusb"]')
     )
-    done = _arena(dict(os.environ), "demo", "seed", "--bank", str(bank))
+    done = arena(dict(os.environ), "demo", "seed", "--bank", str(bank))
     assert done.returncode == 2
     assert done.stderr.strip() == (
         f"arena: error: {bank}: problems: no entry for the package 'extra'"
@@ -327,7 +308,7 @@ async def test_seed_refuses_to_take_over_a_real_account(tmp_path: Path) -> None:
             )
         finally:
             await conn.close()
-        done = _arena(_env(url, tmp_path), "demo", "seed")
+        done = arena(_env(url, tmp_path), "demo", "seed")
         assert done.returncode == 2, done.stdout
         assert "'judge' exists and was not made by the demo seed" in done.stderr
         conn = await asyncpg.connect(url)

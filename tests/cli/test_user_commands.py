@@ -3,44 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import uuid
 from typing import Any
 
+from cli_support import arena, cli_env
 from redis.asyncio import Redis
-from support import REDIS_PORT, redis_url
+from support import REDIS_PORT
 
 from arena.storage import keys, users
 
 REDIS_DB = 9
 
 
-def arena(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arena", *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def cli_env(database_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        ARENA_DATABASE_URL=database_url,
-        ARENA_REDIS_URL=redis_url(REDIS_DB),
-        ARENA_PASSWORD_MEMORY_KIB="8192",
-        ARENA_PASSWORD_TIME_COST="1",
-    )
-    return env
+def _env(database_url: str) -> dict[str, str]:
+    return cli_env(database_url, redis_db=REDIS_DB)
 
 
 async def test_role_disable_enable_and_list(db: Any, database_url: str) -> None:
-    env = cli_env(database_url)
+    env = _env(database_url)
     name = f"op{uuid.uuid4().hex[:8]}"
     made = arena(env, "user", "add", name, stdin="a long password\n")
     assert made.returncode == 0, made.stderr
@@ -91,7 +71,7 @@ async def test_role_disable_enable_and_list(db: Any, database_url: str) -> None:
 
 
 def test_user_commands_refuse_unknown_users_and_roles(database_url: str) -> None:
-    env = cli_env(database_url)
+    env = _env(database_url)
     missing = arena(env, "user", "disable", "nobody-like-this")
     assert missing.returncode == 2
     assert missing.stderr.strip() == "arena: error: no user 'nobody-like-this'"
@@ -103,7 +83,7 @@ def test_user_commands_refuse_unknown_users_and_roles(database_url: str) -> None
 async def test_adding_an_existing_user_needs_reset_password_which_ends_sessions(
     db: Any, database_url: str
 ) -> None:
-    env = cli_env(database_url)
+    env = _env(database_url)
     name = f"op{uuid.uuid4().hex[:8]}"
     assert (
         arena(env, "user", "add", name, "--role", "moderator", stdin="first password\n").returncode

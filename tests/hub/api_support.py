@@ -34,6 +34,11 @@ def assert_error(response: httpx.Response, status: int, error: str) -> dict[str,
     return body
 
 
+def meta_body(**changes: Any) -> dict[str, Any]:
+    """A problem-metadata edit (PUT /api/organise/problems/{slug}) of the imported A+B."""
+    return {"title": "Sum Two", "difficulty": "easy", "tags": ["math"], **changes}
+
+
 async def import_aplusb(
     database_url: str,
     blob_dir: str,

@@ -14,16 +14,11 @@ from typing import Any
 
 import httpx
 import pytest
+from cli_support import arena
 from hub_support import Hub
 
 # Three bots, about three submissions a second between them, the same choices every run.
 SIM_ARGS = ("--contest", "demo", "--contestants", "3", "--rate-s", "0.3", "--seed", "3")
-
-
-def _arena(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arena", *args], env=env, capture_output=True, text=True, timeout=300
-    )
 
 
 async def _wait_for(what: str, probe: Any, timeout_s: float = 180) -> Any:
@@ -40,7 +35,7 @@ async def _wait_for(what: str, probe: Any, timeout_s: float = 180) -> Any:
 async def test_bots_submit_through_the_hub_and_the_board_moves(
     hubs: list[Hub], hub_worker: Any, hub_env: dict[str, str], db: Any, tmp_path: Path
 ) -> None:
-    seeded = _arena(hub_env, "demo", "seed", "--json")
+    seeded = arena(hub_env, "demo", "seed", "--json")
     assert seeded.returncode == 0, seeded.stderr
     contest_id = json.loads(seeded.stdout)["contest_id"]
     log = tmp_path / "simulator.log"

@@ -9,13 +9,13 @@ import json
 import os
 import random
 import subprocess
-import sys
 import time
 import uuid
 from typing import Any
 
 import httpx
 import websockets
+from cli_support import arena
 from hub.api_support import assert_error, import_aplusb
 from hub_support import Hub, bearer, new_contest, new_user
 from plagiarism_support import disguise, synthetic_python
@@ -194,13 +194,7 @@ async def test_plagiarism_checks_are_for_moderators_and_refuse_bad_input(
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "arena", "contest", "plagiarism", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return arena(env, "contest", "plagiarism", *args)
 
 
 async def test_the_cli_checks_a_contest_in_its_own_process(

@@ -9,14 +9,10 @@ import json
 from typing import Any
 
 import httpx
-from hub.api_support import assert_error, import_aplusb, unique
+from hub.api_support import assert_error, import_aplusb, meta_body, unique
 from hub_support import Hub, bearer, new_contest, new_user
 
 OTHER_HUB_WAIT_S = 30.0  # another hub re-reads a problem's revision within seconds
-
-
-def _body(**changes: Any) -> dict[str, Any]:
-    return {"title": "Sum Two", "difficulty": "easy", "tags": ["math"], **changes}
 
 
 async def _problem(hub_env: dict[str, str], database_url: str) -> tuple[int, str]:
@@ -46,7 +42,7 @@ async def test_an_admin_edits_a_live_problem_in_place(
         title = unique("Renamed ")
         saved = await http.put(
             f"/api/organise/problems/{slug}",
-            json=_body(
+            json=meta_body(
                 title=f"  {title} ",
                 difficulty="hard",
                 tags=["Graphs", "dp", " graphs ", ""],
@@ -141,18 +137,18 @@ async def test_bad_metadata_is_refused_with_the_field_named(
     _, _, admin = await new_user(hubs[0], db, role="admin")
     original = await db.fetchval("SELECT title FROM problems WHERE slug = $1", slug)
     refused = {
-        "title": _body(title="   "),
-        "title ": _body(title="x" * 201),
-        "difficulty": _body(difficulty="insane"),
-        "difficulty ": _body(difficulty="HARD"),
-        "tags": _body(tags=[f"t{i}" for i in range(13)]),
-        "tags ": _body(tags=["<script>"]),
-        "tags  ": _body(tags=["-leading"]),
-        "tags   ": _body(tags=["x" * 65]),
-        "tags    ": _body(tags=["ok", "a/b"]),
-        "author": _body(author="a\nb"),
-        "author ": _body(author="y" * 201),
-        "source": _body(source="evil\u202egnp.exe"),  # a right-to-left override
+        "title": meta_body(title="   "),
+        "title ": meta_body(title="x" * 201),
+        "difficulty": meta_body(difficulty="insane"),
+        "difficulty ": meta_body(difficulty="HARD"),
+        "tags": meta_body(tags=[f"t{i}" for i in range(13)]),
+        "tags ": meta_body(tags=["<script>"]),
+        "tags  ": meta_body(tags=["-leading"]),
+        "tags   ": meta_body(tags=["x" * 65]),
+        "tags    ": meta_body(tags=["ok", "a/b"]),
+        "author": meta_body(author="a\nb"),
+        "author ": meta_body(author="y" * 201),
+        "source": meta_body(source="evil\u202egnp.exe"),  # a right-to-left override
     }
     async with httpx.AsyncClient(base_url=hubs[0].url) as http:
         for field, body in refused.items():
@@ -163,10 +159,10 @@ async def test_bad_metadata_is_refused_with_the_field_named(
             assert error["message"].startswith(field.strip() + ":"), (field, error)
         # Malformed bodies: the shape is a 400 naming what is wrong.
         for body in (
-            {**_body(), "time_limit_ms": 1},  # judging data is not metadata
+            {**meta_body(), "time_limit_ms": 1},  # judging data is not metadata
             {"title": "No difficulty", "tags": []},
-            _body(tags="math"),
-            _body(title="nul\u0000"),
+            meta_body(tags="math"),
+            meta_body(title="nul\u0000"),
         ):
             answer = await http.put(
                 f"/api/organise/problems/{slug}", json=body, headers=bearer(admin)
@@ -199,20 +195,20 @@ async def test_non_admins_stale_editors_and_missing_problems_are_refused(
                 await http.get("/api/organise/problems", headers=bearer(token)), 403, "forbidden"
             )
             assert_error(await http.get(path, headers=bearer(token)), 403, "forbidden")
-            answer = await http.put(path, json=_body(title="Hijacked"), headers=bearer(token))
+            answer = await http.put(path, json=meta_body(title="Hijacked"), headers=bearer(token))
             assert_error(answer, 403, "forbidden")
-        assert_error(await http.put(path, json=_body()), 401, "unauthenticated")
+        assert_error(await http.put(path, json=meta_body()), 401, "unauthenticated")
         # A problem with no live version, an unknown one, one no slug can name: 404.
         for other in (staged, "no-such-problem", "..", "A%20B"):
             answer = await http.put(
-                f"/api/organise/problems/{other}", json=_body(), headers=bearer(admin)
+                f"/api/organise/problems/{other}", json=meta_body(), headers=bearer(admin)
             )
             assert_error(answer, 404, "not_found")
         # Two editors loaded revision 0: the second save is a 409, not a silent overwrite.
-        first = await http.put(path, json=_body(meta_rev=0), headers=bearer(admin))
+        first = await http.put(path, json=meta_body(meta_rev=0), headers=bearer(admin))
         assert first.status_code == 200 and first.json()["meta_rev"] == 1, first.text
         second = await http.put(
-            path, json=_body(title="Other editor", meta_rev=0), headers=bearer(admin)
+            path, json=meta_body(title="Other editor", meta_rev=0), headers=bearer(admin)
         )
         assert_error(second, 409, "conflict")
     assert await db.fetchval("SELECT title FROM problems WHERE slug = $1", slug) == "Sum Two"

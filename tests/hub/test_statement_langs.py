@@ -9,14 +9,10 @@ import json
 from typing import Any
 
 import httpx
-from hub.api_support import assert_error, import_aplusb, unique
+from hub.api_support import assert_error, import_aplusb, meta_body, unique
 from hub_support import Hub, bearer, new_contest, new_user
 
 STATEMENTS = {"en": "Add the two *numbers*.\n", "de": "Addiere die zwei *Zahlen*.\n"}
-
-
-def _body(**changes: Any) -> dict[str, Any]:
-    return {"title": "Sum Two", "difficulty": "easy", "tags": ["math"], **changes}
 
 
 async def _bilingual(hub_env: dict[str, str], database_url: str) -> tuple[int, str]:
@@ -78,7 +74,7 @@ async def test_an_admin_hides_a_language_and_changes_the_default(
         assert loaded["package_langs"] == loaded["statement_langs"] == ["en", "de"]
         assert loaded["statement_lang"] == "en"
         # Offer both, German the default.
-        saved = await http.put(editor, json=_body(statement_lang="de", meta_rev=0))
+        saved = await http.put(editor, json=meta_body(statement_lang="de", meta_rev=0))
         assert saved.status_code == 200, saved.text
         assert (saved.json()["statement_langs"], saved.json()["statement_lang"]) == (
             ["en", "de"],
@@ -93,7 +89,7 @@ async def test_an_admin_hides_a_language_and_changes_the_default(
         found = await http.get("/api/problems", params={"q": "Addiere Zahlen"})
         assert slug in [p["slug"] for p in found.json()["items"]]
         # Hide English: it is no longer served anywhere.
-        saved = await http.put(editor, json=_body(statement_langs=["de"], meta_rev=1))
+        saved = await http.put(editor, json=meta_body(statement_langs=["de"], meta_rev=1))
         assert saved.status_code == 200, saved.text
         meta = saved.json()
         assert (meta["package_langs"], meta["statement_langs"], meta["statement_lang"]) == (
@@ -107,10 +103,10 @@ async def test_an_admin_hides_a_language_and_changes_the_default(
         assert "offered: de" in assert_error(hidden, 404, "not_found")["message"]
         assert_error(await http.get(statement, params={"lang": "en"}), 404, "not_found")
         # Another title edit that leaves the languages out keeps them.
-        saved = await http.put(editor, json=_body(title=unique("Summe "), meta_rev=2))
+        saved = await http.put(editor, json=meta_body(title=unique("Summe "), meta_rev=2))
         assert saved.json()["statement_langs"] == ["de"], saved.text
         # English back as the only one offered: the default follows it.
-        saved = await http.put(editor, json=_body(statement_langs=["en"], meta_rev=3))
+        saved = await http.put(editor, json=meta_body(statement_langs=["en"], meta_rev=3))
         assert (saved.json()["statement_langs"], saved.json()["statement_lang"]) == (["en"], "en")
         page = (await http.get(f"/api/problems/{slug}")).json()
         assert "numbers" in page["statement_html"]
@@ -138,13 +134,13 @@ async def test_statement_languages_the_package_lacks_are_refused(
     _, plain = await import_aplusb(database_url, hub_env["ARENA_BLOB_DIR"], tags=["math"])
     _, _, admin = await new_user(hubs[0], db, role="admin")
     refused = {
-        "statement_langs": _body(statement_langs=["fr"]),
-        "statement_langs ": _body(statement_langs=["en", "EN"]),
-        "statement_langs  ": _body(statement_langs=[]),
-        "statement_langs   ": _body(statement_langs=["en", "x" * 1000]),
-        "statement_lang": _body(statement_langs=["en"], statement_lang="de"),
-        "statement_lang ": _body(statement_lang="fr"),
-        "statement_lang  ": _body(statement_lang=""),
+        "statement_langs": meta_body(statement_langs=["fr"]),
+        "statement_langs ": meta_body(statement_langs=["en", "EN"]),
+        "statement_langs  ": meta_body(statement_langs=[]),
+        "statement_langs   ": meta_body(statement_langs=["en", "x" * 1000]),
+        "statement_lang": meta_body(statement_langs=["en"], statement_lang="de"),
+        "statement_lang ": meta_body(statement_lang="fr"),
+        "statement_lang  ": meta_body(statement_lang=""),
     }
     async with httpx.AsyncClient(base_url=hubs[0].url, headers=bearer(admin)) as http:
         for field, body in refused.items():
@@ -153,11 +149,11 @@ async def test_statement_languages_the_package_lacks_are_refused(
             assert error["message"].startswith(field.strip() + ":"), (field, error)
         # A package without statements has no language to offer.
         answer = await http.put(
-            f"/api/organise/problems/{plain}", json=_body(statement_langs=["en"])
+            f"/api/organise/problems/{plain}", json=meta_body(statement_langs=["en"])
         )
         assert assert_error(answer, 422, "invalid")["message"].startswith("statement_langs:")
         assert_error(
-            await http.put(f"/api/organise/problems/{slug}", json=_body(statement_langs="en")),
+            await http.put(f"/api/organise/problems/{slug}", json=meta_body(statement_langs="en")),
             400,
             "bad_request",
         )

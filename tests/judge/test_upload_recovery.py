@@ -13,6 +13,7 @@ import time
 import uuid
 import zipfile
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,27 @@ async def _wait(db: Any, query: str, *args: Any, timeout_s: float = 300) -> Any:
     raise AssertionError(f"timed out: {query} {args}: {[dict(r) for r in rows][-5:]}")
 
 
+async def _until_done(db: Any, upload_id: int) -> None:
+    await _wait(
+        db, "SELECT status IN ('ready', 'failed') FROM problem_uploads WHERE id = $1", upload_id
+    )
+
+
+@asynccontextmanager
+async def _worker(
+    db: Any, database_url: str, blob_dir: Path, log: Path, upload_id: int, **settings: str
+) -> AsyncIterator[None]:
+    """A worker on the uploads' own Redis for the test's span; afterwards the upload is left
+    settled, so no later test's sweeper takes it up."""
+    env = worker_env(database_url, blob_dir, ARENA_REDIS_URL=redis_url(UPLOAD_REDIS_DB), **settings)
+    worker = start_worker(env, log)
+    try:
+        yield
+    finally:
+        kill_worker(worker)
+        await _settle(db, upload_id)
+
+
 async def test_a_killed_workers_upload_is_checked_again_and_an_interrupted_one_fails(
     db: Any, database_url: str, arq_redis: Any, tmp_path: Path, tmp_path_factory: Any
 ) -> None:
@@ -106,9 +128,7 @@ async def test_a_killed_workers_upload_is_checked_again_and_an_interrupted_one_f
         killed = await problem_uploads.get(db, upload_id)
         assert killed is not None and killed.version is not None
         second = start_worker(env, tmp_path / "second.log")
-        await _wait(
-            db, "SELECT status IN ('ready', 'failed') FROM problem_uploads WHERE id = $1", upload_id
-        )
+        await _until_done(db, upload_id)
         row = await problem_uploads.get(db, upload_id)
         assert row is not None and row.status == "ready", row
         assert row.attempt == 1
@@ -151,9 +171,7 @@ async def test_a_killed_workers_upload_is_checked_again_and_an_interrupted_one_f
         assert failed is not None and failed.error is not None
         assert "the check was interrupted 3 times" in failed.error
         assert "the worker checking it stopped" in failed.error
-        await _wait(
-            db, "SELECT status IN ('ready', 'failed') FROM problem_uploads WHERE id = $1", lost
-        )
+        await _until_done(db, lost)
         requeued = await problem_uploads.get(db, lost)
         assert requeued is not None and requeued.status == "ready", requeued
         assert requeued.notice is not None and "its job was lost" in requeued.notice
@@ -174,41 +192,20 @@ async def test_a_check_past_its_time_ends_as_an_error_that_publishing_must_confi
     db: Any, database_url: str, arq_redis: Any, tmp_path: Path, tmp_path_factory: Any
 ) -> None:
     blob_dir = tmp_path_factory.getbasetemp() / "blobs"
-    digest = DiskBlobStore(blob_dir).put(_package(tmp_path / "pkg"))
-    user_id = await db.fetchval(
-        "INSERT INTO users (username, password_hash, role) VALUES ($1, 'x', 'admin') RETURNING id",
-        f"up-{uuid.uuid4().hex[:8]}",
-    )
-    async with db.acquire() as conn:
-        upload_id = await problem_uploads.create(
-            conn, f"slow-{uuid.uuid4().hex[:8]}", digest, user_id
-        )
-    await queue.enqueue_problem_upload(arq_redis, upload_id)
+    upload_id = await _queued(db, arq_redis, blob_dir, tmp_path / "pkg", "slow")
     # Four submissions sleeping on three tests each cannot all be judged in 2 s.
-    env = worker_env(
-        database_url,
-        blob_dir,
-        ARENA_REDIS_URL=redis_url(UPLOAD_REDIS_DB),
-        ARENA_PROBLEM_UPLOAD_CHECK_S="2",
-    )
-    worker = start_worker(env, tmp_path / "worker.log")
-    try:
-        await _wait(
-            db, "SELECT status IN ('ready', 'failed') FROM problem_uploads WHERE id = $1", upload_id
-        )
-    finally:
-        kill_worker(worker)
-        await db.execute(
-            "UPDATE problem_uploads SET status = 'failed'"
-            " WHERE id = $1 AND status IN ('queued', 'checking')",
-            upload_id,
-        )
+    log = tmp_path / "worker.log"
+    async with _worker(
+        db, database_url, blob_dir, log, upload_id, ARENA_PROBLEM_UPLOAD_CHECK_S="2"
+    ):
+        await _until_done(db, upload_id)
     row = await problem_uploads.get(db, upload_id)
     assert row is not None and row.status == "ready", row
     check = row.check
     assert check is not None and check.state == "error", check
     assert check.message == "it took longer than 2 s"
     assert len(check.submissions) < SUBMISSIONS
+    user_id = await db.fetchval("SELECT uploaded_by FROM problem_uploads WHERE id = $1", upload_id)
     async with db.acquire() as conn:
         with pytest.raises(problem_uploads.CheckNotPassed, match="could not finish"):
             await problem_uploads.publish(conn, upload_id, user_id)
@@ -246,14 +243,10 @@ async def test_a_check_taken_back_stops_at_once(
     the package (it would otherwise judge it whole, alongside the next attempt)."""
     blob_dir = tmp_path_factory.getbasetemp() / "blobs"
     upload_id = await _queued(db, arq_redis, blob_dir, tmp_path / "pkg", "taken")
-    env = worker_env(
-        database_url,
-        blob_dir,
-        ARENA_REDIS_URL=redis_url(UPLOAD_REDIS_DB),
-        ARENA_PROBLEM_UPLOAD_LEASE_S="3",
-    )
-    worker = start_worker(env, tmp_path / "worker.log")
-    try:
+    log = tmp_path / "worker.log"
+    async with _worker(
+        db, database_url, blob_dir, log, upload_id, ARENA_PROBLEM_UPLOAD_LEASE_S="3"
+    ):
         await _wait(
             db,
             "SELECT status = 'checking' AND report->'check' IS NOT NULL"
@@ -268,9 +261,6 @@ async def test_a_check_taken_back_stops_at_once(
         )
         job = Job(queue.problem_upload_job_id(upload_id), arq_redis, _deserializer=jobs.deserialize)
         result = await job.result(timeout=120)
-    finally:
-        kill_worker(worker)
-        await _settle(db, upload_id)
     assert result == f"problem upload {upload_id}: attempt 0 taken back; its check stopped"
     assert "attempt 0 taken back, check stopped" in (tmp_path / "worker.log").read_text()
 
@@ -287,7 +277,7 @@ async def test_a_queued_upload_whose_taker_died_before_its_claim_is_queued_again
 
     blob_dir = tmp_path_factory.getbasetemp() / "blobs"
     upload_id = await _queued(db, arq_redis, blob_dir, tmp_path / "pkg", "untaken")
-    env = worker_env(database_url, blob_dir, ARENA_REDIS_URL=redis_url(UPLOAD_REDIS_DB))
+    env = worker_env(database_url, blob_dir)
     ttl_s = build_worker(Settings.from_env(env)).in_progress_timeout_s
     # What the dead taker left: its in-progress mark, set 30 s ago, and a row still queued.
     job_id = queue.problem_upload_job_id(upload_id)
@@ -296,14 +286,8 @@ async def test_a_queued_upload_whose_taker_died_before_its_claim_is_queued_again
         "UPDATE problem_uploads SET enqueued_at = now() - interval '1 hour' WHERE id = $1",
         upload_id,
     )
-    worker = start_worker(env, tmp_path / "worker.log")
-    try:
-        await _wait(
-            db, "SELECT status IN ('ready', 'failed') FROM problem_uploads WHERE id = $1", upload_id
-        )
-    finally:
-        kill_worker(worker)
-        await _settle(db, upload_id)
+    async with _worker(db, database_url, blob_dir, tmp_path / "worker.log", upload_id):
+        await _until_done(db, upload_id)
     row = await problem_uploads.get(db, upload_id)
     assert row is not None and (row.status, row.attempt) == ("ready", 1), row
     assert row.notice is not None and "its job was lost" in row.notice
@@ -318,20 +302,9 @@ async def test_a_check_ends_as_an_answer_before_the_job_runs_out_of_time(
     upload_id = await _queued(db, arq_redis, blob_dir, tmp_path / "pkg", "short")
     # 31 s for the job leaves it at most 1 s to check: four submissions sleeping 0.4 s on each
     # of three tests cannot all be judged in it, whatever the machine.
-    env = worker_env(
-        database_url,
-        blob_dir,
-        ARENA_REDIS_URL=redis_url(UPLOAD_REDIS_DB),
-        ARENA_PROBLEM_UPLOAD_JOB_S="31",
-    )
-    worker = start_worker(env, tmp_path / "worker.log")
-    try:
-        await _wait(
-            db, "SELECT status IN ('ready', 'failed') FROM problem_uploads WHERE id = $1", upload_id
-        )
-    finally:
-        kill_worker(worker)
-        await _settle(db, upload_id)
+    log = tmp_path / "worker.log"
+    async with _worker(db, database_url, blob_dir, log, upload_id, ARENA_PROBLEM_UPLOAD_JOB_S="31"):
+        await _until_done(db, upload_id)
     row = await problem_uploads.get(db, upload_id)
     assert row is not None and (row.status, row.attempt) == ("ready", 0), row
     check = row.check

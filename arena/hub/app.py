@@ -49,7 +49,7 @@ from arena.hub.http import ApiError, api_error_handler, json, unavailable_handle
 from arena.hub.local_cache import LocalCaches
 from arena.hub.middleware import RequestContext
 from arena.hub.same_origin import SameOriginWrites
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.languages import LanguageTable
 from arena.protocol import ErrorBody, json_encoder
 from arena.settings import Settings
@@ -66,14 +66,14 @@ async def _check_backends(state: HubState) -> None:
 
 
 async def health(request: Request) -> Response:
-    state: HubState = request.app.state.hub
+    state = hub_state(request)
     await _check_backends(state)
     return json({"ok": True, "sockets": state.fanout.sockets(), "hub": state.process_id})
 
 
 async def ready(request: Request) -> Response:
     """Readiness: may this hub take new clients? Not while stopping, nor without its backends."""
-    state: HubState = request.app.state.hub
+    state = hub_state(request)
     if state.draining:
         return json(ErrorBody("draining", "this hub is stopping"), 503)
     await _check_backends(state)

@@ -17,10 +17,10 @@ from arena.ccs.objects import team_id
 from arena.ccs.source import View, contest_key, view_for
 from arena.ccs.times import abstime, reltime
 from arena.contest import ContestInfo
-from arena.hub import admin, auth, ccs_auth, views
+from arena.hub import admin, ccs_auth, moderators, views
 from arena.hub.http import ApiError, json, not_found, parse_id, read_body
 from arena.hub.routes_questions import post_question
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.protocol import Announce, Answer, CcsClarification, CcsClarificationBody, UserInfo
 from arena.storage import moderation, participation, teams
 from arena.storage.ccs_source import load_source
@@ -119,7 +119,7 @@ def row_problem(info: ContestInfo, row: participation.ClarificationRow) -> int |
 
 
 async def post_clarification(request: Request) -> Response:
-    state: HubState = request.app.state.hub
+    state = hub_state(request)
     user = await ccs_auth.viewer(state, request)
     if user is None:
         raise ApiError(401, "unauthenticated", "log in to send a clarification")
@@ -127,7 +127,7 @@ async def post_clarification(request: Request) -> Response:
     body = await read_body(request, CcsClarificationBody, max_bytes=_MAX_BODY_BYTES)
     if body.id is not None or body.time is not None or body.contest_time is not None:
         raise _bad("id, time and contest_time are set by the server")
-    if auth.is_moderator(user):
+    if await moderators.moderates(state, info.id, user):
         made = await _jury_message(state, info, user, body)
     else:
         made = await _team_question(state, info, user, body)

@@ -34,9 +34,9 @@ from arena.ccs import feed
 from arena.ccs.catalog import Inputs
 from arena.ccs.source import view_for
 from arena.contest import ContestInfo
-from arena.hub import auth, ccs_auth, views
+from arena.hub import ccs_auth, moderators, views
 from arena.hub.http import ApiError, parse_id
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.protocol import CcsEvent, json_encoder
 from arena.protocol.vocabulary import Audience
 from arena.storage import ccs_events, events, keys
@@ -107,20 +107,22 @@ def _since(request: Request) -> int | None:
     return token
 
 
-async def _still_jury(state: HubState, request: Request) -> bool:
+async def _still_jury(state: HubState, request: Request, contest_id: int) -> bool:
     """Whether the caller still may read the jury's feed (its account is read again: a role
-    change or a logout reaches an open feed on its next poll)."""
+    change, a removal from the contest's moderators or a logout reaches an open feed on its
+    next poll)."""
     try:
-        return auth.is_moderator(await ccs_auth.viewer(state, request))
+        return await moderators.moderates(state, contest_id, await ccs_auth.viewer(state, request))
     except ApiError:
         return False
 
 
 async def event_feed(request: Request) -> Response:
-    state: HubState = request.app.state.hub
+    state = hub_state(request)
     user = await ccs_auth.viewer(state, request)
     info = await ccs_auth.contest_for(state, request, user)
-    audience = Audience.JURY if auth.is_moderator(user) else Audience.PUBLIC
+    jury = await moderators.moderates(state, info.id, user)
+    audience = Audience.JURY if jury else Audience.PUBLIC
     since = _since(request)
     stream = request.query_params.get("stream", "true").lower() not in ("false", "0", "no")
     host = request.client.host if request.client is not None else "unknown"
@@ -148,7 +150,7 @@ async def event_feed(request: Request) -> Response:
         first = True
         while True:
             if not first:
-                if audience == Audience.JURY and not await _still_jury(state, request):
+                if audience == Audience.JURY and not await _still_jury(state, request, info.id):
                     return  # demoted, disabled or logged out: the jury's feed ends at once
                 await refresh(state, info.id, audience)
             first = False

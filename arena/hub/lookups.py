@@ -10,7 +10,7 @@ import msgspec
 
 from arena.hub.batch import Batcher
 from arena.protocol import UserInfo
-from arena.storage import participation, ranking_cache, ratings, users
+from arena.storage import moderators, participation, ranking_cache, ratings, users
 from arena.storage.account_events import SESSION_CACHE_S
 
 OwnRow = tuple[int, str, int]  # (contest, board, user): a socket's own row on the board
@@ -23,6 +23,7 @@ class Lookups(msgspec.Struct, frozen=True):
     redis_reads: Batcher[str, bytes]  # GETs as one MGET
     session_fills: Batcher[tuple[str, bytes], bool]  # the Redis session cache's SET NX
     own_rows: Batcher[OwnRow, ranking_cache.RankedRow]
+    listed_moderators: Batcher[tuple[int, int], bool]  # (contest, user) in contest_moderators
 
 
 def build(db: asyncpg.Pool, redis: Any) -> Lookups:
@@ -62,6 +63,10 @@ def build(db: asyncpg.Pool, redis: Any) -> Lookups:
                 found[(contest_id, board, row.user_id)] = row
         return found
 
+    async def listed_moderators(asked: list[tuple[int, int]]) -> dict[tuple[int, int], bool]:
+        async with db.acquire() as conn:
+            return dict.fromkeys(await moderators.listed_pairs(conn, asked), True)
+
     return Lookups(
         sessions=Batcher(sessions),
         taking_part=Batcher(taking_part),
@@ -69,4 +74,5 @@ def build(db: asyncpg.Pool, redis: Any) -> Lookups:
         redis_reads=Batcher(redis_reads),
         session_fills=Batcher(session_fills),
         own_rows=Batcher(own_rows),
+        listed_moderators=Batcher(listed_moderators),
     )

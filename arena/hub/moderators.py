@@ -1,8 +1,9 @@
 """The hub's side of who moderates a contest (the rule: ``arena.storage.moderators``).
 
 Global moderators and admins are answered from the role alone, without a query; anyone else
-costs one primary-key lookup of ``contest_moderators`` (never cached: removing a per-contest
-moderator takes effect on their next request or command).
+costs a lookup of ``contest_moderators``, batched with the other requests of the moment (a
+contest page at the start asks it for every contestant) and never cached: removing a
+per-contest moderator takes effect on their next request or command.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ async def moderates(state: HubState, contest_id: int, user: UserInfo | None) -> 
         return False
     if user.role in GLOBAL_ROLES:
         return True
-    async with state.db.acquire() as conn:
-        return await moderators.moderates(conn, contest_id, user.id, user.role)
+    return bool(await state.lookups.listed_moderators.get((contest_id, user.id)))
 
 
 async def moderates_any(state: HubState, user: UserInfo | None) -> bool:

@@ -9,7 +9,7 @@ from arena.hub import auth, routes_ratings
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, read_body
 from arena.hub.login_limits import LoginGuard, address_bucket
-from arena.hub.state import HubState
+from arena.hub.state import hub_state
 from arena.hub.views import iso
 from arena.protocol import (
     LoginBody,
@@ -22,17 +22,12 @@ from arena.protocol import (
 from arena.storage import moderators, profiles, users
 
 
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
-
-
 def _client(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 
 
 async def register(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     body = await read_body(request, RegisterBody, max_bytes=4096)
     auth.check_registration(body.username, body.password, body.email)
     per_hour = state.settings.registrations_per_hour
@@ -54,7 +49,7 @@ async def register(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     settings = state.settings
     body = await read_body(request, LoginBody, max_bytes=4096)
     guard = LoginGuard(state, "login", _client(request))
@@ -90,7 +85,7 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     token = auth.session_token(request)
     if token is not None:
         async with state.db.acquire() as conn:
@@ -102,7 +97,7 @@ async def logout(request: Request) -> Response:
 
 
 async def me(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     async with state.db.acquire() as conn:
         contests = await routes_ratings.past_contests(conn, user.id, user)

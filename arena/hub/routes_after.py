@@ -17,16 +17,11 @@ from arena.hub import auth, idempotency, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, path_int, read_body
 from arena.hub.routes_submissions import _check_source, _rate_limit
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.protocol import Accepted, SubmitBody, UserInfo
 from arena.protocol.hub import ReplayBoard, VirtualView
 from arena.storage import after_contest
 from arena.storage.ranking_cache import RankedRow
-
-
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
 
 
 async def _finished(state: HubState, request: Request) -> tuple[ContestInfo, UserInfo | None]:
@@ -77,7 +72,7 @@ async def _mine(
 
 
 async def start_virtual(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     info, _ = await _finished(state, request)
     async with state.db.acquire() as conn:
@@ -91,7 +86,7 @@ async def start_virtual(request: Request) -> Response:
 
 
 async def get_virtual(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
@@ -119,7 +114,7 @@ async def _submit(
 
 
 async def virtual_submit(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     info, _ = await _finished(state, request)
     virtual, elapsed_ms = await _mine(state, info, user)
@@ -129,7 +124,7 @@ async def virtual_submit(request: Request) -> Response:
 
 
 async def upsolve_submit(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     info, _ = await _finished(state, request)
     return await _submit(request, state, user, info, upsolve_contest_id=info.id)
@@ -160,7 +155,7 @@ async def _board(
 
 
 async def virtual_board(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
@@ -182,7 +177,7 @@ async def virtual_board(request: Request) -> Response:
 
 
 async def upsolve_board(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     info, _ = await _finished(state, request)
     async with state.db.acquire() as conn:
         ranked = await after_contest.upsolve_board(conn, info)

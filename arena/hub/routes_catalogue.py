@@ -3,6 +3,9 @@ team may name (the hidden groups are for a contest's moderators)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 import asyncpg
 from starlette.requests import Request
 from starlette.responses import Response
@@ -10,17 +13,13 @@ from starlette.responses import Response
 from arena.hub import auth
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, read_body
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.protocol import UserInfo
 from arena.protocol.organise import Catalogue, GroupBody, OrganizationBody
 from arena.storage import moderation, teams
 
 _TAGS = ("organise",)
-
-
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
+_Entry = TypeVar("_Entry", OrganizationBody, GroupBody)
 
 
 async def _admin(state: HubState, request: Request) -> UserInfo:
@@ -28,7 +27,7 @@ async def _admin(state: HubState, request: Request) -> UserInfo:
 
 
 async def catalogue(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     if not auth.is_moderator(user):
         raise ApiError(403, "forbidden", "for admins and moderators")
@@ -58,34 +57,42 @@ async def public_catalogue(conn: asyncpg.Connection) -> Catalogue:
     return await _catalogue(conn, hidden=False)
 
 
-async def save_organization(request: Request) -> Response:
-    state = _state(request)
+async def _save(
+    request: Request,
+    kind: type[_Entry],
+    action: str,
+    write: Callable[[asyncpg.Connection, _Entry], Awaitable[None]],
+) -> Response:
+    """One catalogue entry written and audited together; a refusal (a taken name) is a 422."""
+    state = hub_state(request)
     user = await _admin(state, request)
-    body = await read_body(request, OrganizationBody)
+    body = await read_body(request, kind)
     async with state.db.acquire() as conn:
         try:
             async with conn.transaction():
-                await teams.save_organization(
-                    conn, body.id, body.name, formal_name=body.formal_name, country=body.country
-                )
-                await moderation.audit(conn, user.id, "organization_save", None, {"id": body.id})
+                await write(conn, body)
+                await moderation.audit(conn, user.id, action, None, {"id": body.id})
         except teams.TeamError as exc:
             raise ApiError(422, "refused", str(exc)) from None
         return json(await _catalogue(conn))
+
+
+async def _write_organization(conn: asyncpg.Connection, body: OrganizationBody) -> None:
+    await teams.save_organization(
+        conn, body.id, body.name, formal_name=body.formal_name, country=body.country
+    )
+
+
+async def _write_group(conn: asyncpg.Connection, body: GroupBody) -> None:
+    await teams.save_group(conn, body.id, body.name, hidden=body.hidden)
+
+
+async def save_organization(request: Request) -> Response:
+    return await _save(request, OrganizationBody, "organization_save", _write_organization)
 
 
 async def save_group(request: Request) -> Response:
-    state = _state(request)
-    user = await _admin(state, request)
-    body = await read_body(request, GroupBody)
-    async with state.db.acquire() as conn:
-        try:
-            async with conn.transaction():
-                await teams.save_group(conn, body.id, body.name, hidden=body.hidden)
-                await moderation.audit(conn, user.id, "group_save", None, {"id": body.id})
-        except teams.TeamError as exc:
-            raise ApiError(422, "refused", str(exc)) from None
-        return json(await _catalogue(conn))
+    return await _save(request, GroupBody, "group_save", _write_group)
 
 
 endpoints = [

@@ -29,10 +29,19 @@ from arena.ccs import catalog, objects, scoreboard
 from arena.ccs.live import submission
 from arena.ccs.source import ContestSource, View, contest_key, view_for
 from arena.contest import ContestInfo
-from arena.hub import auth, ccs_auth, ccs_clarify, ccs_feed, idempotency, participants, views
+from arena.hub import (
+    auth,
+    ccs_auth,
+    ccs_clarify,
+    ccs_feed,
+    idempotency,
+    moderators,
+    participants,
+    views,
+)
 from arena.hub.http import ApiError, json, not_found, parse_id, read_body
 from arena.hub.routes_submissions import contest_submission
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.hub.ttl_cache import TtlCache
 from arena.limits import MAX_SOURCE_BYTES
 from arena.protocol import (
@@ -62,11 +71,6 @@ _sources: TtlCache[_SourceKey, tuple[ContestInfo, asyncio.Task[ContestSource]]] 
 )
 
 
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
-
-
 def _ccs(handler: Handler) -> Handler:
     """The spec's error shape and CORS header on every answer of the API."""
 
@@ -86,8 +90,10 @@ def _ccs(handler: Handler) -> Handler:
     return wrapped
 
 
-def _view(info: ContestInfo, user: UserInfo | None) -> View:
-    return view_for(info, jury=auth.is_moderator(user), now=views.now())
+async def _view(state: HubState, info: ContestInfo, user: UserInfo | None) -> View:
+    """The jury's view for whoever moderates this contest (``arena.storage.moderators``)."""
+    jury = await moderators.moderates(state, info.id, user)
+    return view_for(info, jury=jury, now=views.now())
 
 
 async def _read_source(
@@ -151,7 +157,7 @@ async def api_info(request: Request) -> Response:
 
 
 async def list_contests(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await ccs_auth.viewer(state, request)
     async with state.db.acquire() as conn:
         infos = await ccs_source.listed_contests(
@@ -164,30 +170,31 @@ async def list_contests(request: Request) -> Response:
 
 
 async def get_contest(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     info = await ccs_auth.contest_for(state, request, await ccs_auth.viewer(state, request))
     return json(objects.contest(info))
 
 
 async def access(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await ccs_auth.viewer(state, request)
     info = await ccs_auth.contest_for(state, request, user)
     registered = await participants.is_registered(state, info.id, user)
-    return json(catalog.access(can_submit=registered, jury=auth.is_moderator(user)))
+    jury = await moderators.moderates(state, info.id, user)
+    return json(catalog.access(can_submit=registered, jury=jury))
 
 
 async def contest_state(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     info = await ccs_auth.contest_for(state, request, await ccs_auth.viewer(state, request))
     return json(objects.state(info, views.now()))
 
 
 async def get_scoreboard(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await ccs_auth.viewer(state, request)
     info = await ccs_auth.contest_for(state, request, user)
-    view = _view(info, user)
+    view = await _view(state, info, user)
 
     async def make() -> Any:
         inputs = await _inputs(state, info, view, live=False, board=True)
@@ -223,10 +230,10 @@ async def _collection_of(
     kind = request.path_params["kind"]
     if kind not in catalog.COLLECTIONS:
         raise not_found(f"endpoint {kind!r}")
-    state = _state(request)
+    state = hub_state(request)
     user = await ccs_auth.viewer(state, request)
     info = await ccs_auth.contest_for(state, request, user)
-    return state, info, _view(info, user), kind, user
+    return state, info, await _view(state, info, user), kind, user
 
 
 async def _items(state: HubState, info: ContestInfo, view: View, kind: str) -> list[Any]:
@@ -270,7 +277,7 @@ async def single(request: Request) -> Response:
 
 async def account(request: Request) -> Response:
     """``/account``: the caller's own account in the contest."""
-    state = _state(request)
+    state = hub_state(request)
     user = await ccs_auth.viewer(state, request)
     info = await ccs_auth.contest_for(state, request, user)
     view = view_for(info, jury=False, now=views.now())
@@ -303,7 +310,7 @@ def _unzip(encoded: str) -> bytes:
 
 async def submit(request: Request) -> Response:
     """POST a submission as the caller's team (capability ``team_submit``)."""
-    state = _state(request)
+    state = hub_state(request)
     user = await ccs_auth.viewer(state, request)
     if user is None:
         raise ApiError(401, "unauthenticated", "log in to submit")
@@ -332,20 +339,20 @@ async def submit(request: Request) -> Response:
         facts = await ccs_source.submission_facts(conn, submission_id)
     assert facts is not None  # just committed
     problem = next(p for p in info.problems if p.problem_id == facts.problem_id)
-    made = submission(facts, problem.slug, info.clock, _view(info, user))
+    made = submission(facts, problem.slug, info.clock, await _view(state, info, user))
     location = f"{BASE}/contests/{contest_key(info)}/submissions/{submission_id}"
     return json(made, 201, {"Location": location, **idempotency.replay_headers(replayed)})
 
 
 async def submission_files(request: Request) -> Response:
     """A submission's source as the zip archive its ``files`` link names (moderators only)."""
-    state = _state(request)
+    state = hub_state(request)
     user = await ccs_auth.viewer(state, request)
     info = await ccs_auth.contest_for(state, request, user)
     raw_id = request.path_params["submission_id"]
     submission_id = parse_id(raw_id)
     code = None
-    if auth.is_moderator(user) and submission_id is not None:
+    if submission_id is not None and await moderators.moderates(state, info.id, user):
         async with state.db.acquire() as conn:
             code = await ccs_source.contest_source_code(conn, info.id, submission_id)
     if code is None:

@@ -14,7 +14,7 @@ from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, path_int, read_body
 from arena.hub.routes_organise import resolve_catalogue
 from arena.hub.routes_problems import LANG_PARAM, asked_lang, contest_statement
-from arena.hub.state import HubState
+from arena.hub.state import hub_state
 from arena.protocol import (
     ContestList,
     ContestView,
@@ -34,15 +34,11 @@ from arena.storage import (
     ranking_cache,
     teams,
 )
-
-
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
+from arena.storage import moderators as moderator_rows
 
 
 async def list_contests(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.current_user(state, request)
     jury = auth.is_moderator(user)
     async with state.db.acquire() as conn:
@@ -50,9 +46,14 @@ async def list_contests(request: Request) -> Response:
             conn, jury=jury, user_id=None if user is None else user.id
         )
         mine = set() if user is None else await participation.registered_contests(conn, user.id)
+        moderated = (
+            set() if user is None else set(await moderator_rows.listed_contests(conn, user.id))
+        )
     buckets: dict[str, list[ContestView]] = {"upcoming": [], "running": [], "ended": []}
     for info in infos:
-        view = views.contest_view(info, registered=info.id in mine, jury=jury)
+        view = views.contest_view(
+            info, registered=info.id in mine, jury=jury or info.id in moderated
+        )
         buckets[view.phase].append(view)
     buckets["upcoming"].reverse()  # soonest first
     return json(
@@ -66,13 +67,13 @@ _contest_pages = http_cache.SharedBuild(ttl_s=1.0)
 
 
 async def get_contest(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
     extra = await participants.participation_of(state, info.id, user)
     registered = extra is not None
-    jury = auth.is_moderator(user)
+    jury = await moderators.moderates(state, info.id, user)
     personal = extra or 0
 
     async def build() -> http_cache.Encoded:
@@ -90,7 +91,7 @@ async def get_contest(request: Request) -> Response:
 async def register(request: Request) -> Response:
     """Alone (no body), as a new team (``team_name``) or into a team (``join_code``); an
     invite-only contest takes its ``invite`` code from someone who is not yet inside."""
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     body = RegisterBody()
     if await request.body():
@@ -105,7 +106,8 @@ async def register(request: Request) -> Response:
     if not invited:
         await views.require_visible(state, info, user)
     # Private: the organisers register teams; the ones inside are registered already.
-    private = info.visibility == "private" and not auth.is_moderator(user) and not invited
+    jury = await moderators.moderates(state, info.id, user)  # may name hidden groups
+    private = info.visibility == "private" and not jury and not invited
     if private and not await participants.is_registered(state, info.id, user, fresh=True):
         raise ApiError(403, "invite_only", "the organisers register teams for this contest")
     at = views.now()
@@ -118,7 +120,6 @@ async def register(request: Request) -> Response:
         raise ApiError(409, "registration_closed", f"registration opens at {opens}")
     if info.registration_end is not None and at > info.registration_end:
         raise ApiError(409, "registration_closed", "registration for this contest has closed")
-    jury = await moderators.moderates(state, info.id, user)  # may name hidden groups
     async with state.db.acquire() as conn:
         if await participation.is_disqualified(conn, info.id, user.id):
             raise ApiError(403, "disqualified", "you are disqualified from this contest")
@@ -131,7 +132,7 @@ async def register(request: Request) -> Response:
             await ranking_cache.refresh_user(conn, state.redis, info.id, acting)
     if created:  # the pages and sockets of every hub see the registration at once
         await participants.changed(state, info.id, user.id, acting)
-    view = views.contest_view(info, registered=True, jury=auth.is_moderator(user))
+    view = views.contest_view(info, registered=True, jury=jury)
     return json(view, 201 if created else 200)
 
 
@@ -168,7 +169,7 @@ async def _register(
 
 async def invite_target(request: Request) -> Response:
     """Which contest an invite code opens (its name only), for the join page."""
-    state = _state(request)
+    state = hub_state(request)
     await auth.require_user(state, request)
     async with state.db.acquire() as conn:
         found = await contest_edit.invite_contest(conn, request.path_params["code"])
@@ -178,7 +179,7 @@ async def invite_target(request: Request) -> Response:
 
 
 async def contest_problem(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     info = await views.contest(state, path_int(request, "contest_id"))
     label = request.path_params["label"]
     lang = asked_lang(request)
@@ -192,7 +193,7 @@ async def contest_problem(request: Request) -> Response:
         )
     user = await auth.current_user(state, request)
     await views.require_visible(state, info, user)
-    if upcoming and not auth.is_moderator(user):
+    if upcoming and not await moderators.moderates(state, info.id, user):
         raise ApiError(403, "not_started", "the problems are shown when the contest starts")
     statement = await contest_statement(state, info, label, lang)
     # A moderator's preview before the start, or a contest only moderators see.
@@ -201,7 +202,7 @@ async def contest_problem(request: Request) -> Response:
 
 
 async def leaderboard(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
@@ -232,7 +233,7 @@ async def leaderboard(request: Request) -> Response:
 
 
 async def filters(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)

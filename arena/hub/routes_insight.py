@@ -12,7 +12,7 @@ from arena.contest_time import Phase
 from arena.hub import auth, moderators, participants, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, no_nul, path_int
-from arena.hub.state import HubState
+from arena.hub.state import hub_state
 from arena.hub.ttl_cache import TtlCache
 from arena.protocol import (
     ContestStats,
@@ -29,11 +29,6 @@ MAX_BUCKETS = 60
 PENDING = "pending"
 
 
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
-
-
 def bucket_seconds(duration_s: int, max_buckets: int = MAX_BUCKETS) -> int:
     """Whole minutes per bucket, so that the contest fits in at most ``max_buckets``."""
     minutes = max(1, math.ceil(duration_s / 60 / max_buckets))
@@ -42,7 +37,7 @@ def bucket_seconds(duration_s: int, max_buckets: int = MAX_BUCKETS) -> int:
 
 async def submissions(request: Request) -> Response:
     """``?mine=1`` (the default for contestants): the caller's; moderators get everyone's."""
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
@@ -80,7 +75,7 @@ _stats_cache: TtlCache[tuple[int, bool, int], bytes] = TtlCache(ttl_s=1.0)
 async def stats(request: Request) -> Response:
     """Per problem: submissions over time and the verdict mix. On the public view a submission
     made during the freeze counts, but its verdict stays ``pending`` like its board cell."""
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
@@ -128,7 +123,7 @@ async def stats(request: Request) -> Response:
 async def registrations(request: Request) -> Response:
     """Moderators: who is registered (``?q=`` a prefix of a username, a member's or the team's
     name), for disqualify / reinstate and a team's own time."""
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     # Asked before the contest is loaded: a private contest's existence stays private.
     await moderators.require(state, path_int(request, "contest_id"), user, "the registrations are")

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from arena.hub import auth, http_cache
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, no_nul, not_found
-from arena.hub.state import HubState
+from arena.hub.state import hub_state
 from arena.images import EXTENSIONS, BrokenImage, ImageInfo, NotAnImage, probe
 from arena.protocol.organise import OrganizationLogo
 from arena.storage import org_logos
@@ -25,11 +25,6 @@ _SERVED = {
     "Content-Security-Policy": "default-src 'none'; sandbox",
     "Cross-Origin-Resource-Policy": "same-site",
 }
-
-
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
 
 
 def _organization(request: Request) -> str:
@@ -63,7 +58,7 @@ async def _checked(data: bytes) -> ImageInfo:
 
 
 async def upload_logo(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_admin(state, request, "only admins set organization logos")
     external_id = _organization(request)
     data = await _read(request)
@@ -84,7 +79,7 @@ async def upload_logo(request: Request) -> Response:
 
 
 async def get_logo(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     external_id = _organization(request)
     async with state.db.acquire() as conn:
         logo = await org_logos.get(conn, external_id)

@@ -12,7 +12,7 @@ from arena.contest_edit import EditRefused
 from arena.hub import auth, participants, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int, read_body
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.protocol import ContestChanged, UserInfo
 from arena.protocol.organise import (
     CloneBody,
@@ -26,11 +26,6 @@ from arena.storage import contest_edit, events, moderation, ranking_cache, teams
 from arena.storage.contest_edit import EditableContest
 
 _TAGS = ("organise",)
-
-
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
 
 
 async def _admin(state: HubState, request: Request) -> UserInfo:
@@ -78,7 +73,7 @@ async def changed(state: HubState, contest_id: int, reason: str) -> None:
 
 
 async def list_contests(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     if not auth.is_moderator(user):
         raise ApiError(403, "forbidden", "for admins and moderators")
@@ -89,7 +84,7 @@ async def list_contests(request: Request) -> Response:
 
 
 async def create_contest(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await _admin(state, request)
     body = await read_body(request, ContestSettings)
     async with state.db.acquire() as conn:
@@ -101,7 +96,7 @@ async def create_contest(request: Request) -> Response:
 
 
 async def get_contest(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     _, contest_id = await editor(state, request)
     async with state.db.acquire() as conn:
         made = await contest_edit.load(conn, contest_id)
@@ -111,7 +106,7 @@ async def get_contest(request: Request) -> Response:
 
 
 async def update_contest(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user, contest_id = await editor(state, request)
     body = await read_body(request, ContestSettings)
     async with state.db.acquire() as conn:
@@ -125,7 +120,7 @@ async def update_contest(request: Request) -> Response:
 
 
 async def clone_contest(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await _admin(state, request)
     contest_id = path_int(request, "contest_id")
     body = await read_body(request, CloneBody)
@@ -138,7 +133,7 @@ async def clone_contest(request: Request) -> Response:
 
 
 async def delete_contest(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user, contest_id = await editor(state, request)
     async with state.db.acquire() as conn:
         try:
@@ -150,7 +145,7 @@ async def delete_contest(request: Request) -> Response:
 
 
 async def reset_invite(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user, contest_id = await editor(state, request)
     async with state.db.acquire() as conn:
         await contest_edit.new_invite(conn, user.id, contest_id)
@@ -179,7 +174,7 @@ async def team_views(
 
 
 async def list_teams(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     _, contest_id = await editor(state, request)
     async with state.db.acquire() as conn:
         return json(await team_views(conn, contest_id))
@@ -196,7 +191,7 @@ async def resolve_catalogue(
 
 
 async def create_team(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user, contest_id = await editor(state, request)
     body = await read_body(request, TeamBody)
     if not body.members:

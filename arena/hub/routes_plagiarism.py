@@ -9,7 +9,7 @@ from starlette.responses import Response
 from arena.hub import auth, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int, read_body
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.protocol import UserInfo
 from arena.protocol.review import (
     PlagiarismPair,
@@ -21,11 +21,6 @@ from arena.protocol.review import (
 )
 from arena.storage import plagiarism
 from arena.storage.queue import enqueue_plagiarism
-
-
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
 
 
 async def _moderator(state: HubState, request: Request) -> UserInfo:
@@ -51,7 +46,7 @@ def run_view(row: plagiarism.RunRow) -> PlagiarismRun:
 
 
 async def start(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await _moderator(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     body = await read_body(request, PlagiarismRequest)
@@ -72,7 +67,7 @@ async def start(request: Request) -> Response:
 
 
 async def list_runs(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     await _moderator(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     async with state.db.acquire() as conn:
@@ -81,7 +76,7 @@ async def list_runs(request: Request) -> Response:
 
 
 async def get_report(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     await _moderator(state, request)
     contest_id = path_int(request, "contest_id")
     run_id = path_int(request, "run_id")

@@ -14,7 +14,7 @@ from arena.hub import auth, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, not_found, read_body
 from arena.hub.routes_problems import forget_problem
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.problems.metadata import MetadataRefused, ProblemMetadata, check
 from arena.protocol import ContestChanged
 from arena.protocol.organise import ProblemMeta, ProblemMetaBody
@@ -26,11 +26,6 @@ _TAGS = ("organise",)
 _REFUSAL = "only admins edit problems"
 
 
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
-
-
 def _slug(request: Request) -> str:
     slug: str = request.path_params["slug"]
     if SLUG_RE.fullmatch(slug) is None:  # no such problem can exist
@@ -39,14 +34,14 @@ def _slug(request: Request) -> str:
 
 
 async def list_meta(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     await auth.require_admin(state, request, _REFUSAL)
     async with state.db.acquire() as conn:
         return json(await problem_meta.live(conn))
 
 
 async def get_meta(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     await auth.require_admin(state, request, _REFUSAL)
     slug = _slug(request)
     async with state.db.acquire() as conn:
@@ -70,7 +65,7 @@ async def _tell_running_contests(state: HubState, contest_ids: list[int]) -> Non
 
 
 async def put_meta(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_admin(state, request, _REFUSAL)
     slug = _slug(request)
     body = await read_body(request, ProblemMetaBody)

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from arena.hub import auth
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.protocol import UserInfo
 from arena.protocol.uploads import PackageCheck, ProblemUpload, ProblemUploads
 from arena.storage import problem_uploads
@@ -28,11 +28,6 @@ from arena.storage.queue import enqueue_problem_upload
 _ZIP_MAGIC = b"PK\x03\x04"
 DIFFICULTIES = ("easy", "medium", "hard")
 MAX_TAG_CHARS = 64
-
-
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
 
 
 async def _admin(state: HubState, request: Request) -> UserInfo:
@@ -71,7 +66,7 @@ def _store(blobs: BlobStore, spool: IO[bytes]) -> str | None:
 
 
 async def upload(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await _admin(state, request)
     raw_slug = request.query_params.get("slug", "")
     try:
@@ -112,7 +107,7 @@ async def upload(request: Request) -> Response:
 
 
 async def list_uploads(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     await _admin(state, request)
     async with state.db.acquire() as conn:
         rows = await problem_uploads.recent(conn)
@@ -120,7 +115,7 @@ async def list_uploads(request: Request) -> Response:
 
 
 async def get_upload(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     await _admin(state, request)
     upload_id = path_int(request, "upload_id")
     async with state.db.acquire() as conn:
@@ -131,7 +126,7 @@ async def get_upload(request: Request) -> Response:
 
 
 async def get_check(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     await _admin(state, request)
     upload_id = path_int(request, "upload_id")
     async with state.db.acquire() as conn:
@@ -152,7 +147,7 @@ def _confirmed(request: Request) -> bool:
 
 
 async def publish(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await _admin(state, request)
     upload_id = path_int(request, "upload_id")
     confirmed = _confirmed(request)

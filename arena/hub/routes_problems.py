@@ -12,7 +12,7 @@ from arena.contest import ContestInfo
 from arena.hub import auth, http_cache
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, no_nul, not_found
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.hub.ttl_cache import TtlCache
 from arena.problems.metadata import DIFFICULTIES
 from arena.protocol import (
@@ -35,11 +35,6 @@ SAMPLE_BYTES = 64 * 1024
 MAX_QUERY_CHARS = 200  # a search of more words than that is not a search for a problem
 
 
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
-
-
 async def _solved(state: HubState, user: UserInfo | None, problem_ids: list[int]) -> set[int]:
     if user is None or not problem_ids:
         return set()
@@ -58,7 +53,7 @@ def _search_query(request: Request) -> str | None:
 
 
 async def list_problems(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.current_user(state, request)
     page = int_param(request, "page", 1)
     tag = request.query_params.get("tag") or None
@@ -239,14 +234,14 @@ async def problem_detail(
 
 
 async def get_problem(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.current_user(state, request)
     problem = await visible_problem(state, request.path_params["slug"], user)
     return json(await problem_detail(state, problem, user, asked_lang(request)))
 
 
 async def like(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     problem = await visible_problem(state, request.path_params["slug"], user)
     liking = request.method == "POST"

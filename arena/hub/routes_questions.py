@@ -9,7 +9,7 @@ from arena.contest import ContestInfo
 from arena.hub import auth, moderators, participants, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, path_int, read_body
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.protocol import Announcement, AskBody, Clarification, ClarificationUpdate, UserInfo
 from arena.protocol.vocabulary import Audience
 from arena.storage import events, participation, teams
@@ -18,13 +18,8 @@ MAX_QUESTION = 4000
 _TAGS = ("contests",)
 
 
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
-
-
 async def announcements(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
@@ -32,7 +27,7 @@ async def announcements(request: Request) -> Response:
 
 
 async def clarifications(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
@@ -45,7 +40,7 @@ async def clarifications(request: Request) -> Response:
 
 
 async def ask(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)

@@ -10,7 +10,7 @@ from arena.hub import auth
 from arena.hub.auth import is_moderator
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import json, not_found
-from arena.hub.state import HubState
+from arena.hub.state import hub_state
 from arena.hub.views import iso, now
 from arena.protocol import PastContest, UserInfo
 from arena.protocol.hub import PublicProfile, Rating, RatingPoint
@@ -58,7 +58,7 @@ async def past_contests(
 
 
 async def public_profile(request: Request) -> Response:
-    state: HubState = request.app.state.hub
+    state = hub_state(request)
     viewer = await auth.current_user(state, request)
     async with state.db.acquire() as conn:
         found = await users.find_user(conn, request.path_params["username"])

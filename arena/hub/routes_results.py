@@ -14,7 +14,7 @@ from arena.ccs.source import view_for
 from arena.hub import auth, moderators, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, path_int, read_body
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.protocol import MedalsBody, UserInfo
 from arena.storage import moderation
 from arena.storage.ccs_source import load_source
@@ -24,11 +24,6 @@ _MEDIA = {
     "awards.json": "application/json",
     "results.csv": "text/csv; charset=utf-8",
 }
-
-
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
 
 
 async def _moderator(state: HubState, request: Request) -> tuple[UserInfo, int]:
@@ -41,7 +36,7 @@ async def _moderator(state: HubState, request: Request) -> tuple[UserInfo, int]:
 
 async def export_file(request: Request) -> Response:
     """The jury's view: every verdict counts, the freeze does not hide anything."""
-    state = _state(request)
+    state = hub_state(request)
     _, contest_id = await _moderator(state, request)
     name = request.path_params["file"]
     if name not in _MEDIA:
@@ -59,7 +54,7 @@ async def export_file(request: Request) -> Response:
 
 
 async def set_medals(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user, contest_id = await _moderator(state, request)
     body = await read_body(request, MedalsBody)
     async with state.db.acquire() as conn:
@@ -75,7 +70,7 @@ async def set_medals(request: Request) -> Response:
 
 
 async def get_medals(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     _, contest_id = await _moderator(state, request)
     info = await views.contest(state, contest_id)
     return json(MedalsBody(info.medals.gold, info.medals.silver, info.medals.bronze))

@@ -10,7 +10,7 @@ from arena.hub import auth, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import ApiError, int_param, json, no_nul, not_found, path_int, read_body
 from arena.hub.routes_problems import problem_of_contest
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.problems.statement import render_markdown
 from arena.protocol import UserInfo
 from arena.protocol.review import (
@@ -27,11 +27,6 @@ from arena.storage.problems import SLUG_RE
 SOLUTIONS_PAGE = 20
 _HIDDEN_EDITORIAL = "the editorial is shown once every contest with this problem is over"
 _HIDDEN_SOLUTIONS = "solutions are shared once the contest is over and its board revealed"
-
-
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
 
 
 async def _problem_id(state: HubState, slug: str) -> int:
@@ -65,7 +60,7 @@ async def _editorial(
 
 
 async def get_editorial(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.current_user(state, request)
     slug = request.path_params["slug"]
     problem_id = await _problem_id(state, slug)
@@ -73,7 +68,7 @@ async def get_editorial(request: Request) -> Response:
 
 
 async def contest_editorial(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     if not views.can_see(info, user):
@@ -83,7 +78,7 @@ async def contest_editorial(request: Request) -> Response:
 
 
 async def put_editorial(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     if not auth.is_moderator(user):
         raise ApiError(403, "forbidden", "editorials are written by moderators")
@@ -105,7 +100,7 @@ async def put_editorial(request: Request) -> Response:
 
 
 async def solutions(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.current_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     if not views.can_see(info, user):
@@ -137,7 +132,7 @@ async def solutions(request: Request) -> Response:
 
 
 async def set_sharing(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     submission_id = path_int(request, "submission_id")
     body = await read_body(request, SharingBody)

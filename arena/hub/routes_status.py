@@ -12,7 +12,7 @@ from starlette.responses import Response
 from arena.hub import auth, views
 from arena.hub.endpoints import Endpoint, Param, routes_for
 from arena.hub.http import INT64_MAX, ApiError, int_param, json, no_nul, path_int
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.protocol import UserInfo
 from arena.protocol.status import (
     AuditEntry,
@@ -29,11 +29,6 @@ ATTENTION_LIMIT = 200
 AUDIT_PAGE = 100
 
 
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
-
-
 async def _admin(state: HubState, request: Request) -> UserInfo:
     return await auth.require_admin(state, request, "the judging status is for admins")
 
@@ -43,7 +38,7 @@ def _iso(unix_s: float) -> str:
 
 
 async def judging_status(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     await _admin(state, request)
     now = time.time()
     beats = await workers.workers(state.redis, now)
@@ -89,7 +84,7 @@ async def judging_status(request: Request) -> Response:
 
 async def rejudge(request: Request) -> Response:
     """A new attempt for one submission (audited with the contest it belongs to)."""
-    state = _state(request)
+    state = hub_state(request)
     user = await _admin(state, request)
     submission_id = path_int(request, "submission_id")
     async with state.db.acquire() as conn:
@@ -105,7 +100,7 @@ async def rejudge(request: Request) -> Response:
 
 
 async def audit_log(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     await _admin(state, request)
     action = no_nul(request.query_params.get("action") or "", "action") or None
     actor = no_nul(request.query_params.get("actor") or "", "actor") or None

@@ -11,11 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from arena.contest_time import Phase
-from arena.hub import auth, idempotency, participants, views
+from arena.hub import auth, idempotency, moderators, participants, views
 from arena.hub.endpoints import Endpoint, routes_for
 from arena.hub.http import ApiError, json, not_found, path_int, read_body
 from arena.hub.routes_problems import problem_of_contest, visible_problem
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.languages import LanguageError
 from arena.limits import MAX_SOURCE_BYTES
 from arena.protocol import (
@@ -27,6 +27,7 @@ from arena.protocol import (
     SubmitBody,
     UserInfo,
 )
+from arena.storage import moderators as moderator_rows
 from arena.storage import queue, review, submission_views
 from arena.storage.bank import ProblemRow
 from arena.storage.queue import RunJob
@@ -35,11 +36,6 @@ MAX_FORM_BYTES = (
     2 * MAX_SOURCE_BYTES + 16 * 1024
 )  # the source plus multipart framing  # test names are paths under data/
 MAX_INPUT_BYTES = 1024 * 1024
-
-
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
 
 
 def _check_source(state: HubState, language: str, source: bytes) -> None:
@@ -81,7 +77,7 @@ async def _contest_submit(
 ) -> Response:
     key = idempotency.client_key(request)
     submission_id, replayed = await contest_submission(
-        _state(request), user, contest_id, problem_ref, language, source, key
+        hub_state(request), user, contest_id, problem_ref, language, source, key
     )
     return json(Accepted(submission_id), 202, idempotency.replay_headers(replayed))
 
@@ -144,7 +140,7 @@ async def contest_submission(
 
 
 async def contest_submit(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     body = await read_body(request, SubmitBody)
     return await _contest_submit(
@@ -159,7 +155,7 @@ async def contest_submit(request: Request) -> Response:
 
 async def multipart_submit(request: Request) -> Response:
     """``POST /contests/{contest_id}/users/{user_id}/submit`` with a ``file`` (and ``problem``)."""
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     if path_int(request, "user_id") != user.id:
         raise ApiError(403, "forbidden", "you can only submit as yourself")
@@ -192,7 +188,7 @@ async def multipart_submit(request: Request) -> Response:
 
 
 async def practice_submit(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     row = await visible_problem(state, request.path_params["slug"], user)
     body = await read_body(request, PracticeSubmitBody)
@@ -218,7 +214,7 @@ async def practice_submit(request: Request) -> Response:
 
 async def run(request: Request) -> Response:
     """Judge on the samples (or one custom input) in a sandbox; nothing is stored or counted."""
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     row = await visible_problem(state, request.path_params["slug"], user)
     return await _run(request, state, user, row)
@@ -226,11 +222,11 @@ async def run(request: Request) -> Response:
 
 async def contest_run(request: Request) -> Response:
     """``run`` for a problem of a running contest, which the bank hides until the end."""
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
-    jury = auth.is_moderator(user)
+    jury = await moderators.moderates(state, info.id, user)
     if info.clock.phase(views.now()) == Phase.UPCOMING and not jury:
         raise ApiError(403, "not_started", "the problems are shown when the contest starts")
     if not jury and not await participants.is_registered(state, info.id, user, fresh=True):
@@ -272,14 +268,18 @@ def shown_message(is_sample: bool, own: bool, jury: bool) -> bool:
 
 
 async def get_submission(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     submission_id = path_int(request, "submission_id")
     async with state.db.acquire() as conn:
         row = await submission_views.submission(conn, submission_id)
         if row is None:
             raise not_found(f"submission {submission_id}")
-        jury = auth.is_moderator(user)
+        # On the connection held (the batched lookup would want a second one).
+        jury = auth.is_moderator(user) or (
+            row.contest_id is not None
+            and await moderator_rows.moderates(conn, row.contest_id, user.id, user.role)
+        )
         own = row.user_id == user.id or jury
         if not own and row.contest_id is not None:  # a teammate's submission is the team's
             own = row.user_id == (await participants.contestant(state, row.contest_id, user)).id

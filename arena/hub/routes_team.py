@@ -17,19 +17,14 @@ from arena.hub.routes_organise import (
     resolve_catalogue,
     team_views,
 )
-from arena.hub.state import HubState
+from arena.hub.state import hub_state
 from arena.protocol.organise import Catalogue, TeamEdit, TeamView
 from arena.storage import ranking_cache, team_edit, teams
 
 
-def _state(request: Request) -> HubState:
-    state: HubState = request.app.state.hub
-    return state
-
-
 async def my_team(request: Request) -> Response:
     """The caller's team: only its members get it (its join code lets anyone in)."""
-    state = _state(request)
+    state = hub_state(request)
     user = await auth.require_user(state, request)
     info = await views.contest(state, path_int(request, "contest_id"))
     await views.require_visible(state, info, user)
@@ -43,14 +38,14 @@ async def my_team(request: Request) -> Response:
 
 async def choices(request: Request) -> Response:
     """What a contestant forming a team may name: every organization, the groups not hidden."""
-    state = _state(request)
+    state = hub_state(request)
     await auth.require_user(state, request)
     async with state.db.acquire() as conn:
         return json(await public_catalogue(conn))
 
 
 async def update_team(request: Request) -> Response:
-    state = _state(request)
+    state = hub_state(request)
     user, contest_id = await editor(state, request)
     team_user = path_int(request, "team_id")
     body = await read_body(request, TeamEdit)

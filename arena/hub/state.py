@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 import msgspec
 from argon2 import PasswordHasher
+from starlette.requests import HTTPConnection
 
 from arena.hub.local_cache import LocalCaches
 from arena.hub.lookups import Lookups
@@ -39,3 +40,9 @@ class HubState(msgspec.Struct, kw_only=True):
     draining: bool = False
     # Names this process in /api/health: which of the processes sharing a port answered.
     process_id: str = msgspec.field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+
+def hub_state(conn: HTTPConnection) -> HubState:
+    """The process's shared state, typed (Starlette's app.state is untyped)."""
+    state: HubState = conn.app.state.hub
+    return state

@@ -21,7 +21,7 @@ from arena.hub.broadcast import DirectSocket
 from arena.hub.fanout import ACCOUNT_CHANGED, REPLY_SEQ, RESTART, RESYNC, Subscriber
 from arena.hub.http import ApiError, not_found, parse_id
 from arena.hub.metrics import SOCKETS, open_socket
-from arena.hub.state import HubState
+from arena.hub.state import HubState, hub_state
 from arena.protocol import ErrorFrame, UserInfo, json_encoder
 from arena.protocol.vocabulary import Audience, user_audience
 from arena.storage import events, keys
@@ -34,11 +34,6 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_MANY = 4429  # anonymous sockets per address
 CLOSE_TOO_SLOW = 1013  # "try again later": the client reconnects with its last seq
 CLOSE_RESTART = 1012  # "service restart": the client reconnects at once with its last seq
-
-
-def _state(ws: WebSocket) -> HubState:
-    state: HubState = ws.app.state.hub
-    return state
 
 
 async def _send_error(ws: WebSocket, message: str, request_id: str | None = None) -> None:
@@ -193,7 +188,7 @@ def _same_origin(ws: WebSocket) -> bool:
 
 
 async def contestant(ws: WebSocket) -> None:
-    state = _state(ws)
+    state = hub_state(ws)
     if not _same_origin(ws):
         await _refuse(ws, CLOSE_FORBIDDEN, "cross-site socket")
         return
@@ -218,7 +213,7 @@ async def contestant(ws: WebSocket) -> None:
 
 
 async def spectator(ws: WebSocket) -> None:
-    state = _state(ws)
+    state = hub_state(ws)
     opened = await _open_contest(ws, state)
     if opened is None:
         return
@@ -251,7 +246,7 @@ async def spectator(ws: WebSocket) -> None:
 
 
 async def moderator(ws: WebSocket) -> None:
-    state = _state(ws)
+    state = hub_state(ws)
     if not _same_origin(ws):
         await _refuse(ws, CLOSE_FORBIDDEN, "cross-site socket")
         return

@@ -27,6 +27,21 @@ async def moderates(conn: asyncpg.Connection, contest_id: int, user_id: int, rol
     )
 
 
+async def listed_pairs(
+    conn: asyncpg.Connection, asked: list[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Which of the (contest, user) pairs asked ``contest_moderators`` lists, in one query (the
+    role is the caller's to look at)."""
+    rows = await conn.fetch(
+        "SELECT m.contest_id, m.user_id FROM contest_moderators m"
+        " JOIN unnest($1::bigint[], $2::bigint[]) AS q (contest_id, user_id)"
+        " ON m.contest_id = q.contest_id AND m.user_id = q.user_id",
+        [contest for contest, _ in asked],
+        [user for _, user in asked],
+    )
+    return {(int(r["contest_id"]), int(r["user_id"])) for r in rows}
+
+
 async def moderates_any(conn: asyncpg.Connection, user_id: int, role: str) -> bool:
     """Whether the user moderates some contest: who may open the moderators' socket."""
     if role in GLOBAL_ROLES:

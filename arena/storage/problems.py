@@ -254,10 +254,9 @@ def _pending(
     difficulty: str | None,
     tags: list[str] | None,
 ) -> dict[str, Any]:
-    default = next(iter(statements.values()), None)
+    # No default statement here: publish_staged picks it under the languages chosen by then.
     return {
         "title": title,
-        "statement_html": "" if default is None else default.html,
         "statements": msgspec.to_builtins(statements),
         "code_stubs": stubs,
         "difficulty": difficulty,

@@ -225,3 +225,81 @@ async def test_me_lists_exactly_the_contests_the_user_moderates(
     assert await listed(mod_token) == [c]
     async with httpx.AsyncClient(base_url=hub.url) as http:
         assert (await http.get("/api/me")).status_code == 401
+
+
+async def test_a_contests_moderator_sees_that_contest_as_the_jury(
+    hubs: list[Hub], db: Any, hub_problem: tuple[int, str], hub_worker: Any
+) -> None:
+    """A per-contest moderator with a contestant's role gets the jury's view of their contest,
+    not of another: the problems before the start (page, statement, run), the Contest API's
+    jury view and clarification rights, a contestant's submission; not the organisers' pages."""
+    hub = hubs[0]
+    # Both start in an hour: only the jury sees their problems yet.
+    mine, other = [await new_contest(db, hub_problem[0], started_min_ago=-60) for _ in range(2)]
+    mod, _, mod_token = await new_user(hub, db)
+    await db.execute(
+        "INSERT INTO contest_moderators (contest_id, user_id) VALUES ($1, $2)", mine, mod
+    )
+    alice, _, alice_token = await new_user(hub, db)
+    made = {}
+    async with httpx.AsyncClient(base_url=hub.url, headers=bearer(alice_token)) as http:
+        for contest_id in (mine, other):
+            joined = await http.post(f"/api/contests/{contest_id}/register")
+            assert joined.status_code == 201, joined.text
+    alice_name = await db.fetchval("SELECT username FROM users WHERE id = $1", alice)
+    for contest_id in (mine, other):
+        made[contest_id] = await db.fetchval(
+            "INSERT INTO submissions (user_id, contest_id, problem_id, problem_version,"
+            " language, source, status) SELECT $1, $2, id, current_version, 'python3',"
+            " 'print(1)', 'queued' FROM problems WHERE id = $3 RETURNING id",
+            alice,
+            contest_id,
+            hub_problem[0],
+        )
+    async with httpx.AsyncClient(base_url=hub.url, headers=bearer(mod_token)) as http:
+        for contest_id, jury in ((mine, True), (other, False)):
+            page = await http.get(f"/api/contests/{contest_id}")
+            assert page.status_code == 200, page.text
+            assert [p["label"] for p in page.json()["problems"]] == (["A"] if jury else [])
+            statement = await http.get(f"/api/contests/{contest_id}/problems/A")
+            if jury:
+                assert statement.status_code == 200, statement.text
+                assert "no-store" in statement.headers["cache-control"]  # a preview
+            else:
+                assert_error(statement, 403, "not_started")
+            run = await http.post(
+                f"/api/contests/{contest_id}/problems/A/run",
+                json={"language": "python3", "source": "print(1)", "input": "1 2\n"},
+                timeout=120,
+            )
+            if jury:  # judged on the custom input by the worker
+                assert run.status_code == 200 and run.json()["outputs"] == ["1\n"], run.text
+            else:
+                assert_error(run, 403, "not_started")
+            access = await http.get(f"/api/v4/contests/{contest_id}/access")
+            assert ("admin_clar" in access.json()["capabilities"]) is jury, access.text
+            accounts = await http.get(f"/api/v4/contests/{contest_id}/accounts")
+            assert accounts.status_code == 200, accounts.text
+            # The jury sees everyone's accounts; a caller outside it only its own (none here).
+            assert (alice_name in {a["username"] for a in accounts.json()}) is jury, accounts.text
+            seen = await http.get(f"/api/submissions/{made[contest_id]}")
+            if jury:
+                assert seen.status_code == 200 and seen.json()["source"] == "print(1)", seen.text
+            else:
+                assert_error(seen, 404, "not_found")
+            # A clarification from the jury needs no team; a contestant's is a question.
+            sent = await http.post(
+                f"/api/v4/contests/{contest_id}/clarifications", json={"text": "Read A again."}
+            )
+            assert sent.status_code in (201, 400, 403, 422), sent.text
+            if jury:
+                assert sent.status_code == 201 and sent.json()["from_team_id"] is None, sent.text
+            else:
+                assert sent.status_code != 201 or sent.json()["from_team_id"] is not None
+        # Editing a contest's settings stays the organisers' (a global role): a judge moderates.
+        assert_error(await http.get("/api/organise/contests"), 403, "forbidden")
+        listed = {c["id"]: c for c in (await http.get("/api/contests")).json()["upcoming"]}
+        assert [p["label"] for p in listed[mine]["problems"]] == ["A"]
+        assert listed[other]["problems"] == []
+    async with httpx.AsyncClient(base_url=hub.url, headers=bearer(alice_token)) as http:
+        assert_error(await http.get(f"/api/contests/{mine}/problems/A"), 403, "not_started")

@@ -15,6 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 REPO = Path(__file__).resolve().parent.parent
 _SCHEMAS = Path("shared", "conformance", "ccs-specs", "json-schema")
@@ -35,6 +36,7 @@ def _multiple_of(validator: Any, step: Any, instance: Any, schema: Any) -> Any:
 
 
 _Validator = extend(Draft202012Validator, {"multipleOf": _multiple_of})
+_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 @cache
@@ -45,8 +47,14 @@ def _schemas() -> tuple[Registry, dict[str, dict[str, Any]]]:
     resources = []
     for path in sorted(SCHEMA_DIR.glob("*.json")):
         schema = json.loads(path.read_text(encoding="utf-8"))
+        # Without its "$schema", a schema reached through a $ref is checked by this module's
+        # validator too: with it, jsonschema picks the stock 2020-12 class there, whose float
+        # multipleOf fails 0.051 (a judgement's max_run_time) inside judgements.json.
+        if schema.pop("$schema", _DIALECT) != _DIALECT:
+            raise AssertionError(f"{path}: not a JSON Schema 2020-12 schema")
         by_name[path.stem] = schema
-        resources.append((schema["$id"], Resource.from_contents(schema)))
+        resource = Resource.from_contents(schema, default_specification=DRAFT202012)
+        resources.append((schema["$id"], resource))
     return Registry().with_resources(resources), by_name
 
 

@@ -134,3 +134,25 @@ def test_the_schemas_are_the_draft_version_and_catch_mistakes() -> None:
         validate("scoreboard", board)  # score.time must be there, even as null
     row["score"] = {**row["score"], "time": None}  # type: ignore[dict-item]
     validate("scoreboard", board)
+
+
+@pytest.mark.parametrize("max_run_time", [0.043, 0.051, 0.057, 1.013])
+def test_milliseconds_pass_the_schemas_also_through_a_reference(max_run_time: float) -> None:
+    """``multipleOf: 0.001`` holds for every whole millisecond, in judgement.json and in
+    judgements.json, which reaches it through a $ref (binary floats fail 0.051 / 0.001); a
+    finer time still fails there."""
+    judgement = {
+        "id": "1-1",
+        "submission_id": "1",
+        "judgement_type_id": "AC",
+        "current": True,
+        "start_time": "2026-12-06T18:52:53.439Z",
+        "start_contest_time": "0:01:02.516",
+        "end_time": "2026-12-06T18:52:53.731Z",
+        "end_contest_time": "0:01:02.807",
+        "max_run_time": max_run_time,
+    }
+    validate("judgement", judgement)
+    validate("judgements", [judgement])
+    with pytest.raises(AssertionError, match="max_run_time"):
+        validate("judgements", [{**judgement, "max_run_time": max_run_time + 0.0005}])

@@ -215,6 +215,11 @@ class SandboxSession:
             return
         self._closed = True
         try:
+            # A thread still blocked reading this socket (a judging handed back mid-exchange)
+            # wakes only on a shutdown, not on close(); while it reads, the attach stays open
+            # and Docker's removal of the container waited over a minute for it.
+            with contextlib.suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RDWR)
             self._sock.close()
         finally:
             with contextlib.suppress(docker.errors.NotFound):

@@ -17,7 +17,7 @@ lint: setup
 	$(VENV)/lint-imports
 
 test: lint
-	$(VENV)/pytest -q --durations=25
+	$(VENV)/pytest -q --durations=40
 
 # The browser's wire types (web/src/protocol.ts) from the msgspec Structs (arena/protocol/web.py).
 protocol:

@@ -25,14 +25,14 @@ class Hub(msgspec.Struct):
     process: Any
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
 def start_hub(env: dict[str, str], log: Path) -> Hub:
-    port = _free_port()
+    port = free_port()
     with log.open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "arena", "hub", "--port", str(port)],

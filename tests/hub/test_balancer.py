@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,15 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from hub_support import Hub
+from hub_support import Hub, free_port
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _loopback_config(hub: Hub, port: int, stats_port: int) -> str:
@@ -40,9 +33,9 @@ def _loopback_config(hub: Hub, port: int, stats_port: int) -> str:
 def balancer(hubs: list[Hub], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tool = shutil.which("haproxy")
     assert tool is not None, "haproxy is missing: scripts/setup.sh installs it"
-    port = _free_port()
+    port = free_port()
     config = tmp_path_factory.mktemp("haproxy") / "haproxy.cfg"
-    config.write_text(_loopback_config(hubs[0], port, _free_port()))
+    config.write_text(_loopback_config(hubs[0], port, free_port()))
     process = subprocess.Popen([tool, "-db", "-f", str(config)], stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

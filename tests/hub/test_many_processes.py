@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
-from hub_support import _free_port, bearer, new_contest, new_user
+from hub_support import bearer, free_port, new_contest, new_user
 from pipeline_support import die_with_parent
 
 pytestmark = pytest.mark.sandbox
@@ -36,7 +36,7 @@ class Shared:
 
 @pytest.fixture
 def shared_port(hub_env: dict[str, str], tmp_path: Path) -> Iterator[Shared]:
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "hubs.log"
     with log.open("ab") as out:
         process = subprocess.Popen(

@@ -8,7 +8,6 @@ import io
 import json
 import logging
 import os
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import docker
 import httpx
 import pytest
 import websockets
-from hub_support import Hub, bearer, new_contest, new_user, start_hub, stop_process
+from hub_support import Hub, bearer, free_port, new_contest, new_user, start_hub, stop_process
 from pipeline_support import kill_worker, start_worker
 from prometheus_client import REGISTRY, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
@@ -194,12 +193,6 @@ def test_warm_pool_gauges(settings: Settings) -> None:
         client.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.sandbox
 async def test_worker_metrics_after_a_judging(
     obs_env: dict[str, str],
@@ -208,7 +201,7 @@ async def test_worker_metrics_after_a_judging(
     hub_problem: tuple[int, str],
     tmp_path: Path,
 ) -> None:
-    port = _free_port()
+    port = free_port()
     worker = start_worker(dict(obs_env, ARENA_WORKER_METRICS_PORT=str(port)), tmp_path / "w.log")
     try:
         _, _, token = await new_user(obs_hub, db)

@@ -53,6 +53,7 @@ def start_hub(env: dict[str, str], log: Path) -> Hub:
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
+    stop_process(process)  # not left running for the rest of the session
     raise AssertionError(f"hub did not start: {log.read_text()[-3000:]}")
 
 

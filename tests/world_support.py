@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,34 +50,38 @@ def _redis_server(log: Path) -> tuple[subprocess.Popen[bytes], int]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
+    except BaseException:
+        _stop_server(process)
+        raise
     finally:
         client.close()
 
 
+def _stop_server(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait()
+
+
 @asynccontextmanager
 async def own_world(base_env: dict[str, str], tmp: Path) -> AsyncIterator[World]:
-    """``base_env``'s settings, with the world's database, Redis and blob store."""
-    server, port = _redis_server(tmp / "redis.log")
-    try:
-        async with fresh_database() as url:
-            env = {
-                **base_env,
-                "ARENA_DATABASE_URL": url,
-                "ARENA_REDIS_URL": f"redis://127.0.0.1:{port}/0",
-                "ARENA_BLOB_DIR": str(tmp / "blobs"),
-            }
-            db = await asyncpg.create_pool(url, min_size=1, max_size=4)
-            hub = start_hub(env, tmp / "hub.log")
-            worker = start_worker(env, tmp / "worker.log")
-            try:
-                yield World(env=env, db=db, hub=hub)
-            finally:
-                kill_worker(worker)
-                stop_process(hub.process)
-                await db.close()
-    finally:
-        server.terminate()
-        server.wait()
+    """``base_env``'s settings, with the world's database, Redis and blob store. Each part is
+    undone however the test or a later part's start ends (in reverse order)."""
+    async with AsyncExitStack() as stack:
+        server, port = _redis_server(tmp / "redis.log")
+        stack.callback(_stop_server, server)
+        url = await stack.enter_async_context(fresh_database())
+        env = {
+            **base_env,
+            "ARENA_DATABASE_URL": url,
+            "ARENA_REDIS_URL": f"redis://127.0.0.1:{port}/0",
+            "ARENA_BLOB_DIR": str(tmp / "blobs"),
+        }
+        db = await asyncpg.create_pool(url, min_size=1, max_size=4)
+        stack.push_async_callback(db.close)
+        hub = start_hub(env, tmp / "hub.log")
+        stack.callback(stop_process, hub.process)
+        stack.callback(kill_worker, start_worker(env, tmp / "worker.log"))
+        yield World(env=env, db=db, hub=hub)
 
 
 async def import_aplusb(world: World, root: Path) -> tuple[int, str]:

@@ -105,9 +105,9 @@ async def register(request: Request) -> Response:
             invited = invited or await teams.team_of_code(conn, info.id, body.join_code)
     if not invited:
         await views.require_visible(state, info, user)
-    # Private: the organisers register teams; the ones inside are registered already.
-    jury = await moderators.moderates(state, info.id, user)  # may name hidden groups
-    private = info.visibility == "private" and not jury and not invited
+    # Private: the organisers register teams; the ones inside are registered already. Not a
+    # contest's own judge either: they would compete seeing its problems and jury board early.
+    private = info.visibility == "private" and not auth.is_moderator(user) and not invited
     if private and not await participants.is_registered(state, info.id, user, fresh=True):
         raise ApiError(403, "invite_only", "the organisers register teams for this contest")
     at = views.now()
@@ -120,6 +120,7 @@ async def register(request: Request) -> Response:
         raise ApiError(409, "registration_closed", f"registration opens at {opens}")
     if info.registration_end is not None and at > info.registration_end:
         raise ApiError(409, "registration_closed", "registration for this contest has closed")
+    jury = await moderators.moderates(state, info.id, user)  # may name hidden groups
     async with state.db.acquire() as conn:
         if await participation.is_disqualified(conn, info.id, user.id):
             raise ApiError(403, "disqualified", "you are disqualified from this contest")

@@ -27,7 +27,6 @@ from arena.protocol import (
     SubmitBody,
     UserInfo,
 )
-from arena.storage import moderators as moderator_rows
 from arena.storage import queue, review, submission_views
 from arena.storage.bank import ProblemRow
 from arena.storage.queue import RunJob
@@ -273,26 +272,27 @@ async def get_submission(request: Request) -> Response:
     submission_id = path_int(request, "submission_id")
     async with state.db.acquire() as conn:
         row = await submission_views.submission(conn, submission_id)
-        if row is None:
+    if row is None:
+        raise not_found(f"submission {submission_id}")
+    # No connection is held from here to the next acquire: the lookups below may each take one
+    # (batched), and requests holding one while waiting for another could empty the pool.
+    jury = auth.is_moderator(user) or (
+        row.contest_id is not None and await moderators.moderates(state, row.contest_id, user)
+    )
+    own = row.user_id == user.id or jury
+    if not own and row.contest_id is not None:  # a teammate's submission is the team's
+        own = row.user_id == (await participants.contestant(state, row.contest_id, user)).id
+    if not own:
+        ended = False
+        if row.contest_id is not None:
+            info = await views.contest(state, row.contest_id)
+            at = views.now()
+            # Verdicts of a frozen board stay hidden until the reveal, even after the end.
+            ended = info.over_for_everyone(at) and not info.clock.frozen(at)
+            ended = ended and await views.visible(state, info, user)
+        if not ended:  # others' code stays private during a contest and in practice
             raise not_found(f"submission {submission_id}")
-        # On the connection held (the batched lookup would want a second one).
-        jury = auth.is_moderator(user) or (
-            row.contest_id is not None
-            and await moderator_rows.moderates(conn, row.contest_id, user.id, user.role)
-        )
-        own = row.user_id == user.id or jury
-        if not own and row.contest_id is not None:  # a teammate's submission is the team's
-            own = row.user_id == (await participants.contestant(state, row.contest_id, user)).id
-        if not own:
-            ended = False
-            if row.contest_id is not None:
-                info = await views.contest(state, row.contest_id)
-                at = views.now()
-                # Verdicts of a frozen board stay hidden until the reveal, even after the end.
-                ended = info.over_for_everyone(at) and not info.clock.frozen(at)
-                ended = ended and await views.visible(state, info, user)
-            if not ended:  # others' code stays private during a contest and in practice
-                raise not_found(f"submission {submission_id}")
+    async with state.db.acquire() as conn:
         # After the end and the reveal, an accepted solution its author shares shows its code.
         shared = not own and await review.is_shared(conn, submission_id)
         tests = await submission_views.test_results(conn, submission_id, row.attempt)

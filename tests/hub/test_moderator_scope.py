@@ -303,3 +303,12 @@ async def test_a_contests_moderator_sees_that_contest_as_the_jury(
         assert listed[other]["problems"] == []
     async with httpx.AsyncClient(base_url=hub.url, headers=bearer(alice_token)) as http:
         assert_error(await http.get(f"/api/contests/{mine}/problems/A"), 403, "not_started")
+    # Made private: the judge still sees it, but may not enter it as a contestant (the
+    # organisers register its teams).
+    await db.execute(
+        "UPDATE contests SET visibility = 'private', public = false WHERE id = $1", mine
+    )
+    async with httpx.AsyncClient(base_url=hub.url, headers=bearer(mod_token)) as http:
+        page = await http.get(f"/api/contests/{mine}")
+        assert page.status_code == 200, page.text
+        assert_error(await http.post(f"/api/contests/{mine}/register"), 403, "invite_only")

@@ -138,6 +138,10 @@ async def seed(
     ids = [await _account(conn, redis, a.username, a.role, hashes[a.password]) for a in accounts]
     await register_contestants(conn, contest.contest_id, ids[1:])
     await ranking_cache.rebuild(conn, redis, contest.contest_id)
+    # The restart cleared disqualifications and own time, and the registrations are new: hubs
+    # drop what they remember of who takes part (they would hold it for a few seconds).
+    for user_id in await demo.registered(conn, contest.contest_id):
+        await account_events.participation_changed(redis, contest.contest_id, user_id)
 
     end = start + timedelta(seconds=bank.contest.duration_s)
     return SeedResult(

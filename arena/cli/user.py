@@ -8,13 +8,15 @@ import sys
 from typing import Any
 
 import asyncpg
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from arena.cli import user_admin
 from arena.cli.common import UsageError, connect_db
 from arena.hub.auth import check_registration, password_hasher
 from arena.hub.http import ApiError
 from arena.settings import Settings
-from arena.storage import contest_state, participation, users
+from arena.storage import account_events, contest_state, participation, ranking_cache, users
 
 ROLES = user_admin.ROLES
 
@@ -97,19 +99,46 @@ async def contest_id_for(conn: asyncpg.Connection, ref: str) -> int:
 def run_register(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
 
-    async def job() -> int:
+    async def job() -> tuple[int, str | None]:
         conn = await connect_db(settings.database_url)
         try:
             contest_id = await contest_id_for(conn, args.contest)
-            count = 0
+            registered = []
             for name in args.usernames:
                 found = await users.find_user(conn, name)
                 if found is None:
                     raise UsageError(f"no user {name!r}")
-                count += await participation.register(conn, contest_id, found.info.id)
-            return count
+                if await participation.register(conn, contest_id, found.info.id):
+                    registered.append(found.info.id)
+            return len(registered), await _tell_board_and_hubs(
+                conn, settings, contest_id, registered
+            )
         finally:
             await conn.close()
 
-    print(f"registered {asyncio.run(job())} new contestants")
+    count, warning = asyncio.run(job())
+    print(f"registered {count} new contestants")
+    if warning is not None:
+        print(warning, file=sys.stderr)
     return 0
+
+
+async def _tell_board_and_hubs(
+    conn: asyncpg.Connection, settings: Settings, contest_id: int, user_ids: list[int]
+) -> str | None:
+    """The new rows on the live board (as a registration through the hub puts them), and the
+    hubs told, which remember who takes part for a few seconds. Best effort: the registrations
+    are in Postgres, which the board can always be rebuilt from."""
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        for user_id in user_ids:
+            await ranking_cache.refresh_user(conn, redis, contest_id, user_id)
+            await account_events.participation_changed(redis, contest_id, user_id)
+    except RedisError as exc:
+        return (
+            f"warning: the live board does not show them yet ({exc});"
+            f" run: arena leaderboard rebuild {contest_id}"
+        )
+    finally:
+        await redis.aclose()
+    return None

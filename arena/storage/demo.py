@@ -45,3 +45,10 @@ async def register_all(conn: asyncpg.Connection, contest_id: int, user_ids: list
         "INSERT INTO registrations (contest_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         [(contest_id, user_id) for user_id in user_ids],
     )
+
+
+async def registered(conn: asyncpg.Connection, contest_id: int) -> list[int]:
+    rows = await conn.fetch(
+        "SELECT user_id FROM registrations WHERE contest_id = $1 ORDER BY user_id", contest_id
+    )
+    return [int(r["user_id"]) for r in rows]

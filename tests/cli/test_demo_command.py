@@ -250,8 +250,23 @@ async def test_seed_imports_the_bank_starts_the_contest_and_prints_new_passwords
         )
         old_token = "old-session-of-judge"
         await users.create_session(conn, found["judge"]["id"], old_token, 3600)
-        done = arena(env, "demo", "seed")
+        listening = Redis(port=REDIS_PORT, db=REDIS_DB)
+        pubsub = listening.pubsub()
+        await pubsub.subscribe(keys.LOCAL_CACHE_CHANNEL)
+        await pubsub.get_message(timeout=1)  # the subscription's confirmation
+        try:
+            done = arena(env, "demo", "seed")
+            told = []
+            while (message := await pubsub.get_message(timeout=1)) is not None:
+                told.append(message["data"])
+        finally:
+            await pubsub.aclose()
+            await listening.aclose()
         assert done.returncode == 0, done.stderr
+        # The restart clears disqualifications and own time: the hubs drop what they remembered
+        # of every registration (they would keep it for seconds).
+        for name in ("alice", "bob"):
+            assert f"p:{contest['id']}:{found[name]['id']}".encode() in told, told
         assert await _state(conn) == before
         # New passwords log the old sessions out, in Postgres and in the hubs' cache.
         assert await users.session_user(conn, old_token) is None

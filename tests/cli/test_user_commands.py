@@ -1,16 +1,20 @@
-"""``arena user role|disable|enable|list`` against the real Postgres and Redis."""
+"""``arena user role|disable|enable|list`` and ``arena contest register`` against the real
+Postgres and Redis."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 from cli_support import arena, cli_env
+from pipeline_support import make_world
 from redis.asyncio import Redis
 from support import REDIS_PORT
 
-from arena.storage import keys, users
+from arena.storage import keys, ranking_cache, users
+from arena.storage.blobs import DiskBlobStore
 
 REDIS_DB = 9
 
@@ -136,3 +140,48 @@ async def test_adding_an_existing_user_needs_reset_password_which_ends_sessions(
     )
     assert demoted.returncode == 0, demoted.stderr
     assert await db.fetchval("SELECT role::text FROM users WHERE id = $1", user_id) == "contestant"
+
+
+async def test_contest_register_puts_the_rows_on_the_board_and_tells_the_hubs(
+    db: Any, database_url: str, tmp_path: Path
+) -> None:
+    """``arena contest register``: the new contestants show on the live board at once and the
+    hubs drop what they remember of them, as a registration through the hub does; a second run
+    registers nobody and tells nobody; an unknown name is refused."""
+    env = _env(database_url)
+    async with db.acquire() as conn:
+        world = await make_world(conn, DiskBlobStore(tmp_path / "b"), tmp_path / "p", users=1)
+    redis = Redis(port=REDIS_PORT, db=REDIS_DB)
+    pubsub = redis.pubsub()
+    try:
+        async with db.acquire() as conn:
+            await ranking_cache.rebuild(conn, redis, world.contest_id)
+        names = [f"reg{uuid.uuid4().hex[:8]}" for _ in range(2)]
+        ids = [
+            await db.fetchval(
+                "INSERT INTO users (username, password_hash) VALUES ($1, 'x') RETURNING id", name
+            )
+            for name in names
+        ]
+        await pubsub.subscribe(keys.LOCAL_CACHE_CHANNEL)
+        await pubsub.get_message(timeout=1)  # the subscription's confirmation
+
+        done = arena(env, "contest", "register", str(world.contest_id), *names)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "registered 2 new contestants"
+        rows, total = await ranking_cache.read_page(redis, world.contest_id, "jury", 0, 100)
+        assert total == 3 and {r.username for r in rows} >= set(names), rows
+        told = [await pubsub.get_message(timeout=5) for _ in ids]
+        assert sorted(m["data"] for m in told if m) == sorted(
+            f"p:{world.contest_id}:{user_id}".encode() for user_id in ids
+        )
+
+        again = arena(env, "contest", "register", str(world.contest_id), names[0])
+        assert again.returncode == 0 and again.stdout.strip() == "registered 0 new contestants"
+        assert await pubsub.get_message(timeout=1) is None
+
+        unknown = arena(env, "contest", "register", str(world.contest_id), "nobody-here")
+        assert unknown.returncode == 2 and "no user 'nobody-here'" in unknown.stderr
+    finally:
+        await pubsub.aclose()
+        await redis.aclose()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import asyncpg
 from arq.connections import ArqRedis
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from arena.languages import CodeStubs, LanguageError, LanguageTable
 from arena.settings import Settings
@@ -27,6 +32,22 @@ async def connect_db(url: str) -> asyncpg.Connection:
         return await asyncpg.connect(url)
     except (OSError, asyncpg.PostgresError) as exc:
         raise UsageError(f"cannot connect to the database ({url}): {exc}") from exc
+
+
+async def redis_best_effort(
+    settings: Settings, work: Callable[[Any], Awaitable[None]]
+) -> Exception | None:
+    """Runs ``work`` on a Redis connection of its own, after a command's change is in Postgres
+    (the caches and the hubs are told): a Redis failure is returned, not raised, so the command
+    can say what it left undone instead of failing after its change was made."""
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        await work(redis)
+    except (RedisError, OSError) as exc:
+        return exc
+    finally:
+        await redis.aclose()
+    return None
 
 
 async def connect_queue(url: str) -> ArqRedis:

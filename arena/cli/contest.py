@@ -9,9 +9,8 @@ from typing import Any
 
 import asyncpg
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
-from arena.cli.common import UsageError, code_stubs
+from arena.cli.common import UsageError, code_stubs, redis_best_effort
 from arena.cli.contest_export import add_export
 from arena.cli.contest_plagiarism import add_plagiarism
 from arena.cli.problem import run_with_database
@@ -108,17 +107,19 @@ async def _refresh_board(
 ) -> str:
     """The ranking cache, once built, holds no row for a new team without submissions and the
     old name of a renamed one: it is rebuilt now (best effort: the import is done)."""
-    redis = Redis.from_url(settings.redis_url)
     teams = [] if result.teams is None else result.teams.registrations
-    try:
+    rows = 0
+
+    async def rebuild(redis: Redis) -> None:
+        nonlocal rows
         rows = await ranking_cache.rebuild_for_teams(conn, redis, result.contest_id, teams)
-    except RedisError as exc:
+
+    failed = await redis_best_effort(settings, rebuild)
+    if failed is not None:
         return (
-            f"warning: could not rebuild the ranking ({exc});"
+            f"warning: could not rebuild the ranking ({failed});"
             f" run arena leaderboard rebuild {result.contest_id}"
         )
-    finally:
-        await redis.aclose()
     return f"ranking rebuilt: {rows} contestants"
 
 
@@ -126,18 +127,18 @@ async def _tell_hubs(settings: Settings, contest_id: int, teams: TeamsImported) 
     """Hubs cache sessions and who takes part: a changed password or role ends the sessions
     there too, and the teams written are read again (best effort: the import is done; without
     Redis the caches let them go within minutes)."""
-    redis = Redis.from_url(settings.redis_url)
-    try:
+
+    async def tell(redis: Redis) -> None:
         await account_events.end_sessions(redis, teams.ended_sessions)
         for user_id in teams.changed_users:
             await account_events.account_changed(redis, user_id)
         for user_id in teams.participants:
             await account_events.participation_changed(redis, contest_id, user_id)
-    except RedisError as exc:
+
+    failed = await redis_best_effort(settings, tell)
+    if failed is not None:
         changed = len(teams.changed_users)
-        return f"warning: could not tell the hubs that {changed} accounts changed: {exc}"
-    finally:
-        await redis.aclose()
+        return f"warning: could not tell the hubs that {changed} accounts changed: {failed}"
     return (
         f"hubs told: {len(teams.changed_users)} accounts changed (their sessions ended),"
         f" {len(teams.participants)} contestants to read again"

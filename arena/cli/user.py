@@ -9,10 +9,9 @@ from typing import Any
 
 import asyncpg
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from arena.cli import user_admin
-from arena.cli.common import UsageError, connect_db
+from arena.cli.common import UsageError, connect_db, redis_best_effort
 from arena.hub.auth import check_registration, password_hasher
 from arena.hub.http import ApiError
 from arena.settings import Settings
@@ -129,16 +128,16 @@ async def _tell_board_and_hubs(
     """The new rows on the live board (as a registration through the hub puts them), and the
     hubs told, which remember who takes part for a few seconds. Best effort: the registrations
     are in Postgres, which the board can always be rebuilt from."""
-    redis = Redis.from_url(settings.redis_url)
-    try:
+
+    async def tell(redis: Redis) -> None:
         for user_id in user_ids:
             await ranking_cache.refresh_user(conn, redis, contest_id, user_id)
             await account_events.participation_changed(redis, contest_id, user_id)
-    except RedisError as exc:
-        return (
-            f"warning: the live board does not show them yet ({exc});"
-            f" run: arena leaderboard rebuild {contest_id}"
-        )
-    finally:
-        await redis.aclose()
-    return None
+
+    failed = await redis_best_effort(settings, tell)
+    if failed is None:
+        return None
+    return (
+        f"warning: the live board does not show them yet ({failed});"
+        f" run: arena leaderboard rebuild {contest_id}"
+    )

@@ -16,9 +16,8 @@ from typing import Any
 import asyncpg
 import msgspec
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
-from arena.cli.common import UsageError, connect_db
+from arena.cli.common import UsageError, connect_db, redis_best_effort
 from arena.protocol import UserInfo, json_encoder
 from arena.settings import Settings
 from arena.storage import account_events, users
@@ -59,20 +58,20 @@ async def notify_hubs(
 ) -> None:
     """On every hub: ``ended`` sessions logged out, ``live`` ones given ``user`` (the new
     role), and the account's open sockets closed."""
-    redis = Redis.from_url(settings.redis_url)
-    try:
+
+    async def tell(redis: Redis) -> None:
         await account_events.end_sessions(redis, ended)
         if user is not None:
             await account_events.recache(redis, live, user)
         await account_events.account_changed(redis, user_id)
-    except (RedisError, OSError) as exc:
+
+    failed = await redis_best_effort(settings, tell)
+    if failed is not None:
         print(
-            f"arena: warning: Redis unreachable ({exc}); hubs may use the old account data"
+            f"arena: warning: Redis unreachable ({failed}); hubs may use the old account data"
             f" for up to {SESSION_CACHE_S} s",
             file=sys.stderr,
         )
-    finally:
-        await redis.aclose()
 
 
 def run_role(args: argparse.Namespace) -> int:

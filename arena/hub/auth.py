@@ -162,5 +162,13 @@ async def require_admin(state: HubState, conn: HTTPConnection, refusal: str) -> 
     return user
 
 
+async def require_moderator(state: HubState, conn: HTTPConnection, refusal: str) -> UserInfo:
+    """The logged-in admin or global moderator; anyone else gets a 403 saying ``refusal``."""
+    user = await require_user(state, conn)
+    if not is_moderator(user):
+        raise ApiError(403, "forbidden", refusal)
+    return user
+
+
 def is_moderator(user: UserInfo | None) -> bool:
     return user is not None and user.role in ("moderator", "admin")

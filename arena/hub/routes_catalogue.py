@@ -28,9 +28,7 @@ async def _admin(state: HubState, request: Request) -> UserInfo:
 
 async def catalogue(request: Request) -> Response:
     state = hub_state(request)
-    user = await auth.require_user(state, request)
-    if not auth.is_moderator(user):
-        raise ApiError(403, "forbidden", "for admins and moderators")
+    await auth.require_moderator(state, request, "for admins and moderators")
     async with state.db.acquire() as conn:
         return json(await _catalogue(conn))
 

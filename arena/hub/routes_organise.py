@@ -74,9 +74,7 @@ async def changed(state: HubState, contest_id: int, reason: str) -> None:
 
 async def list_contests(request: Request) -> Response:
     state = hub_state(request)
-    user = await auth.require_user(state, request)
-    if not auth.is_moderator(user):
-        raise ApiError(403, "forbidden", "for admins and moderators")
+    user = await auth.require_moderator(state, request, "for admins and moderators")
     async with state.db.acquire() as conn:
         ids = await contest_edit.editable_ids(conn, user.id, admin=user.role == "admin")
         loaded = [await contest_edit.load(conn, i) for i in ids]

@@ -24,10 +24,7 @@ from arena.storage.queue import enqueue_plagiarism
 
 
 async def _moderator(state: HubState, request: Request) -> UserInfo:
-    user = await auth.require_user(state, request)
-    if not auth.is_moderator(user):
-        raise ApiError(403, "forbidden", "plagiarism checks are for moderators")
-    return user
+    return await auth.require_moderator(state, request, "plagiarism checks are for moderators")
 
 
 def run_view(row: plagiarism.RunRow) -> PlagiarismRun:

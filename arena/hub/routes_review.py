@@ -79,9 +79,7 @@ async def contest_editorial(request: Request) -> Response:
 
 async def put_editorial(request: Request) -> Response:
     state = hub_state(request)
-    user = await auth.require_user(state, request)
-    if not auth.is_moderator(user):
-        raise ApiError(403, "forbidden", "editorials are written by moderators")
+    user = await auth.require_moderator(state, request, "editorials are written by moderators")
     slug = request.path_params["slug"]
     problem_id = await _problem_id(state, slug)
     body = await read_body(request, EditorialBody, review.MAX_EDITORIAL_BYTES + 1024)

@@ -62,7 +62,7 @@ async def update_team(request: Request) -> Response:
                 group_ids=group_ids,
             )
         except teams.TeamError as exc:
-            status = 409 if "final results" in str(exc) or "already" in str(exc) else 422
+            status = 409 if isinstance(exc, teams.TeamConflict) else 422
             raise ApiError(status, "refused", str(exc)) from None
         if made is None:
             raise not_found(f"team {team_user} of contest {contest_id}")

@@ -37,7 +37,7 @@ async def update_team(
         if found is None or await teams.contestant_of(conn, contest_id, team_user) != team_user:
             return None
         if found["final"]:
-            raise teams.TeamError(
+            raise teams.TeamConflict(
                 "the contest's final results are published with this team as it is: it cannot"
                 " be changed now"
             )

@@ -19,6 +19,11 @@ class TeamError(ValueError):
     """A team change that cannot be made as asked; the message says why."""
 
 
+class TeamConflict(TeamError):
+    """Refused by the state things are in (a name taken, a member elsewhere, results final),
+    not by what was asked: an HTTP 409 where the rest are a 422."""
+
+
 class Organization(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     external_id: str
@@ -107,7 +112,7 @@ async def create_team(
         leader_id,
     )
     if other is not None and other != leader_id:
-        raise TeamError("you are already a member of another team in this contest")
+        raise TeamConflict("you are already a member of another team in this contest")
     taken = await conn.fetchval(
         "SELECT true FROM teams WHERE contest_id = $1 AND lower(name) = lower($2)"
         " AND user_id <> $3",
@@ -116,7 +121,7 @@ async def create_team(
         leader_id,
     )
     if taken:
-        raise TeamError(f"a team named {name!r} is already registered")
+        raise TeamConflict(f"a team named {name!r} is already registered")
     await _register(conn, contest_id, leader_id)
     await conn.execute(
         "INSERT INTO teams (contest_id, user_id, name, organization_id, external_id, join_code)"
@@ -169,7 +174,7 @@ async def add_member(
             member_id,
         )
         if joined or submitted:
-            raise TeamError("that user already takes part in this contest in another team")
+            raise TeamConflict("that user already takes part in this contest in another team")
         await conn.execute(
             "DELETE FROM registrations WHERE contest_id = $1 AND user_id = $2",
             contest_id,

@@ -65,6 +65,12 @@ export function toast(text: string, kind: "info" | "error" | "announcement" = "i
   setTimeout(() => item.remove(), kind === "announcement" ? 15000 : 6000);
 }
 
+/** What went wrong, in words (an API error's message, or anything thrown). */
+export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** A failure told as an error toast. */
+export const toastError = (err: unknown): void => toast(errorText(err), "error");
+
 export function when(iso: string): string {
   const d = new Date(iso);
   return d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });

@@ -2,7 +2,7 @@
 // with the caller's virtual row) and upsolving (the official and the upsolve boards side by side).
 import { ApiFailure, api } from "../api";
 import { cell } from "../board";
-import { clock, field, h, link, replace, rerun, toast, verdictBadge } from "../dom";
+import { clock, field, h, link, replace, rerun, toast, toastError, verdictBadge } from "../dom";
 import type { BoardRow, ContestView, VirtualView } from "../protocol";
 import { ratingBadge } from "../rating";
 import type { Cleanup } from "./simple";
@@ -52,7 +52,7 @@ async function submitForm(contest: ContestView, send: (problem: string, language
         try {
           onSent(await send(problem.value, language.value, source.value));
         } catch (err) {
-          toast(err instanceof Error ? err.message : String(err), "error");
+          toastError(err);
         }
       },
     },
@@ -103,7 +103,7 @@ export async function virtualPage(app: HTMLElement, cid: number): Promise<Cleanu
             await api.startVirtual(cid);
             rerun();
           } catch (err) {
-            toast(err instanceof Error ? err.message : String(err), "error");
+            toastError(err);
           }
         },
       },

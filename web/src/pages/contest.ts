@@ -1,7 +1,7 @@
 // The contestant's arena: problems, workspace, my submissions, standings, clarifications.
 import { api, moderates, whoami } from "../api";
 import { BoardView } from "../board";
-import { field, h, link, navigate, replace, rerun, toast, verdictBadge, when } from "../dom";
+import { field, h, link, navigate, replace, rerun, toast, toastError, verdictBadge, when } from "../dom";
 import { LiveSocket, stateBadge } from "../live";
 import type { Clarification, ContestEvent, ContestSubmission, ContestView, Snapshot } from "../protocol";
 import { Announcements, ContestHeader } from "./common";
@@ -20,7 +20,7 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
       h("h1", {}, contest.name),
       h("p", {}, "You are not registered for this contest."),
       contest.registration_open
-        ? h("button", { type: "button", class: "primary", onclick: async () => { try { await api.registerFor(cid); navigate(location.pathname); } catch (err) { toast(err instanceof Error ? err.message : String(err), "error"); } } }, "Register")
+        ? h("button", { type: "button", class: "primary", onclick: async () => { try { await api.registerFor(cid); navigate(location.pathname); } catch (err) { toastError(err); } } }, "Register")
         : h("p", { class: "error" }, contest.phase === "ended" ? "Contest has ended." : "Registration is closed."),
       contest.phase === "ended"
         ? h("ul", { class: "review-links" }, contest.problems.map((p) => h("li", {}, link(`/contest/${cid}/review/${encodeURIComponent(p.label)}`, `${p.label}. ${p.title}: editorial and shared solutions`))))
@@ -121,7 +121,7 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
             toast("Question sent to the jury");
             await reloadClarifications();
           } catch (err) {
-            toast(err instanceof Error ? err.message : String(err), "error");
+            toastError(err);
           }
         },
       },
@@ -224,7 +224,7 @@ export async function arenaPage(app: HTMLElement, cid: number, label: string | n
     await Promise.all([reloadMine(), reloadClarifications()]);
   } catch (err) {
     // The page works without these lists; what must not happen is a socket left running.
-    toast(err instanceof Error ? err.message : String(err), "error");
+    toastError(err);
   }
   return cleanup;
 }

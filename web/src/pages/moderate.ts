@@ -3,7 +3,7 @@
 import { api, moderates, whoami } from "../api";
 import { BoardView } from "../board";
 import { statsPanel } from "../charts";
-import { field, h, navigate, replace, toast, verdictBadge } from "../dom";
+import { field, h, navigate, replace, toast, toastError, verdictBadge } from "../dom";
 import { LiveSocket, stateBadge } from "../live";
 import type { Ack, AdminCommand, BoardRow, Clarification, ContestView, ErrorFrame, Leaderboard } from "../protocol";
 import { Announcements, ContestHeader } from "./common";
@@ -161,7 +161,7 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
       toast(done ?? ack.detail);
       return true;
     } catch (err) {
-      toast(err instanceof Error ? err.message : String(err), "error");
+      toastError(err);
       return false;
     }
   };
@@ -385,7 +385,7 @@ export async function moderatePage(app: HTMLElement, cid: number): Promise<Clean
     await Promise.all([reloadQueue(), renderSubs(), renderPeople(), loadStats()]);
   } catch (err) {
     // The console works without these panels; what must not happen is a socket left running.
-    toast(err instanceof Error ? err.message : String(err), "error");
+    toastError(err);
   }
   return cleanup;
 }

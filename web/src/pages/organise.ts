@@ -1,13 +1,13 @@
 // The organisers' pages: the contests one may edit, the contest editor (settings, problems,
 // visibility and invite link, teams, clone, delete), organizations and groups.
 import { api, whoami } from "../api";
-import { field, h, link, navigate, replace, toast, when } from "../dom";
+import { field, h, link, navigate, replace, toast, toastError, when } from "../dom";
 import type { Catalogue, ContestSettings, EditProblem, OrganisedContest, TeamView } from "../protocol";
 import { logoControl } from "./org_logo";
 import { teamEditor } from "./teams";
 import type { Cleanup } from "./simple";
 
-const fail = (err: unknown) => toast(err instanceof Error ? err.message : String(err), "error");
+const fail = toastError;
 
 /** An ISO time as the value of a datetime-local input (the browser's time zone). */
 function localValue(iso: string | null): string {

@@ -1,11 +1,11 @@
 // Admins edit a live problem's metadata (title, difficulty, tags, credits, statement languages) in place: no new
 // package version, audited by the hub; the bank and the statement show the edit at once.
 import { call } from "../api";
-import { field, h, replace, toast } from "../dom";
+import { errorText, field, h, replace, toast } from "../dom";
 import type { ProblemMeta, ProblemMetaBody } from "../protocol";
 
 const DIFFICULTIES = ["easy", "medium", "hard"];
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+const message = errorText;
 
 /** The "Live problems" section of /organise/problems: a table and an editor for one row. */
 export function problemMetaSection(): { el: HTMLElement; load: () => Promise<void> } {

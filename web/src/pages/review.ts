@@ -1,7 +1,7 @@
 // After a contest: its editorials and shared solutions; for moderators, the editorial editor
 // and the plagiarism report (pairs side by side, matched regions highlighted).
 import { call, whoami } from "../api";
-import { field, h, link, replace, toast, when } from "../dom";
+import { errorText, field, h, link, replace, toast, when } from "../dom";
 import { typeset } from "../math";
 import type { ContestView, Editorial, PlagiarismPair, PlagiarismReport, PlagiarismRun, PlagiarismRuns, Sharing, SolutionList } from "../protocol";
 import type { Cleanup } from "./simple";
@@ -9,7 +9,7 @@ import type { Cleanup } from "./simple";
 const editorialOf = (cid: number, label: string) => call<Editorial>("GET", `/api/contests/${cid}/problems/${encodeURIComponent(label)}/editorial`);
 const solutionsOf = (cid: number, label: string, page: number) => call<SolutionList>("GET", `/api/contests/${cid}/problems/${encodeURIComponent(label)}/solutions?page=${page}`);
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const message = errorText;
 
 /** /contest/{id}/review/{label}: the editorial, then the shared solutions. */
 export async function reviewPage(app: HTMLElement, cid: number, label: string): Promise<Cleanup> {

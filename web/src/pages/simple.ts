@@ -1,7 +1,7 @@
 // The plain pages: log in / register, the problem bank, a bank problem, contests, the profile.
 import { api, moderates, setUser, whoami } from "../api";
 import { lineChart } from "../charts";
-import { field, h, link, navigate, replace, toast, verdictBadge, when } from "../dom";
+import { field, h, link, navigate, replace, toast, toastError, verdictBadge, when } from "../dom";
 import type { ContestView } from "../protocol";
 import { ratingSection } from "../rating";
 
@@ -155,7 +155,7 @@ export async function contestsPage(app: HTMLElement): Promise<Cleanup> {
                 toast(`Registered for ${c.name}`);
                 navigate(c.phase === "running" ? `/contest/${c.id}` : "/contests");
               } catch (err) {
-                toast(err instanceof Error ? err.message : String(err), "error");
+                toastError(err);
               }
             },
           },

@@ -2,11 +2,11 @@
 // with its organization and groups, or join one with its code), the team panel of the contest
 // page (the join code a member passes on), and an organiser's change to a team in the editor.
 import { api, whoami } from "../api";
-import { field, h, navigate, replace, toast } from "../dom";
+import { field, h, navigate, replace, toast, toastError } from "../dom";
 import type { Catalogue, TeamView } from "../protocol";
 import type { Cleanup } from "./simple";
 
-const fail = (err: unknown) => toast(err instanceof Error ? err.message : String(err), "error");
+const fail = toastError;
 
 /** An organization choice (none first) and a groups multi-select, from a catalogue. */
 function catalogueControls(catalogue: Catalogue, organization: string | null, groups: string[]): [HTMLSelectElement, HTMLSelectElement] {

@@ -17,7 +17,7 @@ lint: setup
 	$(VENV)/lint-imports
 
 test: lint
-	$(VENV)/pytest -q --durations=40
+	$(VENV)/pytest -q -n 2 --durations=40
 
 # The browser's wire types (web/src/protocol.ts) from the msgspec Structs (arena/protocol/web.py).
 protocol:

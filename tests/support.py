@@ -11,7 +11,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 # Pub/sub channels ignore the database number, so test sessions that run side by side (several
 # checkouts on one machine) each need their own Redis server, not only their own databases.
-REDIS_PORT = int(os.environ.get("ARENA_TEST_REDIS_PORT", "6379"))
+# pytest-xdist's workers (gw0, gw1, …) are such sessions too: the first keeps the base port, the
+# others take their own beside it.
+_BASE_REDIS_PORT = int(os.environ.get("ARENA_TEST_REDIS_PORT", "6379"))
+_XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0")
+REDIS_PORT = _BASE_REDIS_PORT + (1000 + _XDIST_WORKER if _XDIST_WORKER else 0)
 
 
 def redis_url(db: int) -> str:

@@ -18,12 +18,15 @@ import re
 import subprocess
 import time
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 import websockets
+from db_support import fresh_database
 from hub_support import Hub, bearer, new_contest, new_user, start_hub
 from pipeline_support import start_worker
 from redis.asyncio import Redis
@@ -221,11 +224,30 @@ def assert_every_event_once(
     assert stream.seqs == expected, f"{name}: {len(stream.seqs)} events, {len(expected)} expected"
 
 
+@pytest.fixture
+async def own_database() -> AsyncIterator[tuple[str, Any]]:
+    """A database of its own, and a pool on it. The session's hub worker sweeps the session
+    database: a submission here that waits its contestant's turn has no job in that worker's
+    Redis database, so it would be taken as lost and judged there, its events published to the
+    wrong history (the test's sockets never saw that verdict)."""
+    async with fresh_database() as url:
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=4)
+        try:
+            yield url, pool
+        finally:
+            await pool.close()
+
+
 async def test_rolling_upgrade_during_a_contest(
-    hub_env: dict[str, str], db: Any, database_url: str, stop_redis: Redis, tmp_path: Path
+    hub_env: dict[str, str],
+    own_database: tuple[str, Any],
+    stop_redis: Redis,
+    tmp_path: Path,
 ) -> None:
+    database_url, db = own_database
     env = {
         **hub_env,
+        "ARENA_DATABASE_URL": database_url,
         "ARENA_REDIS_URL": redis_url(STOP_REDIS_DB),
         "ARENA_SUBMISSIONS_PER_WINDOW": "100000",
         "ARENA_HUB_DRAIN_S": "1",

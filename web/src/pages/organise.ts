@@ -136,7 +136,8 @@ export async function contestEditorPage(app: HTMLElement, id: number | null): Pr
       "div",
       { class: "grid-2" },
       field("Start", input("start", localValue(s.start), { type: "datetime-local", required: true })),
-      field("Duration (minutes)", input("duration", s.duration_s / 60, { type: "number", min: 1 })),
+      // Any fraction of a minute (kept to the second): a contest can end at an exact time.
+      field("Duration (minutes)", input("duration", s.duration_s / 60, { type: "number", min: 1, step: "any" })),
       field("Freeze before the end (minutes, 0: none)", input("freeze", s.freeze_duration_s / 60, { type: "number", min: 0 })),
       field("Penalty per wrong try (minutes)", input("penalty", s.penalty_minutes, { type: "number", min: 0 })),
       field("Scoring", select("scoring", s.scoring, [["pass-fail", "ICPC (solved, then penalty)"], ["score", "IOI (sum of scores)"]])),

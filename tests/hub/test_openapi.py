@@ -30,7 +30,7 @@ from arena.hub.app import api_endpoints
 
 # Its own Redis database: nothing here consumes the jobs the fuzzer's submissions enqueue.
 FUZZ_REDIS_DB = int(os.environ.get("ARENA_TEST_FUZZ_REDIS_DB", "11"))
-FUZZ_EXAMPLES = int(os.environ.get("ARENA_TEST_FUZZ_EXAMPLES", "30"))
+FUZZ_EXAMPLES = int(os.environ.get("ARENA_TEST_FUZZ_EXAMPLES", "15"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

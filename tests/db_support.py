@@ -28,3 +28,15 @@ async def fresh_database(prefix: str = "arena_test") -> AsyncIterator[str]:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+async def own_database_url() -> AsyncIterator[str]:
+    """A test directory's own session database (its conftest makes this its ``database_url``).
+
+    The hub tests keep workers alive for the whole session, and their sweepers take any queued
+    row of their database every few seconds (one never enqueued, an expired lease, one whose
+    contestant's turn came). Tests that drive such rows by hand, or start workers of their own
+    and count exactly who judged what, must not share that database.
+    """
+    async with fresh_database() as url:
+        yield url

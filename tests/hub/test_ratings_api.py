@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -14,32 +15,40 @@ from arena.rating import Standing, rating_changes, title
 
 
 async def rated_contest(db: Any, problem_id: int, users: list[int], rated: bool = True) -> int:
-    """Ended ten minutes ago; users[i] solves at minute 10 * (i + 1), so users[0] wins."""
-    contest_id: int = await db.fetchval(
-        "INSERT INTO contests (name, start_time, duration_s, rated)"
-        " VALUES ('rated round', now() - interval '70 minutes', 3600, $1) RETURNING id",
-        rated,
-    )
-    await db.execute(
-        "INSERT INTO contest_problems (contest_id, problem_id, label, ordinal)"
-        " VALUES ($1, $2, 'A', 1)",
-        contest_id,
-        problem_id,
-    )
-    for i, user_id in enumerate(users):
-        await db.execute(
-            "INSERT INTO registrations (contest_id, user_id) VALUES ($1, $2)", contest_id, user_id
+    """Ended ten minutes ago; users[i] solves at minute 10 * (i + 1), so users[0] wins. Made in
+    one transaction: the contest has ended when its row appears, and a hub's ticker that
+    finalized it before its registrations and submissions would rate a round without them."""
+    async with contextlib.AsyncExitStack() as stack:
+        # A pool lends a connection; a connection is used as it is.
+        conn = await stack.enter_async_context(db.acquire()) if hasattr(db, "acquire") else db
+        await stack.enter_async_context(conn.transaction())
+        contest_id: int = await conn.fetchval(
+            "INSERT INTO contests (name, start_time, duration_s, rated)"
+            " VALUES ('rated round', now() - interval '70 minutes', 3600, $1) RETURNING id",
+            rated,
         )
-        await db.execute(
-            "INSERT INTO submissions (user_id, contest_id, problem_id, problem_version, language,"
-            " source, status, verdict, submitted_at)"
-            " SELECT $1, $2, $3, 1, 'python3', 'x', 'done', 'AC',"
-            " c.start_time + make_interval(mins => $4) FROM contests c WHERE c.id = $2",
-            user_id,
+        await conn.execute(
+            "INSERT INTO contest_problems (contest_id, problem_id, label, ordinal)"
+            " VALUES ($1, $2, 'A', 1)",
             contest_id,
             problem_id,
-            10 * (i + 1),
         )
+        for i, user_id in enumerate(users):
+            await conn.execute(
+                "INSERT INTO registrations (contest_id, user_id) VALUES ($1, $2)",
+                contest_id,
+                user_id,
+            )
+            await conn.execute(
+                "INSERT INTO submissions (user_id, contest_id, problem_id, problem_version,"
+                " language, source, status, verdict, submitted_at)"
+                " SELECT $1, $2, $3, 1, 'python3', 'x', 'done', 'AC',"
+                " c.start_time + make_interval(mins => $4) FROM contests c WHERE c.id = $2",
+                user_id,
+                contest_id,
+                problem_id,
+                10 * (i + 1),
+            )
     return contest_id
 
 

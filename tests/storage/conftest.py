@@ -1,4 +1,5 @@
-"""Storage test fixtures: a blob store in tmp_path, a connection to the test database."""
+"""Storage test fixtures: a blob store in tmp_path, a connection to the storage tests' own
+database (db_support.own_database_url says why they need one)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from db_support import own_database_url
 
 from arena.storage.blobs import DiskBlobStore
+
+database_url = pytest.fixture(scope="session", name="database_url")(own_database_url)
 
 
 @pytest.fixture

@@ -8,6 +8,9 @@ import time
 import uuid
 from typing import Any
 
+# A held contest's extension: its end is a day away until ``finalized`` takes it off.
+HOLD_S = 86_400
+
 
 async def past_contest(
     db: Any,
@@ -19,18 +22,21 @@ async def past_contest(
     freeze_duration_s: int = 0,
     rated: bool = True,
     scoring: str = "pass-fail",
+    held: bool = False,
 ) -> int:
     """A one-problem contest (label A) that ended ``ended_min_ago`` minutes ago (negative:
-    still running); the name gets a random suffix."""
+    still running); the name gets a random suffix. ``held``: extended until ``finalized`` (a
+    hub's ticker would otherwise finalize it before the test's rows are written)."""
     contest_id: int = await db.fetchval(
-        "INSERT INTO contests (name, start_time, duration_s, freeze_duration_s, rated, scoring)"
-        " VALUES ($1, now() - make_interval(mins => $2), $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO contests (name, start_time, duration_s, freeze_duration_s, rated, scoring,"
+        " extra_s) VALUES ($1, now() - make_interval(mins => $2), $3, $4, $5, $6, $7) RETURNING id",
         f"{name} {uuid.uuid4().hex[:4]}",
         duration_min + ended_min_ago,
         duration_min * 60,
         freeze_duration_s,
         rated,
         scoring,
+        HOLD_S if held else 0,
     )
     await db.execute(
         "INSERT INTO contest_problems (contest_id, problem_id, label, ordinal)"
@@ -78,7 +84,11 @@ async def judged(
 
 
 async def finalized(db: Any, contest_id: int) -> None:
-    """Until a hub has finalized the contest (its ticker does so after the end)."""
+    """Until a hub has finalized the contest (its ticker does so after the end), a held one
+    released first."""
+    await db.execute(
+        "UPDATE contests SET extra_s = 0 WHERE id = $1 AND extra_s = $2", contest_id, HOLD_S
+    )
     deadline = time.monotonic() + 30
     while not await db.fetchval("SELECT finalized_at FROM contests WHERE id = $1", contest_id):
         assert time.monotonic() < deadline, "the hub never finalized the contest"

@@ -58,7 +58,7 @@ async def test_upsolving_opens_after_the_end_and_reveal_and_never_changes_result
         accepted = await http.post(f"/api/contests/{frozen}/upsolve", json=submit)
         assert accepted.status_code == 202, accepted.text
 
-        contest_id = await past_contest(db, hub_problem[0], ended_min_ago=5)
+        contest_id = await past_contest(db, hub_problem[0], ended_min_ago=5, held=True)
         await judged_row(db, contest_id, winner, "AC", 10)
         await judged_row(db, contest_id, loser, "WA", 20)
         await finalized(db, contest_id)
@@ -108,7 +108,7 @@ async def test_virtual_board_replays_the_contest_and_never_changes_results(
     async with httpx.AsyncClient(base_url=hub.url, headers=bearer(token)) as http:
         running = await past_contest(db, hub_problem[0], ended_min_ago=-30)
         assert_error(await http.post(f"/api/contests/{running}/virtual"), 403, "not_over")
-        contest_id = await past_contest(db, hub_problem[0], ended_min_ago=10)
+        contest_id = await past_contest(db, hub_problem[0], ended_min_ago=10, held=True)
         await judged_row(db, contest_id, early, "AC", 5)
         await judged_row(db, contest_id, late, "WA", 50)
         await judged_row(db, contest_id, late, "AC", 60)

@@ -37,7 +37,9 @@ async def test_virtual_contest_page_replays_the_board_and_upsolve_page_shows_bot
     db = await asyncpg.connect(database_url)
     try:
         early, late, (me, name, _) = [await new_user(hubs[0], db) for _ in range(3)]
-        contest_id = await past_contest(db, bank_problems[0].problem_id, ended_min_ago=10)
+        contest_id = await past_contest(
+            db, bank_problems[0].problem_id, ended_min_ago=10, held=True
+        )
         await judged(db, contest_id, early[0], "WA", 3)
         await judged(db, contest_id, early[0], "AC", 5)
         await judged(db, contest_id, late[0], "AC", 60)

@@ -30,6 +30,17 @@ async def fresh_database(prefix: str = "arena_test") -> AsyncIterator[str]:
         await admin.close()
 
 
+@asynccontextmanager
+async def fresh_pool() -> AsyncIterator[tuple[str, asyncpg.Pool]]:
+    """A new database (``fresh_database``) and a pool on it, closed before the database goes."""
+    async with fresh_database() as url:
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=4)
+        try:
+            yield url, pool
+        finally:
+            await pool.close()
+
+
 async def own_database_url() -> AsyncIterator[str]:
     """A test directory's own session database (its conftest makes this its ``database_url``).
 

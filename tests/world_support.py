@@ -12,10 +12,9 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import msgspec
 import redis
-from db_support import fresh_database
+from db_support import fresh_pool
 from hub_support import Hub, free_port, start_hub, stop_process
 from pipeline_support import die_with_parent, kill_worker, start_worker
 from support import code_stubs, make_problem
@@ -69,15 +68,13 @@ async def own_world(base_env: dict[str, str], tmp: Path) -> AsyncIterator[World]
     async with AsyncExitStack() as stack:
         server, port = _redis_server(tmp / "redis.log")
         stack.callback(_stop_server, server)
-        url = await stack.enter_async_context(fresh_database())
+        url, db = await stack.enter_async_context(fresh_pool())
         env = {
             **base_env,
             "ARENA_DATABASE_URL": url,
             "ARENA_REDIS_URL": f"redis://127.0.0.1:{port}/0",
             "ARENA_BLOB_DIR": str(tmp / "blobs"),
         }
-        db = await asyncpg.create_pool(url, min_size=1, max_size=4)
-        stack.push_async_callback(db.close)
         hub = start_hub(env, tmp / "hub.log")
         stack.callback(stop_process, hub.process)
         stack.callback(kill_worker, start_worker(env, tmp / "worker.log"))

@@ -22,11 +22,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 import websockets
-from db_support import fresh_database
+from db_support import fresh_pool
 from hub_support import Hub, bearer, new_contest, new_user, start_hub
 from pipeline_support import start_worker
 from redis.asyncio import Redis
@@ -230,12 +229,8 @@ async def own_database() -> AsyncIterator[tuple[str, Any]]:
     database: a submission here that waits its contestant's turn has no job in that worker's
     Redis database, so it would be taken as lost and judged there, its events published to the
     wrong history (the test's sockets never saw that verdict)."""
-    async with fresh_database() as url:
-        pool = await asyncpg.create_pool(url, min_size=1, max_size=4)
-        try:
-            yield url, pool
-        finally:
-            await pool.close()
+    async with fresh_pool() as made:
+        yield made
 
 
 async def test_rolling_upgrade_during_a_contest(

@@ -264,3 +264,21 @@ async def test_bad_visibility_is_refused(
         _settings(hub_problem[1], visibility=visibility),
     )
     assert_error(made, 422, "refused")
+
+
+async def test_a_duration_is_kept_to_the_second_within_its_bounds(
+    hubs: list[Hub], db: Any, hub_problem: tuple[int, str]
+) -> None:
+    """The editor sends any fraction of a minute (an organiser ends a contest at an exact time):
+    seconds are kept, but not below one minute, above 30 days, or as a fraction of a second."""
+    admin, made = await _private_contest(hubs[0], db, hub_problem[1], "public")
+    path = f"/api/organise/contests/{made['id']}"
+    for duration_s in (59, 30 * 86400 + 1):
+        bad = {**made["settings"], "duration_s": duration_s, "freeze_duration_s": 0}
+        refused = assert_error(await _call(hubs[0], "PUT", path, admin, bad), 422, "refused")
+        assert "from one minute to 30 days" in refused["message"]
+    fraction = {**made["settings"], "duration_s": 90.5}
+    assert_error(await _call(hubs[0], "PUT", path, admin, fraction), 400, "bad_request")
+    to_the_second = {**made["settings"], "duration_s": 7261}
+    kept = await _call(hubs[0], "PUT", path, admin, to_the_second)
+    assert kept.status_code == 200 and kept.json()["settings"]["duration_s"] == 7261, kept.text

@@ -195,10 +195,9 @@ async def _hand_back(state: WorkerState, claimed: submissions.Claim) -> None:
     state.stop.handed_back += 1
     sid = claimed.submission_id
     async with state.db.acquire() as conn:
-        if not await submissions.hand_back(conn, claimed):
-            return
         try:
-            await queue.requeue(state.redis, conn, sid, claimed.attempt, keep_place=True)
+            if not await queue.hand_back(state.redis, conn, claimed):
+                return
         except (OSError, RedisError) as exc:
             log.warning("handed-back submission %s stays queued for the sweeper: %s", sid, exc)
     log.info("submission %s attempt %s handed back", sid, claimed.attempt)

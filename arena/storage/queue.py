@@ -53,6 +53,7 @@ def lane_place(contest_id: int | None, due: datetime) -> datetime:
 
 async def _put(
     redis: Any,
+    conn: asyncpg.Connection,
     submission_id: int,
     attempt: int,
     job_round: int,
@@ -61,20 +62,27 @@ async def _put(
     place: datetime | None = None,
 ) -> None:
     """``defer_s``: not before then, and then behind the lanes' due jobs (a deferral's score is
-    its due time; see ``requeue`` for the contestant's turn, which keeps its lane)."""
+    its due time; see ``requeue`` for the contestant's turn, which keeps its lane).
+
+    Should the queue refuse the job, the row is marked never enqueued, for the next sweep
+    (``submissions.mark_not_enqueued``), and the error raised."""
     if defer_s:
         until = datetime.now(UTC) + timedelta(seconds=defer_s)
     else:
         until = lane_place(contest_id, place or datetime.now(UTC))
-    await redis.enqueue_job(
-        JUDGE_FUNCTION,
-        submission_id,
-        attempt,
-        job_round,
-        _job_id=submissions.job_id(submission_id, attempt, job_round),
-        _defer_until=until,
-        _expires=_JOB_EXPIRES + timedelta(seconds=defer_s),
-    )
+    try:
+        await redis.enqueue_job(
+            JUDGE_FUNCTION,
+            submission_id,
+            attempt,
+            job_round,
+            _job_id=submissions.job_id(submission_id, attempt, job_round),
+            _defer_until=until,
+            _expires=_JOB_EXPIRES + timedelta(seconds=defer_s),
+        )
+    except (OSError, RedisError):
+        await submissions.mark_not_enqueued(conn, submission_id, attempt)
+        raise
 
 
 async def enqueue(
@@ -87,7 +95,7 @@ async def enqueue(
     contest_id: int | None,
 ) -> None:
     """Idempotent: arq refuses a second job with the same id while the first one exists."""
-    await _put(redis, submission_id, attempt, job_round, contest_id)
+    await _put(redis, conn, submission_id, attempt, job_round, contest_id)
     await submissions.mark_enqueued(conn, submission_id, attempt)
 
 
@@ -110,7 +118,22 @@ async def requeue(
         return False
     job_round, submitted_at, contest_id = started
     place = submitted_at if keep_place and not defer_s else None
-    await _put(redis, submission_id, attempt, job_round, contest_id, defer_s, place)
+    await _put(redis, conn, submission_id, attempt, job_round, contest_id, defer_s, place)
+    return True
+
+
+async def hand_back(redis: Any, conn: asyncpg.Connection, claim: submissions.Claim) -> bool:
+    """A stopping worker's unfinished claim, queued again at once under a new job round at its
+    submission time's place (as ``requeue`` with ``keep_place``); False when no longer ours.
+
+    Should the enqueue fail, the row stays queued for the next sweep."""
+    started = await submissions.hand_back(conn, claim)
+    if started is None:
+        return False
+    job_round, submitted_at, contest_id = started
+    await _put(
+        redis, conn, claim.submission_id, claim.attempt, job_round, contest_id, place=submitted_at
+    )
     return True
 
 

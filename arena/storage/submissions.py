@@ -102,8 +102,8 @@ async def create_submission(
         """
         INSERT INTO submissions
             (user_id, contest_id, problem_id, problem_version, language, source, client_key,
-             virtual_id, upsolve_contest_id, author_id)
-        SELECT $1, $2, p.id, p.current_version, $4, $5, $6, $7, $8, $9 FROM problems p
+             virtual_id, upsolve_contest_id, author_id, enqueued_at)
+        SELECT $1, $2, p.id, p.current_version, $4, $5, $6, $7, $8, $9, now() FROM problems p
         WHERE p.id = $3 AND p.current_version IS NOT NULL
         ON CONFLICT (user_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
         RETURNING id
@@ -143,6 +143,19 @@ def job_id(submission_id: int, attempt: int, job_round: int = 0) -> str:
 async def mark_enqueued(conn: asyncpg.Connection, submission_id: int, attempt: int) -> None:
     await conn.execute(
         "UPDATE submissions SET enqueued_at = now() WHERE id = $1 AND attempt = $2",
+        submission_id,
+        attempt,
+    )
+
+
+async def mark_not_enqueued(conn: asyncpg.Connection, submission_id: int, attempt: int) -> None:
+    """The queue refused the row's job: the next sweep enqueues it (``pending``).
+
+    Every statement that queues a row also sets ``enqueued_at``, before its job is put: a sweep
+    running meanwhile must not take it for lost and start a second job round."""
+    await conn.execute(
+        "UPDATE submissions SET enqueued_at = NULL"
+        " WHERE id = $1 AND attempt = $2 AND status = 'queued'",
         submission_id,
         attempt,
     )
@@ -438,22 +451,27 @@ async def record_judging_error(
     return row is not None and row["status"] == "queued"
 
 
-async def hand_back(conn: asyncpg.Connection, claim: Claim) -> bool:
-    """Give up a claim unfinished (the worker is stopping): the row is queued again, for a new
-    job round (``queue.requeue``); False when the claim is no longer ours."""
-    released = await conn.fetchval(
+async def hand_back(
+    conn: asyncpg.Connection, claim: Claim
+) -> tuple[int, datetime, int | None] | None:
+    """Give up a claim unfinished (the worker is stopping): the row is queued again under a new
+    job round, as ``next_round`` does, in the same statement, so that no sweeper finds it queued
+    and never enqueued in between and starts a round of its own. Returns (round, submitted_at,
+    contest_id) for ``queue.hand_back`` to enqueue; None when the claim is no longer ours."""
+    row = await conn.fetchrow(
         """
         UPDATE submissions
-        SET status = 'queued', worker = NULL, claim_token = NULL, enqueued_at = NULL,
-            judging_started_at = NULL, lease_expires_at = NULL
+        SET status = 'queued', worker = NULL, claim_token = NULL, judging_started_at = NULL,
+            lease_expires_at = NULL, job_round = job_round + 1, enqueued_at = now(),
+            waiting_turn = false
         WHERE id = $1 AND attempt = $2 AND claim_token = $3 AND status = 'judging'
-        RETURNING true
+        RETURNING job_round, submitted_at, contest_id
         """,
         claim.submission_id,
         claim.attempt,
         claim.token,
     )
-    return bool(released)
+    return None if row is None else (row["job_round"], row["submitted_at"], row["contest_id"])
 
 
 async def new_attempt(
@@ -477,7 +495,7 @@ async def new_attempt(
         SET attempt = attempt + 1, status = 'queued', verdict = NULL, time_ms = NULL,
             memory_kib = NULL, score = NULL, group_scores = NULL, judge_errors = 0,
             needs_attention = false, claim_token = NULL, lease_expires_at = NULL,
-            job_round = 0, enqueued_at = NULL, judged_at = NULL
+            job_round = 0, enqueued_at = now(), judged_at = NULL
         WHERE id = ANY($1::bigint[])
         RETURNING id, attempt
         """,
@@ -487,8 +505,9 @@ async def new_attempt(
 
 
 async def pending(conn: asyncpg.Connection, stale_after_s: float) -> list[tuple[int, int, int]]:
-    """(id, attempt, job round) of queued rows the queue may have lost: never enqueued, or
-    enqueued long ago (a judging in progress is watched through its lease instead)."""
+    """(id, attempt, job round) of queued rows the queue may have lost: refused by it (or
+    released by an expired lease), or enqueued long ago (a judging in progress is watched
+    through its lease instead)."""
     rows = await conn.fetch(
         """
         SELECT id, attempt, job_round FROM submissions

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from arq.connections import ArqRedis
+from redis.exceptions import RedisError
 from support import make_problem, redis_url
 
 from arena.protocol import JudgeResult, Verdict
@@ -111,6 +112,38 @@ async def test_a_live_lease_keeps_others_out_and_an_expired_one_is_requeued_in_a
     assert await submissions.finish(conn, second, AC)
     assert await submissions.claim(conn, sid, 1, "w3", job_round=1) is None
     assert not await judge_queue.requeue(arq, conn, sid, 1)  # final rows are never requeued
+
+
+async def test_a_sweep_between_queueing_and_the_job_sees_nothing_lost(
+    conn: Any, arq: ArqRedis, tmp_path: Path
+) -> None:
+    """Each statement that queues a row (a submission, a hand-back, a rejudge) marks it enqueued
+    before its job is put: a sweep in between (any worker's, every two seconds) must not take it
+    for lost and start a second job round, as one did to a handed-back submission in CI. A job
+    the queue refuses leaves the row to the next sweep at once."""
+    problem_id, contest_id, user_id = await world(conn, tmp_path)
+
+    async def swept() -> list[tuple[int, int, int]]:
+        return [row for row in await submissions.pending(conn, 60) if row[0] == sid]
+
+    sid = await submit(conn, problem_id, contest_id, user_id)  # recorded, its job not yet put
+    assert await swept() == []
+    claimed = await submissions.claim(conn, sid, 1, "w1")
+    assert claimed is not None
+    handed = await submissions.hand_back(conn, claimed)
+    assert handed is not None and handed[0] == 1  # the new round, its job not yet put
+    assert await swept() == []
+    again = await submissions.claim(conn, sid, 1, "w2", job_round=1)
+    assert again is not None and await submissions.finish(conn, again, AC)
+    assert await submissions.new_attempt(conn, [sid]) == [(sid, 2)]
+    assert await swept() == []
+    unreachable = ArqRedis(host="127.0.0.1", port=1, socket_connect_timeout=1)
+    try:
+        with pytest.raises((OSError, RedisError)):
+            await judge_queue.requeue(unreachable, conn, sid, 2)
+    finally:
+        await unreachable.aclose()
+    assert await swept() == [(sid, 2, 1)]
 
 
 async def test_one_contestant_cannot_take_a_second_slot(conn: Any, tmp_path: Path) -> None:

@@ -67,6 +67,16 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || { log "dockerd did not start:"; tail -20 /var/log/arena-dockerd.log >&2; exit 1; }
 fi
 docker info --format '{{json .Runtimes}}' | grep -q '"runsc"' || { log "runsc is not a docker runtime"; exit 1; }
+# cgroup v1: when the first container of a fresh dockerd is pinned to a core (the judge's slots
+# are), runsc creates Docker's parent cpuset with no cores in it, and every pinned container then
+# fails to start ("cpuset.cpus: permission denied"). Give it the machine's, as runc would.
+cpuset=/sys/fs/cgroup/cpuset
+if [[ -f $cpuset/cpuset.cpus ]]; then
+  mkdir -p "$cpuset/docker"
+  for file in cpuset.cpus cpuset.mems; do
+    [[ -n $(cat "$cpuset/docker/$file") ]] || cat "$cpuset/$file" > "$cpuset/docker/$file"
+  done
+fi
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   log "starting PostgreSQL"

@@ -9,8 +9,9 @@ class Pump:
     """Moves the host's ``data`` frames to an interactive process's stdin and its stdout to the
     host as ``data`` frames, between the samples of ``run_process``."""
 
-    def __init__(self, reader, out, stdin_w, stdout_r, output_bytes, write_frame):
+    def __init__(self, reader, out, stdin_w, stdout_r, output_bytes, write_frame, clock=None):
         self.write_frame = write_frame
+        self.clock = clock  # takes the host clock's ``stop`` and ``clock`` frames (HostClock)
         self.reader = reader
         self.out = out
         self.stdin_w = stdin_w
@@ -49,11 +50,16 @@ class Pump:
 
     def take_frames(self):
         while (frame := self.reader.next_frame()) is not None:
-            header, payload = frame
-            if header.get("kind") == "data" and not self.close_requested:
-                self.pending.extend(payload)
-            elif header.get("kind") == "close":
-                self.close_requested = True
+            self.take_frame(*frame)
+
+    def take_frame(self, header, payload):
+        kind = header.get("kind")
+        if kind == "data" and not self.close_requested:
+            self.pending.extend(payload)
+        elif kind == "close":
+            self.close_requested = True
+        elif kind in ("stop", "clock") and self.clock is not None:
+            self.clock(header, payload)
         if self.close_requested and not self.pending:
             self.close_stdin()
 

@@ -10,6 +10,16 @@ runner, the program) really ran. Docker puts a runsc container there like any ot
 from __future__ import annotations
 
 import os
+import time
+
+from arena.protocol import ClockReading, StopRun
+
+# How often the host reads a run's CPU from the container's cgroup to stop it at its limit (the
+# runner sampled gVisor's count as often), and how often it tells the runner its figure.
+POLL_S = 0.01
+TELL_S = 0.1
+# A run the host starves of CPU may take this many times its wall limit (see RunRequest).
+STARVED_WALL_FACTOR = 3
 
 # Where Docker's two cgroup drivers put a container, on cgroup v1 and v2.
 _CANDIDATES = (
@@ -58,3 +68,53 @@ def container_cpu_ms(container_id: str) -> float | None:
     """Host CPU of a container's processes so far (gVisor's sentry and gofer and all inside)."""
     path = cpu_file(container_id)
     return None if path is None else read_cpu_ms(path)
+
+
+class RunClock:
+    """The host's side of one run charged by the host clock (``RunRequest`` says how): the CPU
+    between the runner's two marks, a ``StopRun`` once it passes the limit, and a
+    ``ClockReading`` now and then."""
+
+    def __init__(self, cpu_file: str, cpu_limit_ms: int) -> None:
+        self.cpu_file = cpu_file
+        self.cpu_limit_ms = cpu_limit_ms
+        self.started_ms: float | None = None
+        self.charged_ms: float | None = None
+        self._stop_sent = False
+        self._polled = self._told = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self.started_ms is not None and self.charged_ms is None
+
+    def mark(self, at: str) -> None:
+        """The runner's mark (``start`` or ``end``), read before it is acknowledged."""
+        used = self._read()
+        if at == "start":
+            self.started_ms = used
+            self._told = time.monotonic()
+        elif self.started_ms is not None:
+            self.charged_ms = used - self.started_ms
+
+    def due(self) -> list[StopRun | ClockReading]:
+        """The frames the runner is owed now, reading the clock at most every ``POLL_S``."""
+        now = time.monotonic()
+        if not self.running or now - self._polled < POLL_S:
+            return []
+        self._polled = now
+        assert self.started_ms is not None
+        used_ms = self._read() - self.started_ms
+        frames: list[StopRun | ClockReading] = []
+        if not self._stop_sent and used_ms > self.cpu_limit_ms:
+            frames.append(StopRun())
+            self._stop_sent = True
+        if now - self._told >= TELL_S:
+            frames.append(ClockReading(cpu_ms=int(used_ms)))
+            self._told = now
+        return frames
+
+    def _read(self) -> float:
+        used = read_cpu_ms(self.cpu_file)
+        if used is None:
+            raise OSError("the container's cgroup is gone")
+        return used

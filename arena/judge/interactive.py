@@ -22,6 +22,12 @@ second channel, no network):
 4. Each runner enforces its own process's limits (CPU, wall, memory, output bytes), so a
    submission waiting for input that never comes is stopped at its wall limit: TLE. Stream frames
    that reach a runner after its report are dropped by it.
+5. Where the container's host cgroup is readable, each run is also timed by the host clock, as
+   a plain run is (``RunRequest``): the runner's ``mark`` frames come among the stream's, the
+   host acknowledges each once it has read the cgroup, and sends ``stop`` when the run passes
+   its CPU limit by that clock. The run stops once both clocks passed the limit and is charged
+   the lower figure (``_lower_charge`` says why). By gVisor's count alone, a submission spinning
+   after a wrong answer could reach its limit under load before a starved interactor said so.
 
 Verdict precedence follows problemtools: a validator that ended first with WA (or a judging
 error) decides; otherwise a submission that failed (TLE, MLE, OLE, RTE) gets that verdict; else
@@ -38,7 +44,8 @@ import time
 
 import msgspec
 
-from arena.judge.sandbox import SandboxError, SandboxOutOfMemory, SandboxSession
+from arena.judge import host_clock
+from arena.judge.sandbox import SandboxError, SandboxOutOfMemory, SandboxSession, charged
 from arena.judge.validators import (
     ValidatorRun,
     put_test_files,
@@ -51,9 +58,13 @@ from arena.judge.verdicts import result_of, run_verdict
 from arena.languages import Language
 from arena.problems.package import TestCase
 from arena.protocol import (
+    ClockAck,
+    ClockMark,
+    ClockReading,
     ProcessLimits,
     ProcessReport,
     RunnerError,
+    StopRun,
     StreamClose,
     StreamData,
     TestResult,
@@ -94,13 +105,19 @@ class RelayOutcome(msgspec.Struct, frozen=True):
     bytes_to_submission: int
 
 
+_RunnerFrame = StreamData | StreamClose | ClockMark | ProcessReport | RunnerError
+
+
 class _Side:
     """One container's end of the relay: demultiplexes Docker's stream, parses runner frames,
-    and queues what is to be sent to it."""
+    and queues what is to be sent to it; ``clock`` charges its run (None: gVisor's count)."""
 
-    def __init__(self, name: str, session: SandboxSession) -> None:
+    def __init__(
+        self, name: str, session: SandboxSession, clock: host_clock.RunClock | None = None
+    ) -> None:
         self.name = name
         self.session = session
+        self.clock = clock
         self.sock: socket.socket = session.socket
         self.raw = bytearray()
         self.stdout = bytearray(session.take_buffered_stdout())
@@ -125,8 +142,8 @@ class _Side:
                 self.stdout.extend(self.raw[_HEADER.size : _HEADER.size + length])
             del self.raw[: _HEADER.size + length]
 
-    def frames(self) -> list[tuple[StreamData | StreamClose | ProcessReport | RunnerError, bytes]]:
-        found: list[tuple[StreamData | StreamClose | ProcessReport | RunnerError, bytes]] = []
+    def frames(self) -> list[tuple[_RunnerFrame, bytes]]:
+        found: list[tuple[_RunnerFrame, bytes]] = []
         while (end := self.stdout.find(b"\n")) >= 0:
             message = stream_reply_decoder.decode(bytes(self.stdout[:end]))
             size = message.payload_bytes
@@ -143,6 +160,11 @@ class _Side:
             self.outbox.extend(header + b"\n" + payload)
             self.forwarded += len(payload)
 
+    def queue_clock(self, frame: ClockAck | ClockReading | StopRun) -> None:
+        """Host clock frames go to a runner whose run has not reported, closed stream or not."""
+        if self.report is None:
+            self.outbox.extend(json_encoder.encode(frame) + b"\n")
+
     def queue_close(self) -> None:
         if not self.closed:
             self.closed = True
@@ -156,12 +178,18 @@ class _Side:
         del self.outbox[:sent]
 
 
-def relay(submission: SandboxSession, validator: SandboxSession, wall_s: float) -> RelayOutcome:
+def relay(
+    submission: SandboxSession,
+    validator: SandboxSession,
+    wall_s: float,
+    clocks: tuple[host_clock.RunClock | None, host_clock.RunClock | None] = (None, None),
+) -> RelayOutcome:
     """Carry the streams of two interactions already begun until both processes reported.
 
-    Blocking: run it in a thread. ``wall_s`` is the longer of the two wall limits.
+    Blocking: run it in a thread. ``wall_s`` is the longer of the two wall caps; ``clocks``
+    those the two interactions were begun with.
     """
-    sides = (_Side("submission", submission), _Side("validator", validator))
+    sides = (_Side("submission", submission, clocks[0]), _Side("validator", validator, clocks[1]))
     selector = selectors.DefaultSelector()
     deadline = time.monotonic() + wall_s + _MARGIN_S
     order: list[str] = []
@@ -184,12 +212,22 @@ def relay(submission: SandboxSession, validator: SandboxSession, wall_s: float) 
     sub, val = sides
     assert sub.report is not None and val.report is not None
     return RelayOutcome(
-        submission=sub.report,
-        validator=val.report,
+        submission=_lower_charge(sub.report, sub.clock),
+        validator=_lower_charge(val.report, val.clock),
         validator_first=order[0] == "validator",
         bytes_to_validator=val.forwarded,
         bytes_to_submission=sub.forwarded,
     )
+
+
+def _lower_charge(report: ProcessReport, clock: host_clock.RunClock | None) -> ProcessReport:
+    """The lower of the host clock's figure and gVisor's count: each runs ahead of the CPU the
+    program used for a reason of its own. gVisor's counts the time the host gave others; the
+    host's counts the whole container, the runner's relaying included, which costs more than
+    the program itself when it exchanges many short lines (``bench/interactive_relay.py``). The
+    runner stops the run only once both passed the limit."""
+    billed = charged(report, clock)
+    return billed if billed.cpu_ms < report.cpu_ms else report
 
 
 def _pump(
@@ -206,10 +244,15 @@ def _pump(
         if remaining <= 0:
             late = next(side for side in sides if side.report is None)
             raise InteractionFailure(late.name, TimeoutError("no report before the deadline"))
+        timeout_s = min(remaining, 1.0)
         for side in sides:
+            if side.clock is not None and side.clock.running:
+                for frame in side.clock.due():
+                    side.queue_clock(frame)
+                timeout_s = min(timeout_s, host_clock.POLL_S)
             events = selectors.EVENT_READ | (selectors.EVENT_WRITE if side.outbox else 0)
             selector.modify(side.sock, events, side)
-        for key, mask in selector.select(min(remaining, 1.0)):
+        for key, mask in selector.select(timeout_s):
             side = key.data
             try:
                 if mask & selectors.EVENT_WRITE:
@@ -232,6 +275,11 @@ def _dispatch(side: _Side, sides: tuple[_Side, _Side], order: list[str]) -> None
             peer.queue_data(payload)
         elif isinstance(message, StreamClose):
             peer.queue_close()
+        elif isinstance(message, ClockMark):
+            if side.clock is None:
+                raise InteractionFailure(side.name, SandboxError("runner: an unasked clock mark"))
+            side.clock.mark(message.at)
+            side.queue_clock(ClockAck())
         elif isinstance(message, ProcessReport):
             side.report = message
             order.append(side.name)
@@ -268,17 +316,19 @@ async def run_interactive_test(
     input_data = await asyncio.to_thread(test.input_path.read_bytes)
     answer = await asyncio.to_thread(test.answer_path.read_bytes)
     plan, built, peer = validator.plan, validator.built, validator.session
-    # The interactor must outlive the submission: it judges what happened until the end.
+    # The interactor must outlive the submission, even one the host starves: it judges what
+    # happened until the end.
     own = validator_limits(plan, built.language)
     val_limits = validator_limits(
-        plan, built.language, max(own.wall_time_ms, limits.wall_time_ms + 2000)
+        plan, built.language, max(own.wall_time_ms, session.wall_cap_ms(limits) + 2000)
     )
+    clocks = (session.run_clock(limits.cpu_time_ms), peer.run_clock(val_limits.cpu_time_ms))
 
     def interact() -> RelayOutcome:
         put_test_files(peer, input_data, answer)
-        peer.begin_interaction(validator_argv(built, plan, test.group), val_limits)
-        session.begin_interaction(argv, limits)
-        return relay(session, peer, val_limits.wall_time_ms / 1000)
+        peer.begin_interaction(validator_argv(built, plan, test.group), val_limits, clocks[1])
+        session.begin_interaction(argv, limits, clocks[0])
+        return relay(session, peer, peer.wall_cap_ms(val_limits) / 1000, clocks)
 
     try:
         outcome = await asyncio.to_thread(interact)

@@ -52,12 +52,6 @@ _REPLY_MARGIN_S = 15.0
 # bomb slows every gVisor kernel operation the runner's own checks need).
 _RUN_REPLY_MARGIN_S = 5.0
 _HEADER = struct.Struct(">BxxxL")  # Docker's multiplexed stream frame: stream type, length
-# How often the host reads a run's CPU from the container's cgroup to stop it at its limit (the
-# runner sampled gVisor's count as often), and how often it tells the runner its figure.
-_CLOCK_POLL_S = 0.01
-_CLOCK_TELL_S = 0.1
-# A run the host starves of CPU may take this many times its wall limit (see RunRequest).
-_STARVED_WALL_FACTOR = 3
 
 
 class SandboxFile(msgspec.Struct, frozen=True):
@@ -120,36 +114,50 @@ class SandboxSession:
         """The container's host-cgroup CPU counter that runs are charged by, if readable."""
         return self._cpu_file
 
+    def wall_cap_ms(self, limits: ProcessLimits) -> int:
+        """How long a run may take: its wall limit, or, charged by the host clock, the longest
+        its wall limit may move for time the host starved it (see RunRequest)."""
+        factor = host_clock.STARVED_WALL_FACTOR if self._cpu_file is not None else 1
+        return limits.wall_time_ms * factor
+
+    def run_clock(self, cpu_limit_ms: int) -> host_clock.RunClock | None:
+        """The host clock a run here is charged by; None: gVisor's count instead."""
+        return None if self._cpu_file is None else host_clock.RunClock(self._cpu_file, cpu_limit_ms)
+
     def compile(
         self, source_name: str, source: bytes, argv: list[str], limits: ProcessLimits
     ) -> tuple[ProcessReport, bytes]:
+        # Charged by the host clock as a run is: under load gVisor's count, which runs ahead,
+        # stopped rustc, javac and kotlinc at their CPU limit (a CE) in a test run.
+        clock = self.run_clock(limits.cpu_time_ms)
+        wall_cap_ms = self.wall_cap_ms(limits)
         request = CompileRequest(
-            source_name=source_name, argv=argv, limits=limits, payload_bytes=len(source)
+            source_name=source_name,
+            argv=argv,
+            limits=limits,
+            payload_bytes=len(source),
+            host_clock=clock is not None,
+            wall_cap_ms=wall_cap_ms,
         )
-        return self._exchange(
-            json_encoder.encode(request), source, limits.wall_time_ms / 1000 + _REPLY_MARGIN_S
-        )
+        reply_s = wall_cap_ms / 1000 + _REPLY_MARGIN_S
+        return self._timed_exchange(json_encoder.encode(request), source, reply_s, clock)
 
     def run(
         self, argv: list[str], stdin: bytes, limits: ProcessLimits
     ) -> tuple[ProcessReport, bytes]:
-        clocked = self._cpu_file is not None
-        wall_cap_ms = limits.wall_time_ms * (_STARVED_WALL_FACTOR if clocked else 1)
+        clock = self.run_clock(limits.cpu_time_ms)
+        wall_cap_ms = self.wall_cap_ms(limits)
         request = RunRequest(
             argv=argv,
             limits=limits,
             payload_bytes=len(stdin),
-            host_clock=clocked,
+            host_clock=clock is not None,
             wall_cap_ms=wall_cap_ms,
         )
         reply_s = wall_cap_ms / 1000 + _RUN_REPLY_MARGIN_S
         started = time.monotonic()
         try:
-            if clocked:
-                return self._clocked_exchange(
-                    json_encoder.encode(request), stdin, reply_s, limits.cpu_time_ms
-                )
-            return self._exchange(json_encoder.encode(request), stdin, reply_s)
+            return self._timed_exchange(json_encoder.encode(request), stdin, reply_s, clock)
         except SandboxError as exc:
             if isinstance(exc.__cause__, TimeoutError):
                 self.close()
@@ -190,9 +198,17 @@ class SandboxSession:
             offset += entry.size
         return files, reply.truncated
 
-    def begin_interaction(self, argv: list[str], limits: ProcessLimits) -> None:
-        """Start an interactive run; ``arena.judge.interactive`` carries the stream from here."""
-        request = InteractRequest(argv=argv, limits=limits)
+    def begin_interaction(
+        self, argv: list[str], limits: ProcessLimits, clock: host_clock.RunClock | None
+    ) -> None:
+        """Start an interactive run, charged by ``clock`` (``run_clock``) if any;
+        ``arena.judge.interactive`` carries the stream from here."""
+        request = InteractRequest(
+            argv=argv,
+            limits=limits,
+            host_clock=clock is not None,
+            wall_cap_ms=self.wall_cap_ms(limits),
+        )
         try:
             self._sock.settimeout(_REPLY_MARGIN_S)
             self._sock.sendall(json_encoder.encode(request) + b"\n")
@@ -241,23 +257,29 @@ class SandboxSession:
             raise SandboxError(f"runner: {reply.message}")
         return reply, data
 
+    def _timed_exchange(
+        self, header: bytes, payload: bytes, reply_s: float, clock: host_clock.RunClock | None
+    ) -> tuple[ProcessReport, bytes]:
+        if clock is None:
+            return self._exchange(header, payload, reply_s)
+        return self._clocked_exchange(header, payload, reply_s, clock)
+
     def _clocked_exchange(
-        self, header: bytes, payload: bytes, reply_s: float, cpu_limit_ms: int
+        self, header: bytes, payload: bytes, reply_s: float, clock: host_clock.RunClock
     ) -> tuple[ProcessReport, bytes]:
         """A run charged by the host clock: its CPU is the container's host-cgroup usage between
         the runner's two marks (right before the program starts, once its whole tree is gone)."""
         deadline = time.monotonic() + reply_s
-        charged_ms: float | None = None
         try:
             self._sock.settimeout(_REPLY_MARGIN_S)
             self._sock.sendall(header + b"\n" + payload)
             reply = clocked_reply_decoder.decode(self._read_line(deadline))
             if isinstance(reply, ClockMark):
-                started_ms = self._host_cpu_ms()
+                clock.mark(reply.at)
                 self._send(ClockAck())
-                reply = self._watch(started_ms, cpu_limit_ms, deadline)
+                reply = self._watch(clock, deadline)
                 if isinstance(reply, ClockMark):
-                    charged_ms = self._host_cpu_ms() - started_ms
+                    clock.mark(reply.at)
                     self._send(ClockAck())
                     reply = clocked_reply_decoder.decode(self._read_line(deadline))
             data = self._read_exact(reply.payload_bytes, deadline)
@@ -267,38 +289,23 @@ class SandboxSession:
             raise SandboxError(f"runner: {reply.message}")
         if isinstance(reply, ClockMark):
             raise SandboxError(f"runner: a clock mark ({reply.at}) where its report belongs")
-        if charged_ms is None:  # a runner that does not know the host clock: its own count
-            return reply, data
-        return msgspec.structs.replace(reply, cpu_ms=round(charged_ms)), data
+        return charged(reply, clock), data
 
     def _watch(
-        self, started_ms: float, cpu_limit_ms: int, deadline: float
+        self, clock: host_clock.RunClock, deadline: float
     ) -> ClockMark | ProcessReport | RunnerError:
         """Wait for the runner's next frame, asking it to stop the run once the host clock passes
         the CPU limit (its own clock, which runs ahead under load, stops it only at the wall
         cap) and telling it the host's figure for its wall limit."""
-        stop_sent = False
-        told = time.monotonic()
         while self._stdout.find(b"\n") < 0:
-            used_ms = self._host_cpu_ms() - started_ms
-            if not stop_sent and used_ms > cpu_limit_ms:
-                self._send(StopRun())
-                stop_sent = True
-            if time.monotonic() - told >= _CLOCK_TELL_S:
-                self._send(ClockReading(cpu_ms=int(used_ms)))
-                told = time.monotonic()
+            for frame in clock.due():
+                self._send(frame)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError("the runner did not answer in time")
-            if select.select([self._sock], [], [], min(remaining, _CLOCK_POLL_S))[0]:
+            if select.select([self._sock], [], [], min(remaining, host_clock.POLL_S))[0]:
                 self._fill(deadline)
         return clocked_reply_decoder.decode(self._read_line(deadline))
-
-    def _host_cpu_ms(self) -> float:
-        used = host_clock.read_cpu_ms(self._cpu_file) if self._cpu_file else None
-        if used is None:
-            raise OSError("the container's cgroup is gone")
-        return used
 
     def _send(self, frame: ClockAck | ClockReading | StopRun) -> None:
         self._sock.sendall(json_encoder.encode(frame) + b"\n")
@@ -361,3 +368,11 @@ class SandboxSession:
                 raise EOFError("the sandbox closed its output")
             chunks.extend(chunk)
         return bytes(chunks)
+
+
+def charged(report: ProcessReport, clock: host_clock.RunClock | None) -> ProcessReport:
+    """The report with the CPU the host clock charged, where it did (a runner that does not
+    know the host clock sends no marks: its own count stands)."""
+    if clock is None or clock.charged_ms is None:
+        return report
+    return msgspec.structs.replace(report, cpu_ms=round(clock.charged_ms))

@@ -50,12 +50,15 @@ class ProcessLimits(msgspec.Struct, frozen=True):
 
 
 class CompileRequest(msgspec.Struct, frozen=True, tag="compile", tag_field="kind"):
-    """Write ``source_name`` (the payload) into the work dir and run ``argv`` there if non-empty."""
+    """Write ``source_name`` (the payload) into the work dir and run ``argv`` there if non-empty;
+    ``host_clock`` and ``wall_cap_ms`` as in ``RunRequest``."""
 
     source_name: str
     argv: list[str]
     limits: ProcessLimits
     payload_bytes: int = 0
+    host_clock: bool = False
+    wall_cap_ms: int = 0
 
 
 class RunRequest(msgspec.Struct, frozen=True, tag="run", tag_field="kind"):
@@ -160,11 +163,16 @@ class FilesReply(msgspec.Struct, frozen=True, tag="files", tag_field="kind"):
 
 class InteractRequest(msgspec.Struct, frozen=True, tag="interact", tag_field="kind"):
     """Run ``argv`` with its stdin and stdout streamed as ``data`` frames (see
-    ``arena.judge.interactive``); the runner answers with a ``report`` once the process ended."""
+    ``arena.judge.interactive``); the runner answers with a ``report`` once the process ended.
+
+    ``host_clock`` and ``wall_cap_ms`` as in ``RunRequest``: the clock frames travel among the
+    stream's frames."""
 
     argv: list[str]
     limits: ProcessLimits
     payload_bytes: int = 0
+    host_clock: bool = False
+    wall_cap_ms: int = 0
 
 
 class StreamData(msgspec.Struct, frozen=True, tag="data", tag_field="kind"):
@@ -183,7 +191,7 @@ class StreamClose(msgspec.Struct, frozen=True, tag="close", tag_field="kind"):
 RunnerReply = ProcessReport | RunnerError
 ClockedRunnerReply = ClockMark | ProcessReport | RunnerError
 FilesRunnerReply = FilesReply | RunnerError
-StreamRunnerReply = StreamData | StreamClose | ProcessReport | RunnerError
+StreamRunnerReply = StreamData | StreamClose | ClockMark | ProcessReport | RunnerError
 
 
 # --- judging results ---------------------------------------------------------------------------

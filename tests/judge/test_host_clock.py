@@ -8,7 +8,9 @@ and that the host clock, not gVisor's, stops a run at its CPU limit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import docker
@@ -17,6 +19,7 @@ import pytest
 from arena.judge import host_clock
 from arena.judge.containers import create_container
 from arena.judge.grader import compile_limits, wall_limit_ms
+from arena.judge.interactive import RelayOutcome, relay
 from arena.judge.pool import WarmPool
 from arena.judge.sandbox import SandboxSession
 from arena.languages import LanguageTable
@@ -131,26 +134,97 @@ async def test_the_host_clock_stops_a_run_at_its_cpu_limit(
     assert report.cpu_ms > run_limits.cpu_time_ms, report
 
 
+@contextlib.asynccontextmanager
+async def one_core_session(settings: Settings) -> AsyncIterator[SandboxSession]:
+    """A session in a container pinned to one core, where threads wait for each other."""
+    client = docker.from_env(timeout=120)
+    core = str(min(os.sched_getaffinity(0)))
+    container = await asyncio.to_thread(create_container, client, settings, core)
+    session = SandboxSession(client, container)
+    try:
+        yield session
+    finally:
+        await asyncio.to_thread(session.close)
+        client.close()
+
+
 @pytest.mark.sandbox
 async def test_threads_waiting_for_the_core_are_not_charged_for_the_wait(
     settings: Settings, languages: LanguageTable
 ) -> None:
     # gVisor's count would pass the 500 ms limit after ~125 ms of the core; the host stops the
     # run only once the container used 500 ms, and charges what it used.
-    client = docker.from_env(timeout=120)
-    core = str(min(os.sched_getaffinity(0)))
-    container = await asyncio.to_thread(create_container, client, settings, core)
-    session = SandboxSession(client, container)
-    try:
+    async with one_core_session(settings) as session:
         cpu_file = session.host_cpu_file
         assert cpu_file is not None
         argv = await compiled(session, languages, SPINNING_THREADS_C)
         before = host_clock.read_cpu_ms(cpu_file)
         report, _ = await asyncio.to_thread(session.run, argv, b"", limits(500, 60_000))
         after = host_clock.read_cpu_ms(cpu_file)
-    finally:
-        await asyncio.to_thread(session.close)
-        client.close()
     assert before is not None and after is not None
     assert report.stopped == StopReason.CPU_TIME, report
     assert 500 < report.cpu_ms <= after - before + 1, (report, after - before)
+
+
+@pytest.mark.sandbox
+async def test_an_interactive_run_is_charged_by_the_host_clock_too(
+    pool: WarmPool, settings: Settings, languages: LanguageTable
+) -> None:
+    # The same four threads as the submission of an interactive run, `cat` its interactor:
+    # gVisor's count would stop it after ~125 ms of the core and charge it 500 ms. Under load,
+    # that count let a submission spinning after its tenth wrong guess reach its limit before
+    # the starved interactor said WA (CI, 2026-12-06).
+    async with one_core_session(settings) as session, pool.session() as peer:
+        cpu_file = session.host_cpu_file
+        assert cpu_file is not None
+        argv = await compiled(session, languages, SPINNING_THREADS_C)
+        run_limits, peer_limits = limits(500, 60_000), limits(10_000, 60_000)
+        clocks = (session.run_clock(500), peer.run_clock(10_000))
+
+        def interact() -> RelayOutcome:
+            peer.begin_interaction(["cat"], peer_limits, clocks[1])
+            session.begin_interaction(argv, run_limits, clocks[0])
+            return relay(session, peer, peer.wall_cap_ms(peer_limits) / 1000, clocks)
+
+        before = host_clock.read_cpu_ms(cpu_file)
+        outcome = await asyncio.to_thread(interact)
+        after = host_clock.read_cpu_ms(cpu_file)
+    assert before is not None and after is not None
+    report = outcome.submission
+    assert report.stopped == StopReason.CPU_TIME, report
+    assert 500 < report.cpu_ms <= after - before + 1, (report, after - before)
+    # The interactor ended when its stdin did, after the submission: it is not charged the wait.
+    assert not outcome.validator_first and outcome.validator.exit_code == 0, outcome.validator
+    assert outcome.validator.cpu_ms < 500, outcome.validator
+
+
+ECHO_PY = "import sys\nfor line in sys.stdin:\n    sys.stdout.write(line)\n    sys.stdout.flush()\n"
+ASKS_PY = "for i in range(300):\n    print(i, flush=True)\n    assert int(input()) == i\n"
+
+
+@pytest.mark.sandbox
+async def test_an_interactive_run_is_not_charged_the_runners_relaying(pool: WarmPool) -> None:
+    # Each exchange costs the container far more host CPU (the runner's relaying through gVisor)
+    # than the program; gVisor's count, the lower figure here, is what the run is charged.
+    run_limits = limits(20_000, 60_000)
+    async with pool.session() as session, pool.session() as peer:
+        cpu_file = session.host_cpu_file
+        assert cpu_file is not None
+        for box, name, source in ((session, "echo.py", ECHO_PY), (peer, "asks.py", ASKS_PY)):
+            await asyncio.to_thread(box.compile, name, source.encode(), [], run_limits)
+        clocks = (session.run_clock(20_000), peer.run_clock(20_000))
+
+        def interact() -> RelayOutcome:
+            peer.begin_interaction(["python3", "asks.py"], run_limits, clocks[1])
+            session.begin_interaction(["python3", "echo.py"], run_limits, clocks[0])
+            return relay(session, peer, peer.wall_cap_ms(run_limits) / 1000, clocks)
+
+        before = host_clock.read_cpu_ms(cpu_file)
+        outcome = await asyncio.to_thread(interact)
+        after = host_clock.read_cpu_ms(cpu_file)
+    assert before is not None and after is not None
+    assert outcome.validator.exit_code == 0, outcome.validator
+    report = outcome.submission
+    assert report.exit_code == 0 and report.stopped == StopReason.NONE, report
+    assert clocks[0] is not None and clocks[0].charged_ms is not None
+    assert report.cpu_ms < clocks[0].charged_ms / 2, (report, clocks[0].charged_ms)

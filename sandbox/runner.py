@@ -123,8 +123,9 @@ class HostClock:
         return min(max(0, gvisor_cpu_ms - self.cpu_ms), max(0, self.cap_ms - wall_ms)) / 1000
 
     def poll(self):
-        """Take the frames the host sent during the run; True once it asked to stop."""
-        if self.fd is not None and select.select([self.fd], [], [], 0)[0]:
+        """Take the frames the host sent during the run; True once it asked to stop. In an
+        interactive run the pump reads them, and hands this clock its own."""
+        if self.stream is None and self.fd is not None and select.select([self.fd], [], [], 0)[0]:
             self.reader.feed()
             while (frame := self.reader.next_frame()) is not None:
                 self.take(*frame)
@@ -182,15 +183,16 @@ def run_process(argv, limits, stdin_fd, stdout_fd, stderr_fd, wait=None, over_ou
         if wait is None:
             select.select([process.fd] + ([host.fd] if host and host.fd is not None else []), [],
                           [], delay)
+            woken = True
         else:
-            wait(delay, process.fd)
-        done = process.poll()
+            woken = wait(delay, process.fd)
+        # Sampled at most every ``delay``: an interactive run wakes this loop at every exchange,
+        # and each look at the process, /proc and the cgroup is a system call through gVisor.
+        sample = time.monotonic() >= next_sample
+        done = process.poll() if woken or sample else None
         if done:
             break
-        # Sampled at most every ``delay``: an interactive run wakes this loop at every exchange,
-        # and each sample reads /proc and the cgroup through gVisor (about 5 ms of host CPU per
-        # exchange when every wake sampled, charged to the run by the host clock).
-        if time.monotonic() >= next_sample:
+        if sample:
             # The tree's members and CPU from the cgroup: orphans and unwaited children included.
             pids = CGROUPS.pids() or [pid]
             peak_processes = max(peak_processes, len(pids))

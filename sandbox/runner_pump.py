@@ -33,7 +33,8 @@ class Pump:
 
     def wait(self, timeout, process_fd):
         """Move data until something happens or ``timeout`` passes; ``process_fd`` becomes
-        readable when the process ends."""
+        readable when the process ends. Returns whether it did or the time passed: only then
+        need the caller look at the process (each look costs a system call in gVisor)."""
         self.process_fd = process_fd
         readable = [process_fd] if self.stdout_r is None else [process_fd, self.stdout_r]
         if not self.reader.eof:
@@ -47,10 +48,14 @@ class Pump:
             self.read_output()
         if ready_w:
             self.write_input()
+        return process_fd in ready_r or not (ready_r or ready_w)
 
     def take_frames(self):
         while (frame := self.reader.next_frame()) is not None:
             self.take_frame(*frame)
+        if self.pending and self.stdin_w is not None:
+            # Mostly the pipe has room: one turn of the caller's loop less per exchange.
+            self.write_input()
 
     def take_frame(self, header, payload):
         kind = header.get("kind")

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-import docker
 import pytest
 
+from arena.judge.containers import docker_client
 from arena.judge.grader import grade, plan_for
 from arena.judge.pool import WarmPool
 from arena.languages import LanguageTable
@@ -57,7 +57,7 @@ def languages(settings: Settings) -> LanguageTable:
 
 @pytest.fixture(scope="session")
 async def pool(settings: Settings) -> AsyncIterator[WarmPool]:
-    client = docker.from_env(timeout=120)
+    client = docker_client(settings)
     warm = WarmPool(client, settings, size=2)
     await warm.start()
     yield warm

@@ -22,8 +22,14 @@ RUNNER_PATH = "/opt/arena/runner.py"
 
 def docker_client(settings: Settings) -> docker.DockerClient:
     if settings.docker_url:
-        return docker.DockerClient(base_url=settings.docker_url, timeout=120)
-    return docker.from_env(timeout=120)
+        client = docker.DockerClient(base_url=settings.docker_url, timeout=120)
+    else:
+        client = docker.from_env(timeout=120)
+    # requests would read the proxy variables on every API call, iterating os.environ from the
+    # pool's threads: a variable removed meanwhile raised KeyError there (pytest's, in a test
+    # run). The Docker API needs no proxy; TLS comes from the client's own settings.
+    client.api.trust_env = False
+    return client
 
 
 def check_runtime(settings: Settings) -> None:

@@ -13,11 +13,10 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import docker
 import pytest
 
 from arena.judge import host_clock
-from arena.judge.containers import create_container
+from arena.judge.containers import create_container, docker_client
 from arena.judge.grader import compile_limits, wall_limit_ms
 from arena.judge.interactive import RelayOutcome, relay
 from arena.judge.pool import WarmPool
@@ -137,7 +136,7 @@ async def test_the_host_clock_stops_a_run_at_its_cpu_limit(
 @contextlib.asynccontextmanager
 async def one_core_session(settings: Settings) -> AsyncIterator[SandboxSession]:
     """A session in a container pinned to one core, where threads wait for each other."""
-    client = docker.from_env(timeout=120)
+    client = docker_client(settings)
     core = str(min(os.sched_getaffinity(0)))
     container = await asyncio.to_thread(create_container, client, settings, core)
     session = SandboxSession(client, container)

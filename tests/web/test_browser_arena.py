@@ -550,3 +550,33 @@ async def test_submits_carry_an_idempotency_key_and_logout_clears_drafts(
     await page.goto(f"/problems/{bank_problems[0].slug}")
     await expect(page.locator(".cm-content")).not_to_contain_text("secret idea")
     await page.context.close()
+
+
+async def test_a_page_still_loading_does_not_overwrite_the_next_one(
+    hubs: list[Hub], browser: Any, database_url: str
+) -> None:
+    """CI saw the profile replaced by the contest list whose request, sent first, came back last."""
+    db = await asyncpg.connect(database_url)
+    try:
+        _, name, _ = await new_user(hubs[0], db)
+    finally:
+        await db.close()
+    page = await new_page(browser, hubs[0], **DESKTOP)
+    answered = asyncio.Event()
+
+    async def late(route: Any) -> None:
+        response = await route.fetch()
+        await asyncio.sleep(1.5)
+        await route.fulfill(response=response)
+        answered.set()
+
+    await page.route(re.compile(r"/api/contests$"), late)
+    await log_in(page, name, PASSWORD)  # the list's request is on its way, held back
+    await page.get_by_role("link", name=name).click()
+    await expect(page.get_by_role("heading", name="Results over time")).to_be_visible()
+    await asyncio.wait_for(answered.wait(), 20)
+    # Timers run after the tasks the response started, so the list has been drawn, or not.
+    await page.evaluate("() => new Promise((done) => setTimeout(done, 200))")
+    await expect(page.get_by_role("heading", name="Results over time")).to_be_visible()
+    await expect(page.get_by_role("heading", name="Running")).to_have_count(0)
+    await page.context.close()

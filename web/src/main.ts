@@ -49,13 +49,17 @@ let cleanup: Cleanup;
 let generation = 0;
 
 async function route(): Promise<void> {
-  const app = document.getElementById("app") as HTMLElement;
+  const main = document.getElementById("app") as HTMLElement;
   if (typeof cleanup === "function") cleanup();
   cleanup = undefined;
   const mine = ++generation;
   const path = location.pathname.replace(/\/+$/, "") || "/";
   const found = routes.find(([pattern]) => pattern.test(path));
   document.body.classList.remove("board-mode");
+  // Each route renders into its own view: a page still loading when the next route starts
+  // (its API call slower than the new page's) then writes into a detached node, not over it.
+  const app = h("div", { class: "view" });
+  replace(main, app);
   if (!found) {
     replace(app, h("h1", {}, "Not found"), h("p", {}, "There is no page here. ", link("/contests", "See the contests")));
     return;

@@ -259,6 +259,12 @@ async def test_the_sweeper_goes_ahead_of_a_backlog(
             source=AC,
             contest_id=world.contest_id,
         )
+        # As the submit path marks a row whose job the queue refused (queue._put); a row merely
+        # left unput (the hub died in between) waits for judge_requeue_after_s instead.
+        await submissions.mark_not_enqueued(conn, lost, 1)
+        assert (
+            await conn.fetchval("SELECT enqueued_at FROM submissions WHERE id = $1", lost) is None
+        )
     worker = lanes_worker(database_url, tmp_path)
     try:
         await wait_all_final(db, [*practice, lost], timeout_s=300)

@@ -91,7 +91,7 @@ class HostClock:
 
     def __init__(self, reader, out, cap_ms, stream=None, both=False):
         self.reader, self.out, self.cap_ms, self.stream = reader, out, cap_ms, stream
-        self.stop_asked, self.cpu_ms = False, 0
+        self.stop_asked, self.cpu_ms, self.waited_ms = False, 0, 0
         # Interactive: the run stops once both clocks passed the limit, and the host charges the
         # lower figure (see arena/judge/interactive.py): the host's also counts this runner's
         # relaying, which grows with every exchange.
@@ -115,12 +115,15 @@ class HostClock:
             self.stop_asked = True
         elif kind == "clock":
             self.cpu_ms = int(header.get("cpu_ms", 0))
+            self.waited_ms = int(header.get("waited_ms", 0))
         elif kind in ("data", "close") and self.stream is not None:
             self.stream(header, payload)
 
     def starved_s(self, gvisor_cpu_ms, wall_ms):
-        """How far the wall limit moves: what gVisor counted beyond the host, up to the cap."""
-        return min(max(0, gvisor_cpu_ms - self.cpu_ms), max(0, self.cap_ms - wall_ms)) / 1000
+        """How far the wall limit moves: what gVisor counted beyond the host, and in an
+        interactive run the time the host saw the program wait for its peer, up to the cap."""
+        moved = max(0, gvisor_cpu_ms - self.cpu_ms) + self.waited_ms
+        return min(moved, max(0, self.cap_ms - wall_ms)) / 1000
 
     def poll(self):
         """Take the frames the host sent during the run; True once it asked to stop. In an

@@ -82,6 +82,8 @@ class RunClock:
         self.charged_ms: float | None = None
         self._stop_sent = False
         self._polled = self._told = 0.0
+        # Interactive: how long the program has waited for its peer so far (the relay's figure).
+        self.waited_ms = 0
 
     @property
     def running(self) -> bool:
@@ -109,7 +111,7 @@ class RunClock:
             frames.append(StopRun())
             self._stop_sent = True
         if now - self._told >= TELL_S:
-            frames.append(ClockReading(cpu_ms=int(used_ms)))
+            frames.append(ClockReading(cpu_ms=int(used_ms), waited_ms=self.waited_ms))
             self._told = now
         return frames
 

@@ -20,8 +20,11 @@ second channel, no network):
    which the two reports arrive says who ended first. A runner also takes the stream frames that
    arrived in the same read as its ``interact`` request.
 4. Each runner enforces its own process's limits (CPU, wall, memory, output bytes), so a
-   submission waiting for input that never comes is stopped at its wall limit: TLE. Stream frames
-   that reach a runner after its report are dropped by it.
+   submission waiting for input that never comes is stopped at its wall limit: TLE. The time it
+   waits for the interactor's answer (from the host reading what it wrote until the interactor's
+   next data or end) moves that limit, up to the wall cap, where the host clock runs: a starved
+   or slow interactor is not the submission idling. Stream frames that reach a runner after its
+   report are dropped by it.
 5. Where the container's host cgroup is readable, each run is also timed by the host clock, as
    a plain run is (``RunRequest``): the runner's ``mark`` frames come among the stream's, the
    host acknowledges each once it has read the cgroup, and sends ``stop`` when the run passes
@@ -125,6 +128,23 @@ class _Side:
         self.report: ProcessReport | None = None
         self.closed = False  # a close frame has been queued
         self.forwarded = 0
+        # The submission's wait for its peer: since when it has been waiting, and the total of
+        # the waits that ended (RunClock.waited_ms).
+        self.asked_at: float | None = None
+        self.waited_s = 0.0
+
+    def asks(self) -> None:
+        if self.asked_at is None:
+            self.asked_at = time.monotonic()
+
+    def answered(self) -> None:
+        if self.asked_at is not None:
+            self.waited_s += time.monotonic() - self.asked_at
+            self.asked_at = None
+
+    def waited_ms(self) -> int:
+        waiting = 0.0 if self.asked_at is None else time.monotonic() - self.asked_at
+        return int((self.waited_s + waiting) * 1000)
 
     def receive(self) -> None:
         try:
@@ -245,6 +265,8 @@ def _pump(
             late = next(side for side in sides if side.report is None)
             raise InteractionFailure(late.name, TimeoutError("no report before the deadline"))
         timeout_s = min(remaining, 1.0)
+        if sides[0].clock is not None:
+            sides[0].clock.waited_ms = sides[0].waited_ms()
         for side in sides:
             if side.clock is not None and side.clock.running:
                 for frame in side.clock.due():
@@ -265,12 +287,19 @@ def _pump(
 
 
 def _dispatch(side: _Side, sides: tuple[_Side, _Side], order: list[str]) -> None:
-    peer = sides[1] if side is sides[0] else sides[0]
+    submission, validator = sides
+    peer = validator if side is submission else submission
     try:
         frames = side.frames()
     except msgspec.DecodeError as exc:
         raise InteractionFailure(side.name, exc) from exc
     for message, payload in frames:
+        # The submission waits for its peer from what it writes until the validator's next
+        # data, or the validator's end (its stdin then reaches EOF).
+        if side is submission and isinstance(message, StreamData):
+            submission.asks()
+        elif side is validator and isinstance(message, (StreamData, StreamClose, ProcessReport)):
+            submission.answered()
         if isinstance(message, StreamData):
             peer.queue_data(payload)
         elif isinstance(message, StreamClose):

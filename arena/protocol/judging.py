@@ -93,10 +93,14 @@ class ClockAck(msgspec.Struct, frozen=True, tag="ack", tag_field="kind"):
 
 
 class ClockReading(msgspec.Struct, frozen=True, tag="clock", tag_field="kind"):
-    """Host → runner: the CPU the host charged the run so far."""
+    """Host → runner: the CPU the host charged the run so far; in an interactive run also how
+    long the program has waited for its peer's answer so far (``waited_ms``: from the host
+    seeing it write until the peer's next data or end), which the wall limit does not count
+    either, up to ``wall_cap_ms``: a starved or slow interactor is not the program's idling."""
 
     cpu_ms: int
     payload_bytes: int = 0
+    waited_ms: int = 0
 
 
 class StopRun(msgspec.Struct, frozen=True, tag="stop", tag_field="kind"):

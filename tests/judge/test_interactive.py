@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from validator_support import (
     GUESS_BINARY_SEARCH_PY,
+    GUESS_INTERACTOR_PY,
     GUESS_LINEAR_PY,
     GUESS_STALLED_PY,
     make_guess_problem,
@@ -67,6 +68,21 @@ async def test_a_stalled_submission_ends_in_tle(judge, tmp_path: Path) -> None:
     result = await judge(problem, GUESS_STALLED_PY, "python3")
     assert result.verdict == Verdict.TLE
     assert result.tests[0].wall_ms >= 1000  # stopped at its wall limit, not by the interactor
+
+
+async def test_waiting_for_a_slow_interactor_is_not_the_submissions_idling(
+    judge, tmp_path: Path
+) -> None:
+    """The wall limit (2 s here) stops a submission that idles; one that waits 2.7 s in all for
+    an interactor slow to answer is judged on its guesses (CI saw a starved interactor's ten
+    answers turn a WA into TLE)."""
+    hint = '    print("lower" if guess > secret else "higher", flush=True)'
+    slow = "import time\n" + GUESS_INTERACTOR_PY.replace(hint, "    time.sleep(0.3)\n" + hint)
+    assert slow.count("time.sleep") == 1
+    problem = make_guess_problem(tmp_path / "guess", interactor=slow)
+    result = await judge(problem, GUESS_BINARY_SEARCH_PY, "python3")
+    assert [t.verdict for t in result.tests] == [Verdict.AC] * 3, result
+    assert max(t.wall_ms for t in result.tests) > 2000  # 999: nine answers after 0.3 s each
 
 
 async def test_a_crash_is_rte_and_the_validator_first_wa_wins(judge, tmp_path: Path) -> None:

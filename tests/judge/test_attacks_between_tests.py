@@ -84,7 +84,11 @@ print(os.read(r, 3).decode(), end='')
 async def test_cpu_of_a_child_never_waited_for_is_charged(judge, tmp_path, lang, source) -> None:
     r = await judge(problem(tmp_path, {"secret/1": ("", "ok\n")}), source, lang)
     assert r.verdict == Verdict.TLE, r
-    assert r.tests[0].time_ms > 1000, r
+    # Stopped at the CPU limit; or, on a host too busy to give the child that much CPU, at the
+    # wall limit (2 s) with the child's CPU charged (a test run under load: 587 ms in 2 737 ms),
+    # which the parent, blocked in read, would never be charged alone (~30-50 ms).
+    test = r.tests[0]
+    assert test.time_ms > 1000 or (test.wall_ms >= 2000 and test.time_ms > 300), r
 
 
 # --- nothing of one test is visible in the next ------------------------------------------------

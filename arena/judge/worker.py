@@ -147,10 +147,10 @@ async def _judge(ctx: dict[str, Any], submission_id: int, attempt: int, job_roun
         won = await submissions.finish(conn, claimed, result)
         if not won:
             return "another claim finished first"
-        await _next_turns(state, conn, claimed.user_id)
         latency_s = _since_enqueued_s(ctx)
         if latency_s is not None:
             metrics.JUDGE_LATENCY.labels(claimed.language, result.verdict.value).observe(latency_s)
+        await _next_turns(state, conn, claimed.user_id)
         phases.mark("finish")
         if claimed.contest_id is not None:
             try:

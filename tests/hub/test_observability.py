@@ -227,7 +227,14 @@ async def test_worker_metrics_after_a_judging(
                     break
                 await asyncio.sleep(0.1)
             assert (status, view["verdict"]) == ("done", "AC")
-            text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+            # The verdict is visible from its commit on; the worker observes it right after,
+            # which a loaded host may delay past this read.
+            for _ in range(100):
+                text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+                count = "arena_judge_latency_seconds_count"
+                if value(text, count, language="python3", verdict="AC") is not None:
+                    break
+                await asyncio.sleep(0.1)
     finally:
         kill_worker(worker)
     latency = value(text, "arena_judge_latency_seconds_count", language="python3", verdict="AC")

@@ -117,7 +117,7 @@ class WarmPool:
             raise SandboxError("the sandbox pool is closed")
         self._fill()  # a helper pool starts on its first use
         async with self._arrived:
-            await self._arrived.wait_for(lambda: self.ready > 0)
+            await self._arrived.wait_for(self._least_busy_ready)
             core = min((c for c, items in self._ready.items() if items), key=self._busy.__getitem__)
             item = self._ready[core].popleft()
         self._spawn(core)
@@ -126,6 +126,14 @@ class WarmPool:
         self._busy[core] += 1
         self._core_of[id(item)] = core
         return item
+
+    def _least_busy_ready(self) -> bool:
+        """Something is ready on one of the least busy cores. Every core always has its
+        containers ready or starting, so a judging waits at most one start for a free core's
+        container rather than share a busy core (a test run saw two judgings on one core when
+        the free core's container came last)."""
+        least = min(self._busy.values())
+        return any(items and self._busy[core] == least for core, items in self._ready.items())
 
     async def wait_until_full(self) -> None:
         """Wait until every slot holds a started container (benchmarks measure a warm pool)."""
